@@ -1,0 +1,249 @@
+/* vx86 CPU: the public contract of the processor model.
+ *
+ * The CPU sees the world only through `cpu_bus` (physical memory, port I/O, interrupt acknowledge)
+ * and reports events through one callback. It includes nothing from devices/ or emu/.
+ * Fields of `struct cpu` below the "internal" marker are private to cpu/. */
+#ifndef VX86_CPU_H
+#define VX86_CPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_COUNT };
+
+/* EFLAGS bits */
+#define F_CF 0x0001u
+#define F_PF 0x0004u
+#define F_AF 0x0010u
+#define F_ZF 0x0040u
+#define F_SF 0x0080u
+#define F_TF 0x0100u
+#define F_IF 0x0200u
+#define F_DF 0x0400u
+#define F_OF 0x0800u
+#define F_IOPL 0x3000u
+#define F_NT 0x4000u
+#define F_RF 0x10000u
+#define F_VM 0x20000u
+#define F_AC 0x40000u
+#define F_ID 0x200000u
+#define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
+
+#define CR0_PE 0x00000001u
+#define CR0_MP 0x00000002u
+#define CR0_EM 0x00000004u
+#define CR0_TS 0x00000008u
+#define CR0_ET 0x00000010u
+#define CR0_NE 0x00000020u
+#define CR0_WP 0x00010000u
+#define CR0_AM 0x00040000u
+#define CR0_NW 0x20000000u
+#define CR0_CD 0x40000000u
+#define CR0_PG 0x80000000u
+#define CR4_PSE 0x00000010u
+#define CR4_PGE 0x00000080u
+
+/* Exception vectors */
+enum {
+    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6, EXC_NM = 7,
+    EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12, EXC_GP = 13, EXC_PF = 14, EXC_MF = 16,
+    EXC_AC = 17,
+};
+
+/* A segment register's hidden part (descriptor cache). */
+typedef struct cpu_seg {
+    uint16_t sel;
+    uint16_t attr;   /* descriptor byte 5 in 7:0, byte 6 high nibble in 11:8 (the VMCB layout) */
+    uint32_t base;
+    uint32_t limit;  /* byte-granular, already scaled */
+} cpu_seg;
+
+typedef struct cpu_dtr {
+    uint32_t base;
+    uint16_t limit;
+} cpu_dtr;
+
+/* What the CPU tells its owner. `cpu_bus.event` receives these. */
+typedef enum cpu_event_kind {
+    CPU_EV_EXCEPTION,   /* vector, error (has_error), eip of the faulting insn, cr2 for #PF */
+    CPU_EV_INTERRUPT,   /* external interrupt delivered: vector */
+    CPU_EV_SOFTINT,     /* INT n: vector */
+    CPU_EV_CR3_WRITE,   /* value */
+    CPU_EV_TLB_FLUSH,   /* value = 0 full flush, else linear address (INVLPG) */
+    CPU_EV_TRIPLE_FAULT,
+    CPU_EV_HALT,
+} cpu_event_kind;
+
+typedef struct cpu_event {
+    cpu_event_kind kind;
+    uint32_t vector;
+    uint32_t error;
+    bool has_error;
+    uint32_t eip;
+    uint32_t value;
+} cpu_event;
+
+/* The world as the CPU sees it. RAM is a flat host buffer for speed; everything outside it goes
+ * through mmio_read/mmio_write (which may be NULL: reads return all ones, writes are dropped). */
+typedef struct cpu_bus {
+    void *ctx;
+    uint8_t *ram;
+    uint32_t ram_size;
+    uint32_t (*mmio_read)(void *ctx, uint32_t paddr, int size);
+    void (*mmio_write)(void *ctx, uint32_t paddr, int size, uint32_t value);
+    uint32_t (*io_in)(void *ctx, uint16_t port, int size);
+    void (*io_out)(void *ctx, uint16_t port, int size, uint32_t value);
+    /* Returns the vector of the highest pending external interrupt and acknowledges it, or -1. */
+    int (*intr_ack)(void *ctx);
+    void (*event)(void *ctx, const cpu_event *ev);
+} cpu_bus;
+
+/* Why cpu_run returned. */
+typedef enum cpu_stop {
+    CPU_STOP_LIMIT,        /* reached the cycle limit (or cpu_request_stop was called) */
+    CPU_STOP_HALT,         /* HLT executed; cpu->halted is set until an interrupt wakes it */
+    CPU_STOP_SHUTDOWN,     /* triple fault */
+} cpu_stop;
+
+/* Instruction-cost classes: one cost table entry each (virtual time, DESIGN §2). */
+typedef enum cpu_cost_class {
+    COST_BASIC, COST_MUL, COST_DIV, COST_BRANCH, COST_STRING_ITER, COST_IO, COST_SYSTEM,
+    COST_EXCEPTION, COST_PAGE_WALK_REF, COST_TLB_FLUSH, COST_CLASS_COUNT
+} cpu_cost_class;
+
+struct cpu_insn;
+struct cpu_code_page;
+
+#define CPU_TLB_SIZE 256
+typedef struct cpu_tlb_entry {
+    uint32_t tag;        /* linear page number, or CPU_TLB_INVALID */
+    uint32_t global;     /* a CR4.PGE global page: survives CR3 writes */
+    uintptr_t addend;    /* host address = addend + linear address */
+} cpu_tlb_entry;
+#define CPU_TLB_INVALID 0xFFFFFFFFu
+
+typedef struct cpu {
+    /* ---- architectural state (public: read by emu/, tests and debuggers) ---- */
+    uint32_t regs[8];
+    uint32_t eip;
+    uint32_t eflags_rest;     /* non-arithmetic EFLAGS bits; use cpu_get_eflags() for the whole */
+    cpu_seg seg[S_COUNT];
+    cpu_dtr gdtr, idtr;
+    uint32_t cr0, cr2, cr3, cr4;
+    uint64_t efer;
+    uint64_t tsc_offset;
+    uint64_t cycles;          /* virtual time */
+    uint64_t icount;          /* retired instructions */
+    bool halted;
+    bool shutdown;
+    uint64_t cost[COST_CLASS_COUNT];
+
+    cpu_bus bus;
+
+    /* ---- internal ---- */
+    uint32_t eip_next;
+    uint32_t lf_res, lf_dst, lf_src;   /* lazy flags: result and operands of the last ALU op */
+    uint32_t lf_op;                     /* lazy-flag operation kind; 0 = arith flags are in lf_flags */
+    uint32_t lf_flags;                  /* materialised arithmetic flags when lf_op == 0 */
+    uint32_t lf_cf_in;                  /* carry before INC/DEC, ADC/SBB */
+    uint8_t lf_size;                    /* operand size of the lazy operation: 1, 2 or 4 */
+    uint8_t seg_flat[S_COUNT];          /* segment is flat 4 GiB and usable: no limit checks */
+    int exc_vector;                     /* the exception being raised (cpu_raise -> run loop) */
+    uint32_t exc_error;
+    bool exc_has_error;
+    uint32_t exc_eip;
+    uint32_t insn_eip;                  /* EIP of the instruction being executed */
+    uint32_t insn_esp;                  /* ESP at its start (restored on a fault) */
+    int delivering;                     /* vector being delivered, -1 if none (double faults) */
+    uint64_t dr[8];
+    uint64_t msr_sysenter[3];
+    uint64_t deadline;                  /* cpu_run leaves its loop when cycles reach this */
+    uint64_t run_limit;
+    bool stop_requested;
+    bool intr_line;                     /* an external interrupt may be pending */
+    uint8_t inhibit_irq;                /* STI / MOV SS shadow: 1 = one more instruction */
+    int cpl;
+    bool seg_checks;                    /* a data segment is not flat: check limits */
+    int exc_depth;                      /* nesting of exception delivery (for #DF / triple fault) */
+    jmp_buf exc_jmp;
+    cpu_tlb_entry tlb[2][2][CPU_TLB_SIZE];  /* [user][write] */
+    /* decoded-instruction cache */
+    struct cpu_code_page **code_pages;  /* indexed by physical page number; NULL if none */
+    uint32_t code_page_count;
+    uint32_t code_pages_live;
+    uint32_t fetch_lin_page;            /* linear page of the cached fetch translation */
+    struct cpu_code_page *fetch_page;
+    uint32_t fetch_phys_page;
+} cpu;
+
+/* Lifecycle. cpu_init zeroes the state and sets the Multiboot entry state (flat protected mode). */
+void cpu_init(cpu *c, const cpu_bus *bus);
+void cpu_free(cpu *c);
+void cpu_reset_flat32(cpu *c);         /* CR0.PE=1, flat 4 GiB CS/DS/ES/SS/FS/GS, IF=0 */
+
+/* Run until the cycle counter reaches `cycle_limit`, HLT, or shutdown. */
+cpu_stop cpu_run(cpu *c, uint64_t cycle_limit);
+/* Execute exactly one instruction (or deliver one pending event). */
+cpu_stop cpu_step(cpu *c);
+/* Ask a running cpu_run to return at the next instruction boundary (safe from bus callbacks). */
+void cpu_request_stop(cpu *c);
+/* A device raised or changed an interrupt line: re-check at the next instruction boundary. */
+void cpu_interrupt_changed(cpu *c);
+
+uint32_t cpu_get_eflags(cpu *c);
+void cpu_set_eflags(cpu *c, uint32_t value);
+
+/* Host-side writes to guest RAM (loader, debugger) must invalidate decoded code. */
+void cpu_invalidate_phys(cpu *c, uint32_t paddr, uint32_t len);
+void cpu_flush_tlb(cpu *c);
+
+/* One page walk, step by step: the single walk used by the CPU, the debugger and Lua. */
+typedef struct cpu_walk_step {
+    int level;            /* 2 = page directory, 1 = page table */
+    uint32_t entry_addr;  /* physical address of the entry */
+    uint32_t value;       /* the entry as read (before A/D updates) */
+} cpu_walk_step;
+
+typedef struct cpu_walk {
+    bool paging;          /* CR0.PG was set: otherwise linear == physical */
+    int step_count;
+    cpu_walk_step steps[2];
+    bool ok;
+    bool large;           /* a 4 MiB page */
+    uint32_t paddr;
+    uint32_t error_code;  /* #PF error code when !ok */
+} cpu_walk;
+
+enum { CPU_ACCESS_READ = 0, CPU_ACCESS_WRITE = 1, CPU_ACCESS_EXEC = 2 };
+/* Translate without side effects (no A/D updates, no TLB fill): for debuggers and labs. */
+bool cpu_translate(cpu *c, uint32_t lin, int access, bool user, cpu_walk *out);
+
+/* Instruction length decoder over raw bytes (32-bit code segment). Returns the length in bytes
+ * (1..15) of a supported instruction, or 0 if the encoding raises #UD in vx86 (or is longer
+ * than 15 bytes / runs past `avail`). */
+int cpu_insn_length(const uint8_t *bytes, size_t avail);
+
+/* The opcode table, one row per supported encoding (cpu/opcodes.def): for docs, tests, disassembly. */
+typedef struct cpu_opcode_info {
+    uint16_t opcode;    /* 0x00-0xFF one byte, 0x0F00-0x0FFF two bytes */
+    int8_t group_reg;   /* ModRM.reg for group opcodes, -1 otherwise */
+    int8_t mod_req;     /* -1 any, 3 register-only, 0 memory-only (mod != 3) */
+    const char *mnemonic;
+    uint32_t flags;     /* CPU_OPF_* */
+} cpu_opcode_info;
+#define CPU_OPF_MODRM   0x0001u
+#define CPU_OPF_IMM8    0x0002u
+#define CPU_OPF_IMM16   0x0004u
+#define CPU_OPF_IMMZ    0x0008u   /* 16 or 32 bits by operand size */
+#define CPU_OPF_MOFFS   0x0010u   /* 16 or 32 bits by address size */
+#define CPU_OPF_FAR     0x0020u   /* ptr16:16/32 */
+#define CPU_OPF_BYTE    0x0040u   /* 8-bit operand */
+#define CPU_OPF_PRIV    0x0080u   /* CPL 0 only */
+#define CPU_OPF_ALU     0x0100u   /* covered by the host-oracle ALU tests */
+#define CPU_OPF_FORCEREG 0x0200u  /* ModRM.mod is ignored and taken as 3 (MOV to/from CR/DR) */
+const cpu_opcode_info *cpu_opcode_table(size_t *count);
+
+#endif

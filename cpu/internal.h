@@ -1,0 +1,223 @@
+/* Private to cpu/: the decoded-instruction form, memory fast paths, lazy flags, exceptions. */
+#ifndef VX86_CPU_INTERNAL_H
+#define VX86_CPU_INTERNAL_H
+
+#include "cpu/cpu.h"
+
+#include <string.h>
+
+#if defined(__GNUC__)
+#define LIKELY(x) __builtin_expect(!!(x), 1)
+#define UNLIKELY(x) __builtin_expect(!!(x), 0)
+#define NORETURN __attribute__((noreturn))
+#else
+#define LIKELY(x) (x)
+#define UNLIKELY(x) (x)
+#define NORETURN
+#endif
+
+#define NOREG 0xFF
+
+typedef struct cpu_insn cpu_insn;
+typedef void (*cpu_handler)(cpu *c, const cpu_insn *i);
+
+/* One decoded instruction. Decoded once per physical code address and cached (decode.c). */
+struct cpu_insn {
+    cpu_handler fn;
+    uint32_t disp;        /* ModRM displacement, or moffs */
+    uint32_t imm;         /* first immediate */
+    uint16_t imm2;        /* second immediate (far selector, ENTER level) */
+    uint8_t len;
+    uint8_t o16;          /* operand size is 16 bits */
+    uint8_t a16;          /* address size is 16 bits */
+    uint8_t rep;          /* 0, 0xF2 or 0xF3 */
+    uint8_t seg;          /* effective segment of the memory operand */
+    uint8_t mod, reg, rm; /* ModRM fields (mod 3 = register operand) */
+    uint8_t base, index, scale;
+    uint8_t op;           /* opcode byte (second byte for 0F xx) */
+    uint8_t cost;         /* cycles charged on retirement */
+    uint8_t lock;
+    uint8_t sz;           /* operand size in bytes: 1, 2 or 4 */
+};
+
+#define CODE_PAGE_SIZE 4096
+typedef struct cpu_code_page {
+    uint32_t ppn;
+    uint8_t stale;         /* a write hit decoded bytes: rebuild before the next use */
+    uint8_t cs32;          /* code-segment size the page was decoded for */
+    uint8_t covered[CODE_PAGE_SIZE / 8];  /* bytes that belong to decoded instructions */
+    cpu_insn insns[CODE_PAGE_SIZE];
+} cpu_code_page;
+
+/* Lazy flag kinds: the last flag-setting operation, evaluated only when a flag is read. */
+enum {
+    LF_NONE = 0,     /* flags are materialised in lf_flags */
+    LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC,
+};
+
+/* ---- exceptions (exec.c) ---- */
+NORETURN void cpu_raise(cpu *c, int vector, uint32_t error, bool has_error);
+#define RAISE(c, v) cpu_raise((c), (v), 0, false)
+#define RAISE_ERR(c, v, e) cpu_raise((c), (v), (e), true)
+#define RAISE_GP0(c) cpu_raise((c), EXC_GP, 0, true)
+
+/* ---- flags (flags.c) ---- */
+uint32_t flags_arith(cpu *c);                 /* current CF PF AF ZF SF OF */
+void flags_set_arith(cpu *c, uint32_t f);     /* materialise arithmetic flags */
+bool cpu_cond(cpu *c, int cc);                /* Jcc/SETcc/CMOVcc condition 0-15 */
+extern const uint8_t parity_table[256];
+
+static inline void lf_set(cpu *c, uint32_t op, int size, uint32_t res, uint32_t dst, uint32_t src) {
+    c->lf_op = op;
+    c->lf_size = (uint8_t)size;
+    c->lf_res = res;
+    c->lf_dst = dst;
+    c->lf_src = src;
+}
+
+static inline uint32_t size_mask(int size) { return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1; }
+static inline uint32_t size_sign(int size) { return 1u << (size * 8 - 1); }
+
+/* ---- registers ---- */
+static inline uint8_t get_r8(cpu *c, int r) { return r < 4 ? (uint8_t)c->regs[r] : (uint8_t)(c->regs[r - 4] >> 8); }
+static inline void set_r8(cpu *c, int r, uint8_t v) {
+    if (r < 4) c->regs[r] = (c->regs[r] & 0xFFFFFF00u) | v;
+    else c->regs[r - 4] = (c->regs[r - 4] & 0xFFFF00FFu) | ((uint32_t)v << 8);
+}
+static inline void set_r16(cpu *c, int r, uint16_t v) { c->regs[r] = (c->regs[r] & 0xFFFF0000u) | v; }
+static inline uint32_t get_reg(cpu *c, int r, int size) {
+    return size == 1 ? get_r8(c, r) : size == 2 ? (c->regs[r] & 0xFFFF) : c->regs[r];
+}
+static inline void set_reg(cpu *c, int r, int size, uint32_t v) {
+    if (size == 4) c->regs[r] = v;
+    else if (size == 2) set_r16(c, r, (uint16_t)v);
+    else set_r8(c, r, (uint8_t)v);
+}
+
+/* ---- memory (mmu.c) ---- */
+enum { ACC_READ = 0, ACC_WRITE = 1, ACC_EXEC = 2 };
+uint32_t mem_read_slow(cpu *c, uint32_t lin, int size, bool user);
+void mem_write_slow(cpu *c, uint32_t lin, int size, uint32_t v, bool user);
+/* Translate for an access, raising #PF; returns the physical address. */
+uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user);
+void tlb_flush_all(cpu *c, bool keep_global);
+void tlb_flush_page(cpu *c, uint32_t lin);
+void tlb_flush_writes(cpu *c);
+/* Physical access outside the TLB (descriptor tables, page walks). */
+uint32_t phys_read(cpu *c, uint32_t pa, int size);
+void phys_write(cpu *c, uint32_t pa, int size, uint32_t v);
+
+static inline bool is_user(cpu *c) { return c->cpl == 3; }
+
+static inline uint32_t lin_read(cpu *c, uint32_t lin, int size) {
+    bool u = is_user(c);
+    const cpu_tlb_entry *e = &c->tlb[u][0][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+    if (LIKELY(e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size))) {
+        const uint8_t *p = (const uint8_t *)(e->addend + lin);
+        if (size == 4) { uint32_t v; memcpy(&v, p, 4); return v; }
+        if (size == 2) { uint16_t v; memcpy(&v, p, 2); return v; }
+        return *p;
+    }
+    return mem_read_slow(c, lin, size, u);
+}
+
+static inline void lin_write(cpu *c, uint32_t lin, int size, uint32_t v) {
+    bool u = is_user(c);
+    const cpu_tlb_entry *e = &c->tlb[u][1][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+    if (LIKELY(e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size))) {
+        uint8_t *p = (uint8_t *)(e->addend + lin);
+        if (size == 4) { uint32_t w = v; memcpy(p, &w, 4); }
+        else if (size == 2) { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); }
+        else *p = (uint8_t)v;
+        return;
+    }
+    mem_write_slow(c, lin, size, v, u);
+}
+
+/* ---- segments (seg.c) ---- */
+void seg_check_access(cpu *c, int seg, uint32_t off, int size, bool write);
+static inline uint32_t seg_lin(cpu *c, int seg, uint32_t off, int size, bool write) {
+    if (UNLIKELY(!c->seg_flat[seg])) seg_check_access(c, seg, off, size, write);
+    return c->seg[seg].base + off;
+}
+static inline uint32_t read_mem(cpu *c, int seg, uint32_t off, int size) {
+    return lin_read(c, seg_lin(c, seg, off, size, false), size);
+}
+static inline void write_mem(cpu *c, int seg, uint32_t off, int size, uint32_t v) {
+    lin_write(c, seg_lin(c, seg, off, size, true), size, v);
+}
+/* Check that a write would succeed (segment and page) before any state changes: precise faults. */
+void probe_write(cpu *c, int seg, uint32_t off, int size);
+
+void seg_load(cpu *c, int seg, uint16_t sel);          /* protected-mode checks, faults */
+void seg_load_flat(cpu *c, int seg, uint16_t sel, bool code);
+void seg_update_flat(cpu *c, int seg);
+bool seg_read_descriptor(cpu *c, uint16_t sel, uint32_t *lo, uint32_t *hi); /* false if beyond limit */
+void seg_set_from_descriptor(cpu *c, int seg, uint16_t sel, uint32_t lo, uint32_t hi);
+uint32_t desc_base(uint32_t lo, uint32_t hi);
+uint32_t desc_limit(uint32_t lo, uint32_t hi);
+uint16_t desc_attr(uint32_t hi);
+
+/* ---- effective addresses ---- */
+static inline uint32_t ea_of(cpu *c, const cpu_insn *i) {
+    uint32_t a = i->disp;
+    if (i->base != NOREG) a += c->regs[i->base];
+    if (i->index != NOREG) a += c->regs[i->index] << i->scale;
+    if (i->a16) a &= 0xFFFF;
+    return a;
+}
+
+/* r/m operand access by operand size (1, 2 or 4) */
+static inline uint32_t rm_read(cpu *c, const cpu_insn *i, int size) {
+    if (i->mod == 3) return get_reg(c, i->rm, size);
+    return read_mem(c, i->seg, ea_of(c, i), size);
+}
+static inline void rm_write(cpu *c, const cpu_insn *i, int size, uint32_t v) {
+    if (i->mod == 3) set_reg(c, i->rm, size, v);
+    else write_mem(c, i->seg, ea_of(c, i), size, v);
+}
+static inline int opsize(const cpu_insn *i) { return i->o16 ? 2 : 4; }
+
+/* ---- stack ---- */
+static inline uint32_t sp_mask(cpu *c) { return (c->seg[S_SS].attr & 0x400) ? 0xFFFFFFFFu : 0xFFFFu; }
+static inline void set_sp(cpu *c, uint32_t v) {
+    uint32_t m = sp_mask(c);
+    c->regs[R_ESP] = (c->regs[R_ESP] & ~m) | (v & m);
+}
+static inline void push(cpu *c, int size, uint32_t v) {
+    uint32_t m = sp_mask(c);
+    uint32_t sp = (c->regs[R_ESP] - (uint32_t)size) & m;
+    write_mem(c, S_SS, sp, size, v);
+    c->regs[R_ESP] = (c->regs[R_ESP] & ~m) | sp;
+}
+static inline uint32_t pop(cpu *c, int size) {
+    uint32_t m = sp_mask(c);
+    uint32_t v = read_mem(c, S_SS, c->regs[R_ESP] & m, size);
+    c->regs[R_ESP] = (c->regs[R_ESP] & ~m) | ((c->regs[R_ESP] + (uint32_t)size) & m);
+    return v;
+}
+
+/* ---- control transfer helpers (exec.c) ---- */
+void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind);
+enum { DELIVER_EXCEPTION, DELIVER_EXTERNAL, DELIVER_SOFT };
+void cpu_emit(cpu *c, cpu_event_kind kind, uint32_t vector, uint32_t error, bool has_error, uint32_t value);
+void cpu_write_cr(cpu *c, int n, uint32_t v);
+void cpu_update_mode(cpu *c);
+void cpu_eflags_written(cpu *c, uint32_t old);
+/* POPF/IRET: only the bits the current privilege may change (IOPL at CPL 0, IF at CPL <= IOPL). */
+void cpu_set_eflags_checked(cpu *c, uint32_t value, int size);
+
+cpu_code_page *code_page_get(cpu *c, uint32_t ppn, bool cs32);
+void code_pages_free(cpu *c);
+
+/* ---- port I/O (ops_sys.c) ---- */
+void io_check(cpu *c, uint16_t port, int size);   /* IOPL / TSS I/O bitmap: #GP(0) if denied */
+uint32_t io_read(cpu *c, uint16_t port, int size);
+void io_write(cpu *c, uint16_t port, int size, uint32_t v);
+
+/* ---- decode (decode.c) ---- */
+int cpu_decode(cpu *c, uint32_t lin, cpu_insn *out);   /* fetches through the MMU; may fault */
+cpu_handler cpu_handler_ud(void);
+void cpu_decoder_init(void);
+
+#endif

@@ -1,0 +1,262 @@
+/* Memory management: the page walk (one function for the CPU, debuggers and labs), the software
+ * TLB of host pointers, slow-path accesses, and write detection on decoded code pages. */
+#include "cpu/internal.h"
+
+#include <stdlib.h>
+
+#define PTE_P 0x001u
+#define PTE_W 0x002u
+#define PTE_U 0x004u
+#define PTE_A 0x020u
+#define PTE_D 0x040u
+#define PTE_PS 0x080u
+#define PTE_G 0x100u
+
+static bool in_ram(cpu *c, uint32_t pa, int size) {
+    return (uint64_t)pa + (uint64_t)size <= c->bus.ram_size;
+}
+
+static void code_write_check(cpu *c, uint32_t pa, int size) {
+    if (!c->code_pages) return;
+    uint32_t ppn = pa >> 12;
+    if (ppn >= c->code_page_count) return;
+    cpu_code_page *cp = c->code_pages[ppn];
+    if (!cp || cp->stale) return;
+    for (uint32_t off = pa & 0xFFF, end = off + (uint32_t)size; off < end && off < 0x1000; off++) {
+        if (cp->covered[off >> 3] & (1u << (off & 7))) {
+            cp->stale = 1;
+            c->fetch_lin_page = CPU_TLB_INVALID;
+            return;
+        }
+    }
+}
+
+void cpu_invalidate_phys(cpu *c, uint32_t paddr, uint32_t len) {
+    if (!c->code_pages || len == 0) return;
+    uint64_t end = (uint64_t)paddr + len;
+    for (uint64_t pa = paddr & ~0xFFFull; pa < end; pa += 0x1000) {
+        uint32_t ppn = (uint32_t)(pa >> 12);
+        if (ppn < c->code_page_count && c->code_pages[ppn]) c->code_pages[ppn]->stale = 1;
+    }
+    c->fetch_lin_page = CPU_TLB_INVALID;
+}
+
+uint32_t phys_read(cpu *c, uint32_t pa, int size) {
+    if (LIKELY(in_ram(c, pa, size))) {
+        const uint8_t *p = c->bus.ram + pa;
+        if (size == 4) { uint32_t v; memcpy(&v, p, 4); return v; }
+        if (size == 2) { uint16_t v; memcpy(&v, p, 2); return v; }
+        return *p;
+    }
+    if (c->bus.mmio_read) return c->bus.mmio_read(c->bus.ctx, pa, size) & size_mask(size);
+    return size_mask(size);
+}
+
+void phys_write(cpu *c, uint32_t pa, int size, uint32_t v) {
+    if (LIKELY(in_ram(c, pa, size))) {
+        code_write_check(c, pa, size);
+        uint8_t *p = c->bus.ram + pa;
+        if (size == 4) { uint32_t w = v; memcpy(p, &w, 4); }
+        else if (size == 2) { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); }
+        else *p = (uint8_t)v;
+        return;
+    }
+    if (c->bus.mmio_write) c->bus.mmio_write(c->bus.ctx, pa, size, v);
+}
+
+/* The walk. With set_ad it behaves as the processor does (sets accessed/dirty bits);
+ * without, it only reports. The PDE accessed bit is set once the PDE is found present,
+ * before the PTE is examined (as on QEMU and Intel parts). */
+static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool set_ad, cpu_walk *w, bool *global) {
+    memset(w, 0, sizeof *w);
+    *global = false;
+    if (!(c->cr0 & CR0_PG)) {
+        w->ok = true;
+        w->paddr = lin;
+        return true;
+    }
+    w->paging = true;
+    bool write = acc == ACC_WRITE;
+    uint32_t err = (write ? 2u : 0u) | (user ? 4u : 0u);
+    uint32_t pde_addr = (c->cr3 & 0xFFFFF000u) + ((lin >> 22) << 2);
+    uint32_t pde = phys_read(c, pde_addr, 4);
+    w->steps[w->step_count++] = (cpu_walk_step){ 2, pde_addr, pde };
+    if (!(pde & PTE_P)) {
+        w->error_code = err;
+        return false;
+    }
+    uint32_t perm, pa;
+    if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) {
+        w->large = true;
+        perm = pde;
+        pa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
+        *global = (c->cr4 & CR4_PGE) && (pde & PTE_G);
+    } else {
+        if (set_ad && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
+        uint32_t pte_addr = (pde & 0xFFFFF000u) + (((lin >> 12) & 0x3FF) << 2);
+        uint32_t pte = phys_read(c, pte_addr, 4);
+        w->steps[w->step_count++] = (cpu_walk_step){ 1, pte_addr, pte };
+        if (!(pte & PTE_P)) {
+            w->error_code = err;
+            return false;
+        }
+        perm = pde & pte;
+        pa = (pte & 0xFFFFF000u) | (lin & 0xFFF);
+        *global = (c->cr4 & CR4_PGE) && (pte & PTE_G);
+    }
+    bool fault = false;
+    if (user && !(perm & PTE_U)) fault = true;
+    if (write && !(perm & PTE_W) && (user || (c->cr0 & CR0_WP))) fault = true;
+    if (fault) {
+        w->error_code = err | 1u;
+        return false;
+    }
+    if (set_ad) {
+        const cpu_walk_step *last = &w->steps[w->step_count - 1];
+        uint32_t want = last->value | PTE_A | (write ? PTE_D : 0);
+        if (w->large && w->step_count == 1) want = pde | PTE_A | (write ? PTE_D : 0);
+        if (want != last->value) phys_write(c, last->entry_addr, 4, want);
+    }
+    w->ok = true;
+    w->paddr = pa;
+    return true;
+}
+
+bool cpu_translate(cpu *c, uint32_t lin, int access, bool user, cpu_walk *out) {
+    bool global;
+    return walk(c, lin, access, user, false, out, &global);
+}
+
+uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
+    cpu_walk w;
+    bool global;
+    if (LIKELY(walk(c, lin, acc, user, true, &w, &global))) {
+        if (w.paging) c->cycles += c->cost[COST_PAGE_WALK_REF] * (uint64_t)w.step_count;
+        /* Fill the TLB for RAM pages; writes never get a fast entry on decoded-code pages. */
+        uint32_t ppn = w.paddr >> 12;
+        if ((uint64_t)(ppn + 1) * 4096 <= c->bus.ram_size) {
+            bool code = c->code_pages && ppn < c->code_page_count && c->code_pages[ppn];
+            int kind = acc == ACC_WRITE ? 1 : 0;
+            if (!(kind == 1 && code)) {
+                cpu_tlb_entry *e = &c->tlb[user][kind][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+                e->tag = lin >> 12;
+                e->global = global;
+                e->addend = (uintptr_t)(c->bus.ram + ((uintptr_t)ppn << 12)) - (uintptr_t)(lin & 0xFFFFF000u);
+            }
+        }
+        return w.paddr;
+    }
+    c->cr2 = lin;
+    cpu_raise(c, EXC_PF, w.error_code, true);
+}
+
+void tlb_flush_all(cpu *c, bool keep_global) {
+    for (int u = 0; u < 2; u++)
+        for (int k = 0; k < 2; k++)
+            for (int n = 0; n < CPU_TLB_SIZE; n++)
+                if (!(keep_global && c->tlb[u][k][n].global)) c->tlb[u][k][n].tag = CPU_TLB_INVALID;
+    c->fetch_lin_page = CPU_TLB_INVALID;
+}
+
+void cpu_flush_tlb(cpu *c) { tlb_flush_all(c, false); }
+
+void tlb_flush_page(cpu *c, uint32_t lin) {
+    for (int u = 0; u < 2; u++)
+        for (int k = 0; k < 2; k++) {
+            cpu_tlb_entry *e = &c->tlb[u][k][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+            if (e->tag == lin >> 12) e->tag = CPU_TLB_INVALID;
+        }
+    /* A 4 MiB page may sit in many slots: drop every entry of its 4 MiB region. */
+    for (int u = 0; u < 2; u++)
+        for (int k = 0; k < 2; k++)
+            for (int n = 0; n < CPU_TLB_SIZE; n++)
+                if (c->tlb[u][k][n].tag != CPU_TLB_INVALID && (c->tlb[u][k][n].tag >> 10) == (lin >> 22))
+                    c->tlb[u][k][n].tag = CPU_TLB_INVALID;
+    c->fetch_lin_page = CPU_TLB_INVALID;
+}
+
+void tlb_flush_writes(cpu *c) {
+    for (int u = 0; u < 2; u++)
+        for (int n = 0; n < CPU_TLB_SIZE; n++) c->tlb[u][1][n].tag = CPU_TLB_INVALID;
+}
+
+uint32_t mem_read_slow(cpu *c, uint32_t lin, int size, bool user) {
+    if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) {
+        /* Crosses a page: translate both before reading anything. */
+        uint32_t first = 0x1000 - (lin & 0xFFF);
+        uint32_t pa0 = mmu_translate(c, lin, ACC_READ, user);
+        uint32_t pa1 = mmu_translate(c, lin + first, ACC_READ, user);
+        uint32_t v = 0;
+        for (int k = size - 1; k >= 0; k--) {
+            uint32_t pa = (uint32_t)k < first ? pa0 + (uint32_t)k : pa1 + ((uint32_t)k - first);
+            v = (v << 8) | phys_read(c, pa, 1);
+        }
+        return v;
+    }
+    uint32_t pa = mmu_translate(c, lin, ACC_READ, user);
+    return phys_read(c, pa, size);
+}
+
+void mem_write_slow(cpu *c, uint32_t lin, int size, uint32_t v, bool user) {
+    if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) {
+        uint32_t first = 0x1000 - (lin & 0xFFF);
+        uint32_t pa0 = mmu_translate(c, lin, ACC_WRITE, user);
+        uint32_t pa1 = mmu_translate(c, lin + first, ACC_WRITE, user);
+        for (int k = 0; k < size; k++) {
+            uint32_t pa = (uint32_t)k < first ? pa0 + (uint32_t)k : pa1 + ((uint32_t)k - first);
+            phys_write(c, pa, 1, (v >> (8 * k)) & 0xFF);
+        }
+        return;
+    }
+    uint32_t pa = mmu_translate(c, lin, ACC_WRITE, user);
+    phys_write(c, pa, size, v);
+}
+
+void probe_write(cpu *c, int seg, uint32_t off, int size) {
+    uint32_t lin = seg_lin(c, seg, off, size, true);
+    bool u = is_user(c);
+    const cpu_tlb_entry *e = &c->tlb[u][1][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+    if (e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size)) return;
+    mmu_translate(c, lin, ACC_WRITE, u);
+    if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) mmu_translate(c, (lin | 0xFFF) + 1, ACC_WRITE, u);
+}
+
+/* ---- decoded-code pages ---- */
+
+#define MAX_CODE_PAGES 512
+
+cpu_code_page *code_page_get(cpu *c, uint32_t ppn, bool cs32) {
+    if (!c->code_pages || ppn >= c->code_page_count) return NULL;
+    cpu_code_page *cp = c->code_pages[ppn];
+    if (!cp) {
+        if (c->code_pages_live >= MAX_CODE_PAGES) {
+            /* Too many decoded pages: start over rather than grow without bound. */
+            for (uint32_t k = 0; k < c->code_page_count; k++) {
+                free(c->code_pages[k]);
+                c->code_pages[k] = NULL;
+            }
+            c->code_pages_live = 0;
+        }
+        cp = calloc(1, sizeof *cp);
+        if (!cp) return NULL;
+        cp->ppn = ppn;
+        cp->cs32 = cs32;
+        c->code_pages[ppn] = cp;
+        c->code_pages_live++;
+        tlb_flush_writes(c);   /* later writes to this page must take the checking slow path */
+    } else if (cp->stale || cp->cs32 != cs32) {
+        memset(cp->covered, 0, sizeof cp->covered);
+        memset(cp->insns, 0, sizeof cp->insns);
+        cp->stale = 0;
+        cp->cs32 = cs32;
+    }
+    return cp;
+}
+
+void code_pages_free(cpu *c) {
+    if (!c->code_pages) return;
+    for (uint32_t k = 0; k < c->code_page_count; k++) free(c->code_pages[k]);
+    free(c->code_pages);
+    c->code_pages = NULL;
+    c->code_pages_live = 0;
+}

@@ -1,0 +1,250 @@
+/* Option parsing for `vx86 run`: options may come before or after IMAGE, "--opt VALUE" and
+ * "--opt=VALUE" are the same, "--" ends the options. */
+#include "emu/cli.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static bool say(char *err, size_t errlen, const char *fmt, ...)
+{
+    if (err && errlen) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(err, errlen, fmt, ap);
+        va_end(ap);
+    }
+    return false;
+}
+
+/* Leading decimal digits into *v; false on overflow or if there are none. */
+static bool take_digits(const char **p, uint64_t *v, int *ndigits)
+{
+    *v = 0;
+    *ndigits = 0;
+    while (isdigit((unsigned char)**p)) {
+        unsigned d = (unsigned)(**p - '0');
+        if (*v > (UINT64_MAX - d) / 10)
+            return false;
+        *v = *v * 10 + d;
+        (*p)++;
+        (*ndigits)++;
+    }
+    return true;
+}
+
+bool cli_parse_count(const char *text, uint64_t *value, char *err, size_t errlen)
+{
+    const char *p = text;
+    uint64_t mant, frac = 0, exp = 0;
+    int nint, nfrac = 0, nexp;
+    if (!take_digits(&p, &mant, &nint))
+        return say(err, errlen, "number '%s' is too large", text);
+    if (*p == '.') {
+        p++;
+        if (!take_digits(&p, &frac, &nfrac) || nfrac > 19)
+            return say(err, errlen, "number '%s' has too many digits", text);
+    }
+    if (nint + nfrac == 0)
+        return say(err, errlen, "'%s' is not a number", text);
+    if (*p == 'e' || *p == 'E') {
+        p++;
+        if (*p == '+')
+            p++;
+        if (!take_digits(&p, &exp, &nexp) || nexp == 0 || exp > 30)
+            return say(err, errlen, "'%s' is not a number (bad exponent)", text);
+    }
+    if (*p != 0)
+        return say(err, errlen, "'%s' is not a number", text);
+    /* value = (mant * 10^nfrac + frac) * 10^(exp - nfrac), which must be a whole number. */
+    uint64_t v = mant;
+    for (int i = 0; i < nfrac; i++) {
+        if (v > UINT64_MAX / 10)
+            return say(err, errlen, "number '%s' is too large", text);
+        v *= 10;
+    }
+    if (v > UINT64_MAX - frac)
+        return say(err, errlen, "number '%s' is too large", text);
+    v += frac;
+    int shift = (int)exp - nfrac;
+    for (; shift > 0; shift--) {
+        if (v > UINT64_MAX / 10)
+            return say(err, errlen, "number '%s' is too large", text);
+        v *= 10;
+    }
+    for (; shift < 0; shift++) {
+        if (v % 10 != 0)
+            return say(err, errlen, "'%s' is not a whole number", text);
+        v /= 10;
+    }
+    *value = v;
+    return true;
+}
+
+bool cli_parse_memory(const char *text, uint32_t *bytes, char *err, size_t errlen)
+{
+    const char *p = text;
+    uint64_t n;
+    int nd;
+    if (!take_digits(&p, &n, &nd) || nd == 0)
+        return say(err, errlen, "bad memory size '%s' (examples: 64M, 512K, 1G)", text);
+    uint64_t unit = 1024 * 1024;   /* a bare number is MiB, as in QEMU's -m */
+    switch (toupper((unsigned char)*p)) {
+    case 'K': unit = 1024; p++; break;
+    case 'M': unit = 1024 * 1024; p++; break;
+    case 'G': unit = 1024 * 1024 * 1024; p++; break;
+    case 'B': unit = 1; break;
+    default: break;
+    }
+    /* Allow "64MB", "64MiB" and "2097152B". */
+    if (unit != 1 && (p[0] == 'i' || p[0] == 'I') && toupper((unsigned char)p[1]) == 'B')
+        p += 2;
+    else if (toupper((unsigned char)*p) == 'B')
+        p++;
+    if (*p != 0)
+        return say(err, errlen, "bad memory size '%s' (examples: 64M, 512K, 1G)", text);
+    if (n > UINT64_MAX / unit || n * unit < CLI_MEMORY_MIN || n * unit > CLI_MEMORY_MAX)
+        return say(err, errlen, "memory size '%s' out of range: must be between 2M and 3G", text);
+    if ((n * unit) % 4096 != 0)
+        return say(err, errlen, "memory size '%s' is not a multiple of 4K", text);
+    *bytes = (uint32_t)(n * unit);
+    return true;
+}
+
+void cli_run_options_free(cli_run_options *opts)
+{
+    for (int i = 0; i < MACHINE_MAX_MODULES; i++) {
+        free(opts->owned[i]);
+        opts->owned[i] = NULL;
+    }
+}
+
+/* "FILE[,CMDLINE]": the first comma splits; the command line may hold spaces and commas. */
+static bool add_module(cli_run_options *o, const char *spec, char *err, size_t errlen)
+{
+    if (o->module_count == MACHINE_MAX_MODULES)
+        return say(err, errlen, "too many --module options (at most %d)", MACHINE_MAX_MODULES);
+    const char *comma = strchr(spec, ',');
+    size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
+    if (len == 0)
+        return say(err, errlen, "--module needs a file name (--module FILE[,CMDLINE])");
+    char *path = malloc(len + 1);
+    if (!path)
+        return say(err, errlen, "out of memory");
+    memcpy(path, spec, len);
+    path[len] = 0;
+    int i = o->module_count++;
+    o->owned[i] = path;
+    o->modules[i].path = path;
+    o->modules[i].args = comma ? comma + 1 : NULL;
+    return true;
+}
+
+enum { OPT_MODULE, OPT_CMDLINE, OPT_MEMORY, OPT_MAX_CYCLES, OPT_STATS, OPT_HELP };
+
+static const struct {
+    const char *name;
+    int id;
+    bool takes_value;
+} RUN_OPTIONS[] = {
+    { "--module", OPT_MODULE, true },         { "--cmdline", OPT_CMDLINE, true },
+    { "--memory", OPT_MEMORY, true },         { "--max-cycles", OPT_MAX_CYCLES, true },
+    { "--stats", OPT_STATS, false },          { "--help", OPT_HELP, false },
+};
+
+int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof *out);
+    out->memory_bytes = CLI_MEMORY_DEFAULT;
+    if (err && errlen)
+        err[0] = 0;
+    bool options_done = false;
+    for (int i = 0; i < argc; i++) {
+        const char *arg = argv[i];
+        if (options_done || arg[0] != '-' || arg[1] == 0) {
+            if (out->image) {
+                say(err, errlen, "unexpected argument '%s' (the image is already '%s')", arg, out->image);
+                return CLI_EXIT_USAGE;
+            }
+            out->image = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            options_done = true;
+            continue;
+        }
+        if (strcmp(arg, "-h") == 0) {
+            out->help = true;
+            continue;
+        }
+        const char *eq = strchr(arg, '=');
+        size_t name_len = eq ? (size_t)(eq - arg) : strlen(arg);
+        int id = -1;
+        bool takes_value = false;
+        for (size_t k = 0; k < sizeof RUN_OPTIONS / sizeof RUN_OPTIONS[0]; k++) {
+            if (strlen(RUN_OPTIONS[k].name) == name_len && strncmp(RUN_OPTIONS[k].name, arg, name_len) == 0) {
+                id = RUN_OPTIONS[k].id;
+                takes_value = RUN_OPTIONS[k].takes_value;
+            }
+        }
+        if (id < 0) {
+            say(err, errlen, "unknown option '%.*s' for 'run'", (int)name_len, arg);
+            return CLI_EXIT_USAGE;
+        }
+        const char *value = NULL;
+        if (takes_value) {
+            if (eq)
+                value = eq + 1;
+            else if (i + 1 < argc)
+                value = argv[++i];
+            else {
+                say(err, errlen, "option '%s' needs an argument", arg);
+                return CLI_EXIT_USAGE;
+            }
+        } else if (eq) {
+            say(err, errlen, "option '%.*s' takes no argument", (int)name_len, arg);
+            return CLI_EXIT_USAGE;
+        }
+        char why[160];
+        switch (id) {
+        case OPT_MODULE:
+            if (!add_module(out, value, err, errlen))
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_CMDLINE:
+            out->cmdline = value;
+            break;
+        case OPT_MEMORY:
+            if (!cli_parse_memory(value, &out->memory_bytes, why, sizeof why)) {
+                say(err, errlen, "--memory: %s", why);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_MAX_CYCLES:
+            if (!cli_parse_count(value, &out->max_cycles, why, sizeof why)) {
+                say(err, errlen, "--max-cycles: %s", why);
+                return CLI_EXIT_USAGE;
+            }
+            if (out->max_cycles == 0) {
+                say(err, errlen, "--max-cycles: must be at least 1");
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_STATS:
+            out->stats = true;
+            break;
+        case OPT_HELP:
+            out->help = true;
+            break;
+        }
+    }
+    if (!out->image && !out->help) {
+        say(err, errlen, "'run' needs an IMAGE (vx86 run IMAGE [options])");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}

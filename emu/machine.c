@@ -1,0 +1,289 @@
+/* The machine: RAM, the CPU, the PC devices and virtual time, wired together. This is the only
+ * file that knows both cpu/ and devices/; everything else drives vx86 through machine.h. */
+#include "emu/machine.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "cpu/cpu.h"
+#include "devices/debugport.h"
+#include "devices/i8042.h"
+#include "devices/pic.h"
+#include "devices/pit.h"
+#include "devices/probe.h"
+#include "devices/uart.h"
+#include "devices/vga.h"
+#include "emu/loader.h"
+
+#define MACHINE_TIMERS 16
+/* Virtual time: one cycle per nanosecond of guest time at the default costs, a 1 GHz machine. */
+#define MACHINE_CYCLES_PER_SECOND 1000000000ull
+
+typedef struct machine_timer {
+    void (*fn)(void *arg);
+    void *arg;
+    uint64_t at;
+} machine_timer;
+
+struct machine {
+    cpu cpu;
+    uint8_t *ram;
+    uint32_t ram_size;
+    dev_host host;
+    pic pic;
+    pit pit;
+    uart uart;
+    i8042 kbd;
+    vga vga;
+    debugport dbg;
+    probe probe;
+    machine_timer timers[MACHINE_TIMERS];
+    void (*serial_out)(void *ctx, uint8_t byte);
+    void *serial_ctx;
+    bool exited;
+};
+
+/* ---- device host ---- */
+
+static uint64_t host_now(void *ctx) { return ((machine *)ctx)->cpu.cycles; }
+
+static void host_set_timer(void *ctx, void (*fn)(void *arg), void *arg, uint64_t at) {
+    machine *m = ctx;
+    machine_timer *slot = NULL;
+    for (int k = 0; k < MACHINE_TIMERS; k++)
+        if (m->timers[k].fn == fn && m->timers[k].arg == arg) slot = &m->timers[k];
+    if (at == UINT64_MAX) {
+        if (slot) slot->fn = NULL;
+        return;
+    }
+    for (int k = 0; k < MACHINE_TIMERS && !slot; k++)
+        if (!m->timers[k].fn) slot = &m->timers[k];
+    if (!slot) abort();   /* more timers than devices: a programming error, not guest-reachable */
+    *slot = (machine_timer){ fn, arg, at };
+    if (at < m->cpu.run_limit) {
+        m->cpu.run_limit = at;
+        m->cpu.deadline = 0;
+    }
+}
+
+static void host_irq(void *ctx, int line, bool level) { pic_set_irq(&((machine *)ctx)->pic, line, level); }
+
+static void pic_intr_changed(void *ctx, bool level) {
+    machine *m = ctx;
+    if (level) cpu_interrupt_changed(&m->cpu);
+}
+
+/* ---- bus ---- */
+
+static uint32_t bus_io_in(void *ctx, uint16_t port, int size) {
+    machine *m = ctx;
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + 8) return uart_io_read(&m->uart, port, size);
+    switch (port) {
+    case 0x20: case 0x21: case 0xA0: case 0xA1: return pic_io_read(&m->pic, port, size);
+    case 0x40: case 0x41: case 0x42: case 0x43: case PIT_PORT_B: return pit_io_read(&m->pit, port, size);
+    case I8042_DATA_PORT: case I8042_STATUS_PORT: return i8042_io_read(&m->kbd, port, size);
+    case DEBUGPORT_CONSOLE: return debugport_io_read(&m->dbg, port, size);
+    default: break;
+    }
+    if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) return vga_io_read(&m->vga, port, size);
+    if (port >= 0x0E80 && port <= 0x0E87) return probe_io_read(&m->probe, port, size);
+    if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) return debugport_io_read(&m->dbg, port, size);
+    return 0xFFFFFFFFu;   /* nothing decodes this port: the ISA bus floats high */
+}
+
+static void bus_io_out(void *ctx, uint16_t port, int size, uint32_t v) {
+    machine *m = ctx;
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + 8) { uart_io_write(&m->uart, port, size, v); return; }
+    switch (port) {
+    case 0x20: case 0x21: case 0xA0: case 0xA1: pic_io_write(&m->pic, port, size, v); return;
+    case 0x40: case 0x41: case 0x42: case 0x43: case PIT_PORT_B: pit_io_write(&m->pit, port, size, v); return;
+    case I8042_DATA_PORT: case I8042_STATUS_PORT: i8042_io_write(&m->kbd, port, size, v); return;
+    case DEBUGPORT_CONSOLE: debugport_io_write(&m->dbg, port, size, v); return;
+    default: break;
+    }
+    if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) { vga_io_write(&m->vga, port, size, v); return; }
+    if (port >= 0x0E80 && port <= 0x0E87) { probe_io_write(&m->probe, port, size, v); return; }
+    if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) {
+        debugport_io_write(&m->dbg, port, size, v);
+        if (debugport_exit_requested(&m->dbg)) {
+            m->exited = true;
+            cpu_request_stop(&m->cpu);
+        }
+    }
+}
+
+static int bus_intr_ack(void *ctx) {
+    machine *m = ctx;
+    if (!pic_has_interrupt(&m->pic)) return -1;
+    return pic_ack(&m->pic);
+}
+
+static void serial_tx(void *ctx, uint8_t byte) {
+    machine *m = ctx;
+    if (m->serial_out) m->serial_out(m->serial_ctx, byte);
+    else putchar(byte);
+}
+
+static void debug_console_out(void *ctx, uint8_t byte) {
+    (void)ctx;
+    fputc(byte, stderr);
+}
+
+static bool probe_read_phys(void *ctx, uint32_t pa, void *buf, size_t len) {
+    return machine_read_phys(ctx, pa, buf, len);
+}
+
+static void probe_record(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t len) {
+    (void)ctx; (void)kind; (void)payload; (void)len;   /* the trace buffer arrives with the trace issue */
+}
+
+machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
+    machine *m = calloc(1, sizeof *m);
+    if (!m) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    m->ram_size = cfg->memory_bytes ? cfg->memory_bytes : 64u << 20;
+    m->ram = calloc(1, m->ram_size);
+    if (!m->ram) {
+        snprintf(err, errlen, "cannot allocate %u MiB of guest RAM", m->ram_size >> 20);
+        free(m);
+        return NULL;
+    }
+    m->serial_out = cfg->serial_out;
+    m->serial_ctx = cfg->serial_ctx;
+    m->host = (dev_host){ m, host_now, host_set_timer, host_irq, MACHINE_CYCLES_PER_SECOND };
+    cpu_bus bus = { .ctx = m, .ram = m->ram, .ram_size = m->ram_size, .io_in = bus_io_in, .io_out = bus_io_out,
+                    .intr_ack = bus_intr_ack };
+    cpu_init(&m->cpu, &bus);
+    m->cpu.run_limit = UINT64_MAX;
+    pic_init(&m->pic, &m->host, pic_intr_changed, m);
+    pit_init(&m->pit, &m->host);
+    uart_init(&m->uart, &m->host, UART_COM1_BASE, UART_COM1_IRQ, serial_tx, m);
+    i8042_init(&m->kbd, &m->host);
+    vga_init(&m->vga, &m->host, m->ram + VGA_TEXT_ADDR);
+    debugport_init(&m->dbg, &m->host, debug_console_out, m);
+    probe_callbacks pcb = { m, probe_read_phys, probe_record };
+    probe_init(&m->probe, &m->host, &pcb);
+
+    loader_boot boot;
+    if (!loader_load_multiboot(m->ram, m->ram_size, cfg, &boot, err, errlen)) {
+        machine_destroy(m);
+        return NULL;
+    }
+    m->cpu.regs[R_EAX] = LOADER_BOOT_MAGIC;
+    m->cpu.regs[R_EBX] = boot.mbi_addr;
+    m->cpu.eip = boot.entry;
+    return m;
+}
+
+void machine_destroy(machine *m) {
+    if (!m) return;
+    cpu_free(&m->cpu);
+    free(m->ram);
+    free(m);
+}
+
+static uint64_t next_timer(const machine *m) {
+    uint64_t t = UINT64_MAX;
+    for (int k = 0; k < MACHINE_TIMERS; k++)
+        if (m->timers[k].fn && m->timers[k].at < t) t = m->timers[k].at;
+    return t;
+}
+
+static void fire_due_timers(machine *m) {
+    for (int k = 0; k < MACHINE_TIMERS; k++) {
+        machine_timer *t = &m->timers[k];
+        if (t->fn && t->at <= m->cpu.cycles) {
+            void (*fn)(void *) = t->fn;
+            void *arg = t->arg;
+            t->fn = NULL;
+            fn(arg);   /* may re-arm itself */
+        }
+    }
+}
+
+machine_stop machine_run(machine *m, uint64_t cycles) {
+    cpu *c = &m->cpu;
+    uint64_t end = c->cycles + cycles < c->cycles ? UINT64_MAX : c->cycles + cycles;
+    for (;;) {
+        if (m->exited) return MACHINE_STOP_EXIT;
+        if (c->shutdown) return MACHINE_STOP_SHUTDOWN;
+        fire_due_timers(m);
+        if (c->cycles >= end) return MACHINE_STOP_LIMIT;
+        uint64_t next = next_timer(m);
+        uint64_t until = next < end ? next : end;
+        cpu_stop why = cpu_run(c, until);
+        if (m->exited) return MACHINE_STOP_EXIT;
+        if (why == CPU_STOP_SHUTDOWN) return MACHINE_STOP_SHUTDOWN;
+        if (why == CPU_STOP_HALT) {
+            /* Idle: jump virtual time to the next device event, or stop if nothing can wake us. */
+            bool can_wake = (cpu_get_eflags(c) & F_IF) && (next_timer(m) != UINT64_MAX || uart_pending_input(&m->uart));
+            if (!can_wake) return MACHINE_STOP_HALTED;
+            uint64_t t = next_timer(m);
+            uint64_t to = t < end ? t : end;
+            if (to > c->cycles) c->cycles = to;
+        }
+    }
+}
+
+int machine_exit_status(const machine *m) { return (int)debugport_exit_status(&m->dbg); }
+uint64_t machine_cycles(const machine *m) { return m->cpu.cycles; }
+uint64_t machine_instructions(const machine *m) { return m->cpu.icount; }
+struct cpu *machine_cpu(machine *m) { return &m->cpu; }
+
+bool machine_read_phys(machine *m, uint32_t paddr, void *buf, size_t len) {
+    if ((uint64_t)paddr + len > m->ram_size) return false;
+    memcpy(buf, m->ram + paddr, len);
+    return true;
+}
+
+bool machine_write_phys(machine *m, uint32_t paddr, const void *buf, size_t len) {
+    if ((uint64_t)paddr + len > m->ram_size) return false;
+    memcpy(m->ram + paddr, buf, len);
+    cpu_invalidate_phys(&m->cpu, paddr, (uint32_t)len);
+    return true;
+}
+
+void machine_serial_input(machine *m, const uint8_t *bytes, size_t len) { uart_push_input(&m->uart, bytes, len); }
+
+/* ---- registers by name ---- */
+
+static const char *const gpr_names[8] = { "eax", "ecx", "edx", "ebx", "esp", "ebp", "esi", "edi" };
+static const char *const seg_names[6] = { "es", "cs", "ss", "ds", "fs", "gs" };
+
+bool machine_get_reg(machine *m, const char *name, uint64_t *value) {
+    cpu *c = &m->cpu;
+    for (int k = 0; k < 8; k++)
+        if (!strcasecmp(name, gpr_names[k])) { *value = c->regs[k]; return true; }
+    for (int k = 0; k < 6; k++)
+        if (!strcasecmp(name, seg_names[k])) { *value = c->seg[k].sel; return true; }
+    if (!strcasecmp(name, "eip")) *value = c->eip;
+    else if (!strcasecmp(name, "eflags")) *value = cpu_get_eflags(c);
+    else if (!strcasecmp(name, "cr0")) *value = c->cr0;
+    else if (!strcasecmp(name, "cr2")) *value = c->cr2;
+    else if (!strcasecmp(name, "cr3")) *value = c->cr3;
+    else if (!strcasecmp(name, "cr4")) *value = c->cr4;
+    else if (!strcasecmp(name, "efer")) *value = c->efer;
+    else if (!strcasecmp(name, "cpl")) *value = (uint64_t)c->cpl;
+    else if (!strcasecmp(name, "cycles")) *value = c->cycles;
+    else if (!strcasecmp(name, "icount")) *value = c->icount;
+    else return false;
+    return true;
+}
+
+bool machine_set_reg(machine *m, const char *name, uint64_t value) {
+    cpu *c = &m->cpu;
+    for (int k = 0; k < 8; k++)
+        if (!strcasecmp(name, gpr_names[k])) { c->regs[k] = (uint32_t)value; return true; }
+    if (!strcasecmp(name, "eip")) {
+        c->eip = (uint32_t)value;
+        return true;
+    }
+    if (!strcasecmp(name, "eflags")) {
+        cpu_set_eflags(c, (uint32_t)value);
+        return true;
+    }
+    return false;
+}

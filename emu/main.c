@@ -1,0 +1,220 @@
+/* vx86: the command-line program. Drives the machine through emu/machine.h only. */
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "emu/cli.h"
+#include "emu/machine.h"
+
+/* machine_run slices: long enough to be cheap, short enough that a limit is checked often. */
+#define RUN_CHUNK_CYCLES (1ull << 28)
+
+static const char USAGE[] =
+    "usage: vx86 [COMMAND] [ARGS]\n"
+    "\n"
+    "Commands:\n"
+    "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
+    "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
+    "  tui, gui, lab, grade  (not built yet)\n"
+    "\n"
+    "Options of 'run' (before or after IMAGE):\n"
+    "  --module FILE[,CMDLINE]  pass a multiboot module; its string is \"FILE CMDLINE\"\n"
+    "                           (repeatable, at most 16; CMDLINE may contain spaces)\n"
+    "  --cmdline S              kernel arguments; the multiboot command line is \"IMAGE S\"\n"
+    "  --memory SIZE            guest RAM, 2M..3G, K/M/G suffix, bare number = MiB (default 64M)\n"
+    "  --max-cycles N           stop after N cycles of virtual time (N may be 5e6, 1e9, ...)\n"
+    "  --stats                  after the run, print instructions, cycles, host-seconds, mips\n"
+    "                           to stderr\n"
+    "\n"
+    "Other options:\n"
+    "  -h, --help     this help\n"
+    "  --version      print the version\n"
+    "\n"
+    "Exit status:\n"
+    "  odd N   the guest wrote V to the debug-exit port 0xf4: N = (V << 1) | 1, as in QEMU\n"
+    "  0       the guest halted with nothing left to do\n"
+    "  2       usage error (unknown option, missing argument, bad number)\n"
+    "  4       image or module missing or malformed\n"
+    "  6       --max-cycles reached\n"
+    "  8       triple fault (shutdown)\n"
+    "  10      internal error\n";
+
+static int usage_error(const char *msg)
+{
+    fprintf(stderr, "vx86: %s\nTry 'vx86 --help'.\n", msg);
+    return CLI_EXIT_USAGE;
+}
+
+static void serial_to_stdout(void *ctx, uint8_t byte)
+{
+    (void)ctx;
+    putchar(byte);
+    /* Line by line, so a guest that never stops still shows its output as it goes. */
+    if (byte == '\n')
+        fflush(stdout);
+}
+
+static double monotonic_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int run_image(const cli_run_options *opts)
+{
+    machine_config cfg = { 0 };
+    cfg.kernel = opts->image;
+    cfg.cmdline = opts->cmdline;
+    cfg.module_count = opts->module_count;
+    memcpy(cfg.modules, opts->modules, sizeof cfg.modules);
+    cfg.memory_bytes = opts->memory_bytes;
+    cfg.serial_out = serial_to_stdout;
+
+    char err[512] = "";
+    machine *m = machine_create(&cfg, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "vx86: %s\n", err[0] ? err : "cannot create the machine");
+        return CLI_EXIT_IMAGE;
+    }
+
+    uint64_t start = machine_cycles(m);
+    machine_stop stop = MACHINE_STOP_LIMIT;
+    double t0 = monotonic_seconds();
+    for (;;) {
+        uint64_t chunk = RUN_CHUNK_CYCLES;
+        if (opts->max_cycles) {
+            uint64_t used = machine_cycles(m) - start;
+            if (used >= opts->max_cycles)
+                break;
+            if (opts->max_cycles - used < chunk)
+                chunk = opts->max_cycles - used;
+        }
+        stop = machine_run(m, chunk);
+        if (stop != MACHINE_STOP_LIMIT)
+            break;
+    }
+    double seconds = monotonic_seconds() - t0;
+    fflush(stdout);
+
+    int status;
+    switch (stop) {
+    case MACHINE_STOP_EXIT:
+        status = machine_exit_status(m);
+        break;
+    case MACHINE_STOP_HALTED:
+        status = CLI_EXIT_HALTED;
+        break;
+    case MACHINE_STOP_LIMIT:
+        fprintf(stderr, "vx86: stopped after %llu cycles (--max-cycles)\n", (unsigned long long)opts->max_cycles);
+        status = CLI_EXIT_MAX_CYCLES;
+        break;
+    case MACHINE_STOP_SHUTDOWN:
+        fprintf(stderr, "vx86: %s: triple fault: the machine shut down\n", opts->image);
+        status = CLI_EXIT_SHUTDOWN;
+        break;
+    default:
+        fprintf(stderr, "vx86: internal error: the machine stopped for no reason (%d)\n", (int)stop);
+        status = CLI_EXIT_INTERNAL;
+        break;
+    }
+
+    if (opts->stats) {
+        uint64_t instructions = machine_instructions(m);
+        fprintf(stderr, "instructions: %llu\n", (unsigned long long)instructions);
+        fprintf(stderr, "cycles: %llu\n", (unsigned long long)(machine_cycles(m) - start));
+        fprintf(stderr, "host-seconds: %.6f\n", seconds);
+        fprintf(stderr, "mips: %.2f\n", seconds > 0 ? (double)instructions / seconds / 1e6 : 0.0);
+    }
+    machine_destroy(m);
+    return status;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+    cli_run_options opts;
+    char err[512];
+    int rc = cli_parse_run(argc, argv, &opts, err, sizeof err);
+    if (rc == 0 && opts.help) {
+        fputs(USAGE, stdout);
+    } else if (rc == 0) {
+        rc = run_image(&opts);
+    } else {
+        usage_error(err);
+    }
+    cli_run_options_free(&opts);
+    return rc;
+}
+
+/* build/vx86 runs build/guest/demo.elf: the image sits beside the binary, wherever we run from. */
+static int run_demo(const char *argv0)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+    } else {
+        snprintf(exe, sizeof exe, "%s", argv0);
+    }
+    char demo[PATH_MAX + 32];
+    snprintf(demo, sizeof demo, "%s/guest/demo.elf", dirname(exe));
+
+    /* Show the path relative to the current directory when it lies below it. */
+    const char *shown = demo;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t len = strlen(cwd);
+        if (strncmp(demo, cwd, len) == 0 && demo[len] == '/')
+            shown = demo + len + 1;
+    }
+    struct stat st;
+    if (stat(demo, &st) != 0) {
+        fprintf(stderr, "vx86: demo image %s not found; run 'make' first\n", shown);
+        return CLI_EXIT_IMAGE;
+    }
+    char *args[] = { (char *)shown };
+    cli_run_options opts;
+    char err[512];
+    if (cli_parse_run(1, args, &opts, err, sizeof err) != 0) {
+        cli_run_options_free(&opts);
+        return usage_error(err);
+    }
+    int rc = run_image(&opts);
+    cli_run_options_free(&opts);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return run_demo(argv[0]);
+    const char *cmd = argv[1];
+    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+        fputs(USAGE, stdout);
+        return 0;
+    }
+    if (strcmp(cmd, "--version") == 0) {
+        puts("vx86 " CLI_VERSION);
+        return 0;
+    }
+    if (strcmp(cmd, "run") == 0)
+        return cmd_run(argc - 2, argv + 2);
+    static const char *const NOT_YET[] = { "tui", "gui", "lab", "grade" };
+    for (size_t i = 0; i < sizeof NOT_YET / sizeof NOT_YET[0]; i++) {
+        if (strcmp(cmd, NOT_YET[i]) == 0) {
+            fprintf(stderr, "vx86: '%s' is not built yet\n", cmd);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    char msg[256];
+    if (cmd[0] == '-')
+        snprintf(msg, sizeof msg, "unknown option '%s'", cmd);
+    else
+        snprintf(msg, sizeof msg, "unknown command '%s'", cmd);
+    return usage_error(msg);
+}

@@ -1,0 +1,87 @@
+/* vxlib: the freestanding runtime every vx86 guest program links with.
+ *
+ * A program defines `int main(void)`. The entry code (entry.S, runtime.c) sets up a stack,
+ * initialises COM1, prints VX_BEGIN_MARKER, calls main and passes its return value to vx_exit.
+ * The names below follow the C library where a C function exists, so guest code reads like
+ * ordinary C; the header is named vxlib.h so it never shadows a host header. */
+#ifndef VXLIB_H
+#define VXLIB_H
+
+#include <limits.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vx/multiboot.h"
+
+/* First line kernel_entry prints, so tests can drop whatever firmware printed before it
+ * (SeaBIOS on QEMU). */
+#define VX_BEGIN_MARKER "--- vx86 guest begin ---"
+
+#define VX_PRINTF(fmt, args) __attribute__((format(printf, fmt, args)))
+
+/* ---- program lifecycle ---- */
+int main(void);
+/* Stop the machine through the debug-exit port (QEMU/vx86 report (code << 1) | 1), then halt. */
+__attribute__((noreturn)) void vx_exit(int code);
+/* Print "panic: ..." and exit with code 0x7f. */
+__attribute__((noreturn)) VX_PRINTF(1, 2) void vx_panic(const char *fmt, ...);
+
+/* ---- boot information ---- */
+/* The multiboot info the loader passed, or NULL if the magic in EAX was wrong. */
+const struct multiboot_info *vx_multiboot(void);
+/* The whole multiboot command line ("IMAGE-PATH ARGS"), or "" if none. */
+const char *vx_cmdline(void);
+/* The command line after the image path (leading spaces skipped), or "". */
+const char *vx_cmdline_args(void);
+
+/* ---- COM1 ---- */
+void vx_serial_init(void);
+void vx_serial_putc(char c);
+void vx_serial_write(const char *s, size_t len);
+
+/* ---- stdio subset (output goes to COM1, bytes unchanged: no "\n" -> "\r\n") ---- */
+int putchar(int c);
+int puts(const char *s);
+VX_PRINTF(1, 2) int printf(const char *fmt, ...);
+int vprintf(const char *fmt, va_list ap);
+VX_PRINTF(3, 4) int snprintf(char *buf, size_t size, const char *fmt, ...);
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+
+/* ---- string.h subset ---- */
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+void *memchr(const void *s, int c, size_t n);
+size_t strlen(const char *s);
+size_t strnlen(const char *s, size_t max);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+char *strcpy(char *dst, const char *src);
+char *strncpy(char *dst, const char *src, size_t n);
+char *strcat(char *dst, const char *src);
+char *strchr(const char *s, int c);
+char *strrchr(const char *s, int c);
+char *strstr(const char *haystack, const char *needle);
+
+/* ---- stdlib.h / ctype.h subset ---- */
+int abs(int x);
+long labs(long x);
+long long llabs(long long x);
+int isdigit(int c);
+int isspace(int c);
+int isalpha(int c);
+int isalnum(int c);
+int isxdigit(int c);
+int isupper(int c);
+int islower(int c);
+int toupper(int c);
+int tolower(int c);
+/* Decimal, or hex with 0x, or octal with leading 0 when base is 0 (as strtol). */
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+int atoi(const char *s);
+
+#endif

@@ -1,0 +1,24 @@
+# `make bench`: guest MIPS of vx86 beside QEMU TCG and Bochs (scripts/bench.sh). Not part of
+# `make check`: it measures, it does not test.
+#   make bench BENCH_ARGS="--rounds 100 --repeat 3 --no-bochs"
+#
+# This fragment is read before mk/guest.mk (alphabetical order), so guest.mk's variables are only
+# used where make expands them late: in recipes, never in targets or prerequisites.
+
+BENCH_OBJ := $(BUILD)/guest/obj/tests/guest/bench/bench.o
+BENCH_ELF := $(BUILD)/guest/bench/bench.elf
+BENCH_ARGS ?=
+
+# Built by guest.mk's pattern rule for $(GUEST_OBJ)/%.o; always optimised like the runtime.
+$(BENCH_OBJ): GUEST_OPT := -O2
+
+.PHONY: bench bench-image
+# The image is relinked every time (it takes milliseconds) because its runtime prerequisites
+# come from guest.mk, which this fragment cannot name in a prerequisite list.
+bench-image: $(BENCH_OBJ)
+	@$(MAKE) -s --no-print-directory $(filter-out %.ld,$(GUEST_IMAGE_DEPS))
+	@mkdir -p $(dir $(BENCH_ELF))
+	$(GUEST_LD) $(GUEST_LDFLAGS) -o $(BENCH_ELF) $(GUEST_CRT0) $(BENCH_OBJ) $(GUEST_LIB)
+
+bench: $(VX86) bench-image
+	scripts/bench.sh --vx86 $(VX86) --image $(BENCH_ELF) $(BENCH_ARGS)

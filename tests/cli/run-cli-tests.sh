@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Shell tests of the vx86 binary as a user runs it: help, version, usage errors, bad images,
+# exit statuses and --stats. Guest images are made on the spot by tests/cli/mkelf.c.
+#   tests/cli/run-cli-tests.sh [VX86]       (default build/vx86)
+# Prints "cli-tests: N passed, M failed" and exits non-zero if any test failed.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+vx86=$(realpath "${1:-$root/build/vx86}")
+work=$(mktemp -d /tmp/vx86-cli-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+if [ ! -x "$vx86" ]; then
+    echo "cli-tests: $vx86 not found; run 'make' first" >&2
+    echo "cli-tests: 0 passed, 1 failed"
+    exit 1
+fi
+if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$root" "$here/mkelf.c" -o "$work/mkelf"; then
+    echo "cli-tests: cannot build tests/cli/mkelf.c"
+    echo "cli-tests: 0 passed, 1 failed"
+    exit 1
+fi
+for kind in loop halt hello cmdline triple elf64 truncated nombheader; do
+    "$work/mkelf" "$kind" "$work/$kind.elf" || exit 1
+done
+printf 'this is a text file, not a kernel\n' >"$work/text.elf"
+
+# run NAME EXPECTED_STATUS ARGS...: runs vx86 (60 s at most) from $work, keeping stdout and stderr.
+out=""
+err=""
+status=0
+run() {
+    (cd "$work" && timeout 60 "$vx86" "$@" >"$work/stdout" 2>"$work/stderr")
+    status=$?
+    out=$(cat "$work/stdout")
+    err=$(cat "$work/stderr")
+}
+
+pass() { passed=$((passed + 1)); echo "ok   - $1"; }
+fail() {
+    failed=$((failed + 1))
+    echo "FAIL - $1: $2"
+    echo "       status $status; stdout: $(head -c 300 "$work/stdout" | tr '\n' '|')"
+    echo "       stderr: $(head -c 300 "$work/stderr" | tr '\n' '|')"
+}
+
+# expect NAME STATUS STDOUT_FRAGMENT STDERR_FRAGMENT -- ARGS...  (empty fragment: not checked)
+expect() {
+    local name=$1 want=$2 want_out=$3 want_err=$4
+    shift 5
+    run "$@"
+    if [ "$status" -ne "$want" ]; then
+        fail "$name" "exit status $status, expected $want"
+    elif [ -n "$want_out" ] && [[ "$out" != *"$want_out"* ]]; then
+        fail "$name" "stdout lacks '$want_out'"
+    elif [ -n "$want_err" ] && [[ "$err" != *"$want_err"* ]]; then
+        fail "$name" "stderr lacks '$want_err'"
+    else
+        pass "$name"
+    fi
+}
+
+# ---- the program itself
+expect "version" 0 "vx86 0.1.0" "" -- --version
+expect "help" 0 "usage: vx86" "" -- --help
+expect "help lists exit statuses" 0 "--max-cycles reached" "" -- --help
+expect "run --help" 0 "Options of 'run'" "" -- run --help
+expect "unknown command" 2 "" "vx86: unknown command 'frobnicate'" -- frobnicate
+expect "unknown top-level option" 2 "" "Try 'vx86 --help'." -- --frobnicate
+expect "tui not built yet" 2 "" "vx86: 'tui' is not built yet" -- tui x.elf
+
+# ---- usage errors: status 2, one line plus the hint
+expect "unknown run option" 2 "" "vx86: unknown option '--bogus' for 'run'" -- run halt.elf --bogus
+expect "usage hint" 2 "" "Try 'vx86 --help'." -- run halt.elf --bogus
+expect "run without image" 2 "" "needs an IMAGE" -- run
+expect "missing option argument" 2 "" "option '--memory' needs an argument" -- run halt.elf --memory
+expect "memory too small" 2 "" "between 2M and 3G" -- run halt.elf --memory 1M
+expect "memory not a size" 2 "" "bad memory size 'lots'" -- run halt.elf --memory lots
+expect "max-cycles not a number" 2 "" "--max-cycles: 'abc' is not a number" -- run halt.elf --max-cycles abc
+expect "max-cycles not whole" 2 "" "not a whole number" -- run halt.elf --max-cycles 1.5
+expect "two images" 2 "" "unexpected argument 'loop.elf'" -- run halt.elf loop.elf
+
+# ---- bad images and modules: status 4, the file named
+expect "missing image" 4 "" "vx86: nothere.elf: cannot open: No such file or directory" -- run nothere.elf
+expect "text file" 4 "" "vx86: text.elf: not an ELF file" -- run text.elf
+expect "truncated ELF" 4 "" "vx86: truncated.elf: segment 0 data (offset 0x200, size 2) beyond end of file" \
+    -- run truncated.elf
+expect "64-bit ELF" 4 "" "vx86: elf64.elf: ELF class 64 not supported: need ELF32 i386" -- run elf64.elf
+expect "no multiboot header" 4 "" "vx86: nombheader.elf: no multiboot header in the first 8 KiB" \
+    -- run nombheader.elf
+expect "missing module" 4 "" "vx86: gone.bin: cannot open: No such file or directory" \
+    -- run halt.elf --module "gone.bin,some args"
+
+# ---- guests: exit statuses from the machine
+expect "halted guest exits 0" 0 "" "" -- run halt.elf
+expect "debug-exit status and serial output" 7 "hello from guest" "" -- run hello.elf
+expect "multiboot command line" 3 "cmdline.elf root=/dev/x quiet" "" -- run --cmdline "root=/dev/x quiet" cmdline.elf
+expect "command line is the path alone" 3 "" "" -- run cmdline.elf
+if [ "$status" -eq 3 ] && [ "$out" != "cmdline.elf" ]; then fail "path-alone command line text" "got '$out'"; fi
+expect "max-cycles stops a loop" 6 "" "vx86: stopped after 1000000 cycles (--max-cycles)" \
+    -- run loop.elf --max-cycles 1e6
+expect "triple fault" 8 "" "triple fault" -- run triple.elf
+expect "options after the image" 7 "hello from guest" "" -- run hello.elf --memory 32M --max-cycles 5e6
+
+run run hello.elf --stats
+stats_ok=1
+for key in instructions cycles host-seconds mips; do
+    grep -Eq "^$key: [0-9]+(\.[0-9]+)?$" "$work/stderr" || stats_ok=0
+done
+if [ "$status" -eq 7 ] && [ "$stats_ok" -eq 1 ]; then pass "--stats"; else fail "--stats" "missing or malformed lines"; fi
+
+# ---- the default demo lives beside the binary, wherever we run from
+mkdir -p "$work/bin" "$work/elsewhere"
+cp "$vx86" "$work/bin/vx86"
+(cd "$work/elsewhere" && timeout 60 "$work/bin/vx86" >"$work/stdout" 2>"$work/stderr")
+status=$?
+if [ "$status" -eq 4 ] && grep -q "demo image .*bin/guest/demo.elf not found; run 'make' first" "$work/stderr"; then
+    pass "missing demo image"
+else
+    fail "missing demo image" "expected status 4 and the 'not found' message"
+fi
+mkdir -p "$work/bin/guest"
+cp "$work/hello.elf" "$work/bin/guest/demo.elf"
+(cd "$work/elsewhere" && timeout 60 "$work/bin/vx86" >"$work/stdout" 2>"$work/stderr")
+status=$?
+if [ "$status" -eq 7 ] && grep -q "hello from guest" "$work/stdout"; then
+    pass "default demo runs bin/guest/demo.elf"
+else
+    fail "default demo runs bin/guest/demo.elf" "expected status 7 and the guest's output"
+fi
+
+echo "cli-tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
