@@ -2,6 +2,7 @@
  * into a cpu_insn that the run loop caches per physical code address. */
 #include "cpu/internal.h"
 #include "cpu/handlers.h"
+#include "cpu/fast.h"
 
 #define F(x) CPU_OPF_##x
 #define MODRM F(MODRM)
@@ -268,6 +269,9 @@ int cpu_decode(cpu *c, uint32_t lin, cpu_insn *out) {
         out->cost = (uint8_t)c->cost[COST_BASIC];
         return 0;
     }
+    /* A flat 4 GiB code segment lets relative branches skip the CS limit check. */
+    bool flat_cs = c->seg[S_CS].base == 0 && c->seg[S_CS].limit == 0xFFFFFFFFu && cs32;
+    out->fn = cpu_specialize(out->fn, out, flat_cs);
     uint64_t cost = c->cost[row->cost_class];
     out->cost = (uint8_t)(cost > 255 ? 255 : cost);
     out->sz = (row->info.flags & F(BYTE)) ? 1 : out->o16 ? 2 : 4;

@@ -234,7 +234,10 @@ static void handle_exception(cpu *c) {
 static void fetch_setup(cpu *c, uint32_t lin) {
     if (c->eip > c->seg[S_CS].limit) RAISE_ERR(c, EXC_GP, 0);
     uint32_t pa = mmu_translate(c, lin, ACC_EXEC, is_user(c));
-    c->fetch_page = code_page_get(c, pa >> 12, (c->seg[S_CS].attr & 0x400) != 0);
+    /* decoded forms depend on the code segment's size and flatness (see cpu_specialize) */
+    const cpu_seg *cs = &c->seg[S_CS];
+    uint8_t mode = (uint8_t)(((cs->attr & 0x400) ? 1 : 0) | ((cs->base == 0 && cs->limit == 0xFFFFFFFFu) ? 2 : 0));
+    c->fetch_page = code_page_get(c, pa >> 12, mode);
     c->fetch_lin_page = lin >> 12;
 }
 

@@ -64,8 +64,36 @@ void flags_set_arith(cpu *c, uint32_t f) {
     c->lf_flags = f & F_ARITH;
 }
 
+uint32_t flags_cf(cpu *c) {
+    uint32_t mask = size_mask(c->lf_size);
+    switch (c->lf_op) {
+    case LF_NONE: return c->lf_flags & F_CF;
+    case LF_ADD: return (c->lf_res & mask) < (c->lf_dst & mask) ? F_CF : 0;
+    case LF_SUB: return (c->lf_dst & mask) < (c->lf_src & mask) ? F_CF : 0;
+    case LF_LOGIC: return 0;
+    case LF_INC: case LF_DEC: return c->lf_cf_in ? F_CF : 0;
+    default: return flags_arith(c) & F_CF;
+    }
+}
+
 bool cpu_cond(cpu *c, int cc) {
     uint32_t f;
+    if (c->lf_op != LF_NONE) {
+        uint32_t mask = size_mask(c->lf_size);
+        if ((cc >> 1) == 2) return ((c->lf_res & mask) == 0) ^ (cc & 1);   /* E / NE from the result */
+        if (c->lf_op == LF_LOGIC) {
+            /* CF = OF = 0 after logic operations */
+            bool zf = (c->lf_res & mask) == 0, sf = (c->lf_res & size_sign(c->lf_size)) != 0, r;
+            switch (cc >> 1) {
+            case 0: case 1: r = false; break;
+            case 3: r = zf; break;
+            case 4: case 6: r = sf; break;
+            case 7: r = zf || sf; break;
+            default: r = parity_table[c->lf_res & 0xFF] != 0; break;
+            }
+            return r ^ (cc & 1);
+        }
+    }
     /* Fast paths for the common compare-and-branch forms. */
     if (c->lf_op == LF_SUB && (cc & ~1) != 10 && (cc & ~1) != 8) {
         uint32_t mask = size_mask(c->lf_size), sign = size_sign(c->lf_size);

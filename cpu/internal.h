@@ -44,7 +44,7 @@ struct cpu_insn {
 typedef struct cpu_code_page {
     uint32_t ppn;
     uint8_t stale;         /* a write hit decoded bytes: rebuild before the next use */
-    uint8_t cs32;          /* code-segment size the page was decoded for */
+    uint8_t mode;          /* code-segment size and flatness the page was decoded for */
     uint8_t covered[CODE_PAGE_SIZE / 8];  /* bytes that belong to decoded instructions */
     cpu_insn insns[CODE_PAGE_SIZE];
 } cpu_code_page;
@@ -63,6 +63,7 @@ NORETURN void cpu_raise(cpu *c, int vector, uint32_t error, bool has_error);
 
 /* ---- flags (flags.c) ---- */
 uint32_t flags_arith(cpu *c);                 /* current CF PF AF ZF SF OF */
+uint32_t flags_cf(cpu *c);                    /* just CF (F_CF or 0), cheaper */
 void flags_set_arith(cpu *c, uint32_t f);     /* materialise arithmetic flags */
 bool cpu_cond(cpu *c, int cc);                /* Jcc/SETcc/CMOVcc condition 0-15 */
 extern const uint8_t parity_table[256];
@@ -207,7 +208,7 @@ void cpu_eflags_written(cpu *c, uint32_t old);
 /* POPF/IRET: only the bits the current privilege may change (IOPL at CPL 0, IF at CPL <= IOPL). */
 void cpu_set_eflags_checked(cpu *c, uint32_t value, int size);
 
-cpu_code_page *code_page_get(cpu *c, uint32_t ppn, bool cs32);
+cpu_code_page *code_page_get(cpu *c, uint32_t ppn, uint8_t mode);
 void code_pages_free(cpu *c);
 
 /* ---- port I/O (ops_sys.c) ---- */

@@ -225,7 +225,7 @@ void probe_write(cpu *c, int seg, uint32_t off, int size) {
 
 #define MAX_CODE_PAGES 512
 
-cpu_code_page *code_page_get(cpu *c, uint32_t ppn, bool cs32) {
+cpu_code_page *code_page_get(cpu *c, uint32_t ppn, uint8_t mode) {
     if (!c->code_pages || ppn >= c->code_page_count) return NULL;
     cpu_code_page *cp = c->code_pages[ppn];
     if (!cp) {
@@ -240,15 +240,15 @@ cpu_code_page *code_page_get(cpu *c, uint32_t ppn, bool cs32) {
         cp = calloc(1, sizeof *cp);
         if (!cp) return NULL;
         cp->ppn = ppn;
-        cp->cs32 = cs32;
+        cp->mode = mode;
         c->code_pages[ppn] = cp;
         c->code_pages_live++;
         tlb_flush_writes(c);   /* later writes to this page must take the checking slow path */
-    } else if (cp->stale || cp->cs32 != cs32) {
+    } else if (cp->stale || cp->mode != mode) {
         memset(cp->covered, 0, sizeof cp->covered);
         memset(cp->insns, 0, sizeof cp->insns);
         cp->stale = 0;
-        cp->cs32 = cs32;
+        cp->mode = mode;
     }
     return cp;
 }

@@ -5,7 +5,7 @@
 static inline uint32_t sx8(uint32_t v) { return (uint32_t)(int32_t)(int8_t)v; }
 static inline uint32_t sx16(uint32_t v) { return (uint32_t)(int32_t)(int16_t)v; }
 static inline uint32_t sx(uint32_t v, int size) { return size == 1 ? sx8(v) : size == 2 ? sx16(v) : v; }
-static inline uint32_t cf_now(cpu *c) { return (flags_arith(c) & F_CF) ? 1u : 0u; }
+static inline uint32_t cf_now(cpu *c) { return flags_cf(c) ? 1u : 0u; }
 
 /* ALU op numbers follow the opcode map: add or adc sbb and sub xor cmp */
 static const uint32_t alu_kind[8] = { LF_ADD, LF_LOGIC, LF_ADC, LF_SBB, LF_LOGIC, LF_SUB, LF_LOGIC, LF_SUB };

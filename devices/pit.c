@@ -132,11 +132,20 @@ void pit_init(pit *d, const dev_host *host)
     memset(d, 0, sizeof *d);
     d->host = host;
     d->next_edge = UINT64_MAX;
+    /* As QEMU's reset (and a PC BIOS) leaves it: every channel in mode 3 with count 65536, so
+     * channel 0 already ticks at 18.2 Hz; channel 2 waits for its gate. */
+    uint64_t now = now_ticks(d);
     for (int i = 0; i < 3; i++) {
-        d->ch[i].access = 3;
-        d->ch[i].reload = 65536;
-        d->ch[i].gate = i != 2;       /* channels 0 and 1 have their gates tied high */
+        pit_channel *c = &d->ch[i];
+        c->mode = 3;
+        c->access = 3;
+        c->reload = 65536;
+        c->gate = i != 2;             /* channels 0 and 1 have their gates tied high */
+        c->armed = true;
+        c->start = now;
+        c->paused = !c->gate;
     }
+    schedule_channel0(d, now);
 }
 
 static void load_count(pit *d, int idx, uint32_t raw, uint64_t now)

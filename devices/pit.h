@@ -48,6 +48,8 @@ typedef struct pit {
     const dev_host *host;
 } pit;
 
+/* Starts like a PC after reset: channel 0 in mode 3 at 18.2 Hz (IRQ 0 already scheduled, so
+ * the host's clock and timers must work when this is called). */
 void pit_init(pit *d, const dev_host *host);
 /* Ports 0x40-0x43 and 0x61. */
 uint32_t pit_io_read(pit *d, uint16_t port, int size);

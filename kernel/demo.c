@@ -25,6 +25,8 @@ static void show_boot_info(void)
         printf("  memory:       %u KiB below 1 MiB, %u KiB above\n",
                (unsigned)mbi->mem_lower, (unsigned)mbi->mem_upper);
     printf("  command line: \"%s\"\n", vx_cmdline());
+    if (vx_cmdline_args()[0] != '\0')
+        printf("  arguments:    \"%s\"\n", vx_cmdline_args());
     if (mbi->flags & MULTIBOOT_INFO_MODS)
         printf("  modules:      %u\n", (unsigned)mbi->mods_count);
 }

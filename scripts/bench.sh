@@ -7,7 +7,8 @@
 #   --vx86 PATH   the emulator (default build/vx86)
 #   --image ELF   the benchmark image (default build/guest/bench/bench.elf)
 #   --rounds N    benchmark rounds (default: the image's BENCH_ROUNDS, about 500M instructions)
-#   --repeat K    time every full run K times and keep the fastest (default 1)
+#   --repeat K    time every full run K times and keep the fastest (default 1; QEMU's
+#                 runs are short, so they are always timed at least 3 times)
 #
 # Method. Every engine runs the image twice: with the chosen rounds, and with rounds=0 (boot,
 # print, exit). Seconds = wall time of the first minus wall time of the second (the fastest of
@@ -27,7 +28,7 @@ image=$repo/build/guest/bench/bench.elf
 rounds= repeat=1 use_vx86=1 use_qemu=1 use_bochs=1
 
 die() { echo "bench: $*" >&2; exit 2; }
-usage() { sed -n '5,11s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '5,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --vx86)   [ $# -ge 2 ] || usage; vx86=$2; shift 2 ;;
@@ -62,47 +63,59 @@ trap 'rm -rf "$work"' EXIT
 full_args=${rounds:+rounds=$rounds}
 failed=0
 
-# timed OUT ERR CMD...: run CMD with stdout/stderr to files; print its wall time in seconds.
-# Python reads the monotonic clock right around the child, so its own start-up is not counted.
+# timed OUT ERR CMD...: run CMD with stdout/stderr to files; print "WALL CPU STATUS": wall time
+# (monotonic clock, read right around the child so Python's own start-up is not counted) and the
+# CPU time (user + system) of the child and its descendants, both in seconds.
 timed() {
     python3 - "$@" <<'PY'
-import subprocess, sys, time
+import resource, subprocess, sys, time
 out, err, cmd = sys.argv[1], sys.argv[2], sys.argv[3:]
 with open(out, "wb") as o, open(err, "wb") as e:
     t0 = time.monotonic()
-    rc = subprocess.call(cmd, stdout=o, stderr=e, stdin=subprocess.DEVNULL)
+    try:
+        rc = subprocess.call(cmd, stdout=o, stderr=e, stdin=subprocess.DEVNULL)
+    except OSError as error:
+        e.write(f"cannot run {cmd[0]}: {error.strerror}\n".encode())
+        rc = 127
     t1 = time.monotonic()
-print(f"{t1 - t0:.6f} {rc}")
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"{t1 - t0:.6f} {usage.ru_utime + usage.ru_stime:.6f} {rc}")
 PY
 }
+
+# min_of A B: the smaller of two decimal numbers.
+min_of() { python3 -c "import sys; print(min(float(sys.argv[1]), float(sys.argv[2])))" "$1" "$2"; }
 
 # field NAME FILE: the value after "NAME" on the last line that has it ("" if none).
 field() { sed -n "s/^.*$1//p" "$2" | tail -n 1 | tr -d '\r '; }
 
-# measure ENGINE EXPECTED_RC RUNS CMD...: run CMD RUNS times and keep the fastest time. Sets T (seconds) and leaves the output in $work/ENGINE.out.
+# measure ENGINE EXPECTED_RC RUNS CMD...: run CMD RUNS times and keep the fastest times.
+# Sets T (wall seconds) and C (CPU seconds) and leaves the output in $work/ENGINE.out.
 measure() {
     local engine=$1 expected=$2 runs=$3; shift 3
-    local best= i result secs rc
+    local i result wall cpu rc
+    T= C=
     for ((i = 0; i < runs; i++)); do
         result=$(timed "$work/$engine.out" "$work/$engine.err" "$@")
-        secs=${result% *} rc=${result#* }
+        read -r wall cpu rc <<<"$result"
         if [ "$rc" != "$expected" ] || ! grep -q "^bench: done" "$work/$engine.out"; then
             echo "bench: $engine failed (exit status $rc); its last output:" >&2
             tail -n 5 "$work/$engine.out" "$work/$engine.err" >&2
             return 1
         fi
-        if [ -z "$best" ] || python3 -c "import sys; sys.exit(not $secs < $best)"; then
-            best=$secs
-        fi
+        if [ -z "$T" ]; then T=$wall C=$cpu
+        else T=$(min_of "$T" "$wall") C=$(min_of "$C" "$cpu"); fi
     done
-    T=$best
 }
+
+# difference FULL BASE: FULL - BASE, as a decimal number.
+difference() { python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.6f}')" "$1" "$2"; }
 
 qemu=(qemu-system-i386 -cpu qemu32 -m 64 -kernel "$image" -nographic -serial stdio -monitor none
       -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
 reference_checksum= instructions= count_source=
-declare -A seconds=() checksum=()
+declare -A seconds=() cpu_seconds=() checksum=()
 
 # ---- QEMU: the instruction count (icount run), then the timed runs without icount ----
 if [ "$use_qemu" = 1 ]; then
@@ -112,9 +125,9 @@ if [ "$use_qemu" = 1 ]; then
         reference_checksum=$(field "bench: checksum=" "$work/qemu-icount.out")
         count_source="QEMU -icount shift=0 RDTSC delta around the benchmark loop"
         echo "bench: QEMU TCG timed runs..."
-        if measure qemu-base 1 3 "${qemu[@]}" -append "rounds=0" && base=$T &&
-           measure qemu 1 "$repeat" "${qemu[@]}" -append "$full_args"; then
-            seconds[qemu]=$(python3 -c "print(f'{$T - $base:.6f}')")
+        if measure qemu-base 1 3 "${qemu[@]}" -append "rounds=0" && base=$T base_cpu=$C &&
+           measure qemu 1 "$((repeat > 3 ? repeat : 3))" "${qemu[@]}" -append "$full_args"; then
+            seconds[qemu]=$(difference "$T" "$base") cpu_seconds[qemu]=$(difference "$C" "$base_cpu")
             checksum[qemu]=$(field "bench: checksum=" "$work/qemu.out")
         else
             failed=1
@@ -128,17 +141,17 @@ fi
 if [ "$use_vx86" = 1 ]; then
     echo "bench: vx86 runs..."
     vx86_cmd=("$vx86" run --stats "$image" --cmdline)
-    if measure vx86-base 1 3 "${vx86_cmd[@]}" "rounds=0" && base=$T &&
+    if measure vx86-base 1 3 "${vx86_cmd[@]}" "rounds=0" && base=$T base_cpu=$C &&
        cp "$work/vx86-base.err" "$work/vx86-base.stats" &&
        measure vx86 1 "$repeat" "${vx86_cmd[@]}" "$full_args"; then
-        seconds[vx86]=$(python3 -c "print(f'{$T - $base:.6f}')")
+        seconds[vx86]=$(difference "$T" "$base") cpu_seconds[vx86]=$(difference "$C" "$base_cpu")
         checksum[vx86]=$(field "bench: checksum=" "$work/vx86.out")
-        counted_full=$(field "^instructions:" "$work/vx86.err")
-        counted_base=$(field "^instructions:" "$work/vx86-base.stats")
+        counted_full=$(field "instructions: " "$work/vx86.err")
+        counted_base=$(field "instructions: " "$work/vx86-base.stats")
         if [ -n "$counted_full" ] && [ -n "$counted_base" ]; then
             vx86_count=$((counted_full - counted_base))
             echo "bench: vx86 --stats: $vx86_count instructions more than the rounds=0 run," \
-                 "mips $(field "^mips:" "$work/vx86.err") (whole run, own clock)"
+                 "mips $(field "mips: " "$work/vx86.err") (whole run, own clock)"
             if [ -z "$instructions" ]; then
                 instructions=$vx86_count
                 count_source="vx86 --stats, full run minus the rounds=0 run"
@@ -161,9 +174,9 @@ if [ "$use_bochs" = 1 ]; then
     echo "bench: Bochs runs (the slow part)..."
     "$here/mkbootimg" "$image" "$work/bench-base.img" --append "bochs rounds=0"
     "$here/mkbootimg" "$image" "$work/bench.img" --append "bochs $full_args"
-    if measure bochs-base 0 3 "$here/bochs/run-bochs" "$work/bench-base.img" && base=$T &&
+    if measure bochs-base 0 3 "$here/bochs/run-bochs" "$work/bench-base.img" && base=$T base_cpu=$C &&
        measure bochs 0 "$repeat" "$here/bochs/run-bochs" "$work/bench.img"; then
-        seconds[bochs]=$(python3 -c "print(f'{$T - $base:.6f}')")
+        seconds[bochs]=$(difference "$T" "$base") cpu_seconds[bochs]=$(difference "$C" "$base_cpu")
         checksum[bochs]=$(field "bench: checksum=" "$work/bochs.out")
         if [ -z "$instructions" ]; then
             instructions=$(field "bench: rdtsc-delta=" "$work/bochs.out")
@@ -176,28 +189,41 @@ fi
 
 # ---- the table ----
 [ -n "$reference_checksum" ] || reference_checksum=${checksum[vx86]:-${checksum[bochs]:-}}
+if [ -z "$instructions" ]; then
+    echo "bench: no engine could count instructions: no table" >&2
+    exit 1
+fi
 echo
 echo "instructions: $instructions ($count_source)"
-printf '%-10s %14s %10s %10s %10s  %s\n' engine instructions seconds MIPS "vs Bochs" checksum
-bochs_mips=
-if [ -n "${seconds[bochs]:-}" ]; then
-    bochs_mips=$(python3 -c "print($instructions / max(${seconds[bochs]}, 1e-9) / 1e6)")
-fi
+echo "seconds: wall time, full run minus rounds=0 run; cpu MIPS uses CPU time instead (a fairer"
+echo "figure when other work shares this machine's cores)"
+rows=()
 for engine in vx86 qemu bochs; do
     [ -n "${seconds[$engine]:-}" ] || continue
-    case $engine in vx86) name=vx86 ;; qemu) name="QEMU TCG" ;; bochs) name="Bochs" ;; esac
+    case $engine in vx86) name=vx86 ;; qemu) name="QEMU-TCG" ;; bochs) name="Bochs" ;; esac
     note=
     if [ "${checksum[$engine]}" != "$reference_checksum" ]; then
-        note="  WRONG (expected $reference_checksum)"
+        note=" WRONG(expected:$reference_checksum)"
         failed=1
     fi
-    python3 - "$name" "$instructions" "${seconds[$engine]}" "${bochs_mips:-0}" \
-        "${checksum[$engine]}$note" <<'PY'
-import sys
-name, n, secs, bochs, check = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-mips = n / max(secs, 1e-9) / 1e6
-ratio = f"{mips / bochs:.2f}x" if bochs > 0 else "-"
-print(f"{name:<10} {n:>14} {secs:>10.3f} {mips:>10.1f} {ratio:>10}  {check}")
-PY
+    rows+=("$name ${seconds[$engine]} ${cpu_seconds[$engine]} ${checksum[$engine]}$note")
 done
+python3 - "$instructions" "${rows[@]}" <<'PY'
+import sys
+n = int(sys.argv[1])
+rows = [r.split(" ", 3) for r in sys.argv[2:]]
+def mips(secs):
+    # A run too short to measure (or noise larger than it) has no meaningful rate.
+    return n / float(secs) / 1e6 if float(secs) > 0.001 else float("nan")
+def show(x, fmt):
+    return "-" if x != x else format(x, fmt)
+bochs = next((r for r in rows if r[0] == "Bochs"), None)
+print(f"{'engine':<10} {'instructions':>13} {'seconds':>9} {'MIPS':>9} {'vs Bochs':>9} "
+      f"{'cpu MIPS':>9} {'vs Bochs':>9}  checksum")
+for name, wall, cpu, check in rows:
+    ratio = show(mips(wall) / mips(bochs[1]), ".2f") + "x" if bochs else "-"
+    cpu_ratio = show(mips(cpu) / mips(bochs[2]), ".2f") + "x" if bochs else "-"
+    print(f"{name:<10} {n:>13} {float(wall):>9.3f} {show(mips(wall), '.1f'):>9} {ratio:>9} "
+          f"{show(mips(cpu), '.1f'):>9} {cpu_ratio:>9}  {check}")
+PY
 exit $failed

@@ -135,6 +135,10 @@ START_TEST(test_lengths)
         cs_insn *insn = NULL;
         size_t dis = cs_disasm(cs, b, sizeof b, 0x1000, 1, &insn);
         int want = dis ? (int)insn[0].size : 0;
+        /* Capstone 4.0.2 rejects NOP r/m (0F 1F /0) with mod=3, which the SDM defines (and
+         * every CPU since the P6 runs): its length is prefixes + 0F 1F + ModRM. */
+        if (row->opcode == 0x0F1F && (row->flags & CPU_OPF_MODRM) && (b[n - 1] & 0xC0) == 0xC0)
+            want = n;
         if (got != want) {
             failures++;
             row_fail[row - table]++;

@@ -58,6 +58,18 @@ START_TEST(tick_conversion_is_exact)
 }
 END_TEST
 
+START_TEST(reset_state_ticks_at_18hz)
+{
+    fake_run_until(&host, 65535ull * CPT);
+    ck_assert_int_eq(host.irq_rises[0], 0);
+    fake_run_until(&host, 65536ull * CPT * 3);
+    ck_assert_int_eq(host.irq_rises[0], 3);
+    outb(0x43, 0xE2);
+    ck_assert_uint_eq(inb(0x40), 0x80 | 0x36);  /* mode 3, lohi, binary, OUT high */
+    ck_assert_uint_eq(inb(0x61) & 0x20, 0x20);  /* channel 2 idle with OUT high */
+}
+END_TEST
+
 START_TEST(mode2_period_and_irq)
 {
     program(0, 2, 1000);
@@ -323,6 +335,7 @@ static Suite *pit_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, tick_conversion_is_exact);
+    tcase_add_test(tc, reset_state_ticks_at_18hz);
     tcase_add_test(tc, mode2_period_and_irq);
     tcase_add_test(tc, mode2_counter_readback);
     tcase_add_test(tc, latch_freezes_value);

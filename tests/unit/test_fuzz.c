@@ -1,6 +1,6 @@
 /* Random bytes as guest code must never crash or hang the host.
  *
- * Each run starts a fresh CPU (cpu_free + cpu_init) in flat protected mode with an IDT whose
+ * Each run starts a fresh or reset CPU in flat protected mode with an IDT whose
  * every gate points at a HLT, loads a few bytes to a page of random code (sometimes biased
  * towards prefixes and 0F escapes), random registers, random EFLAGS and sometimes a random
  * stack and random GDT entries, and runs it for at most FUZZ_CYCLES cycles. The run must end in
@@ -27,6 +27,9 @@
 /* A single instruction may overshoot the limit by its own cost (an exception delivery, a REP
  * chunk), never by an unbounded amount. */
 #define FUZZ_OVERRUN_MAX 100000u
+/* Every this many runs the CPU is freed and built again; runs in between reuse it. Replaying
+ * one run (FUZZ_ONLY) starts from a fresh CPU, so a difference points at state a reset missed. */
+#define FUZZ_FRESH_EVERY 64
 
 static uint64_t rng_state;
 static uint32_t rng32(void)
@@ -85,10 +88,21 @@ typedef struct fuzz_result {
 
 static fuzz_result fuzz_one(harness *h, const uint8_t *pristine, long run, uint64_t seed)
 {
-    cpu_bus bus = h->c.bus;
-    cpu_free(&h->c);
     memcpy(h->ram, pristine, h->ram_size);
-    cpu_init(&h->c, &bus);
+    if (run % FUZZ_FRESH_EVERY == 0) {
+        cpu_bus bus = h->c.bus;
+        cpu_free(&h->c);
+        cpu_init(&h->c, &bus);
+    } else {
+        /* Reuse the CPU (a fresh one allocates its decoded-code pages again, which dominates
+         * the run time): put back every piece of architectural state random code may change.
+         * Decoded code and TLB entries survive on purpose: they must be invalidated. */
+        cpu *c = &h->c;
+        c->cr0 = c->cr2 = c->cr3 = c->cr4 = 0;
+        c->efer = 0;
+        c->halted = c->shutdown = false;
+        cpu_flush_tlb(c);
+    }
     harness_reset(h);
 
     rng_state = seed ^ ((uint64_t)run * 0x9E3779B97F4A7C15ULL) ^ 0xF0220F22ULL;

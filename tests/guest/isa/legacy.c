@@ -54,6 +54,31 @@ struct idt_gate {
 
 static struct idt_gate idt[20];
 
+/* The Multiboot spec leaves GDTR undefined (QEMU happens to leave a usable one), and
+ * exception delivery and segment loads read it: bring our own flat GDT. */
+#define CODE_SEL 0x08
+#define DATA_SEL 0x10
+static const uint64_t gdt[3] = {
+    0,
+    0x00CF9A000000FFFFull,   /* flat 32-bit code, DPL 0 */
+    0x00CF92000000FFFFull,   /* flat data, DPL 0 */
+};
+
+static void install_gdt(void)
+{
+    struct {
+        uint16_t limit;
+        uint32_t base;
+    } __attribute__((packed)) gdtr = { sizeof gdt - 1, (uint32_t)(uintptr_t)gdt };
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp $0x08, $1f\n1:\n\t"
+                     "movw $0x10, %%ax\n\tmovw %%ax, %%ds\n\tmovw %%ax, %%es\n\t"
+                     "movw %%ax, %%fs\n\tmovw %%ax, %%gs\n\tmovw %%ax, %%ss\n\t"
+                     :
+                     : "m"(gdtr)
+                     : "eax", "memory");
+}
+
 static void install_idt(void)
 {
     char *const handlers[20] = {
@@ -61,8 +86,7 @@ static void install_idt(void)
         isa_trap_7, isa_trap_8, isa_trap_9, isa_trap_10, isa_trap_11, isa_trap_12, isa_trap_13,
         isa_trap_14, isa_trap_15, isa_trap_16, isa_trap_17, isa_trap_18, isa_trap_19,
     };
-    uint16_t cs;
-    __asm__ volatile("movw %%cs, %0" : "=r"(cs));
+    uint16_t cs = CODE_SEL;
     for (int v = 0; v < 20; v++) {
         uint32_t off = (uint32_t)(uintptr_t)handlers[v];
         idt[v] = (struct idt_gate){ (uint16_t)off, cs, 0, 0x8E, (uint16_t)(off >> 16) };
@@ -463,17 +487,18 @@ static void test_lds_les(void)
     begin(&r, "lds/les");
     uint16_t ds;
     __asm__ volatile("movw %%ds, %0" : "=r"(ds));
-    /* valid flat selector, null (allowed in DS/ES), beyond any GDT limit, null with RPL 3 */
-    const uint16_t selectors[] = { ds, 0, 0xFFF8, 3 };
-    for (uint32_t i = 0; i < 64; i++) {
-        uint16_t sel = selectors[i % 4];
+    /* valid flat selector, null (allowed in DS/ES), beyond the GDT limit, null with RPL 3,
+     * the code segment (readable: allowed), the first selector past the limit */
+    const uint16_t selectors[] = { ds, 0, 0xFFF8, 3, CODE_SEL, sizeof gdt };
+    for (uint32_t i = 0; i < 96; i++) {
+        uint16_t sel = selectors[i % 6];
         uint32_t off = next_value();
         uint32_t reg = 0x5A5A5A5A, seg = 0;
         isa_farptr.offset = off;
         isa_farptr.selector = sel;
         isa_farptr16.offset = (uint16_t)off;
         isa_farptr16.selector = sel;
-        switch ((i / 4) % 4) {
+        switch ((i / 6) % 4) {
         case 0:
             __asm__ volatile("movl $1f, isa_resume\n\tpushl %%es\n\t"
                              ".byte 0xC4, 0x01\n1:\n\t"         /* les eax, [ecx] */
@@ -563,6 +588,7 @@ static void test_push_pop_sreg(void)
 
 int main(void)
 {
+    install_gdt();
     install_idt();
     printf("isa-legacy begin\n");
     test_bcd("daa", 0, F_CF | F_AF | F_SF | F_ZF | F_PF);
