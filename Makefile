@@ -28,7 +28,7 @@ SAN_UNIT_BINS:= $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests-san/%)
 VX86     := $(BUILD)/vx86
 VX86_SAN := $(BUILD)/vx86-san
 
-.PHONY: all demo check check-unit check-san bench clean deps
+.PHONY: all demo check check-all check-unit check-san bench clean deps
 all: $(VX86) guest
 
 $(BUILD)/obj/%.o: %.c
@@ -62,7 +62,10 @@ $(BUILD)/tests-san/%: tests/unit/%.c $(BUILD)/libvx86-san.a
 deps:
 	@scripts/install-deps.sh --check-or-install
 
-demo: deps all
+# demo and check install missing packages first, then build in a fresh make so that the
+# pkg-config flags above are read after the packages exist (a fresh machine has none).
+demo: deps
+	@$(MAKE) --no-print-directory all
 	$(VX86)
 
 # Host unit tests (Check) in the optimised build, then again under ASan/UBSan.
@@ -72,7 +75,10 @@ check-unit: $(UNIT_BINS)
 check-san: $(SAN_UNIT_BINS) $(VX86_SAN)
 	@set -e; for t in $(SAN_UNIT_BINS); do echo "== $$t (asan/ubsan)"; $$t; done
 
-check: deps all check-unit check-san check-guest
+check: deps
+	@$(MAKE) --no-print-directory check-all
+
+check-all: all check-unit check-san check-guest check-cli check-isa
 	@echo "all test suites passed"
 
 clean:

@@ -75,6 +75,9 @@ typedef enum cpu_event_kind {
     CPU_EV_TLB_FLUSH,   /* value = 0 full flush, else linear address (INVLPG) */
     CPU_EV_TRIPLE_FAULT,
     CPU_EV_HALT,
+    CPU_EV_VMRUN,         /* value = VMCB physical address, vector = guest ASID */
+    CPU_EV_VMEXIT,        /* info1/info2/exitcode; aux = cycles spent in the guest */
+    CPU_EV_VMRUN_INVALID, /* VMRUN failed a consistency check: value = check (cpu_svm_check_name) */
 } cpu_event_kind;
 
 typedef struct cpu_event {
@@ -84,6 +87,7 @@ typedef struct cpu_event {
     bool has_error;
     uint32_t eip;
     uint32_t value;
+    uint64_t exitcode, info1, info2, aux;   /* SVM events */
 } cpu_event;
 
 /* The world as the CPU sees it. RAM is a flat host buffer for speed; everything outside it goes
@@ -111,7 +115,8 @@ typedef enum cpu_stop {
 /* Instruction-cost classes: one cost table entry each (virtual time, DESIGN §2). */
 typedef enum cpu_cost_class {
     COST_BASIC, COST_MUL, COST_DIV, COST_BRANCH, COST_STRING_ITER, COST_IO, COST_SYSTEM,
-    COST_EXCEPTION, COST_PAGE_WALK_REF, COST_TLB_FLUSH, COST_CLASS_COUNT
+    COST_EXCEPTION, COST_PAGE_WALK_REF, COST_TLB_FLUSH, COST_VMRUN, COST_VMEXIT, COST_NESTED_WALK_REF,
+    COST_CLASS_COUNT
 } cpu_cost_class;
 
 struct cpu_insn;
@@ -160,6 +165,12 @@ typedef struct cpu {
     int delivering;                     /* vector being delivered, -1 if none (double faults) */
     uint64_t dr[8];
     uint64_t msr_sysenter[3];
+    uint64_t exc_cr2;                   /* faulting address of a #PF being raised */
+    uint32_t deliver_info;              /* EVENTINJ-format word of the event being delivered */
+    uint32_t deliver_error;
+    bool guest_mode;                    /* running an SVM guest */
+    bool gif;                           /* SVM global interrupt flag */
+    struct cpu_svm *svm;                /* the rest of the SVM state (cpu/svm.c) */
     uint64_t deadline;                  /* cpu_run leaves its loop when cycles reach this */
     uint64_t run_limit;
     bool stop_requested;
@@ -200,26 +211,43 @@ void cpu_set_eflags(cpu *c, uint32_t value);
 void cpu_invalidate_phys(cpu *c, uint32_t paddr, uint32_t len);
 void cpu_flush_tlb(cpu *c);
 
-/* One page walk, step by step: the single walk used by the CPU, the debugger and Lua. */
+/* One page walk, step by step: the single walk used by the CPU, the debugger and Lua. With nested
+ * paging (an SVM guest with NP_ENABLE) it is the two-dimensional walk: every guest-physical address
+ * the guest walk uses (its PDE, its PTE, the final address) is itself translated through the nested
+ * tables, and every memory reference of both dimensions is a step, in the order the CPU makes them. */
 typedef struct cpu_walk_step {
     int level;            /* 2 = page directory, 1 = page table */
-    uint32_t entry_addr;  /* physical address of the entry */
+    bool nested;          /* a nested-table (NPT) reference */
+    uint32_t gpa;         /* nested steps: the guest-physical address being translated */
+    uint32_t entry_addr;  /* physical address of the entry read */
     uint32_t value;       /* the entry as read (before A/D updates) */
 } cpu_walk_step;
 
+#define CPU_WALK_MAX_STEPS 12
 typedef struct cpu_walk {
-    bool paging;          /* CR0.PG was set: otherwise linear == physical */
+    bool paging;          /* guest (or host) CR0.PG was set: otherwise linear == (guest-)physical */
+    bool nested;          /* a nested-paging walk */
     int step_count;
-    cpu_walk_step steps[2];
+    cpu_walk_step steps[CPU_WALK_MAX_STEPS];
     bool ok;
     bool large;           /* a 4 MiB page */
-    uint32_t paddr;
-    uint32_t error_code;  /* #PF error code when !ok */
+    uint32_t gpa;         /* guest-physical result (== paddr without nested paging) */
+    uint32_t paddr;       /* host-physical result */
+    uint32_t error_code;  /* #PF error code when !ok and !npf */
+    bool npf;             /* failed in the nested dimension: a #NPF */
+    uint64_t npf_info1;   /* EXITINFO1 of that #NPF */
+    uint32_t npf_gpa;     /* EXITINFO2: the guest-physical address */
 } cpu_walk;
 
 enum { CPU_ACCESS_READ = 0, CPU_ACCESS_WRITE = 1, CPU_ACCESS_EXEC = 2 };
 /* Translate without side effects (no A/D updates, no TLB fill): for debuggers and labs. */
 bool cpu_translate(cpu *c, uint32_t lin, int access, bool user, cpu_walk *out);
+
+/* SVM (AMD-V subset, shared/SVM.md). */
+bool cpu_in_guest(const cpu *c);
+uint32_t cpu_vmcb(const cpu *c);           /* VMCB of the running (or last) guest, 0 if none */
+const char *cpu_svm_check_name(int check); /* the consistency check that failed a VMRUN */
+const char *cpu_svm_exit_name(uint64_t exitcode);
 
 /* Instruction length decoder over raw bytes (32-bit code segment). Returns the length in bytes
  * (1..15) of a supported instruction, or 0 if the encoding raises #UD in vx86 (or is longer

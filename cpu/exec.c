@@ -5,7 +5,7 @@
 
 void cpu_emit(cpu *c, cpu_event_kind kind, uint32_t vector, uint32_t error, bool has_error, uint32_t value) {
     if (!c->bus.event) return;
-    cpu_event ev = { kind, vector, error, has_error, c->insn_eip, value };
+    cpu_event ev = { kind, vector, error, has_error, c->insn_eip, value, 0, 0, 0, 0 };
     c->bus.event(c->bus.ctx, &ev);
 }
 
@@ -24,10 +24,14 @@ void cpu_init(cpu *c, const cpu_bus *bus) {
     c->code_pages = calloc(c->code_page_count, sizeof *c->code_pages);
     for (int k = 0; k < COST_CLASS_COUNT; k++) c->cost[k] = 1;
     c->delivering = -1;
+    svm_init(c);
     cpu_reset_flat32(c);
 }
 
-void cpu_free(cpu *c) { code_pages_free(c); }
+void cpu_free(cpu *c) {
+    code_pages_free(c);
+    svm_free(c);
+}
 
 void cpu_reset_flat32(cpu *c) {
     memset(c->regs, 0, sizeof c->regs);
@@ -48,6 +52,8 @@ void cpu_reset_flat32(cpu *c) {
     c->cpl = 0;
     c->halted = c->shutdown = false;
     c->delivering = -1;
+    c->guest_mode = false;
+    c->gif = true;
     tlb_flush_all(c, false);
 }
 
@@ -202,14 +208,27 @@ static void handle_exception(cpu *c) {
     int v = c->exc_vector;
     uint32_t err = c->exc_error;
     bool has = c->exc_has_error;
-    c->cycles += c->cost[COST_EXCEPTION];
-    c->cpl = c->seg[S_CS].sel & 3;   /* undo a half-done privilege change (CPL == CS.RPL) */
+    if (!c->guest_mode || v != VEC_SVM_EXIT) c->cycles += c->cost[COST_EXCEPTION];
+    /* undo a half-done privilege change (CPL == CS.RPL; an SVM guest's CPL comes from its VMCB) */
+    if (!c->guest_mode) c->cpl = c->seg[S_CS].sel & 3;
+    if (v == VEC_SVM_EXIT) {
+        if (c->delivering < 0) {
+            c->eip = c->insn_eip;
+            c->regs[R_ESP] = c->insn_esp;
+        }
+        svm_vmexit(c, c->svm->pend_code, c->svm->pend_info1, c->svm->pend_info2);
+        return;
+    }
     if (c->delivering >= 0) {
         int prev = c->delivering;
         if (prev == EXC_DF) {
-            c->shutdown = true;
             c->delivering = -1;
             cpu_emit(c, CPU_EV_TRIPLE_FAULT, (uint32_t)v, err, has, 0);
+            if (c->guest_mode && (c->svm->vec3 & 0x80000000u)) {
+                svm_vmexit(c, 0x7F, 0, 0);
+                return;
+            }
+            c->shutdown = true;
             return;
         }
         if ((contributory(prev) && contributory(v)) || (prev == EXC_PF && (v == EXC_PF || contributory(v)))) {
@@ -222,7 +241,18 @@ static void handle_exception(cpu *c) {
         c->eip = c->insn_eip;
         c->regs[R_ESP] = c->insn_esp;
     }
-    cpu_emit(c, CPU_EV_EXCEPTION, (uint32_t)v, err, has, v == EXC_PF ? c->cr2 : 0);
+    uint32_t fault_addr = (uint32_t)c->exc_cr2;
+    cpu_emit(c, CPU_EV_EXCEPTION, (uint32_t)v, err, has, v == EXC_PF ? fault_addr : 0);
+    if (svm_exception_intercepted(c, v)) {
+        /* intercepted before delivery; a #PF intercept leaves CR2 alone */
+        svm_vmexit(c, 0x40u + (uint32_t)v, has ? err : 0, v == EXC_PF ? fault_addr : 0);
+        return;
+    }
+    if (v == EXC_PF) c->cr2 = fault_addr;
+    if (c->delivering < 0) {
+        c->deliver_info = (uint32_t)v | (3u << 8) | (has ? 0x800u : 0u);
+        c->deliver_error = err;
+    }
     c->delivering = v;
     cpu_deliver(c, v, err, has, DELIVER_EXCEPTION);
     c->delivering = -1;
@@ -283,10 +313,12 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
     }
     if (c->cycles >= c->run_limit) { *why = CPU_STOP_LIMIT; return true; }
     c->deadline = c->run_limit;
-    if (c->inhibit_irq) {
+    if (c->guest_mode && svm_boundary(c)) {
+        c->deadline = 0;
+    } else if (c->inhibit_irq) {
         c->inhibit_irq = 0;
         c->deadline = 0;   /* look again after the next instruction */
-    } else if (c->intr_line && (c->eflags_rest & F_IF)) {
+    } else if (c->intr_line && (c->eflags_rest & F_IF) && c->gif) {
         int v = c->bus.intr_ack ? c->bus.intr_ack(c->bus.ctx) : -1;
         if (v < 0) {
             c->intr_line = false;
@@ -295,6 +327,8 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
             c->insn_eip = c->eip;
             cpu_emit(c, CPU_EV_INTERRUPT, (uint32_t)v, 0, false, 0);
             c->delivering = v;
+            c->deliver_info = (uint32_t)v;
+            c->deliver_error = 0;
             cpu_deliver(c, v, 0, false, DELIVER_EXTERNAL);
             c->delivering = -1;
             c->deadline = 0;   /* another may be pending */

@@ -216,6 +216,54 @@ void io_check(cpu *c, uint16_t port, int size);   /* IOPL / TSS I/O bitmap: #GP(
 uint32_t io_read(cpu *c, uint16_t port, int size);
 void io_write(cpu *c, uint16_t port, int size, uint32_t v);
 
+/* ---- SVM (svm.c) ---- */
+typedef struct cpu_svm {
+    uint32_t hsave_pa;
+    uint32_t vmcb;
+    /* controls latched at VMRUN */
+    uint16_t cr_read, cr_write;
+    uint32_t exc, vec3, vec4;
+    uint32_t iopm, msrpm;
+    uint32_t asid;
+    bool np, npse;                 /* nested paging; the host's CR4.PSE decides the NPT format */
+    uint32_t ncr3;
+    bool v_irq, v_ign_tpr, v_masking;
+    uint8_t v_tpr, v_prio, v_vector;
+    bool host_if;                  /* host EFLAGS.IF at VMRUN (gates INTR with V_INTR_MASKING) */
+    uint64_t entered_at;           /* cycle of the last VMRUN */
+    /* host state saved by VMRUN (kept here: the hsave page format is implementation-specific) */
+    cpu_seg h_seg[4];              /* ES CS SS DS */
+    cpu_dtr h_gdtr, h_idtr;
+    uint64_t h_efer, h_tsc_offset;
+    uint32_t h_cr0, h_cr3, h_cr4, h_eflags, h_esp, h_eax, h_eip;
+    /* an intercept raised inside an instruction, taken by the run loop */
+    uint64_t pend_code, pend_info1, pend_info2;
+} cpu_svm;
+
+#define VEC_SVM_EXIT 0x100        /* cpu_raise "vector" that means: take the pending #VMEXIT */
+
+void svm_intercept(cpu *c, uint64_t code, uint64_t info1, uint64_t info2);   /* no return */
+void svm_vmexit(cpu *c, uint64_t code, uint64_t info1, uint64_t info2);
+bool svm_exception_intercepted(cpu *c, int vector);
+bool svm_boundary(cpu *c);       /* interrupts in guest mode; true if it switched worlds or delivered */
+void svm_io_check(cpu *c, uint16_t port, int size, bool in, bool str, bool rep, bool a16);
+void svm_msr_check(cpu *c, uint32_t msr, bool write);
+bool svm_rdmsr(cpu *c, uint32_t msr, uint64_t *v);
+bool svm_wrmsr(cpu *c, uint32_t msr, uint64_t v);
+void svm_init(cpu *c);
+void svm_free(cpu *c);
+
+static inline void svm_check3(cpu *c, int bit, uint64_t code) {
+    if (UNLIKELY(c->guest_mode) && (c->svm->vec3 & (1u << bit))) svm_intercept(c, code, 0, 0);
+}
+static inline void svm_check4(cpu *c, int bit, uint64_t code) {
+    if (UNLIKELY(c->guest_mode) && (c->svm->vec4 & (1u << bit))) svm_intercept(c, code, 0, 0);
+}
+static inline void svm_check_cr(cpu *c, int cr, bool write) {
+    if (UNLIKELY(c->guest_mode) && ((write ? c->svm->cr_write : c->svm->cr_read) & (1u << cr)))
+        svm_intercept(c, (write ? 0x10u : 0u) + (uint32_t)cr, 0, 0);
+}
+
 /* ---- decode (decode.c) ---- */
 int cpu_decode(cpu *c, uint32_t lin, cpu_insn *out);   /* fetches through the MMU; may fault */
 cpu_handler cpu_handler_ud(void);

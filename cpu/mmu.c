@@ -64,45 +64,106 @@ void phys_write(cpu *c, uint32_t pa, int size, uint32_t v) {
     if (c->bus.mmio_write) c->bus.mmio_write(c->bus.ctx, pa, size, v);
 }
 
+static void add_step(cpu_walk *w, int level, bool nested, uint32_t gpa, uint32_t addr, uint32_t value) {
+    if (w->step_count < CPU_WALK_MAX_STEPS) w->steps[w->step_count++] = (cpu_walk_step){ level, nested, gpa, addr, value };
+}
+
+/* The nested dimension (SVM.md §2.9): translate a guest-physical address through the 2-level
+ * nested tables at N_CR3. Every level needs P=1 and U=1; RW=0 makes a page read-only. Walks of
+ * the guest's own page tables count as writes (they may set A/D bits), as on both references. */
+static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, bool set_ad, cpu_walk *w,
+                             uint32_t *hpa) {
+    const cpu_svm *s = c->svm;
+    if (!c->guest_mode || !s->np) {
+        *hpa = gpa;
+        return true;
+    }
+    bool wr = write || guest_walk;
+    uint64_t kind = guest_walk ? (1ull << 33) : (1ull << 32);
+    uint32_t pde_addr = s->ncr3 + ((gpa >> 22) << 2);
+    uint32_t pde = phys_read(c, pde_addr, 4);
+    add_step(w, 2, true, gpa, pde_addr, pde);
+    c->cycles += c->cost[COST_NESTED_WALK_REF];
+    uint64_t fault = 0;
+    uint32_t perm = 0, pa = 0, last_addr = pde_addr, last = pde;
+    if (!(pde & PTE_P)) {
+        fault = kind | 4u | (wr ? 2u : 0u);
+    } else if ((pde & PTE_PS) && s->npse) {
+        perm = pde;
+        pa = (pde & 0xFFC00000u) | (gpa & 0x003FFFFFu);
+    } else {
+        uint32_t pte_addr = (pde & 0xFFFFF000u) + (((gpa >> 12) & 0x3FF) << 2);
+        uint32_t pte = phys_read(c, pte_addr, 4);
+        add_step(w, 1, true, gpa, pte_addr, pte);
+        c->cycles += c->cost[COST_NESTED_WALK_REF];
+        if (!(pte & PTE_P)) fault = kind | 4u | (wr ? 2u : 0u);
+        perm = pde & pte;
+        pa = (pte & 0xFFFFF000u) | (gpa & 0xFFF);
+        if (set_ad && !fault && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
+        last_addr = pte_addr;
+        last = pte;
+    }
+    if (!fault && (!(perm & PTE_U) || (wr && !(perm & PTE_W)))) fault = kind | 4u | 1u | (wr ? 2u : 0u);
+    if (fault) {
+        w->npf = true;
+        w->npf_info1 = fault;
+        w->npf_gpa = gpa;
+        return false;
+    }
+    if (set_ad) {
+        uint32_t want = last | PTE_A | (wr ? PTE_D : 0);
+        if (want != last) phys_write(c, last_addr, 4, want);
+    }
+    *hpa = pa;
+    return true;
+}
+
 /* The walk. With set_ad it behaves as the processor does (sets accessed/dirty bits);
  * without, it only reports. The PDE accessed bit is set once the PDE is found present,
- * before the PTE is examined (as on QEMU and Intel parts). */
+ * before the PTE is examined (as on QEMU and Intel parts). In an SVM guest with nested paging,
+ * every guest-physical address it touches goes through nested_translate: the 2-D walk. */
 static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool set_ad, cpu_walk *w, bool *global) {
     memset(w, 0, sizeof *w);
     *global = false;
+    bool write = acc == ACC_WRITE;
+    w->nested = c->guest_mode && c->svm->np;
     if (!(c->cr0 & CR0_PG)) {
+        w->gpa = lin;
+        if (!nested_translate(c, lin, write, false, set_ad, w, &w->paddr)) return false;
         w->ok = true;
-        w->paddr = lin;
         return true;
     }
     w->paging = true;
-    bool write = acc == ACC_WRITE;
     uint32_t err = (write ? 2u : 0u) | (user ? 4u : 0u);
-    uint32_t pde_addr = (c->cr3 & 0xFFFFF000u) + ((lin >> 22) << 2);
+    uint32_t pde_gpa = (c->cr3 & 0xFFFFF000u) + ((lin >> 22) << 2), pde_addr;
+    if (!nested_translate(c, pde_gpa, false, true, set_ad, w, &pde_addr)) return false;
     uint32_t pde = phys_read(c, pde_addr, 4);
-    w->steps[w->step_count++] = (cpu_walk_step){ 2, pde_addr, pde };
+    add_step(w, 2, false, pde_gpa, pde_addr, pde);
     if (!(pde & PTE_P)) {
         w->error_code = err;
         return false;
     }
-    uint32_t perm, pa;
+    uint32_t perm, gpa, last_addr = pde_addr, last = pde;
     if ((pde & PTE_PS) && (c->cr4 & CR4_PSE)) {
         w->large = true;
         perm = pde;
-        pa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
+        gpa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
         *global = (c->cr4 & CR4_PGE) && (pde & PTE_G);
     } else {
         if (set_ad && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
-        uint32_t pte_addr = (pde & 0xFFFFF000u) + (((lin >> 12) & 0x3FF) << 2);
+        uint32_t pte_gpa = (pde & 0xFFFFF000u) + (((lin >> 12) & 0x3FF) << 2), pte_addr;
+        if (!nested_translate(c, pte_gpa, false, true, set_ad, w, &pte_addr)) return false;
         uint32_t pte = phys_read(c, pte_addr, 4);
-        w->steps[w->step_count++] = (cpu_walk_step){ 1, pte_addr, pte };
+        add_step(w, 1, false, pte_gpa, pte_addr, pte);
         if (!(pte & PTE_P)) {
             w->error_code = err;
             return false;
         }
         perm = pde & pte;
-        pa = (pte & 0xFFFFF000u) | (lin & 0xFFF);
+        gpa = (pte & 0xFFFFF000u) | (lin & 0xFFF);
         *global = (c->cr4 & CR4_PGE) && (pte & PTE_G);
+        last_addr = pte_addr;
+        last = pte;
     }
     bool fault = false;
     if (user && !(perm & PTE_U)) fault = true;
@@ -112,13 +173,12 @@ static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool set_ad, cpu_walk
         return false;
     }
     if (set_ad) {
-        const cpu_walk_step *last = &w->steps[w->step_count - 1];
-        uint32_t want = last->value | PTE_A | (write ? PTE_D : 0);
-        if (w->large && w->step_count == 1) want = pde | PTE_A | (write ? PTE_D : 0);
-        if (want != last->value) phys_write(c, last->entry_addr, 4, want);
+        uint32_t want = last | PTE_A | (write ? PTE_D : 0);
+        if (want != last) phys_write(c, last_addr, 4, want);
     }
+    w->gpa = gpa;
+    if (!nested_translate(c, gpa, write, false, set_ad, w, &w->paddr)) return false;
     w->ok = true;
-    w->paddr = pa;
     return true;
 }
 
@@ -131,7 +191,11 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
     cpu_walk w;
     bool global;
     if (LIKELY(walk(c, lin, acc, user, true, &w, &global))) {
-        if (w.paging) c->cycles += c->cost[COST_PAGE_WALK_REF] * (uint64_t)w.step_count;
+        if (w.paging) {
+            int guest_refs = 0;
+            for (int k = 0; k < w.step_count; k++) guest_refs += !w.steps[k].nested;
+            c->cycles += c->cost[COST_PAGE_WALK_REF] * (uint64_t)guest_refs;
+        }
         /* Fill the TLB for RAM pages; writes never get a fast entry on decoded-code pages. */
         uint32_t ppn = w.paddr >> 12;
         if ((uint64_t)(ppn + 1) * 4096 <= c->bus.ram_size) {
@@ -146,7 +210,8 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
         }
         return w.paddr;
     }
-    c->cr2 = lin;
+    if (w.npf) svm_intercept(c, 0x400, w.npf_info1, w.npf_gpa);
+    c->exc_cr2 = lin;
     cpu_raise(c, EXC_PF, w.error_code, true);
 }
 

@@ -73,7 +73,10 @@ static void soft_interrupt(cpu *c, int vector, int kind) {
     c->eip_next = c->eip;
 }
 
-void op_int(cpu *c, const cpu_insn *i) { soft_interrupt(c, i->imm & 0xFF, DELIVER_SOFT); }
+void op_int(cpu *c, const cpu_insn *i) {
+    svm_check3(c, 21, 0x75);
+    soft_interrupt(c, i->imm & 0xFF, DELIVER_SOFT);
+}
 void op_int3(cpu *c, const cpu_insn *i) { (void)i; soft_interrupt(c, EXC_BP, DELIVER_SOFT); }
 void op_int1(cpu *c, const cpu_insn *i) { (void)i; soft_interrupt(c, EXC_DB, DELIVER_EXCEPTION); }
 
@@ -205,6 +208,7 @@ void op_retf(cpu *c, const cpu_insn *i) {
 
 void op_iret(cpu *c, const cpu_insn *i) {
     int size = opsize(i);
+    svm_check3(c, 20, 0x74);
     if (c->eflags_rest & F_NT) RAISE_GP0(c);   /* task return: hardware task switching is not modelled */
     uint32_t m = sp_mask(c), sp = c->regs[R_ESP];
     uint32_t eip = read_mem(c, S_SS, sp & m, size);

@@ -290,10 +290,12 @@ static bool outs_body(cpu *c, const cpu_insn *i) {
 
 void op_ins(cpu *c, const cpu_insn *i) {
     io_check(c, (uint16_t)c->regs[R_EDX], i->sz);
+    svm_io_check(c, (uint16_t)c->regs[R_EDX], i->sz, true, true, i->rep != 0, i->a16);
     string_loop(c, i, ins_body);
 }
 
 void op_outs(cpu *c, const cpu_insn *i) {
     io_check(c, (uint16_t)c->regs[R_EDX], i->sz);
+    svm_io_check(c, (uint16_t)c->regs[R_EDX], i->sz, false, true, i->rep != 0, i->a16);
     string_loop(c, i, outs_body);
 }

@@ -41,12 +41,14 @@ void io_write(cpu *c, uint16_t port, int size, uint32_t v) {
 void op_in(cpu *c, const cpu_insn *i) {
     uint16_t port = (i->op & 8) ? (uint16_t)c->regs[R_EDX] : (uint16_t)(i->imm & 0xFF);
     io_check(c, port, i->sz);
+    svm_io_check(c, port, i->sz, true, false, false, i->a16);
     set_reg(c, R_EAX, i->sz, io_read(c, port, i->sz));
 }
 
 void op_out(cpu *c, const cpu_insn *i) {
     uint16_t port = (i->op & 8) ? (uint16_t)c->regs[R_EDX] : (uint16_t)(i->imm & 0xFF);
     io_check(c, port, i->sz);
+    svm_io_check(c, port, i->sz, false, false, false, i->a16);
     io_write(c, port, i->sz, get_reg(c, R_EAX, i->sz));
 }
 
@@ -55,6 +57,7 @@ void op_out(cpu *c, const cpu_insn *i) {
 void op_hlt(cpu *c, const cpu_insn *i) {
     (void)i;
     PRIVILEGED(c);
+    svm_check3(c, 24, 0x78);
     c->halted = true;
     c->deadline = 0;
     cpu_emit(c, CPU_EV_HALT, 0, 0, false, 0);
@@ -89,11 +92,13 @@ void cpu_set_eflags_checked(cpu *c, uint32_t value, int size) {
 }
 
 void op_pushf(cpu *c, const cpu_insn *i) {
+    svm_check3(c, 16, 0x70);
     uint32_t f = cpu_get_eflags(c) & ~(F_VM | F_RF);
     push(c, opsize(i), f);
 }
 
 void op_popf(cpu *c, const cpu_insn *i) {
+    svm_check3(c, 17, 0x71);
     int size = opsize(i);
     uint32_t v = pop(c, size);
     cpu_set_eflags_checked(c, v & ~F_RF, size);
@@ -103,6 +108,7 @@ void op_popf(cpu *c, const cpu_insn *i) {
 
 void op_mov_r_cr(cpu *c, const cpu_insn *i) {
     PRIVILEGED(c);
+    if (i->reg <= 4) svm_check_cr(c, i->reg, false);
     uint32_t v;
     switch (i->reg) {
     case 0: v = c->cr0; break;
@@ -117,6 +123,7 @@ void op_mov_r_cr(cpu *c, const cpu_insn *i) {
 void op_mov_cr_r(cpu *c, const cpu_insn *i) {
     PRIVILEGED(c);
     if (i->reg == 1 || i->reg > 4) RAISE(c, EXC_UD);
+    svm_check_cr(c, i->reg, true);
     cpu_write_cr(c, i->reg, c->regs[i->rm]);
     c->cycles += c->cost[COST_TLB_FLUSH] * (i->reg == 3);
 }
@@ -142,12 +149,14 @@ void op_mov_dr_r(cpu *c, const cpu_insn *i) {
 void op_clts(cpu *c, const cpu_insn *i) {
     (void)i;
     PRIVILEGED(c);
+    svm_check_cr(c, 0, true);
     c->cr0 &= ~CR0_TS;
 }
 
 void op_invd(cpu *c, const cpu_insn *i) {
-    (void)i;
     PRIVILEGED(c);
+    if (i->op == 0x08) svm_check3(c, 22, 0x76);
+    else svm_check4(c, 9, 0x89);
 }
 
 /* ---- CPUID, TSC, MSRs ---- */
@@ -157,12 +166,14 @@ void op_invd(cpu *c, const cpu_insn *i) {
 
 void op_cpuid(cpu *c, const cpu_insn *i) {
     (void)i;
+    svm_check3(c, 18, 0x72);
     uint32_t leaf = c->regs[R_EAX], a = 0, b = 0, cx = 0, d = 0;
     switch (leaf) {
     case 0: a = 1; b = 0x68747541; d = 0x69746E65; cx = 0x444D4163; break;   /* "AuthenticAMD" */
     case 1: a = 0x00000633; d = CPUID_1_EDX; break;
-    case 0x80000000u: a = 0x80000001u; b = 0x68747541; d = 0x69746E65; cx = 0x444D4163; break;
-    case 0x80000001u: a = 0x00000633; break;
+    case 0x80000000u: a = 0x8000000Au; b = 0x68747541; d = 0x69746E65; cx = 0x444D4163; break;
+    case 0x80000001u: a = 0x00000633; cx = 1u << 2; break;   /* SVM */
+    case 0x8000000Au: a = 1; b = 16; d = 1; break;           /* SVM revision 1, 16 ASIDs, nested paging only */
     default: break;
     }
     c->regs[R_EAX] = a;
@@ -174,6 +185,7 @@ void op_cpuid(cpu *c, const cpu_insn *i) {
 void op_rdtsc(cpu *c, const cpu_insn *i) {
     (void)i;
     if ((c->cr4 & 0x4) && c->cpl != 0) RAISE_GP0(c);   /* CR4.TSD */
+    svm_check3(c, 14, 0x6E);
     uint64_t t = c->cycles + c->tsc_offset;
     c->regs[R_EAX] = (uint32_t)t;
     c->regs[R_EDX] = (uint32_t)(t >> 32);
@@ -187,8 +199,10 @@ void op_rdmsr(cpu *c, const cpu_insn *i) {
     (void)i;
     PRIVILEGED(c);
     uint32_t msr = c->regs[R_ECX];
+    svm_msr_check(c, msr, false);
     uint64_t v;
-    if (msr == MSR_TSC) v = c->cycles + c->tsc_offset;
+    if (svm_rdmsr(c, msr, &v)) {
+    } else if (msr == MSR_TSC) v = c->cycles + c->tsc_offset;
     else if (msr >= MSR_SYSENTER_CS && msr <= MSR_SYSENTER_CS + 2) v = c->msr_sysenter[msr - MSR_SYSENTER_CS];
     else if (msr == MSR_EFER) v = c->efer;
     else RAISE_GP0(c);
@@ -200,11 +214,13 @@ void op_wrmsr(cpu *c, const cpu_insn *i) {
     (void)i;
     PRIVILEGED(c);
     uint32_t msr = c->regs[R_ECX];
+    svm_msr_check(c, msr, true);
     uint64_t v = ((uint64_t)c->regs[R_EDX] << 32) | c->regs[R_EAX];
-    if (msr == MSR_TSC) c->tsc_offset = v - c->cycles;
+    if (svm_wrmsr(c, msr, v)) {
+    } else if (msr == MSR_TSC) c->tsc_offset = v - c->cycles;
     else if (msr >= MSR_SYSENTER_CS && msr <= MSR_SYSENTER_CS + 2) c->msr_sysenter[msr - MSR_SYSENTER_CS] = v;
     else if (msr == MSR_EFER) {
-        if (v != 0) RAISE_GP0(c);   /* no EFER feature is implemented yet */
+        if (v & ~(1ull << 12)) RAISE_GP0(c);   /* only SVME: no long mode, NX or SYSCALL */
         c->efer = v;
     } else RAISE_GP0(c);
 }
@@ -235,17 +251,20 @@ void op_grp7(cpu *c, const cpu_insn *i) {
         return;
     }
     case 4:   /* SMSW */
+        svm_check_cr(c, 0, false);
         if (i->mod == 3) set_reg(c, i->rm, opsize(i), c->cr0);
         else write_mem(c, i->seg, ea_of(c, i), 2, c->cr0 & 0xFFFF);
         return;
     case 6: { /* LMSW: PE can be set, never cleared */
         PRIVILEGED(c);
+        svm_check_cr(c, 0, true);
         uint32_t v = rm_read(c, i, 2) & 0xF;
         cpu_write_cr(c, 0, (c->cr0 & ~0xEu) | v | (c->cr0 & CR0_PE));
         return;
     }
     case 7: {  /* INVLPG */
         PRIVILEGED(c);
+        svm_check3(c, 25, 0x79);
         uint32_t lin = c->seg[i->seg].base + ea_of(c, i);
         tlb_flush_page(c, lin);
         c->cycles += c->cost[COST_TLB_FLUSH];

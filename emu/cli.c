@@ -144,7 +144,10 @@ static bool add_module(cli_run_options *o, const char *spec, char *err, size_t e
     return true;
 }
 
-enum { OPT_MODULE, OPT_CMDLINE, OPT_MEMORY, OPT_MAX_CYCLES, OPT_STATS, OPT_HELP };
+enum {
+    OPT_MODULE, OPT_CMDLINE, OPT_MEMORY, OPT_MAX_CYCLES, OPT_STATS, OPT_HELP, OPT_COSTS, OPT_TRACE,
+    OPT_TRACE_CHROME, OPT_TRACE_SIZE, OPT_REALTIME,
+};
 
 static const struct {
     const char *name;
@@ -154,12 +157,16 @@ static const struct {
     { "--module", OPT_MODULE, true },         { "--cmdline", OPT_CMDLINE, true },
     { "--memory", OPT_MEMORY, true },         { "--max-cycles", OPT_MAX_CYCLES, true },
     { "--stats", OPT_STATS, false },          { "--help", OPT_HELP, false },
+    { "--costs", OPT_COSTS, true },           { "--trace", OPT_TRACE, true },
+    { "--trace-chrome", OPT_TRACE_CHROME, true }, { "--trace-size", OPT_TRACE_SIZE, true },
+    { "--realtime", OPT_REALTIME, false },
 };
 
 int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
     out->memory_bytes = CLI_MEMORY_DEFAULT;
+    out->trace_size = CLI_TRACE_SIZE_DEFAULT;
     if (err && errlen)
         err[0] = 0;
     bool options_done = false;
@@ -236,6 +243,28 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
             break;
         case OPT_STATS:
             out->stats = true;
+            break;
+        case OPT_COSTS:
+        case OPT_TRACE:
+        case OPT_TRACE_CHROME:
+            if (value[0] == 0) {
+                say(err, errlen, "option '%.*s' needs a file name", (int)name_len, arg);
+                return CLI_EXIT_USAGE;
+            }
+            *(id == OPT_COSTS ? &out->costs_file : id == OPT_TRACE ? &out->trace_file : &out->trace_chrome_file) = value;
+            break;
+        case OPT_TRACE_SIZE:
+            if (!cli_parse_count(value, &out->trace_size, why, sizeof why)) {
+                say(err, errlen, "--trace-size: %s", why);
+                return CLI_EXIT_USAGE;
+            }
+            if (out->trace_size == 0 || out->trace_size > CLI_TRACE_SIZE_MAX) {
+                say(err, errlen, "--trace-size: must be between 1 and %llu events", (unsigned long long)CLI_TRACE_SIZE_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            break;
+        case OPT_REALTIME:
+            out->realtime = true;
             break;
         case OPT_HELP:
             out->help = true;

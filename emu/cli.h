@@ -24,6 +24,8 @@ enum {
 #define CLI_MEMORY_MIN     (2u * 1024 * 1024)
 #define CLI_MEMORY_MAX     (3u * 1024 * 1024 * 1024)
 #define CLI_MEMORY_DEFAULT (64u * 1024 * 1024)
+#define CLI_TRACE_SIZE_DEFAULT 1000000u
+#define CLI_TRACE_SIZE_MAX     10000000u    /* about 1.4 GB of host memory when full */
 
 typedef struct cli_run_options {
     const char *image;
@@ -32,6 +34,11 @@ typedef struct cli_run_options {
     int module_count;
     uint32_t memory_bytes;
     uint64_t max_cycles;                       /* 0: no limit */
+    const char *costs_file;                    /* --costs FILE, NULL: the defaults */
+    const char *trace_file;                    /* --trace FILE: JSON Lines */
+    const char *trace_chrome_file;             /* --trace-chrome FILE: Chrome Trace Event format */
+    uint64_t trace_size;                       /* --trace-size N: events kept (default 1,000,000) */
+    bool realtime;                             /* --realtime: pace virtual time to the wall clock */
     bool stats;
     bool help;                                 /* --help given: print run help, ignore the rest */
     char *owned[MACHINE_MAX_MODULES];          /* module paths split off "FILE,CMDLINE" */

@@ -38,7 +38,7 @@ enum {
 #define INFO_STRINGS_ADDR (LOADER_MBI_ADDR + 0x200u)
 
 #define BOOT_DEVICE_NONE  0x8000FFFFu  /* "first BIOS disk, no partition", as QEMU reports */
-#define LOW_MEM_KIB       640u
+#define LOW_MEM_KIB       639u   /* usable conventional memory ends at 0x9FC00, as on QEMU */
 #define HOLE_START        0xA0000u     /* VGA memory and BIOS area: not for loading */
 #define HIGH_MEM_START    0x100000u
 #define PAGE_SIZE         4096u

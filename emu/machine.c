@@ -14,7 +14,10 @@
 #include "devices/probe.h"
 #include "devices/uart.h"
 #include "devices/vga.h"
+#include "emu/costs.h"
 #include "emu/loader.h"
+#include "emu/snapshot.h"
+#include "emu/trace.h"
 
 #define MACHINE_TIMERS 16
 /* Virtual time: one cycle per nanosecond of guest time at the default costs, a 1 GHz machine. */
@@ -42,6 +45,9 @@ struct machine {
     void (*serial_out)(void *ctx, uint8_t byte);
     void *serial_ctx;
     bool exited;
+    costs costs;
+    trace *trace;
+    char *kernel_path;   /* the image, kept for snapshots and symbols; NULL if none */
 };
 
 /* ---- device host ---- */
@@ -134,11 +140,45 @@ static bool probe_read_phys(void *ctx, uint32_t pa, void *buf, size_t len) {
     return machine_read_phys(ctx, pa, buf, len);
 }
 
-static void probe_record(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t len) {
-    (void)ctx; (void)kind; (void)payload; (void)len;   /* the trace buffer arrives with the trace issue */
+/* The CPU context stamped on every trace event. Guest mode, ASID and VM id stay 0 until SVM. */
+static trace_context trace_ctx(const machine *m) {
+    return (trace_context){ .cpl = (uint8_t)m->cpu.cpl, .cr3 = m->cpu.cr3 };
 }
 
-machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
+static void probe_record(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t len) {
+    machine *m = ctx;
+    trace_context tc = trace_ctx(m);
+    trace_push_probe(m->trace, m->cpu.cycles, &tc, kind, payload, len);
+}
+
+static void cpu_event_to_trace(void *ctx, const cpu_event *ev) {
+    static const trace_kind KIND_OF[] = {
+        [CPU_EV_EXCEPTION] = TRACE_EXCEPTION, [CPU_EV_INTERRUPT] = TRACE_INTERRUPT,
+        [CPU_EV_SOFTINT] = TRACE_SOFTINT,     [CPU_EV_CR3_WRITE] = TRACE_CR3_WRITE,
+        [CPU_EV_TLB_FLUSH] = TRACE_TLB_FLUSH, [CPU_EV_TRIPLE_FAULT] = TRACE_TRIPLE_FAULT,
+        [CPU_EV_HALT] = TRACE_HALT,           [CPU_EV_VMRUN] = TRACE_VMRUN,
+        [CPU_EV_VMEXIT] = TRACE_VMEXIT,       [CPU_EV_VMRUN_INVALID] = TRACE_VMRUN_INVALID,
+    };
+    machine *m = ctx;
+    if ((size_t)ev->kind >= sizeof KIND_OF / sizeof KIND_OF[0]) return;
+    trace_event te = { .cycle = m->cpu.cycles, .kind = (uint16_t)KIND_OF[ev->kind], .vector = ev->vector,
+                       .error = ev->error, .has_error = ev->has_error, .eip = ev->eip, .value = ev->value };
+    trace_context tc = trace_ctx(m);
+    if (ev->kind == CPU_EV_VMEXIT) {
+        trace_vmexit_data d = { ev->exitcode, ev->info1, ev->info2, ev->aux };
+        trace_push(m->trace, &te, &tc, &d, sizeof d);
+    } else {
+        trace_push(m->trace, &te, &tc, NULL, 0);
+    }
+}
+
+static void apply_costs(machine *m) {
+    for (int k = 0; k < COST_CLASS_COUNT; k++) m->cpu.cost[k] = m->costs.cycles[k];
+    /* Decoded instructions carry the cost of their class: decode them again. */
+    cpu_invalidate_phys(&m->cpu, 0, m->ram_size);
+}
+
+machine *machine_create_blank(const machine_config *cfg, char *err, size_t errlen) {
     machine *m = calloc(1, sizeof *m);
     if (!m) {
         snprintf(err, errlen, "out of memory");
@@ -154,9 +194,19 @@ machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
     m->serial_out = cfg->serial_out;
     m->serial_ctx = cfg->serial_ctx;
     m->host = (dev_host){ m, host_now, host_set_timer, host_irq, MACHINE_CYCLES_PER_SECOND };
+    m->trace = trace_create(cfg->trace_capacity, MACHINE_CYCLES_PER_SECOND);
+    if (!m->trace) {
+        snprintf(err, errlen, "out of memory");
+        free(m->ram);
+        free(m);
+        return NULL;
+    }
     cpu_bus bus = { .ctx = m, .ram = m->ram, .ram_size = m->ram_size, .io_in = bus_io_in, .io_out = bus_io_out,
-                    .intr_ack = bus_intr_ack };
+                    .intr_ack = bus_intr_ack, .event = cpu_event_to_trace };
     cpu_init(&m->cpu, &bus);
+    if (cfg->costs) m->costs = *cfg->costs;
+    else costs_defaults(&m->costs);
+    apply_costs(m);
     m->cpu.run_limit = UINT64_MAX;
     pic_init(&m->pic, &m->host, pic_intr_changed, m);
     pit_init(&m->pit, &m->host);
@@ -166,6 +216,17 @@ machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
     debugport_init(&m->dbg, &m->host, debug_console_out, m);
     probe_callbacks pcb = { m, probe_read_phys, probe_record };
     probe_init(&m->probe, &m->host, &pcb);
+    return m;
+}
+
+machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
+    machine *m = machine_create_blank(cfg, err, errlen);
+    if (!m) return NULL;
+    if (cfg->kernel && !(m->kernel_path = strdup(cfg->kernel))) {
+        snprintf(err, errlen, "out of memory");
+        machine_destroy(m);
+        return NULL;
+    }
 
     loader_boot boot;
     if (!loader_load_multiboot(m->ram, m->ram_size, cfg, &boot, err, errlen)) {
@@ -181,6 +242,8 @@ machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
 void machine_destroy(machine *m) {
     if (!m) return;
     cpu_free(&m->cpu);
+    trace_destroy(m->trace);
+    free(m->kernel_path);
     free(m->ram);
     free(m);
 }
@@ -232,6 +295,21 @@ int machine_exit_status(const machine *m) { return (int)debugport_exit_status(&m
 uint64_t machine_cycles(const machine *m) { return m->cpu.cycles; }
 uint64_t machine_instructions(const machine *m) { return m->cpu.icount; }
 struct cpu *machine_cpu(machine *m) { return &m->cpu; }
+uint64_t machine_cycles_per_second(const machine *m) { (void)m; return MACHINE_CYCLES_PER_SECOND; }
+struct trace *machine_trace(machine *m) { return m->trace; }
+const struct costs *machine_costs(const machine *m) { return &m->costs; }
+
+void machine_set_costs(machine *m, const struct costs *c) {
+    m->costs = *c;
+    apply_costs(m);
+}
+
+bool machine_load_costs(machine *m, const char *path, char *err, size_t errlen) {
+    costs c = m->costs;
+    if (!costs_load(&c, path, err, errlen)) return false;
+    machine_set_costs(m, &c);
+    return true;
+}
 
 bool machine_read_phys(machine *m, uint32_t paddr, void *buf, size_t len) {
     if ((uint64_t)paddr + len > m->ram_size) return false;
@@ -286,4 +364,26 @@ bool machine_set_reg(machine *m, const char *name, uint64_t value) {
         return true;
     }
     return false;
+}
+
+/* ---- snapshot support (emu/snapshot.c) ---- */
+
+_Static_assert(MACHINE_TIMERS <= SNAPSHOT_MAX_TIMERS, "snapshot timer list too short");
+
+const char *machine_kernel_path(const machine *m) { return m->kernel_path; }
+
+void machine_parts_get(machine *m, machine_parts *out) {
+    *out = (machine_parts){ .cpu = &m->cpu, .ram = m->ram, .ram_size = m->ram_size, .pic = &m->pic,
+                            .pit = &m->pit, .uart = &m->uart, .kbd = &m->kbd, .vga = &m->vga, .dbg = &m->dbg,
+                            .probe = &m->probe, .exited = &m->exited, .kernel_path = &m->kernel_path,
+                            .costs = &m->costs };
+    for (int k = 0; k < MACHINE_TIMERS; k++) {
+        if (!m->timers[k].fn) continue;
+        out->timer_arg[out->timer_count] = m->timers[k].arg;
+        out->timer_at[out->timer_count++] = m->timers[k].at;
+    }
+}
+
+void machine_timers_clear(machine *m) {
+    for (int k = 0; k < MACHINE_TIMERS; k++) m->timers[k].fn = NULL;
 }

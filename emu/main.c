@@ -1,4 +1,5 @@
 /* vx86: the command-line program. Drives the machine through emu/machine.h only. */
+#include <errno.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,10 +10,14 @@
 #include <unistd.h>
 
 #include "emu/cli.h"
+#include "emu/costs.h"
 #include "emu/machine.h"
+#include "emu/trace.h"
 
 /* machine_run slices: long enough to be cheap, short enough that a limit is checked often. */
 #define RUN_CHUNK_CYCLES (1ull << 28)
+/* With --realtime: how far virtual time may run ahead of the wall clock before we sleep. */
+#define REALTIME_SLICE_SECONDS 0.002
 
 static const char USAGE[] =
     "usage: vx86 [COMMAND] [ARGS]\n"
@@ -20,6 +25,7 @@ static const char USAGE[] =
     "Commands:\n"
     "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
+    "  costs               print the default cost table (the --costs file format)\n"
     "  tui, gui, lab, grade  (not built yet)\n"
     "\n"
     "Options of 'run' (before or after IMAGE):\n"
@@ -30,6 +36,13 @@ static const char USAGE[] =
     "  --max-cycles N           stop after N cycles of virtual time (N may be 5e6, 1e9, ...)\n"
     "  --stats                  after the run, print instructions, cycles, host-seconds, mips\n"
     "                           to stderr\n"
+    "  --costs FILE             cycle costs of instruction classes and events ('vx86 costs'\n"
+    "                           prints the defaults in this format)\n"
+    "  --trace FILE             at exit, write the trace as JSON Lines\n"
+    "  --trace-chrome FILE      at exit, write the trace in Chrome Trace Event format (Perfetto)\n"
+    "  --trace-size N           events the trace keeps, oldest dropped first (default 1000000)\n"
+    "  --realtime               pace virtual time to the wall clock (1e9 cycles per second);\n"
+    "                           without it, runs never read the wall clock\n"
     "\n"
     "Other options:\n"
     "  -h, --help     this help\n"
@@ -38,7 +51,8 @@ static const char USAGE[] =
     "Exit status:\n"
     "  odd N   the guest wrote V to the debug-exit port 0xf4: N = (V << 1) | 1, as in QEMU\n"
     "  0       the guest halted with nothing left to do\n"
-    "  2       usage error (unknown option, missing argument, bad number)\n"
+    "  2       usage error (unknown option, missing argument, bad number, bad --costs file,\n"
+    "          trace file that cannot be created)\n"
     "  4       image or module missing or malformed\n"
     "  6       --max-cycles reached\n"
     "  8       triple fault (shutdown)\n"
@@ -59,11 +73,42 @@ static void serial_to_stdout(void *ctx, uint8_t byte)
         fflush(stdout);
 }
 
+/* The wall clock: read only for --stats and --realtime, so headless runs stay deterministic. */
 static double monotonic_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void sleep_seconds(double seconds)
+{
+    struct timespec ts = { (time_t)seconds, (long)((seconds - (double)(time_t)seconds) * 1e9) };
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+        ;
+}
+
+/* Open a trace output before the run, so a bad path fails at once, not after a long run. */
+static FILE *open_output(const char *path)
+{
+    if (!path)
+        return NULL;
+    FILE *f = fopen(path, "w");
+    if (!f)
+        fprintf(stderr, "vx86: %s: cannot create: %s\n", path, strerror(errno));
+    return f;
+}
+
+/* Write one trace file and close it; false (with a message) on a write error. */
+static bool finish_trace(FILE *f, const char *path, const trace *t, bool (*write)(const trace *, FILE *))
+{
+    if (!f)
+        return true;
+    bool ok = write(t, f);
+    ok = fclose(f) == 0 && ok;
+    if (!ok)
+        fprintf(stderr, "vx86: %s: write error: %s\n", path, strerror(errno));
+    return ok;
 }
 
 static int run_image(const cli_run_options *opts)
@@ -75,19 +120,44 @@ static int run_image(const cli_run_options *opts)
     memcpy(cfg.modules, opts->modules, sizeof cfg.modules);
     cfg.memory_bytes = opts->memory_bytes;
     cfg.serial_out = serial_to_stdout;
+    cfg.trace_capacity = (size_t)opts->trace_size;
 
     char err[512] = "";
+    costs table;
+    costs_defaults(&table);
+    if (opts->costs_file && !costs_load(&table, opts->costs_file, err, sizeof err)) {
+        fprintf(stderr, "vx86: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
+    cfg.costs = &table;
+
+    FILE *trace_out = open_output(opts->trace_file);
+    FILE *chrome_out = open_output(opts->trace_chrome_file);
+    if ((opts->trace_file && !trace_out) || (opts->trace_chrome_file && !chrome_out)) {
+        if (trace_out)
+            fclose(trace_out);
+        if (chrome_out)
+            fclose(chrome_out);
+        return CLI_EXIT_USAGE;
+    }
+
     machine *m = machine_create(&cfg, err, sizeof err);
     if (!m) {
         fprintf(stderr, "vx86: %s\n", err[0] ? err : "cannot create the machine");
+        if (trace_out)
+            fclose(trace_out);
+        if (chrome_out)
+            fclose(chrome_out);
         return CLI_EXIT_IMAGE;
     }
 
     uint64_t start = machine_cycles(m);
     machine_stop stop = MACHINE_STOP_LIMIT;
-    double t0 = monotonic_seconds();
+    bool wall_clock = opts->stats || opts->realtime;
+    double t0 = wall_clock ? monotonic_seconds() : 0;
+    double cps = (double)machine_cycles_per_second(m);
     for (;;) {
-        uint64_t chunk = RUN_CHUNK_CYCLES;
+        uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
         if (opts->max_cycles) {
             uint64_t used = machine_cycles(m) - start;
             if (used >= opts->max_cycles)
@@ -98,8 +168,13 @@ static int run_image(const cli_run_options *opts)
         stop = machine_run(m, chunk);
         if (stop != MACHINE_STOP_LIMIT)
             break;
+        if (opts->realtime) {
+            double ahead = (double)(machine_cycles(m) - start) / cps - (monotonic_seconds() - t0);
+            if (ahead > 0)
+                sleep_seconds(ahead);
+        }
     }
-    double seconds = monotonic_seconds() - t0;
+    double seconds = wall_clock ? monotonic_seconds() - t0 : 0;
     fflush(stdout);
 
     int status;
@@ -131,6 +206,12 @@ static int run_image(const cli_run_options *opts)
         fprintf(stderr, "host-seconds: %.6f\n", seconds);
         fprintf(stderr, "mips: %.2f\n", seconds > 0 ? (double)instructions / seconds / 1e6 : 0.0);
     }
+    /* Traces are written whatever stopped the guest, --max-cycles included. */
+    const trace *t = machine_trace(m);
+    bool traced = finish_trace(trace_out, opts->trace_file, t, trace_write_jsonl);
+    traced = finish_trace(chrome_out, opts->trace_chrome_file, t, trace_write_chrome) && traced;
+    if (!traced)
+        status = CLI_EXIT_INTERNAL;
     machine_destroy(m);
     return status;
 }
@@ -186,7 +267,8 @@ static int run_demo(const char *argv0)
     }
     int rc = run_image(&opts);
     cli_run_options_free(&opts);
-    return rc;
+    /* The demo's main returns 0, which the debug-exit port reports as 1: that is success. */
+    return rc == 1 ? 0 : rc;
 }
 
 int main(int argc, char **argv)
@@ -204,6 +286,14 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "costs") == 0) {
+        if (argc > 2)
+            return usage_error("'costs' takes no arguments");
+        costs defaults;
+        costs_defaults(&defaults);
+        costs_write(stdout, &defaults);
+        return 0;
+    }
     static const char *const NOT_YET[] = { "tui", "gui", "lab", "grade" };
     for (size_t i = 0; i < sizeof NOT_YET / sizeof NOT_YET[0]; i++) {
         if (strcmp(cmd, NOT_YET[i]) == 0) {

@@ -22,3 +22,9 @@ bench-image: $(BENCH_OBJ)
 
 bench: $(VX86) bench-image
 	scripts/bench.sh --vx86 $(VX86) --image $(BENCH_ELF) $(BENCH_ARGS)
+
+# The Bochs boot path by itself: mkbootimg + run-bochs against QEMU's -kernel (not in `check`:
+# it needs Bochs and takes about ten seconds).
+.PHONY: bochs-boot-test
+bochs-boot-test:
+	scripts/boot/selftest.sh

@@ -16,9 +16,8 @@ GUEST_BUILD   := $(BUILD)/guest
 GUEST_OBJ     := $(GUEST_BUILD)/obj
 GUEST_OPT     ?= -O2
 # Only the compiler's own freestanding headers (stdint.h, stdarg.h, limits.h ...) plus ours:
-# -nostdinc keeps the host's glibc headers out of guest code.
-# Evaluated on first use, not when make reads this file: on a fresh machine `make check`
-# installs clang (target deps) after parsing.
+# -nostdinc keeps the host's glibc headers out of guest code. The path is looked up on first
+# use, not while make parses, because on a fresh machine `make check` installs clang (deps) later.
 GUEST_RESOURCE_INC = $(eval GUEST_RESOURCE_INC := $$(shell $$(GUEST_CC) -print-resource-dir)/include)$(GUEST_RESOURCE_INC)
 GUEST_CFLAGS   = --target=i386-unknown-none-elf -march=i686 -mgeneral-regs-only \
                  -ffreestanding -fno-pic -fno-stack-protector \

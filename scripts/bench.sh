@@ -13,10 +13,13 @@
 # Method. Every engine runs the image twice: with the chosen rounds, and with rounds=0 (boot,
 # print, exit). Seconds = wall time of the first minus wall time of the second (the fastest of
 # three), both measured with a monotonic clock around the whole process, so firmware, boot and
-# process start cancel out. Instructions = retired instructions of the benchmark loop, counted by
-# QEMU with -icount shift=0 (RDTSC advances once per instruction; the guest prints the delta);
-# without QEMU, vx86's own count (--stats, full run minus the rounds=0 run). The same image does
-# the same work everywhere, so one count serves every row; the checksum proves the work was done.
+# process start cancel out; "cpu MIPS" does the same with the processes' CPU time, which other
+# load on the machine disturbs less. Instructions = retired instructions of the benchmark loop,
+# counted by one extra QEMU run with -icount shift=0 (RDTSC advances once per instruction; the
+# guest prints the delta; QEMU's timed runs go without -icount, at full JIT speed). Without QEMU:
+# vx86's own count (--stats, full run minus the rounds=0 run), else Bochs' RDTSC delta. The same
+# image does the same work everywhere, so one count serves every row; the checksum proves the
+# work was done. Bochs boots the image through scripts/mkbootimg with cpu model p2_klamath.
 # QEMU or Bochs rows are skipped when they are not installed. Exit status 1 if an engine failed
 # or printed a different checksum.
 set -euo pipefail
@@ -25,7 +28,7 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 vx86=$repo/build/vx86
 image=$repo/build/guest/bench/bench.elf
-rounds= repeat=1 use_vx86=1 use_qemu=1 use_bochs=1
+rounds='' repeat=1 use_vx86=1 use_qemu=1 use_bochs=1
 
 die() { echo "bench: $*" >&2; exit 2; }
 usage() { sed -n '5,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
@@ -43,7 +46,9 @@ while [ $# -gt 0 ]; do
     esac
 done
 [ -f "$image" ] || die "$image: no such file (run 'make bench' to build it)"
-case "$rounds" in ''|*[!0-9]*) [ -z "$rounds" ] || die "--rounds wants a number, not '$rounds'" ;; esac
+if [ -n "$rounds" ] && [[ ! "$rounds" =~ ^[0-9]+$ ]]; then
+    die "--rounds wants a number, not '$rounds'"
+fi
 case "$repeat" in ''|*[!0-9]*|0) die "--repeat wants a positive number, not '$repeat'" ;; esac
 if [ "$use_qemu" = 1 ] && ! command -v qemu-system-i386 >/dev/null; then
     echo "bench: qemu-system-i386 not installed: no QEMU row"
@@ -94,7 +99,7 @@ field() { sed -n "s/^.*$1//p" "$2" | tail -n 1 | tr -d '\r '; }
 measure() {
     local engine=$1 expected=$2 runs=$3; shift 3
     local i result wall cpu rc
-    T= C=
+    T='' C=''
     for ((i = 0; i < runs; i++)); do
         result=$(timed "$work/$engine.out" "$work/$engine.err" "$@")
         read -r wall cpu rc <<<"$result"
@@ -109,12 +114,15 @@ measure() {
 }
 
 # difference FULL BASE: FULL - BASE, as a decimal number.
-difference() { python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.6f}')" "$1" "$2"; }
+difference() {
+    python3 -c "import sys; print(f'{float(sys.argv[1]) - float(sys.argv[2]):.6f}')" "$1" "$2"
+}
 
+# shellcheck disable=SC2054  # the commas belong to -device's option list
 qemu=(qemu-system-i386 -cpu qemu32 -m 64 -kernel "$image" -nographic -serial stdio -monitor none
       -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 
-reference_checksum= instructions= count_source=
+reference_checksum='' instructions='' count_source=''
 declare -A seconds=() cpu_seconds=() checksum=()
 
 # ---- QEMU: the instruction count (icount run), then the timed runs without icount ----
@@ -127,7 +135,8 @@ if [ "$use_qemu" = 1 ]; then
         echo "bench: QEMU TCG timed runs..."
         if measure qemu-base 1 3 "${qemu[@]}" -append "rounds=0" && base=$T base_cpu=$C &&
            measure qemu 1 "$((repeat > 3 ? repeat : 3))" "${qemu[@]}" -append "$full_args"; then
-            seconds[qemu]=$(difference "$T" "$base") cpu_seconds[qemu]=$(difference "$C" "$base_cpu")
+            seconds[qemu]=$(difference "$T" "$base")
+            cpu_seconds[qemu]=$(difference "$C" "$base_cpu")
             checksum[qemu]=$(field "bench: checksum=" "$work/qemu.out")
         else
             failed=1
@@ -144,7 +153,8 @@ if [ "$use_vx86" = 1 ]; then
     if measure vx86-base 1 3 "${vx86_cmd[@]}" "rounds=0" && base=$T base_cpu=$C &&
        cp "$work/vx86-base.err" "$work/vx86-base.stats" &&
        measure vx86 1 "$repeat" "${vx86_cmd[@]}" "$full_args"; then
-        seconds[vx86]=$(difference "$T" "$base") cpu_seconds[vx86]=$(difference "$C" "$base_cpu")
+        seconds[vx86]=$(difference "$T" "$base")
+        cpu_seconds[vx86]=$(difference "$C" "$base_cpu")
         checksum[vx86]=$(field "bench: checksum=" "$work/vx86.out")
         counted_full=$(field "instructions: " "$work/vx86.err")
         counted_base=$(field "instructions: " "$work/vx86-base.stats")
@@ -174,9 +184,11 @@ if [ "$use_bochs" = 1 ]; then
     echo "bench: Bochs runs (the slow part)..."
     "$here/mkbootimg" "$image" "$work/bench-base.img" --append "bochs rounds=0"
     "$here/mkbootimg" "$image" "$work/bench.img" --append "bochs $full_args"
-    if measure bochs-base 0 3 "$here/bochs/run-bochs" "$work/bench-base.img" && base=$T base_cpu=$C &&
+    if measure bochs-base 0 3 "$here/bochs/run-bochs" "$work/bench-base.img" &&
+       base=$T base_cpu=$C &&
        measure bochs 0 "$repeat" "$here/bochs/run-bochs" "$work/bench.img"; then
-        seconds[bochs]=$(difference "$T" "$base") cpu_seconds[bochs]=$(difference "$C" "$base_cpu")
+        seconds[bochs]=$(difference "$T" "$base")
+        cpu_seconds[bochs]=$(difference "$C" "$base_cpu")
         checksum[bochs]=$(field "bench: checksum=" "$work/bochs.out")
         if [ -z "$instructions" ]; then
             instructions=$(field "bench: rdtsc-delta=" "$work/bochs.out")

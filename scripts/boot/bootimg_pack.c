@@ -148,7 +148,8 @@ int main(int argc, char **argv)
     if (loaded_end > BOOT_LOAD_LIMIT) {
         char why[160];
         snprintf(why, sizeof why,
-                 "stage 2 + kernel + modules take %zu KiB; the real-mode loader has room for %u KiB",
+                 "stage 2 + kernel + modules take %zu KiB; the real-mode loader has room "
+                 "for %u KiB",
                  (loaded_end - BOOT_LOAD_ADDR) / 1024, (BOOT_LOAD_LIMIT - BOOT_LOAD_ADDR) / 1024);
         die(kernel.path, why);
     }
@@ -157,7 +158,8 @@ int main(int argc, char **argv)
     if (is_floppy)
         image_bytes = FLOPPY_BYTES;
     else
-        image_bytes = (image_bytes + HDD_CYLINDER_BYTES - 1) / HDD_CYLINDER_BYTES * HDD_CYLINDER_BYTES;
+        image_bytes = (image_bytes + HDD_CYLINDER_BYTES - 1) / HDD_CYLINDER_BYTES *
+                      HDD_CYLINDER_BYTES;
 
     uint8_t *image = calloc(1, image_bytes);
     if (image == NULL)
@@ -166,7 +168,7 @@ int main(int argc, char **argv)
     uint16_t load_count = (uint16_t)(lba - 1);
     image[BOOT_LOAD_COUNT_OFFSET] = (uint8_t)load_count;
     image[BOOT_LOAD_COUNT_OFFSET + 1] = (uint8_t)(load_count >> 8);
-    /* The image is for x86 guests: the struct is written in host order, so insist on little endian. */
+    /* The struct is written in host byte order and read by an x86 guest: insist on little endian. */
     const uint16_t probe = 1;
     if (*(const uint8_t *)&probe != 1)
         die(out_path, "bootimg_pack must run on a little-endian host");

@@ -14,7 +14,10 @@ static const uint32_t multiboot_header[3] = {
 
 __attribute__((used, aligned(16))) static uint8_t stack[4096];
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
 static inline uint8_t inb(uint16_t port)
 {
     uint8_t v;
@@ -75,6 +78,13 @@ void mbtest_main(uint32_t magic, const uint32_t *info)
             print("mod_string=[");
             print((const char *)(uintptr_t)mod[2]);
             print("]\n");
+            /* FNV-1a over the module's bytes, so a test can check they arrived intact. */
+            uint32_t hash = 2166136261u;
+            const uint8_t *p = (const uint8_t *)(uintptr_t)mod[0];
+            const uint8_t *end = (const uint8_t *)(uintptr_t)mod[1];
+            for (; p < end; p++)
+                hash = (hash ^ *p) * 16777619u;
+            field("mod_fnv1a", hash);
         }
     }
     if (info[0] & (1u << 6)) {

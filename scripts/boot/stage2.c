@@ -310,7 +310,8 @@ void stage2_main(void)
         info->flags |= MBI_MMAP;
         info->mmap_length = stage2_e820_count * sizeof(struct multiboot_mmap_entry);
         info->mmap_addr = place(&cursor, info->mmap_length, 4, ram_end);
-        struct multiboot_mmap_entry *out = (struct multiboot_mmap_entry *)(uintptr_t)info->mmap_addr;
+        struct multiboot_mmap_entry *out =
+            (struct multiboot_mmap_entry *)(uintptr_t)info->mmap_addr;
         for (unsigned i = 0; i < stage2_e820_count; i++) {
             out[i].size = sizeof(struct multiboot_mmap_entry) - sizeof(uint32_t);
             out[i].base = stage2_e820_entries[i].base;

@@ -729,7 +729,7 @@ static const char *const reg_names[8] = { "eax", "ecx", "edx", "ebx", "esp", "eb
 static int run_spec(const oracle_spec *s, int runs, uint64_t seed)
 {
     static uint8_t membuf[MEMBUF];
-    int failures = 0;
+    int failures = 0, divide_errors = 0, skipped = 0, memory_forms = 0;
     rng_state = seed ^ ((uint64_t)s->opcode << 20) ^ ((uint64_t)(s->group_reg + 1) << 40) ^ 0x9E3779B97F4A7C15ULL;
     for (int i = 0; i < runs; i++) {
         oracle_state in, native, emul;
@@ -737,8 +737,12 @@ static int run_spec(const oracle_spec *s, int runs, uint64_t seed)
         bool want_mem = s->modrm && !(s->sp & SP_REG_ONLY) && rng_below(4) == 0;
         generate(s, want_mem, &g, &in);
         compare_rules cr = rules_for(s, &g, &in);
-        if (cr.skip)
+        if (cr.skip) {
+            skipped++;
             continue;
+        }
+        divide_errors += cr.divide_error;
+        memory_forms += g.is_mem;
         native = in;
         if (!cr.divide_error)
             native_run(&g, &native, membuf);
@@ -803,6 +807,10 @@ static int run_spec(const oracle_spec *s, int runs, uint64_t seed)
             failures++;
         }
     }
+    /* so a reader can see the interesting cases were reached */
+    if (divide_errors || skipped)
+        fprintf(stderr, "note: %s (%04X /%d): %d cases, %d expected #DE, %d skipped (undefined result), %d memory forms\n",
+                s->name, s->opcode, s->group_reg, runs, divide_errors, skipped, memory_forms);
     return failures;
 }
 

@@ -47,7 +47,7 @@ static bool is_lockable(const cpu_opcode_info *row)
     if (op < 0x40 && (op & 7) <= 1 && (op >> 3) != 7)
         return true;   /* ADD OR ADC SBB AND SUB XOR rm,r */
     switch (op) {
-    case 0x80: case 0x81: case 0x83: return g >= 0 && g != 7;
+    case 0x80: case 0x81: case 0x82: case 0x83: return g >= 0 && g != 7;
     case 0x86: case 0x87: return true;
     case 0xF6: case 0xF7: return g == 2 || g == 3;
     case 0xFE: case 0xFF: return g == 0 || g == 1;
@@ -81,6 +81,43 @@ static uint8_t random_modrm(int reg, int mod_req)
     return modrm;
 }
 
+/* A random instance of a random table row into b[32]: legal prefixes, the opcode, a ModRM that
+ * fits the row, and random bytes after (SIB, displacement, immediates). Returns the length of
+ * prefixes + opcode + ModRM. */
+static int random_insn(const cpu_opcode_info *table, size_t count, uint8_t b[32], const cpu_opcode_info **row_out)
+{
+    const cpu_opcode_info *row = &table[rng_below((uint32_t)count)];
+    int n = 0;
+    for (int k = 0; k < 32; k++)
+        b[k] = (uint8_t)rng32();
+    int prefixes = (int)rng_below(4);
+    bool lock = (row->flags & CPU_OPF_MODRM) && row->mod_req != 3 && is_lockable(row) && rng_below(4) == 0;
+    for (int p = 0; p < prefixes; p++) {
+        switch (rng_below(4)) {
+        case 0: b[n++] = 0x66; break;
+        case 1: b[n++] = 0x67; break;
+        case 2: b[n++] = seg_prefixes[rng_below(6)]; break;
+        default:
+            if (is_string_op(row->opcode))
+                b[n++] = rng_below(2) ? 0xF3 : 0xF2;
+            else
+                b[n++] = 0x3E;
+            break;
+        }
+    }
+    if (lock)
+        b[n++] = 0xF0;
+    n = build_opcode(b, n, row->opcode);
+    if (row->flags & CPU_OPF_MODRM) {
+        int mod_req = row->mod_req;
+        if (lock && mod_req < 0)
+            mod_req = 0;
+        b[n++] = random_modrm(row->group_reg, mod_req);
+    }
+    *row_out = row;
+    return n;
+}
+
 static void hex(char *out, size_t len, const uint8_t *b, int n)
 {
     int k = 0;
@@ -101,36 +138,9 @@ START_TEST(test_lengths)
     int *row_fail = calloc(count, sizeof *row_fail);
     ck_assert_ptr_nonnull(row_fail);
     for (int i = 0; i < runs; i++) {
-        const cpu_opcode_info *row = &table[rng_below((uint32_t)count)];
+        const cpu_opcode_info *row;
         uint8_t b[32];
-        int n = 0;
-        for (int k = 0; k < (int)sizeof b; k++)
-            b[k] = (uint8_t)rng32();
-        int prefixes = (int)rng_below(4);
-        bool lock = (row->flags & CPU_OPF_MODRM) && row->mod_req != 3 && is_lockable(row) && rng_below(4) == 0;
-        for (int p = 0; p < prefixes; p++) {
-            switch (rng_below(4)) {
-            case 0: b[n++] = 0x66; break;
-            case 1: b[n++] = 0x67; break;
-            case 2: b[n++] = seg_prefixes[rng_below(6)]; break;
-            default:
-                if (is_string_op(row->opcode))
-                    b[n++] = rng_below(2) ? 0xF3 : 0xF2;
-                else
-                    b[n++] = 0x3E;
-                break;
-            }
-        }
-        if (lock)
-            b[n++] = 0xF0;
-        n = build_opcode(b, n, row->opcode);
-        if (row->flags & CPU_OPF_MODRM) {
-            int mod_req = row->mod_req;
-            if (lock && mod_req < 0)
-                mod_req = 0;
-            b[n++] = random_modrm(row->group_reg, mod_req);
-        }
-        /* the rest (SIB, displacement, immediates) stays random */
+        int n = random_insn(table, count, b, &row);
         int got = cpu_insn_length(b, sizeof b);
         cs_insn *insn = NULL;
         size_t dis = cs_disasm(cs, b, sizeof b, 0x1000, 1, &insn);
@@ -161,6 +171,102 @@ START_TEST(test_lengths)
     free(row_fail);
     cs_close(&cs);
     ck_assert_msg(failures == 0, "%d of %d instruction lengths differ from Capstone (see stderr)", failures, runs);
+}
+END_TEST
+
+/* The length decoder and the executor agree: a non-zero length never raises #UD when run, and
+ * length 0 always does (cpu.h: "0 if the encoding raises #UD in vx86"). */
+START_TEST(test_length_matches_execution)
+{
+    size_t count;
+    const cpu_opcode_info *table = cpu_opcode_table(&count);
+    ck_assert_msg(table && count > 0, "cpu_opcode_table() is empty");
+    harness *h = harness_new(0);
+    int runs = env_count("DECODE_EXEC_RUNS", 30000);
+    int failures = 0;
+    int *row_fail = calloc(count, sizeof *row_fail);
+    ck_assert_ptr_nonnull(row_fail);
+    for (int i = 0; i < runs; i++) {
+        const cpu_opcode_info *row;
+        uint8_t b[32];
+        random_insn(table, count, b, &row);
+        int len = cpu_insn_length(b, sizeof b);
+        /* random code may have switched paging or protection on: start clean */
+        cpu *c = &h->c;
+        c->cr0 = c->cr2 = c->cr3 = c->cr4 = 0;
+        c->efer = 0;
+        cpu_flush_tlb(c);
+        harness_reset(h);
+        for (int r = 0; r < 8; r++)
+            c->regs[r] = rng32();
+        c->regs[R_ESP] = HARNESS_STACK_TOP - 64;
+        harness_load_code(h, b, sizeof b);
+        harness_step(h);
+        bool ud = h->first_exception == EXC_UD && h->events[0].eip == HARNESS_CODE;
+        if ((len != 0) == ud) {
+            row_fail[row - table]++;
+            if (failures < 20) {
+                char hx[100];
+                hex(hx, sizeof hx, b, len ? len : 8);
+                fprintf(stderr, "EXEC %04X /%d %s: bytes %s-> length %d but %s\n", row->opcode, row->group_reg,
+                        row->mnemonic, hx, len, ud ? "executing raised #UD" : "executing did not raise #UD");
+            }
+            failures++;
+        }
+    }
+    for (size_t r = 0; r < count; r++)
+        if (row_fail[r])
+            fprintf(stderr, "row %04X /%d %s: %d length/#UD disagreements\n", table[r].opcode, table[r].group_reg,
+                    table[r].mnemonic, row_fail[r]);
+    free(row_fail);
+    harness_free(h);
+    ck_assert_msg(failures == 0, "%d of %d instructions: cpu_insn_length and execution disagree about #UD", failures,
+                  runs);
+}
+END_TEST
+
+/* LOCK is valid only on the read-modify-write instructions with a memory destination; anywhere
+ * else the CPU raises #UD (SDM Vol. 2 "LOCK"), so the length must be 0. */
+START_TEST(test_lock_prefix)
+{
+    size_t count;
+    const cpu_opcode_info *table = cpu_opcode_table(&count);
+    harness *h = harness_new(0);
+    int failures = 0, checked = 0;
+    for (size_t i = 0; i < count; i++) {
+        const cpu_opcode_info *row = &table[i];
+        for (int mod = 0; mod < 4; mod += 3) {
+            if ((row->flags & CPU_OPF_MODRM) ? (row->mod_req == 3 && mod != 3) || (row->mod_req == 0 && mod == 3)
+                                             : mod != 0)
+                continue;
+            uint8_t b[32] = { 0 };
+            int n = 0;
+            b[n++] = 0xF0;
+            n = build_opcode(b, n, row->opcode);
+            if (row->flags & CPU_OPF_MODRM)
+                /* [esi] or a register, with ModRM.reg fixed for group rows */
+                b[n++] = (uint8_t)((mod << 6) | ((row->group_reg >= 0 ? row->group_reg : 0) << 3) | (mod == 3 ? 0 : 6));
+            bool valid = is_lockable(row) && (row->flags & CPU_OPF_MODRM) && mod != 3;
+            int len = cpu_insn_length(b, sizeof b);
+            harness_reset(h);
+            h->c.regs[R_ESI] = HARNESS_DATA;
+            harness_load_code(h, b, sizeof b);
+            harness_step(h);
+            bool ud = h->first_exception == EXC_UD;
+            checked++;
+            if (valid ? (len == 0 || ud) : (len != 0 || !ud)) {
+                if (failures < 20) {
+                    char hx[100];
+                    hex(hx, sizeof hx, b, n);
+                    fprintf(stderr, "LOCK %04X /%d %s: bytes %s-> length %d, %s (LOCK is %s here)\n", row->opcode,
+                            row->group_reg, row->mnemonic, hx, len, ud ? "#UD" : "no #UD", valid ? "valid" : "invalid");
+                }
+                failures++;
+            }
+        }
+    }
+    harness_free(h);
+    ck_assert_msg(failures == 0, "%d of %d LOCK-prefixed encodings handled wrongly (see stderr)", failures, checked);
 }
 END_TEST
 
@@ -315,6 +421,8 @@ static Suite *decode_suite(void)
     tcase_set_timeout(tc, 600);
     tcase_add_test(tc, test_lengths);
     tcase_add_test(tc, test_undefined);
+    tcase_add_test(tc, test_length_matches_execution);
+    tcase_add_test(tc, test_lock_prefix);
     tcase_add_test(tc, test_absent_families);
     tcase_add_test(tc, test_truncated);
     suite_add_tcase(s, tc);

@@ -1,0 +1,50 @@
+/* The cost table of virtual time (DESIGN §2) as data: how many cycles each instruction class and
+ * each CPU event costs. One table of names in costs.c is read by the parser, `vx86 costs`, the
+ * default file emu/costs.txt (a test keeps them equal) and the docs.
+ *
+ * File format: `# comment` lines, blank lines and `name = integer` lines; later lines override
+ * earlier ones and names not given keep their defaults. */
+#ifndef VX86_COSTS_H
+#define VX86_COSTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* The entries match cpu.h's cpu_cost_class one for one (a static assert in costs.c checks it). */
+typedef enum costs_id {
+    COSTS_BASIC, COSTS_MUL, COSTS_DIV, COSTS_BRANCH, COSTS_STRING_ITER, COSTS_IO, COSTS_SYSTEM,
+    COSTS_EXCEPTION, COSTS_PAGE_WALK_REF, COSTS_TLB_FLUSH,
+    COSTS_VMRUN, COSTS_VMEXIT, COSTS_NESTED_WALK_REF,
+    COSTS_COUNT
+} costs_id;
+
+typedef struct costs {
+    uint64_t cycles[COSTS_COUNT];
+} costs;
+
+typedef struct costs_info {
+    const char *name;        /* as written in cost files */
+    uint64_t default_cycles;
+    uint64_t min, max;       /* accepted range */
+    const char *what;        /* one line for the docs */
+} costs_info;
+
+/* The table, indexed by costs_id. */
+const costs_info *costs_table(void);
+/* The id of a name, or -1. */
+int costs_lookup(const char *name);
+
+void costs_defaults(costs *c);
+/* Set one entry by name, range-checked (for Lua). False with a one-line reason in err. */
+bool costs_set(costs *c, const char *name, uint64_t cycles, char *err, size_t errlen);
+/* Parse cost-file text over *c. `file` names the source in errors: "FILE:LINE: problem". */
+bool costs_parse(costs *c, const char *text, const char *file, char *err, size_t errlen);
+/* Read and parse a file ("FILE: cannot open: ..." if it cannot be read). */
+bool costs_load(costs *c, const char *path, char *err, size_t errlen);
+/* Write *c in the file format, each entry with its documentation: `vx86 costs` prints the
+ * defaults this way and emu/costs.txt is exactly that output. */
+void costs_write(FILE *out, const costs *c);
+
+#endif

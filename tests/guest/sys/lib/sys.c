@@ -1,0 +1,260 @@
+/* The sys library: descriptor tables, the trap dispatcher, paging, PIC and PIT helpers.
+ * Layouts and bit meanings follow the Intel SDM Vol. 3 (§3.4.5 segment descriptors, §6.11 IDT
+ * gates, §7.2.1 the 32-bit TSS, §4.3 32-bit paging) and the 8259A/8254 data sheets. */
+#include "sys.h"
+
+volatile uint32_t sys_resume_eip;
+volatile uint32_t sys_probe_eip;
+volatile struct sys_fault sys_last;
+
+extern uint8_t sys_stubs[];                 /* 256 stubs of 16 bytes (stubs.S) */
+__attribute__((noreturn)) void sys_resume_kernel(uint32_t value);
+void sys_trap(struct sys_frame *f);
+
+static uint64_t gdt[GDT_SLOTS];
+static uint64_t idt[256];
+static sys_handler handlers[256];
+
+/* 32-bit TSS (104 bytes) followed by the I/O permission bitmap and the all-ones byte the SDM
+ * requires after it (§20.5.2). */
+struct tss {
+    uint32_t link, esp0, ss0, esp1, ss1, esp2, ss2, cr3, eip, eflags;
+    uint32_t eax, ecx, edx, ebx, esp, ebp, esi, edi;
+    uint32_t es, cs, ss, ds, fs, gs, ldt;
+    uint16_t trap, iomap_base;
+    uint8_t iomap[8192];
+    uint8_t iomap_end;
+} __attribute__((packed));
+static struct tss tss __attribute__((aligned(128)));
+static uint8_t ring0_stack[16384] __attribute__((aligned(16)));
+
+struct __attribute__((packed)) table_reg {
+    uint16_t limit;
+    uint32_t base;
+};
+
+static uint64_t make_desc(uint32_t base, uint32_t limit, uint8_t access, uint8_t flags)
+{
+    return (uint64_t)(limit & 0xFFFF) | ((uint64_t)(base & 0xFFFFFF) << 16) |
+           ((uint64_t)access << 40) | ((uint64_t)((limit >> 16) & 0xF) << 48) |
+           ((uint64_t)(flags & 0xF) << 52) | ((uint64_t)(base >> 24) << 56);
+}
+
+void sys_gdt_set(int index, uint32_t base, uint32_t limit, uint8_t access)
+{
+    if (limit >= (1u << 20))
+        gdt[index] = make_desc(base, limit >> 12, access, 0xC);    /* G=1, D/B=1 */
+    else
+        gdt[index] = make_desc(base, limit, access, 0x4);
+}
+
+void sys_set_gate(int vector, uint8_t type_attr)
+{
+    uint32_t off = (uint32_t)(uintptr_t)&sys_stubs[vector * 16];
+    idt[vector] = (uint64_t)(off & 0xFFFF) | ((uint64_t)SEL_KCODE << 16) |
+                  ((uint64_t)type_attr << 40) | ((uint64_t)(off >> 16) << 48);
+}
+
+void sys_set_handler(int vector, sys_handler h)
+{
+    handlers[vector] = h;
+}
+
+void sys_iomap_set(uint16_t port, bool allowed)
+{
+    if (allowed)
+        tss.iomap[port / 8] &= (uint8_t)~(1u << (port % 8));
+    else
+        tss.iomap[port / 8] |= (uint8_t)(1u << (port % 8));
+}
+
+void sys_iomap_fill(bool allowed)
+{
+    memset(tss.iomap, allowed ? 0x00 : 0xFF, sizeof tss.iomap);
+}
+
+void sys_init(void)
+{
+    gdt[0] = 0;
+    gdt[1] = make_desc(0, 0xFFFFF, ACC_CODE_R, 0xC);
+    gdt[2] = make_desc(0, 0xFFFFF, ACC_DATA_W, 0xC);
+    gdt[3] = make_desc(0, 0xFFFFF, ACC_CODE_R | ACC_DPL(3), 0xC);
+    gdt[4] = make_desc(0, 0xFFFFF, ACC_DATA_W | ACC_DPL(3), 0xC);
+    /* Available 32-bit TSS (type 9), limit covering the bitmap and its terminator. */
+    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, sizeof tss - 1, 0x89, 0x0);
+    for (int i = GDT_FIRST_SPARE; i < GDT_SLOTS; i++)
+        gdt[i] = 0;
+
+    memset(&tss, 0, sizeof tss);
+    tss.ss0 = SEL_KDATA;
+    tss.esp0 = (uint32_t)(uintptr_t)(ring0_stack + sizeof ring0_stack);
+    tss.iomap_base = (uint16_t)__builtin_offsetof(struct tss, iomap);
+    sys_iomap_fill(false);
+    tss.iomap_end = 0xFF;
+
+    for (int v = 0; v < 256; v++) {
+        sys_set_gate(v, 0x8E);          /* present, DPL0, 32-bit interrupt gate */
+        handlers[v] = NULL;
+    }
+    sys_set_gate(VEC_SYSCALL, 0xEE);    /* DPL3: ring 3 may `int 0x80` */
+
+    struct table_reg gdtr = { sizeof gdt - 1, (uint32_t)(uintptr_t)gdt };
+    struct table_reg idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
+    __asm__ volatile("lgdt %0\n\t"
+                     "ljmp %1, $1f\n"
+                     "1:\tmovw %w2, %%ds\n\t"
+                     "movw %w2, %%es\n\t"
+                     "movw %w2, %%fs\n\t"
+                     "movw %w2, %%gs\n\t"
+                     "movw %w2, %%ss\n\t"
+                     "lidt %3\n\t"
+                     "ltr %w4"
+                     : : "m"(gdtr), "i"(SEL_KCODE), "r"(SEL_KDATA), "m"(idtr), "r"(SEL_TSS)
+                     : "memory");
+}
+
+const char *sys_vector_name(int vector)
+{
+    static const char *const names[20] = {
+        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
+        "#TS", "#NP", "#SS", "#GP", "#PF", "v15", "#MF", "#AC", "#MC", "#XM",
+    };
+    if (vector >= 0 && vector < 20)
+        return names[vector];
+    return "int";
+}
+
+void sys_print_fault(void)
+{
+    if (sys_last.vector == VEC_NONE)
+        printf("ok");
+    else if (sys_last.vector < 20)
+        printf("%s(0x%04x)", sys_vector_name(sys_last.vector), (unsigned)sys_last.error);
+    else
+        printf("vector %#x", (unsigned)sys_last.vector);
+}
+
+void sys_trap(struct sys_frame *f)
+{
+    if (handlers[f->vector] != NULL) {
+        handlers[f->vector](f);
+        return;
+    }
+    if (f->vector == VEC_SYSCALL && (f->cs & 3) == 3)
+        sys_resume_kernel(f->eax);
+    if (sys_resume_eip != 0) {
+        sys_last.vector = (int)f->vector;
+        sys_last.error = f->error;
+        sys_last.eip = f->eip;
+        sys_last.cs = f->cs;
+        sys_last.cr2 = f->vector == VEC_PF ? read_cr2() : 0;
+        f->eip = sys_resume_eip;
+        sys_resume_eip = 0;
+        return;
+    }
+    printf("unexpected vector %u error %#x at %#x:%#x cr2 %#x\n", (unsigned)f->vector,
+           (unsigned)f->error, (unsigned)f->cs & 0xFFFF, (unsigned)f->eip, (unsigned)read_cr2());
+    vx_exit(0x7e);
+}
+
+/* ---- paging ---- */
+
+uint32_t sys_page_dir[1024] __attribute__((aligned(4096)));
+static uint32_t low_table[1024] __attribute__((aligned(4096)));
+static uint32_t test_table[1024] __attribute__((aligned(4096)));
+uint8_t sys_frames[SYS_FRAMES][4096] __attribute__((aligned(4096)));
+
+void sys_paging_on(void)
+{
+    for (uint32_t i = 0; i < 1024; i++) {
+        low_table[i] = (i << 12) | PTE_P | PTE_W | PTE_U;
+        test_table[i] = 0;
+        sys_page_dir[i] = 0;
+    }
+    sys_page_dir[0] = (uint32_t)(uintptr_t)low_table | PTE_P | PTE_W | PTE_U;
+    for (uint32_t i = 1; i < 16; i++)
+        sys_page_dir[i] = (i << 22) | PDE_PS | PTE_P | PTE_W | PTE_U;
+    sys_page_dir[TEST_VA >> 22] = (uint32_t)(uintptr_t)test_table | PTE_P | PTE_W | PTE_U;
+    write_cr4(read_cr4() | CR4_PSE);
+    write_cr3((uint32_t)(uintptr_t)sys_page_dir);
+    write_cr0(read_cr0() | CR0_PG);
+}
+
+uint32_t *sys_pde(uint32_t va)
+{
+    return &sys_page_dir[va >> 22];
+}
+
+uint32_t *sys_pte(uint32_t va)
+{
+    uint32_t *table = (va >> 22) == 0 ? low_table : test_table;
+    return &table[(va >> 12) & 1023];
+}
+
+void sys_map(uint32_t va, uint32_t pa, uint32_t flags)
+{
+    *sys_pte(va) = (pa & ~0xFFFu) | flags;
+    invlpg(va);
+}
+
+/* ---- PIC and PIT ---- */
+
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xA0
+#define PIC2_DATA 0xA1
+
+void sys_pic_remap(void)
+{
+    outb(PIC1_CMD, 0x11);           /* ICW1: edge, cascade, ICW4 follows */
+    outb(PIC2_CMD, 0x11);
+    outb(PIC1_DATA, PIC1_BASE);     /* ICW2: vector base */
+    outb(PIC2_DATA, PIC2_BASE);
+    outb(PIC1_DATA, 0x04);          /* ICW3: slave on IRQ2 */
+    outb(PIC2_DATA, 0x02);          /* ICW3: slave identity 2 */
+    outb(PIC1_DATA, 0x01);          /* ICW4: 8086 mode, normal EOI */
+    outb(PIC2_DATA, 0x01);
+    sys_pic_mask(0xFFFF);
+}
+
+void sys_pic_mask(uint16_t mask)
+{
+    outb(PIC1_DATA, (uint8_t)mask);
+    outb(PIC2_DATA, (uint8_t)(mask >> 8));
+}
+
+uint8_t sys_pic_isr(int chip)
+{
+    uint16_t port = chip ? PIC2_CMD : PIC1_CMD;
+    outb(port, 0x0B);               /* OCW3: read ISR on the next read */
+    return inb(port);
+}
+
+uint8_t sys_pic_irr(int chip)
+{
+    uint16_t port = chip ? PIC2_CMD : PIC1_CMD;
+    outb(port, 0x0A);               /* OCW3: read IRR on the next read */
+    return inb(port);
+}
+
+void sys_pic_eoi(int irq)
+{
+    if (irq >= 8)
+        outb(PIC2_CMD, 0x20);
+    outb(PIC1_CMD, 0x20);
+}
+
+void sys_pit_periodic(uint16_t divisor)
+{
+    outb(0x43, 0x34);               /* channel 0, lobyte/hibyte, mode 2, binary */
+    outb(0x40, (uint8_t)divisor);
+    outb(0x40, (uint8_t)(divisor >> 8));
+}
+
+uint16_t sys_pit_read(void)
+{
+    outb(0x43, 0x00);               /* counter latch, channel 0 */
+    uint8_t lo = inb(0x40);
+    uint8_t hi = inb(0x40);
+    return (uint16_t)(lo | hi << 8);
+}
