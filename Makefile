@@ -7,7 +7,7 @@
 
 CC       ?= cc
 BUILD    := build
-PKGS     := libelf capstone
+PKGS     := libelf capstone ncursesw lua5.4
 CFLAGS_COMMON := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -I. \
                  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2
@@ -16,7 +16,7 @@ HOST_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lm
 SAN_FLAGS   := -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 CHECK_LIBS  := $(shell pkg-config --libs check 2>/dev/null)
 
-HOST_SRCS := $(wildcard cpu/*.c devices/*.c emu/*.c)
+HOST_SRCS := $(wildcard cpu/*.c devices/*.c emu/*.c emu/*/*.c)
 LIB_SRCS  := $(filter-out emu/main.c,$(HOST_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 

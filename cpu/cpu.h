@@ -110,7 +110,17 @@ typedef enum cpu_stop {
     CPU_STOP_LIMIT,        /* reached the cycle limit (or cpu_request_stop was called) */
     CPU_STOP_HALT,         /* HLT executed; cpu->halted is set until an interrupt wakes it */
     CPU_STOP_SHUTDOWN,     /* triple fault */
+    CPU_STOP_BREAK,        /* EIP reached a breakpoint (before executing it) */
+    CPU_STOP_WATCH,        /* an instruction touched a watched address (after it completed) */
 } cpu_stop;
+
+#define CPU_MAX_BREAKPOINTS 64
+#define CPU_MAX_WATCHPOINTS 16
+enum { CPU_WATCH_WRITE = 1, CPU_WATCH_READ = 2, CPU_WATCH_ACCESS = 3 };
+typedef struct cpu_watch {
+    uint32_t lin, len;
+    int kind;
+} cpu_watch;
 
 /* Instruction-cost classes: one cost table entry each (virtual time, DESIGN §2). */
 typedef enum cpu_cost_class {
@@ -168,6 +178,16 @@ typedef struct cpu {
     uint64_t exc_cr2;                   /* faulting address of a #PF being raised */
     uint32_t deliver_info;              /* EVENTINJ-format word of the event being delivered */
     uint32_t deliver_error;
+    /* debugging: breakpoints on EIP, watchpoints on linear addresses */
+    uint32_t bp_addr[CPU_MAX_BREAKPOINTS];
+    int bp_count;
+    bool bp_skip;                       /* resume over the breakpoint at bp_skip_eip once */
+    uint32_t bp_skip_eip;
+    cpu_watch watch[CPU_MAX_WATCHPOINTS];
+    int watch_count;
+    bool watch_hit;
+    uint32_t watch_hit_addr;
+    int watch_hit_kind;
     bool guest_mode;                    /* running an SVM guest */
     bool gif;                           /* SVM global interrupt flag */
     struct cpu_svm *svm;                /* the rest of the SVM state (cpu/svm.c) */
@@ -242,6 +262,17 @@ typedef struct cpu_walk {
 enum { CPU_ACCESS_READ = 0, CPU_ACCESS_WRITE = 1, CPU_ACCESS_EXEC = 2 };
 /* Translate without side effects (no A/D updates, no TLB fill): for debuggers and labs. */
 bool cpu_translate(cpu *c, uint32_t lin, int access, bool user, cpu_walk *out);
+
+/* Debugging. Breakpoints compare EIP before an instruction runs; watchpoints compare linear
+ * addresses of data accesses and stop after the instruction. Both cost nothing when none is set. */
+bool cpu_add_breakpoint(cpu *c, uint32_t eip);
+bool cpu_remove_breakpoint(cpu *c, uint32_t eip);
+bool cpu_add_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind);
+bool cpu_remove_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind);
+
+/* Translate with the paging state of a guest that is not running (its VMCB): the 2-D walk a
+ * debugger or lab wants to show. vmcb is the guest's VMCB physical address. */
+bool cpu_translate_vmcb(cpu *c, uint32_t vmcb, uint32_t lin, int access, cpu_walk *out);
 
 /* SVM (AMD-V subset, shared/SVM.md). */
 bool cpu_in_guest(const cpu *c);

@@ -303,6 +303,68 @@ static inline void execute_one(cpu *c) {
     c->icount++;
 }
 
+/* With breakpoints or watchpoints set, every instruction boundary comes here (deadline 0). */
+static bool debug_checks(cpu *c, cpu_stop *why) {
+    c->deadline = 0;
+    if (c->watch_hit) {
+        c->watch_hit = false;
+        *why = CPU_STOP_WATCH;
+        return true;
+    }
+    if (c->bp_skip && c->bp_skip_eip == c->eip) {
+        c->bp_skip = false;
+        return false;
+    }
+    c->bp_skip = false;
+    for (int k = 0; k < c->bp_count; k++) {
+        if (c->bp_addr[k] == c->eip) {
+            c->bp_skip = true;
+            c->bp_skip_eip = c->eip;
+            *why = CPU_STOP_BREAK;
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cpu_add_breakpoint(cpu *c, uint32_t eip) {
+    for (int k = 0; k < c->bp_count; k++)
+        if (c->bp_addr[k] == eip) return true;
+    if (c->bp_count >= CPU_MAX_BREAKPOINTS) return false;
+    c->bp_addr[c->bp_count++] = eip;
+    c->deadline = 0;
+    return true;
+}
+
+bool cpu_remove_breakpoint(cpu *c, uint32_t eip) {
+    for (int k = 0; k < c->bp_count; k++) {
+        if (c->bp_addr[k] == eip) {
+            c->bp_addr[k] = c->bp_addr[--c->bp_count];
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cpu_add_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind) {
+    if (c->watch_count >= CPU_MAX_WATCHPOINTS || len == 0 || kind < 1 || kind > 3) return false;
+    c->watch[c->watch_count++] = (cpu_watch){ lin, len, kind };
+    tlb_flush_all(c, false);   /* watched pages must take the checking slow path */
+    c->deadline = 0;
+    return true;
+}
+
+bool cpu_remove_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind) {
+    for (int k = 0; k < c->watch_count; k++) {
+        if (c->watch[k].lin == lin && c->watch[k].len == len && c->watch[k].kind == kind) {
+            c->watch[k] = c->watch[--c->watch_count];
+            tlb_flush_all(c, false);
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Returns true if the loop must stop (stop reason in *why). */
 static bool boundary_checks(cpu *c, cpu_stop *why) {
     if (c->shutdown) { *why = CPU_STOP_SHUTDOWN; return true; }
@@ -313,6 +375,7 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
     }
     if (c->cycles >= c->run_limit) { *why = CPU_STOP_LIMIT; return true; }
     c->deadline = c->run_limit;
+    if (UNLIKELY(c->bp_count || c->watch_count) && debug_checks(c, why)) return true;
     if (c->guest_mode && svm_boundary(c)) {
         c->deadline = 0;
     } else if (c->inhibit_irq) {

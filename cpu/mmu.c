@@ -187,6 +187,49 @@ bool cpu_translate(cpu *c, uint32_t lin, int access, bool user, cpu_walk *out) {
     return walk(c, lin, access, user, false, out, &global);
 }
 
+bool cpu_translate_vmcb(cpu *c, uint32_t vmcb, uint32_t lin, int access, cpu_walk *out) {
+    /* Borrow the guest's paging registers from its VMCB for one side-effect-free walk. */
+    uint32_t cr0 = c->cr0, cr3 = c->cr3, cr4 = c->cr4;
+    bool guest = c->guest_mode;
+    cpu_svm saved = *c->svm;
+    c->cr0 = phys_read(c, vmcb + 0x558, 4);
+    c->cr3 = phys_read(c, vmcb + 0x550, 4);
+    c->cr4 = phys_read(c, vmcb + 0x548, 4);
+    c->svm->np = phys_read(c, vmcb + 0x090, 4) & 1;
+    c->svm->ncr3 = phys_read(c, vmcb + 0x0B0, 4) & ~0xFFFu;
+    if (!guest) c->svm->npse = (cr4 & CR4_PSE) != 0;
+    c->guest_mode = true;
+    bool global;
+    bool ok = walk(c, lin, access, false, false, out, &global);
+    c->cr0 = cr0;
+    c->cr3 = cr3;
+    c->cr4 = cr4;
+    c->guest_mode = guest;
+    *c->svm = saved;
+    return ok;
+}
+
+static bool page_watched(const cpu *c, uint32_t lin) {
+    for (int k = 0; k < c->watch_count; k++) {
+        uint64_t first = c->watch[k].lin & ~0xFFFu, last = (uint64_t)c->watch[k].lin + c->watch[k].len - 1;
+        if ((lin & ~0xFFFu) >= first && (lin & ~0xFFFu) <= last) return true;
+    }
+    return false;
+}
+
+static void watch_check(cpu *c, uint32_t lin, int size, int kind) {
+    for (int k = 0; k < c->watch_count; k++) {
+        const cpu_watch *w = &c->watch[k];
+        if (!(w->kind & kind)) continue;
+        if ((uint64_t)lin + (uint64_t)size > w->lin && lin < (uint64_t)w->lin + w->len) {
+            c->watch_hit = true;
+            c->watch_hit_addr = lin;
+            c->watch_hit_kind = kind;
+            c->deadline = 0;
+        }
+    }
+}
+
 uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
     cpu_walk w;
     bool global;
@@ -198,7 +241,7 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
         }
         /* Fill the TLB for RAM pages; writes never get a fast entry on decoded-code pages. */
         uint32_t ppn = w.paddr >> 12;
-        if ((uint64_t)(ppn + 1) * 4096 <= c->bus.ram_size) {
+        if ((uint64_t)(ppn + 1) * 4096 <= c->bus.ram_size && !(c->watch_count && page_watched(c, lin))) {
             bool code = c->code_pages && ppn < c->code_page_count && c->code_pages[ppn];
             int kind = acc == ACC_WRITE ? 1 : 0;
             if (!(kind == 1 && code)) {
@@ -246,6 +289,7 @@ void tlb_flush_writes(cpu *c) {
 }
 
 uint32_t mem_read_slow(cpu *c, uint32_t lin, int size, bool user) {
+    if (UNLIKELY(c->watch_count)) watch_check(c, lin, size, CPU_WATCH_READ);
     if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) {
         /* Crosses a page: translate both before reading anything. */
         uint32_t first = 0x1000 - (lin & 0xFFF);
@@ -263,6 +307,7 @@ uint32_t mem_read_slow(cpu *c, uint32_t lin, int size, bool user) {
 }
 
 void mem_write_slow(cpu *c, uint32_t lin, int size, uint32_t v, bool user) {
+    if (UNLIKELY(c->watch_count)) watch_check(c, lin, size, CPU_WATCH_WRITE);
     if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) {
         uint32_t first = 0x1000 - (lin & 0xFFF);
         uint32_t pa0 = mmu_translate(c, lin, ACC_WRITE, user);

@@ -45,6 +45,10 @@ struct machine {
     void (*serial_out)(void *ctx, uint8_t byte);
     void *serial_ctx;
     bool exited;
+    volatile bool stop_requested;
+    machine_break_info last_break;
+    loader_symbols symbols;
+    bool symbols_tried, symbols_ok;
     costs costs;
     trace *trace;
     char *kernel_path;   /* the image, kept for snapshots and symbols; NULL if none */
@@ -242,6 +246,7 @@ machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
 void machine_destroy(machine *m) {
     if (!m) return;
     cpu_free(&m->cpu);
+    if (m->symbols_ok) loader_symbols_free(&m->symbols);
     trace_destroy(m->trace);
     free(m->kernel_path);
     free(m->ram);
@@ -280,6 +285,17 @@ machine_stop machine_run(machine *m, uint64_t cycles) {
         cpu_stop why = cpu_run(c, until);
         if (m->exited) return MACHINE_STOP_EXIT;
         if (why == CPU_STOP_SHUTDOWN) return MACHINE_STOP_SHUTDOWN;
+        if (why == CPU_STOP_BREAK || why == CPU_STOP_WATCH) {
+            m->last_break = why == CPU_STOP_BREAK
+                                ? (machine_break_info){ MACHINE_BREAK_BREAKPOINT, c->eip, 0 }
+                                : (machine_break_info){ MACHINE_BREAK_WATCHPOINT, c->watch_hit_addr, c->watch_hit_kind };
+            return MACHINE_STOP_BREAK;
+        }
+        if (m->stop_requested) {
+            m->stop_requested = false;
+            m->last_break = (machine_break_info){ MACHINE_BREAK_REQUEST, c->eip, 0 };
+            return MACHINE_STOP_BREAK;
+        }
         if (why == CPU_STOP_HALT) {
             /* Idle: jump virtual time to the next device event, or stop if nothing can wake us. */
             bool can_wake = (cpu_get_eflags(c) & F_IF) && (next_timer(m) != UINT64_MAX || uart_pending_input(&m->uart));
@@ -386,4 +402,91 @@ void machine_parts_get(machine *m, machine_parts *out) {
 
 void machine_timers_clear(machine *m) {
     for (int k = 0; k < MACHINE_TIMERS; k++) m->timers[k].fn = NULL;
+}
+
+/* ---- inspection and debugging ---- */
+
+void machine_get_regs(machine *m, machine_regs *r) {
+    const cpu *c = &m->cpu;
+    memset(r, 0, sizeof *r);
+    memcpy(r->gpr, c->regs, sizeof r->gpr);
+    r->eip = c->eip;
+    r->eflags = cpu_get_eflags(&m->cpu);
+    for (int k = 0; k < 8; k++) r->seg[k] = (machine_seg){ c->seg[k].sel, c->seg[k].attr, c->seg[k].base, c->seg[k].limit };
+    r->gdtr_base = c->gdtr.base;
+    r->gdtr_limit = c->gdtr.limit;
+    r->idtr_base = c->idtr.base;
+    r->idtr_limit = c->idtr.limit;
+    r->cr0 = c->cr0;
+    r->cr2 = c->cr2;
+    r->cr3 = c->cr3;
+    r->cr4 = c->cr4;
+    r->efer = c->efer;
+    r->cpl = c->cpl;
+    r->guest_mode = c->guest_mode;
+    r->halted = c->halted;
+    r->vmcb = cpu_vmcb(c);
+    r->cycles = c->cycles;
+    r->instructions = c->icount;
+}
+
+machine_stop machine_step(machine *m) { return machine_run(m, 1); }
+
+void machine_request_stop(machine *m) {
+    m->stop_requested = true;
+    cpu_request_stop(&m->cpu);
+}
+
+bool machine_add_breakpoint(machine *m, uint32_t eip) { return cpu_add_breakpoint(&m->cpu, eip); }
+bool machine_remove_breakpoint(machine *m, uint32_t eip) { return cpu_remove_breakpoint(&m->cpu, eip); }
+bool machine_add_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind) {
+    return cpu_add_watchpoint(&m->cpu, lin, len, kind);
+}
+bool machine_remove_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind) {
+    return cpu_remove_watchpoint(&m->cpu, lin, len, kind);
+}
+void machine_last_break(const machine *m, machine_break_info *info) { *info = m->last_break; }
+
+bool machine_translate(machine *m, uint32_t lin, bool write, cpu_walk *out) {
+    return cpu_translate(&m->cpu, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, false, out);
+}
+
+bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, cpu_walk *out) {
+    if ((uint64_t)vmcb + 4096 > m->ram_size) return false;
+    return cpu_translate_vmcb(&m->cpu, vmcb, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, out);
+}
+
+static bool linear_access(machine *m, uint32_t lin, void *buf, size_t len, bool write) {
+    uint8_t *p = buf;
+    while (len > 0) {
+        cpu_walk w;
+        if (!machine_translate(m, lin, false, &w) || (uint64_t)w.paddr >= m->ram_size) return false;
+        size_t chunk = 0x1000 - (lin & 0xFFF);
+        if (chunk > len) chunk = len;
+        if ((uint64_t)w.paddr + chunk > m->ram_size) return false;
+        if (write) {
+            if (!machine_write_phys(m, w.paddr, p, chunk)) return false;
+        } else {
+            memcpy(p, m->ram + w.paddr, chunk);
+        }
+        p += chunk;
+        lin += (uint32_t)chunk;
+        len -= chunk;
+    }
+    return true;
+}
+
+bool machine_read_linear(machine *m, uint32_t lin, void *buf, size_t len) { return linear_access(m, lin, buf, len, false); }
+bool machine_write_linear(machine *m, uint32_t lin, const void *buf, size_t len) {
+    return linear_access(m, lin, (void *)buf, len, true);
+}
+
+const loader_symbols *machine_symbols(machine *m) {
+    if (!m->symbols_tried) {
+        m->symbols_tried = true;
+        char err[256];
+        const char *path = machine_kernel_path(m);
+        m->symbols_ok = path && loader_symbols_load(path, &m->symbols, err, sizeof err);
+    }
+    return m->symbols_ok ? &m->symbols : NULL;
 }

@@ -99,4 +99,62 @@ machine *machine_snapshot_restore(const char *path, const machine_config *cfg, c
 /* The kernel image the machine was built from (restored from a snapshot), or NULL. */
 const char *machine_kernel_path(const machine *m);
 
+/* ---- inspection and debugging: the TUI, the GDB stub and the Lua module use these ---- */
+
+typedef struct machine_seg {
+    uint16_t sel, attr;      /* attr: descriptor byte 5 in bits 7:0, byte 6's high nibble in 11:8 */
+    uint32_t base, limit;
+} machine_seg;
+
+typedef struct machine_regs {
+    uint32_t gpr[8];         /* eax ecx edx ebx esp ebp esi edi */
+    uint32_t eip, eflags;
+    machine_seg seg[8];      /* es cs ss ds fs gs ldtr tr */
+    uint32_t gdtr_base, idtr_base;
+    uint16_t gdtr_limit, idtr_limit;
+    uint32_t cr0, cr2, cr3, cr4;
+    uint64_t efer;
+    int cpl;
+    bool guest_mode;         /* running an SVM guest */
+    bool halted;
+    uint32_t vmcb;           /* VMCB of the current (or last) guest, 0 if none */
+    uint64_t cycles, instructions;
+} machine_regs;
+
+void machine_get_regs(machine *m, machine_regs *r);
+
+/* Execute one instruction (or take one pending interrupt / idle step). */
+machine_stop machine_step(machine *m);
+/* Ask a running machine_run to return MACHINE_STOP_BREAK at the next instruction boundary. */
+void machine_request_stop(machine *m);
+
+/* Breakpoints on EIP; watchpoints on linear data addresses (kind: 1 write, 2 read, 3 access).
+ * machine_run returns MACHINE_STOP_BREAK when one hits; machine_last_break says which. */
+bool machine_add_breakpoint(machine *m, uint32_t eip);
+bool machine_remove_breakpoint(machine *m, uint32_t eip);
+bool machine_add_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind);
+bool machine_remove_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind);
+typedef enum { MACHINE_BREAK_NONE, MACHINE_BREAK_BREAKPOINT, MACHINE_BREAK_WATCHPOINT, MACHINE_BREAK_REQUEST } machine_break_kind;
+typedef struct machine_break_info {
+    machine_break_kind kind;
+    uint32_t addr;           /* the breakpoint's EIP or the watched address touched */
+    int access;              /* watchpoints: 1 write, 2 read */
+} machine_break_info;
+void machine_last_break(const machine *m, machine_break_info *info);
+
+/* Page walks, step by step (cpu_walk in cpu/cpu.h is the shared, public walk record). The first
+ * walks with the CPU's current paging state (inside a running guest: the 2-D walk); the second
+ * with the paging state saved in a guest's VMCB. No side effects: A/D bits are not touched. */
+struct cpu_walk;
+bool machine_translate(machine *m, uint32_t lin, bool write, struct cpu_walk *out);
+bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, struct cpu_walk *out);
+
+/* Linear (virtual) memory through the current page tables, without side effects. */
+bool machine_read_linear(machine *m, uint32_t lin, void *buf, size_t len);
+bool machine_write_linear(machine *m, uint32_t lin, const void *buf, size_t len);
+
+/* The kernel image's ELF symbols (emu/loader.h), loaded on first use; NULL if unreadable. */
+struct loader_symbols;
+const struct loader_symbols *machine_symbols(machine *m);
+
 #endif

@@ -190,6 +190,10 @@ START_TEST(test_length_matches_execution)
         const cpu_opcode_info *row;
         uint8_t b[32];
         random_insn(table, count, b, &row);
+        /* SVM instructions (0F 01 D8-DF) raise #UD by machine state (EFER.SVME=0 here, VMMCALL
+         * outside a guest, SKINIT), not by encoding: nothing to compare */
+        if (row->opcode == 0x0F01 && row->mod_req == 3 && row->group_reg == 3)
+            continue;
         int len = cpu_insn_length(b, sizeof b);
         /* random code may have switched paging or protection on: start clean */
         cpu *c = &h->c;

@@ -73,6 +73,7 @@ int main(void)
 
     puts("-- 4 MiB pages");
     uint32_t *big = sys_pde(BIG_VA);
+    *at(0x00400000u + 0x123450) = 0x0badf00du;
     *big = 0x00400000u | PDE_PS | PTE_P | PTE_W | PTE_U;
     write_cr3(read_cr3());
     show_ad("4 MiB PDE after mapping", *big);
@@ -128,10 +129,10 @@ int main(void)
     *sys_pte(PAGE(6)) = frame_pa(1) | PTE_P | PTE_W | PTE_G;
     write_cr4(read_cr4() & ~CR4_PGE);
     write_cr4(read_cr4() | CR4_PGE);
-    show_read("global PTE changed, PGE toggled", PAGE(6), 0x22222222u);
+    show_read("global PTE changed, PGE toggled", PAGE(6) + 0x100, 0x22222222u);
     *sys_pte(PAGE(6)) = frame_pa(2) | PTE_P | PTE_W | PTE_G;
     invlpg(PAGE(6));
-    show_read("global PTE changed, INVLPG", PAGE(6), 0x33333333u);
+    show_read("global PTE changed, INVLPG", PAGE(6) + 0x100, 0x33333333u);
     write_cr4(read_cr4() & ~CR4_PGE);
 
     puts("paging_ad: done");

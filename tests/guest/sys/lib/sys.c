@@ -111,6 +111,16 @@ void sys_init(void)
                      "ltr %w4"
                      : : "m"(gdtr), "i"(SEL_KCODE), "r"(SEL_KDATA), "m"(idtr), "r"(SEL_TSS)
                      : "memory");
+    /* Firmware leaves the PIC at the BIOS vectors (IRQ0 on vector 8, where #DF lives) and the
+     * PIT running: move it out of the exception range and mask everything. */
+    sys_pic_remap();
+}
+
+void sys_tss_limit(uint32_t limit)
+{
+    /* LTR marks the descriptor busy and refuses a busy one: write it back as available. */
+    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, limit, 0x89, 0x0);
+    __asm__ volatile("ltr %w0" : : "r"(SEL_TSS) : "memory");
 }
 
 const char *sys_vector_name(int vector)

@@ -59,7 +59,8 @@ extern volatile struct sys_fault sys_last;
 
 typedef void (*sys_handler)(struct sys_frame *f);
 
-/* GDT, TSS (ESP0 on a private stack, I/O bitmap all ones = every port denied), IDT: call first. */
+/* GDT, TSS (ESP0 on a private stack, I/O bitmap all ones = every port denied), IDT, and the PIC
+ * remapped to 0x20/0x28 with every IRQ masked: call first. */
 void sys_init(void);
 /* Route `vector` to `h` (NULL restores the default). The gate type is unchanged. */
 void sys_set_handler(int vector, sys_handler h);
@@ -75,6 +76,9 @@ uint32_t sys_run_user(uint32_t (*fn)(uint32_t), uint32_t arg, int iopl);
 /* TSS I/O permission bitmap: a set bit denies the port. */
 void sys_iomap_set(uint16_t port, bool allowed);
 void sys_iomap_fill(bool allowed);
+/* Reload TR with the TSS limit set to `limit` bytes past its base (inclusive); 104 + 8192 is
+ * the full bitmap, as sys_init sets it. */
+void sys_tss_limit(uint32_t limit);
 
 /* Print the last fault as "#GP(0x0010)" etc., or "ok" when none. */
 void sys_print_fault(void);
