@@ -490,3 +490,11 @@ const loader_symbols *machine_symbols(machine *m) {
     }
     return m->symbols_ok ? &m->symbols : NULL;
 }
+
+size_t machine_vga_text(machine *m, char *buf, size_t cap, int *cur_row, int *cur_col) {
+    int row = -1, col = -1;
+    if (!vga_cursor(&m->vga, &row, &col)) row = col = -1;
+    if (cur_row) *cur_row = row;
+    if (cur_col) *cur_col = col;
+    return vga_render_text(&m->vga, true, buf, cap);
+}

@@ -157,4 +157,9 @@ bool machine_write_linear(machine *m, uint32_t lin, const void *buf, size_t len)
 struct loader_symbols;
 const struct loader_symbols *machine_symbols(machine *m);
 
+/* The VGA text screen as UTF-8, one '\n'-terminated row per line, trailing blanks dropped;
+ * returns the length (truncated to cap). The cursor cell goes to cur_row/cur_col (either may be
+ * NULL), or -1/-1 when the cursor is off. */
+size_t machine_vga_text(machine *m, char *buf, size_t cap, int *cur_row, int *cur_col);
+
 #endif

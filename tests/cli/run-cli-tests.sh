@@ -112,6 +112,34 @@ for key in instructions cycles host-seconds mips; do
 done
 if [ "$status" -eq 7 ] && [ "$stats_ok" -eq 1 ]; then pass "--stats"; else fail "--stats" "missing or malformed lines"; fi
 
+# ---- costs, traces, --realtime
+expect "costs prints the default table" 0 "basic = 1" "" -- costs
+expect "costs takes no arguments" 2 "" "vx86: 'costs' takes no arguments" -- costs x
+expect "run --help lists --trace" 0 "--trace-chrome FILE" "" -- run --help
+printf 'basic = 2\nfrob = 1\n' >"$work/bad.costs"
+expect "unknown cost name" 2 "" "vx86: bad.costs:2: unknown cost 'frob'" -- run hello.elf --costs bad.costs
+expect "missing cost file" 2 "" "vx86: nope.costs: cannot open: No such file or directory" -- run hello.elf --costs nope.costs
+expect "trace-size zero" 2 "" "--trace-size: must be between 1 and" -- run hello.elf --trace-size 0
+expect "trace file cannot be created" 2 "" "vx86: nodir/t.jsonl: cannot create: No such file or directory" \
+    -- run hello.elf --trace nodir/t.jsonl
+expect "trace written at --max-cycles" 6 "" "" -- run loop.elf --max-cycles 1e5 --trace t.jsonl --trace-chrome t.json
+if [ "$status" -eq 6 ] && grep -q '^{"kind":"trace_info"' "$work/t.jsonl" && grep -q '"traceEvents"' "$work/t.json"; then
+    pass "trace files exist after --max-cycles"
+else
+    fail "trace files exist after --max-cycles" "missing or empty"
+fi
+expect "--realtime runs a guest" 7 "hello from guest" "" -- run hello.elf --realtime
+printf 'basic = 3\nsystem = 3\n' >"$work/slow.costs"
+run run halt.elf --stats
+plain=$(sed -n 's/^cycles: //p' "$work/stderr")
+run run halt.elf --stats --costs slow.costs
+slow=$(sed -n 's/^cycles: //p' "$work/stderr")
+if [ -n "$plain" ] && [ -n "$slow" ] && [ "$slow" -gt "$plain" ]; then
+    pass "--costs changes the cycle count ($plain -> $slow)"
+else
+    fail "--costs changes the cycle count" "'$plain' -> '$slow'"
+fi
+
 # ---- the default demo lives beside the binary, wherever we run from
 mkdir -p "$work/bin" "$work/elsewhere"
 cp "$vx86" "$work/bin/vx86"

@@ -1,0 +1,46 @@
+/* The `vx` Lua module and the programs built on it: the lab runner (`vx86 lab`), the grader
+ * (`vx86 grade`) and a one-line Lua hook for front ends. Everything here drives the machine
+ * through emu/machine.h only. */
+#ifndef VX86_VXLUA_H
+#define VX86_VXLUA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <lua.h>
+
+struct machine;
+
+/* Open the `vx` module into L and leave it on the stack (also sets the global `vx`). */
+int luaopen_vx(lua_State *L);
+
+/* Push a "vx.machine" userdata wrapping an existing machine that Lua does not own (the TUI's):
+ * :close() and garbage collection leave it alone. Serial output is not captured for it. */
+void vxlua_push_borrowed_machine(lua_State *L, struct machine *m);
+
+/* The front ends' `:` command line. ctx comes from vxlua_command_create(m) (m may be NULL);
+ * the global `m` is the machine. Runs one Lua line (as an expression if it is one, so `m:regs().eip`
+ * prints its value), writes what it printed or returned (or the error) into out, and returns false
+ * on an error. Lines run with an instruction limit, so a loop cannot hang the front end. */
+void *vxlua_command_create(struct machine *m);
+bool vxlua_command(void *ctx, const char *line, char *out, size_t cap);
+void vxlua_command_destroy(void *ctx);
+
+/* `vx86 lab FILE [--seed N] [--solve] [--text] [--no-pause]` and
+ * `vx86 grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn] [--out P]
+ *  [--submission ID]`. argv[0] is the command name ("lab" / "grade"). Exit status: 0 done/graded,
+ * 2 could not be graded (or bad usage), 1 the lab itself failed. */
+int lab_main(int argc, char **argv);
+int grade_main(int argc, char **argv);
+
+/* ---- the seeded PRNG labs use: PCG32 (O'Neill's permuted congruential generator, XSH RR) ---- */
+typedef struct vxlua_rng {
+    uint64_t state, inc;
+} vxlua_rng;
+void vxlua_rng_seed(vxlua_rng *r, uint64_t seed, uint64_t stream);
+uint32_t vxlua_rng_next(vxlua_rng *r);
+/* Uniform in [lo, hi] (inclusive), without modulo bias. */
+uint32_t vxlua_rng_range(vxlua_rng *r, uint32_t lo, uint32_t hi);
+
+#endif

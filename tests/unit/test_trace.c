@@ -1,0 +1,277 @@
+/* The trace ring buffer: wrap and drop counting, payload ring, iteration with filters, kind
+ * table, JSON Lines fields and escaping, Chrome Trace Event shape. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/trace.h"
+
+static const trace_context CTX = { .cpl = 3, .cr3 = 0x1000 };
+
+static void push_cpu(trace *t, uint64_t cycle, trace_kind kind, uint32_t vector)
+{
+    trace_event ev = { .cycle = cycle, .kind = (uint16_t)kind, .vector = vector };
+    trace_push(t, &ev, &CTX, NULL, 0);
+}
+
+/* The whole output of a writer, as a string (free it). */
+static char *capture(const trace *t, bool (*write)(const trace *, FILE *))
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    ck_assert(write(t, f));
+    fclose(f);
+    return text;
+}
+
+START_TEST(kind_table_is_consistent)
+{
+    for (int k = 0; k < TRACE_KIND_COUNT; k++) {
+        ck_assert_ptr_nonnull(trace_kind_name(k));
+        ck_assert_ptr_nonnull(trace_kind_category(k));
+        ck_assert_int_eq(trace_kind_lookup(trace_kind_name(k)), k);
+    }
+    ck_assert_ptr_null(trace_kind_name(TRACE_KIND_COUNT));
+    ck_assert_int_eq(trace_kind_lookup("cr3_write"), TRACE_CR3_WRITE);
+    ck_assert_int_eq(trace_kind_lookup("nope"), -1);
+    ck_assert_int_eq(trace_kind_from_probe(VX86_PROBE_KIND_TASK_CREATE), TRACE_TASK_CREATE);
+    ck_assert_int_eq(trace_kind_from_probe(VX86_PROBE_KIND_LAB_MARK), TRACE_LAB_MARK);
+    ck_assert_int_eq(trace_kind_from_probe(VX86_PROBE_KIND_ERROR), TRACE_PROBE_ERROR);
+    ck_assert_int_eq(trace_kind_from_probe(0x1234), TRACE_PROBE);
+    /* Every probe kind of the ABI has its own trace kind. */
+    for (uint16_t k = 1; k <= VX86_PROBE_KIND_LAST; k++)
+        ck_assert_int_ne(trace_kind_from_probe(k), TRACE_PROBE);
+}
+END_TEST
+
+START_TEST(ring_wraps_and_counts_drops)
+{
+    trace *t = trace_create(4, 0);
+    ck_assert_uint_eq(trace_capacity(t), 4);
+    for (uint32_t k = 0; k < 10; k++)
+        push_cpu(t, 100 + k, TRACE_INTERRUPT, k);
+    ck_assert_uint_eq(trace_count(t), 4);
+    ck_assert_uint_eq(trace_total(t), 10);
+    ck_assert_uint_eq(trace_dropped(t), 6);
+    ck_assert_ptr_null(trace_get(t, 5));
+    ck_assert_ptr_null(trace_get(t, 10));
+    for (uint64_t seq = 6; seq < 10; seq++) {
+        const trace_event *e = trace_get(t, seq);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_uint_eq(e->seq, seq);
+        ck_assert_uint_eq(e->vector, seq);
+        ck_assert_uint_eq(e->cycle, 100 + seq);
+        ck_assert_uint_eq(e->cpl, 3);
+        ck_assert_uint_eq(e->cr3, 0x1000);
+    }
+    trace_clear(t);
+    ck_assert_uint_eq(trace_count(t), 0);
+    ck_assert_uint_eq(trace_total(t), 0);
+    ck_assert_ptr_null(trace_get(t, 0));
+    trace_destroy(t);
+}
+END_TEST
+
+START_TEST(default_capacity_grows_lazily)
+{
+    trace *t = trace_create(0, 0);
+    ck_assert_uint_eq(trace_capacity(t), TRACE_DEFAULT_CAPACITY);
+    for (uint32_t k = 0; k < 5000; k++)
+        push_cpu(t, k, TRACE_HALT, 0);
+    ck_assert_uint_eq(trace_count(t), 5000);
+    ck_assert_uint_eq(trace_dropped(t), 0);
+    ck_assert_uint_eq(trace_get(t, 4999)->cycle, 4999);
+    trace_destroy(t);
+}
+END_TEST
+
+/* Payloads live in their own ring: old payloads are overwritten only together with their events. */
+START_TEST(payloads_survive_wrap)
+{
+    trace *t = trace_create(8, 0);
+    uint8_t rec[VX86_PROBE_MAX_PAYLOAD];
+    for (uint32_t k = 0; k < 100; k++) {
+        memset(rec, (int)k, sizeof rec);
+        uint16_t len = (uint16_t)(k % 3 == 0 ? 0 : 1 + (k * 37) % VX86_PROBE_MAX_PAYLOAD);
+        trace_push_probe(t, k, &CTX, VX86_PROBE_KIND_LAB_MARK, rec, len);
+        if (k % 5 == 0)
+            push_cpu(t, k, TRACE_HALT, 0);
+        for (uint64_t seq = trace_total(t) - trace_count(t); seq < trace_total(t); seq++) {
+            const trace_event *e = trace_get(t, seq);
+            const uint8_t *p = trace_payload(t, e);
+            for (uint16_t b = 0; b < e->length; b++)
+                ck_assert_msg(p[b] == (uint8_t)e->cycle, "payload of seq %llu damaged", (unsigned long long)seq);
+        }
+    }
+    ck_assert_uint_eq(trace_count(t) + trace_dropped(t), trace_total(t));
+    /* Too long a payload is cut to the probe maximum. */
+    uint8_t big[400] = { 0 };
+    trace_event ev = { .cycle = 1000, .kind = TRACE_PROBE, .probe_kind = 0x77 };
+    trace_push(t, &ev, &CTX, big, sizeof big);
+    ck_assert_uint_eq(trace_get(t, trace_total(t) - 1)->length, VX86_PROBE_MAX_PAYLOAD);
+    trace_destroy(t);
+}
+END_TEST
+
+START_TEST(iterate_since_cycle_with_filter)
+{
+    trace *t = trace_create(16, 0);
+    for (uint32_t k = 0; k < 12; k++)
+        push_cpu(t, k * 10, k % 2 ? TRACE_EXCEPTION : TRACE_CR3_WRITE, k);
+    trace_iter it;
+    trace_iter_init(&it, t, 35, 0, TRACE_KIND_BIT(TRACE_EXCEPTION));
+    uint32_t want[] = { 5, 7, 9, 11 };
+    for (size_t k = 0; k < 4; k++) {
+        const trace_event *e = trace_iter_next(&it);
+        ck_assert_ptr_nonnull(e);
+        ck_assert_uint_eq(e->vector, want[k]);
+    }
+    ck_assert_ptr_null(trace_iter_next(&it));
+    /* New events show up in a live iterator. */
+    push_cpu(t, 200, TRACE_EXCEPTION, 99);
+    push_cpu(t, 210, TRACE_CR3_WRITE, 100);
+    ck_assert_uint_eq(trace_iter_next(&it)->vector, 99);
+    ck_assert_ptr_null(trace_iter_next(&it));
+    /* since_seq, all kinds */
+    trace_iter_init(&it, t, 0, 12, TRACE_ALL_KINDS);
+    ck_assert_uint_eq(trace_iter_next(&it)->vector, 99);
+    ck_assert_uint_eq(trace_iter_next(&it)->vector, 100);
+    ck_assert_ptr_null(trace_iter_next(&it));
+    /* An iterator left behind by dropped events resumes at the oldest kept. */
+    trace_iter_init(&it, t, 0, 0, TRACE_ALL_KINDS);
+    for (uint32_t k = 0; k < 20; k++)
+        push_cpu(t, 300 + k, TRACE_HALT, 1000 + k);
+    ck_assert_uint_eq(trace_iter_next(&it)->vector, 1004);
+    trace_destroy(t);
+}
+END_TEST
+
+START_TEST(jsonl_fields)
+{
+    trace *t = trace_create(16, 0);
+    trace_event pf = { .cycle = 1234, .kind = TRACE_EXCEPTION, .vector = 14, .error = 6, .has_error = true,
+                       .eip = 0x100000, .value = 0xdeadb000 };
+    trace_push(t, &pf, &CTX, NULL, 0);
+    trace_event cr3 = { .cycle = 1300, .kind = TRACE_CR3_WRITE, .eip = 5, .value = 0x2000 };
+    trace_push(t, &cr3, &CTX, NULL, 0);
+    char buf[1024];
+    trace_event_json(t, trace_get(t, 0), buf, sizeof buf);
+    ck_assert_str_eq(buf, "{\"seq\":0,\"cycle\":1234,\"kind\":\"exception\",\"cpl\":3,\"cr3\":4096,\"guest_mode\":0,"
+                          "\"asid\":0,\"vm\":0,\"task\":0,\"vector\":14,\"has_error\":true,\"error\":6,"
+                          "\"eip\":1048576,\"cr2\":3735924736}");
+    trace_event_json(t, trace_get(t, 1), buf, sizeof buf);
+    ck_assert_ptr_nonnull(strstr(buf, "\"kind\":\"cr3_write\""));
+    ck_assert_ptr_nonnull(strstr(buf, "\"value\":8192}"));
+    /* snprintf-like: a short buffer is terminated and the needed length returned. */
+    char small[10];
+    size_t need = trace_event_json(t, trace_get(t, 0), small, sizeof small);
+    ck_assert_uint_eq(need, trace_event_json(t, trace_get(t, 0), buf, sizeof buf));
+    ck_assert_uint_eq(need, strlen(buf));
+    ck_assert_uint_eq(strlen(small), 9);
+
+    char *text = capture(t, trace_write_jsonl);
+    ck_assert_ptr_nonnull(strstr(text, "{\"kind\":\"trace_info\""));
+    ck_assert_ptr_nonnull(strstr(text, "\"events\":2,\"dropped\":0"));
+    int lines = 0;
+    for (char *p = text; *p; p++)
+        lines += *p == '\n';
+    ck_assert_int_eq(lines, 3);
+    free(text);
+    trace_destroy(t);
+}
+END_TEST
+
+START_TEST(probe_records_decode_and_escape)
+{
+    trace *t = trace_create(16, 0);
+    vx86_probe_task_create tc = { .pid = 7, .parent_pid = 1, .vm = 0 };
+    memcpy(tc.name, "a\"b\\c\n\x01\xe9", 8);
+    trace_push_probe(t, 10, &CTX, VX86_PROBE_KIND_TASK_CREATE, (const uint8_t *)&tc, sizeof tc);
+    vx86_probe_switch sw = { .prev_pid = 1, .next_pid = 7, .prev_state = 2 };
+    trace_push_probe(t, 20, &CTX, VX86_PROBE_KIND_SWITCH, (const uint8_t *)&sw, sizeof sw);
+    push_cpu(t, 30, TRACE_SOFTINT, 0x80);
+    /* A short payload: missing trailing fields read as zero. */
+    uint32_t pid = 9;
+    trace_push_probe(t, 40, &CTX, VX86_PROBE_KIND_TASK_EXIT, (const uint8_t *)&pid, 4);
+    uint8_t odd[3] = { 0xab, 0x00, 0x01 };
+    trace_push_probe(t, 50, &CTX, 0x4242, odd, 3);
+
+    char buf[2048];
+    trace_event_json(t, trace_get(t, 0), buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "\"data\":{\"pid\":7,\"parent_pid\":1,") != NULL, "%s", buf);
+    ck_assert_msg(strstr(buf, "\"name\":\"a\\\"b\\\\c\\n\\u0001\\u00e9\"}") != NULL, "%s", buf);
+    ck_assert_msg(strstr(buf, "\"probe_kind\":1") != NULL, "%s", buf);
+    /* The switch event ran in the task before it; events after it carry the new task. */
+    ck_assert_uint_eq(trace_get(t, 1)->task, 0);
+    ck_assert_uint_eq(trace_get(t, 2)->task, 7);
+    trace_event_json(t, trace_get(t, 3), buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "\"data\":{\"pid\":9,\"status\":0}") != NULL, "%s", buf);
+    trace_event_json(t, trace_get(t, 4), buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "\"kind\":\"probe\"") && strstr(buf, "\"probe_kind\":16962,\"payload\":\"ab0001\""),
+                  "%s", buf);
+    trace_destroy(t);
+}
+END_TEST
+
+START_TEST(chrome_shape)
+{
+    trace *t = trace_create(16, 1000000000ull);
+    vx86_probe_task_create tc = { .pid = 7, .name = "init" };
+    trace_push_probe(t, 1500, &CTX, VX86_PROBE_KIND_TASK_CREATE, (const uint8_t *)&tc, sizeof tc);
+    vx86_probe_switch sw = { .prev_pid = 0, .next_pid = 7 };
+    trace_push_probe(t, 2000, &CTX, VX86_PROBE_KIND_SWITCH, (const uint8_t *)&sw, sizeof sw);
+    push_cpu(t, 1234567, TRACE_INTERRUPT, 32);
+    char *text = capture(t, trace_write_chrome);
+    ck_assert_msg(strncmp(text, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", 39) == 0, "%s", text);
+    ck_assert_ptr_nonnull(strstr(text, "\"otherData\":{\"format\":\"vx86-trace\""));
+    ck_assert_ptr_nonnull(strstr(text, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"tid\":0"));
+    ck_assert_ptr_nonnull(strstr(text, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":7,\"args\":{\"name\":\"init\"}}"));
+    ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"B\",\"pid\":0,\"tid\":7,\"ts\":2.000}"));
+    ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"E\",\"pid\":0,\"tid\":7,\"ts\":1234.567}"));
+    ck_assert_msg(strstr(text, "{\"name\":\"interrupt\",\"cat\":\"cpu\",\"ph\":\"i\",\"s\":\"t\",\"ts\":1234.567,"
+                               "\"pid\":0,\"tid\":7,\"args\":{\"seq\":2,\"cycle\":1234567,") != NULL, "%s", text);
+    /* Balanced brackets and an even number of unescaped quotes: a cheap validity check here;
+     * tests/guest/timing/run.sh parses real traces with Python's json module. */
+    int depth = 0, quotes = 0;
+    for (const char *p = text; *p; p++) {
+        if (*p == '\\') { p++; continue; }
+        if (*p == '"') quotes++;
+        if (quotes % 2) continue;
+        depth += (*p == '{' || *p == '[') - (*p == '}' || *p == ']');
+        ck_assert_int_ge(depth, 0);
+    }
+    ck_assert_int_eq(depth, 0);
+    ck_assert_int_eq(quotes % 2, 0);
+    free(text);
+    /* Timestamps at another clock rate: 3 cycles at 3 GHz are one nanosecond. */
+    trace *slow = trace_create(4, 3000000000ull);
+    push_cpu(slow, 3000003, TRACE_HALT, 0);
+    text = capture(slow, trace_write_chrome);
+    ck_assert_msg(strstr(text, "\"ts\":1000.001,") != NULL, "%s", text);
+    free(text);
+    trace_destroy(slow);
+    trace_destroy(t);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("trace");
+    TCase *tc = tcase_create("trace");
+    tcase_add_test(tc, kind_table_is_consistent);
+    tcase_add_test(tc, ring_wraps_and_counts_drops);
+    tcase_add_test(tc, default_capacity_grows_lazily);
+    tcase_add_test(tc, payloads_survive_wrap);
+    tcase_add_test(tc, iterate_since_cycle_with_filter);
+    tcase_add_test(tc, jsonl_fields);
+    tcase_add_test(tc, probe_records_decode_and_escape);
+    tcase_add_test(tc, chrome_shape);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
