@@ -93,7 +93,7 @@ static void check_code_target(cpu *c, uint16_t sel, uint32_t *lo, uint32_t *hi) 
     if (err == 0) RAISE_GP0(c);
     if (!seg_read_descriptor(c, sel, lo, hi)) RAISE_ERR(c, EXC_GP, err);
     int type = (*hi >> 8) & 0x1F, dpl = (*hi >> 13) & 3, rpl = sel & 3;
-    if ((type & 0x18) != 0x18) RAISE_ERR(c, EXC_GP, err);   /* not code: gates/TSS are not modelled */
+    if ((type & 0x18) != 0x18) RAISE_ERR(c, EXC_GP, err);   /* not code (TSS/task gates: not modelled) */
     if (type & 4) {
         if (dpl > c->cpl) RAISE_ERR(c, EXC_GP, err);
     } else if (rpl > c->cpl || dpl != c->cpl) {
@@ -102,8 +102,88 @@ static void check_code_target(cpu *c, uint16_t sel, uint32_t *lo, uint32_t *hi) 
     if (!(*hi & 0x8000)) RAISE_ERR(c, EXC_NP, err);
 }
 
+/* CALL/JMP through a call gate (SDM vol. 3, 5.8.4-5.8.5): to the same or, for CALL, a more
+ * privileged ring, switching to the TSS stack and copying the gate's parameter count. */
+static void call_gate(cpu *c, const cpu_insn *i, uint16_t sel, uint32_t glo, uint32_t ghi, bool call) {
+    uint32_t err = sel & ~3u;
+    int gdpl = (ghi >> 13) & 3;
+    bool gate32 = ((ghi >> 8) & 0x1F) == 0x0C;
+    if (gdpl < c->cpl || gdpl < (sel & 3)) RAISE_ERR(c, EXC_GP, err);
+    if (!(ghi & 0x8000)) RAISE_ERR(c, EXC_NP, err);
+    uint16_t tsel = (uint16_t)(glo >> 16);
+    uint32_t off = gate32 ? ((glo & 0xFFFF) | (ghi & 0xFFFF0000u)) : (glo & 0xFFFF);
+    uint32_t params = ghi & 0x1F;
+    uint32_t terr = tsel & ~3u, lo, hi;
+    if (terr == 0) RAISE_GP0(c);
+    if (!seg_read_descriptor(c, tsel, &lo, &hi)) RAISE_ERR(c, EXC_GP, terr);
+    int type = (hi >> 8) & 0x1F, dpl = (hi >> 13) & 3;
+    if ((type & 0x18) != 0x18 || dpl > c->cpl) RAISE_ERR(c, EXC_GP, terr);
+    bool conforming = type & 4;
+    if (!call && !conforming && dpl != c->cpl) RAISE_ERR(c, EXC_GP, terr);
+    if (!(hi & 0x8000)) RAISE_ERR(c, EXC_NP, terr);
+    if (off > desc_limit(lo, hi)) RAISE_GP0(c);
+    int size = gate32 ? 4 : 2;
+    if (call && !conforming && dpl < c->cpl) {
+        /* more privileged: new stack from the TSS, then old SS:ESP, the parameters, CS:EIP */
+        const cpu_seg *tr = &c->seg[S_TR];
+        uint32_t esp_off = 4 + (uint32_t)dpl * 8;
+        if (esp_off + 5 > tr->limit) RAISE_ERR(c, EXC_TS, tr->sel & ~3u);
+        int saved = c->cpl;
+        c->cpl = 0;
+        uint32_t new_esp = lin_read(c, tr->base + esp_off, 4);
+        uint16_t new_ss = (uint16_t)lin_read(c, tr->base + esp_off + 4, 2);
+        c->cpl = saved;
+        uint32_t slo, shi;
+        if ((new_ss & ~3u) == 0) RAISE_ERR(c, EXC_TS, 0);
+        if (!seg_read_descriptor(c, new_ss, &slo, &shi)) RAISE_ERR(c, EXC_TS, new_ss & ~3u);
+        if ((new_ss & 3) != dpl || (int)((shi >> 13) & 3) != dpl || (((shi >> 8) & 0x1A) != 0x12))
+            RAISE_ERR(c, EXC_TS, new_ss & ~3u);
+        if (!(shi & 0x8000)) RAISE_ERR(c, EXC_SS, new_ss & ~3u);
+        uint32_t old_mask = sp_mask(c), old_sp = c->regs[R_ESP];
+        uint32_t args[31];
+        for (uint32_t k = 0; k < params; k++)
+            args[k] = read_mem(c, S_SS, (old_sp + k * (uint32_t)size) & old_mask, size);
+        uint32_t ss_base = desc_base(slo, shi);
+        uint32_t mask = (shi & 0x00400000u) ? 0xFFFFFFFFu : 0xFFFFu;
+        uint32_t sp = new_esp;
+        c->cpl = dpl;
+        uint16_t old_ss = c->seg[S_SS].sel;
+        sp = (sp - (uint32_t)size) & mask;
+        lin_write(c, ss_base + sp, size, old_ss);
+        sp = (sp - (uint32_t)size) & mask;
+        lin_write(c, ss_base + sp, size, old_sp);
+        for (uint32_t k = params; k-- > 0;) {
+            sp = (sp - (uint32_t)size) & mask;
+            lin_write(c, ss_base + sp, size, args[k]);
+        }
+        sp = (sp - (uint32_t)size) & mask;
+        lin_write(c, ss_base + sp, size, c->seg[S_CS].sel);
+        sp = (sp - (uint32_t)size) & mask;
+        lin_write(c, ss_base + sp, size, c->eip_next);
+        seg_set_from_descriptor(c, S_SS, new_ss, slo, shi);
+        c->regs[R_ESP] = (c->regs[R_ESP] & ~mask) | sp;
+    } else if (call) {
+        uint32_t m = sp_mask(c), sp = c->regs[R_ESP];
+        write_mem(c, S_SS, (sp - (uint32_t)size) & m, size, c->seg[S_CS].sel);
+        write_mem(c, S_SS, (sp - 2u * (uint32_t)size) & m, size, c->eip_next);
+        set_sp(c, sp - 2u * (uint32_t)size);
+    }
+    int new_cpl = conforming ? c->cpl : dpl;
+    c->cpl = new_cpl;
+    seg_set_from_descriptor(c, S_CS, (uint16_t)((tsel & ~3u) | (uint32_t)new_cpl), lo, hi);
+    c->eip_next = off;
+    (void)i;
+}
+
 static void far_transfer(cpu *c, const cpu_insn *i, uint16_t sel, uint32_t off, bool call) {
     uint32_t lo, hi;
+    if ((sel & ~3u) != 0 && seg_read_descriptor(c, sel, &lo, &hi) && !(hi & 0x1000)) {
+        int type = (hi >> 8) & 0x1F;
+        if (type == 0x0C || type == 0x04) {
+            call_gate(c, i, sel, lo, hi, call);
+            return;
+        }
+    }
     check_code_target(c, sel, &lo, &hi);
     if (i->o16) off &= 0xFFFF;
     if (off > desc_limit(lo, hi)) RAISE_GP0(c);
