@@ -171,7 +171,8 @@ typedef struct cpu {
     bool exc_has_error;
     uint32_t exc_eip;
     uint32_t insn_eip;                  /* EIP of the instruction being executed */
-    uint32_t insn_esp;                  /* ESP at its start (restored on a fault) */
+    uint32_t insn_esp;                  /* ESP to restore on a fault when esp_rollback is set */
+    bool esp_rollback;
     int delivering;                     /* vector being delivered, -1 if none (double faults) */
     uint64_t dr[8];
     uint64_t msr_sysenter[3];

@@ -145,7 +145,6 @@ static int decode_bytes(const uint8_t *b, size_t avail, bool cs32, cpu_insn *out
     d.o16 = o16;
     d.a16 = a16;
     d.rep = rep;
-    d.lock = lock;
     d.op = op;
     d.base = d.index = NOREG;
     d.seg = S_DS;

@@ -5,7 +5,7 @@
 
 void cpu_emit(cpu *c, cpu_event_kind kind, uint32_t vector, uint32_t error, bool has_error, uint32_t value) {
     if (!c->bus.event) return;
-    cpu_event ev = { kind, vector, error, has_error, c->insn_eip, value, 0, 0, 0, 0 };
+    cpu_event ev = { kind, vector, error, has_error, c->eip, value, 0, 0, 0, 0 };
     c->bus.event(c->bus.ctx, &ev);
 }
 
@@ -121,7 +121,7 @@ static void push_on(cpu *c, uint32_t *sp, uint32_t ss_base, uint32_t mask, int s
     lin_write(c, lin, size, v);
 }
 
-void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind) {
+void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind, uint32_t return_eip) {
     uint32_t ext = kind == DELIVER_SOFT ? 0 : 1;
     uint32_t idt_err = (uint32_t)vector * 8 + 2 + ext;
     if ((uint32_t)vector * 8 + 7 > c->idtr.limit) RAISE_ERR(c, EXC_GP, idt_err);
@@ -181,7 +181,7 @@ void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind) {
         push_on(c, &sp, ss_base, mask, psize, old_esp);
         push_on(c, &sp, ss_base, mask, psize, eflags);
         push_on(c, &sp, ss_base, mask, psize, c->seg[S_CS].sel);
-        push_on(c, &sp, ss_base, mask, psize, c->eip);
+        push_on(c, &sp, ss_base, mask, psize, return_eip);
         if (has_error) push_on(c, &sp, ss_base, mask, psize, error);
         seg_set_from_descriptor(c, S_SS, new_ss, slo, shi);
         c->regs[R_ESP] = (c->regs[R_ESP] & ~mask) | (sp & mask);
@@ -191,7 +191,7 @@ void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind) {
         uint32_t ss_base = c->seg[S_SS].base;
         push_on(c, &sp, ss_base, mask, psize, eflags);
         push_on(c, &sp, ss_base, mask, psize, c->seg[S_CS].sel);
-        push_on(c, &sp, ss_base, mask, psize, c->eip);
+        push_on(c, &sp, ss_base, mask, psize, return_eip);
         if (has_error) push_on(c, &sp, ss_base, mask, psize, error);
         c->regs[R_ESP] = (c->regs[R_ESP] & ~mask) | (sp & mask);
     }
@@ -211,11 +211,12 @@ static void handle_exception(cpu *c) {
     if (!c->guest_mode || v != VEC_SVM_EXIT) c->cycles += c->cost[COST_EXCEPTION];
     /* undo a half-done privilege change (CPL == CS.RPL; an SVM guest's CPL comes from its VMCB) */
     if (!c->guest_mode) c->cpl = c->seg[S_CS].sel & 3;
+    if (c->esp_rollback) {
+        /* the few handlers that move ESP before their last check ask for it back */
+        c->regs[R_ESP] = c->insn_esp;
+        c->esp_rollback = false;
+    }
     if (v == VEC_SVM_EXIT) {
-        if (c->delivering < 0) {
-            c->eip = c->insn_eip;
-            c->regs[R_ESP] = c->insn_esp;
-        }
         svm_vmexit(c, c->svm->pend_code, c->svm->pend_info1, c->svm->pend_info2);
         return;
     }
@@ -236,11 +237,8 @@ static void handle_exception(cpu *c) {
             err = 0;
             has = true;
         }
-    } else {
-        /* Faults restart the instruction: roll back to its start. */
-        c->eip = c->insn_eip;
-        c->regs[R_ESP] = c->insn_esp;
     }
+    /* Faults restart the instruction: c->eip still holds its start (handlers only move eip_next). */
     uint32_t fault_addr = (uint32_t)c->exc_cr2;
     cpu_emit(c, CPU_EV_EXCEPTION, (uint32_t)v, err, has, v == EXC_PF ? fault_addr : 0);
     if (svm_exception_intercepted(c, v)) {
@@ -254,7 +252,7 @@ static void handle_exception(cpu *c) {
         c->deliver_error = err;
     }
     c->delivering = v;
-    cpu_deliver(c, v, err, has, DELIVER_EXCEPTION);
+    cpu_deliver(c, v, err, has, DELIVER_EXCEPTION, c->eip);
     c->delivering = -1;
     c->halted = false;
 }
@@ -293,8 +291,6 @@ static inline const cpu_insn *fetch(cpu *c, cpu_insn *tmp) {
 
 static inline void execute_one(cpu *c) {
     cpu_insn tmp;
-    c->insn_eip = c->eip;
-    c->insn_esp = c->regs[R_ESP];
     const cpu_insn *i = fetch(c, &tmp);
     c->eip_next = c->eip + i->len;
     i->fn(c, i);
@@ -387,12 +383,11 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
             c->intr_line = false;
         } else {
             c->halted = false;
-            c->insn_eip = c->eip;
             cpu_emit(c, CPU_EV_INTERRUPT, (uint32_t)v, 0, false, 0);
             c->delivering = v;
             c->deliver_info = (uint32_t)v;
             c->deliver_error = 0;
-            cpu_deliver(c, v, 0, false, DELIVER_EXTERNAL);
+            cpu_deliver(c, v, 0, false, DELIVER_EXTERNAL, c->eip);
             c->delivering = -1;
             c->deadline = 0;   /* another may be pending */
         }
@@ -401,18 +396,24 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
     return false;
 }
 
-cpu_stop cpu_run(cpu *c, uint64_t cycle_limit) {
-    c->run_limit = cycle_limit;
-    c->deadline = 0;
+/* The loop lives in its own function: a function that calls setjmp keeps its locals in memory,
+ * which would cost the hot loop several loads and stores per instruction. */
+static __attribute__((noinline)) cpu_stop run_loop(cpu *c) {
     cpu_stop why = CPU_STOP_LIMIT;
-    if (setjmp(c->exc_jmp)) {
-        handle_exception(c);
-        c->deadline = 0;
-    }
     for (;;) {
         if (UNLIKELY(c->cycles >= c->deadline) && boundary_checks(c, &why)) return why;
         execute_one(c);
     }
+}
+
+cpu_stop cpu_run(cpu *c, uint64_t cycle_limit) {
+    c->run_limit = cycle_limit;
+    c->deadline = 0;
+    if (setjmp(c->exc_jmp)) {
+        handle_exception(c);
+        c->deadline = 0;
+    }
+    return run_loop(c);
 }
 
 cpu_stop cpu_step(cpu *c) {

@@ -36,9 +36,10 @@ struct cpu_insn {
     uint8_t base, index, scale;
     uint8_t op;           /* opcode byte (second byte for 0F xx) */
     uint8_t cost;         /* cycles charged on retirement */
-    uint8_t lock;
     uint8_t sz;           /* operand size in bytes: 1, 2 or 4 */
 };
+/* 32 bytes: the cache indexes arrays of these per code page, so keep it a power of two. */
+_Static_assert(sizeof(struct cpu_insn) == 32, "cpu_insn should stay 32 bytes");
 
 #define CODE_PAGE_SIZE 4096
 typedef struct cpu_code_page {
@@ -199,7 +200,8 @@ static inline uint32_t pop(cpu *c, int size) {
 }
 
 /* ---- control transfer helpers (exec.c) ---- */
-void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind);
+/* Deliver through the IDT; return_eip is what the handler's IRET returns to. */
+void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind, uint32_t return_eip);
 enum { DELIVER_EXCEPTION, DELIVER_EXTERNAL, DELIVER_SOFT };
 void cpu_emit(cpu *c, cpu_event_kind kind, uint32_t vector, uint32_t error, bool has_error, uint32_t value);
 void cpu_write_cr(cpu *c, int n, uint32_t v);

@@ -202,24 +202,21 @@ void op_imul2(cpu *c, const cpu_insn *i) { imul_to_reg(c, i, get_reg(c, i->reg, 
 
 /* ---- shifts and rotates (flags computed eagerly: their rules differ per count) ---- */
 
-static uint32_t shift_op(cpu *c, int op, int size, uint32_t d, unsigned cnt, bool *changed) {
+/* One shift or rotate with a non-zero (masked) count. `f` holds the flags before; the new
+ * arithmetic flags come back in *nf. Rotates change only CF and OF. */
+static uint32_t shift_op(int op, int size, uint32_t d, unsigned cnt, uint32_t f, uint32_t *nf, bool *changed) {
     int bits = size * 8;
     uint32_t m = size_mask(size), sign = size_sign(size);
-    uint32_t f = flags_arith(c);
     d &= m;
-    cnt &= 0x1F;
-    *changed = false;
-    if (cnt == 0) return d;
-    uint32_t r = d, cf = f & F_CF, of;
+    *changed = true;
+    uint32_t r, cf, of;
     switch (op) {
     case 0: { /* ROL */
         unsigned n = cnt % (unsigned)bits;
         r = n ? ((d << n) | (d >> (bits - (int)n))) & m : d;
         cf = r & 1 ? F_CF : 0;
         of = (((r & sign) != 0) ^ (cf != 0)) ? F_OF : 0;
-        f = (f & ~(F_CF | F_OF)) | cf | of;
-        flags_set_arith(c, f);
-        *changed = true;
+        *nf = (f & ~(F_CF | F_OF)) | cf | of;
         return r;
     }
     case 1: { /* ROR */
@@ -227,15 +224,14 @@ static uint32_t shift_op(cpu *c, int op, int size, uint32_t d, unsigned cnt, boo
         r = n ? ((d >> n) | (d << (bits - (int)n))) & m : d;
         cf = (r & sign) ? F_CF : 0;
         of = (((r & sign) != 0) ^ ((r & (sign >> 1)) != 0)) ? F_OF : 0;
-        f = (f & ~(F_CF | F_OF)) | cf | of;
-        flags_set_arith(c, f);
-        *changed = true;
+        *nf = (f & ~(F_CF | F_OF)) | cf | of;
         return r;
     }
     case 2: case 3: { /* RCL, RCR through carry: a (bits+1)-wide rotation */
         unsigned n = cnt % (unsigned)(bits + 1);
-        uint32_t carry = cf ? 1 : 0;
+        uint32_t carry = (f & F_CF) ? 1 : 0;
         uint32_t old_msb = (d & sign) ? 1 : 0;
+        r = d;
         for (unsigned k = 0; k < n; k++) {
             if (op == 2) {
                 uint32_t out = (r & sign) ? 1 : 0;
@@ -247,12 +243,14 @@ static uint32_t shift_op(cpu *c, int op, int size, uint32_t d, unsigned cnt, boo
                 carry = out;
             }
         }
+        if (n == 0) {   /* a multiple of bits+1: nothing changes */
+            *changed = false;
+            *nf = f;
+            return d;
+        }
         if (op == 2) of = (((r & sign) != 0) ^ carry) ? F_OF : 0;
-        else of = (old_msb ^ (cf ? 1u : 0u)) ? F_OF : 0;
-        if (n == 0) return d;   /* count is a multiple of bits+1: nothing changes */
-        f = (f & ~(F_CF | F_OF)) | (carry ? F_CF : 0) | of;
-        flags_set_arith(c, f);
-        *changed = true;
+        else of = (old_msb ^ ((f & F_CF) ? 1u : 0u)) ? F_OF : 0;
+        *nf = (f & ~(F_CF | F_OF)) | (carry ? F_CF : 0) | of;
         return r;
     }
     case 4: case 6: /* SHL/SAL */
@@ -273,36 +271,28 @@ static uint32_t shift_op(cpu *c, int op, int size, uint32_t d, unsigned cnt, boo
         break;
     }
     }
-    flags_set_arith(c, szp(r, size) | cf | of);
-    *changed = true;
+    *nf = szp(r, size) | cf | of;
     return r;
 }
 
 void op_shift(cpu *c, const cpu_insn *i) {
     unsigned cnt;
     if (i->op == 0xD0 || i->op == 0xD1) cnt = 1;
-    else if (i->op == 0xD2 || i->op == 0xD3) cnt = c->regs[R_ECX] & 0xFF;
-    else cnt = i->imm & 0xFF;
+    else if (i->op == 0xD2 || i->op == 0xD3) cnt = c->regs[R_ECX] & 0x1F;
+    else cnt = i->imm & 0x1F;
     int size = i->sz;
-    uint32_t saved_lf[6] = { c->lf_op, c->lf_res, c->lf_dst, c->lf_src, c->lf_flags, c->lf_cf_in };
-    uint8_t saved_size = c->lf_size;
+    uint32_t ea = 0, d;
+    if (i->mod == 3) d = get_reg(c, i->rm, size);
+    else d = read_mem(c, i->seg, ea = ea_of(c, i), size);
+    if (cnt == 0) return;   /* a zero count changes nothing, flags included */
+    /* only rotates keep flags from before; shifts define all they change */
+    uint32_t f = i->reg < 4 ? flags_arith(c) : 0, nf;
     bool changed;
-    if (i->mod == 3) {
-        uint32_t r = shift_op(c, i->reg, size, get_reg(c, i->rm, size), cnt, &changed);
-        if (changed) set_reg(c, i->rm, size, r);
-        return;
-    }
-    uint32_t ea = ea_of(c, i);
-    uint32_t d = read_mem(c, i->seg, ea, size);
-    uint32_t r = shift_op(c, i->reg, size, d, cnt, &changed);
-    if (changed) {
-        /* restore flags if the write faults: do the write with the old flag state kept aside */
-        uint32_t nf = flags_arith(c);
-        c->lf_op = saved_lf[0]; c->lf_res = saved_lf[1]; c->lf_dst = saved_lf[2]; c->lf_src = saved_lf[3];
-        c->lf_flags = saved_lf[4]; c->lf_cf_in = saved_lf[5]; c->lf_size = saved_size;
-        write_mem(c, i->seg, ea, size, r);
-        flags_set_arith(c, nf);
-    }
+    uint32_t r = shift_op(i->reg, size, d, cnt, f, &nf, &changed);
+    if (!changed) return;
+    if (i->mod == 3) set_reg(c, i->rm, size, r);
+    else write_mem(c, i->seg, ea, size, r);
+    flags_set_arith(c, nf);
 }
 
 void op_shxd(cpu *c, const cpu_insn *i) {

@@ -67,9 +67,8 @@ void op_loop(cpu *c, const cpu_insn *i) {
 /* ---- software interrupts ---- */
 
 static void soft_interrupt(cpu *c, int vector, int kind) {
-    c->eip = c->eip_next;   /* the pushed return address is the next instruction */
     cpu_emit(c, CPU_EV_SOFTINT, (uint32_t)vector, 0, false, 0);
-    cpu_deliver(c, vector, 0, false, kind);
+    cpu_deliver(c, vector, 0, false, kind, c->eip_next);   /* returns to the next instruction */
     c->eip_next = c->eip;
 }
 

@@ -70,9 +70,12 @@ void op_push_rm(cpu *c, const cpu_insn *i) { push(c, opsize(i), rm_read(c, i, op
 
 void op_pop_rm(cpu *c, const cpu_insn *i) {
     int size = opsize(i);
+    c->insn_esp = c->regs[R_ESP];
+    c->esp_rollback = true;
     uint32_t v = pop(c, size);
     /* the address is computed with the incremented ESP (SDM POP) */
     rm_write(c, i, size, v);
+    c->esp_rollback = false;
 }
 
 static int sreg_of_opcode(const cpu_insn *i, bool two_byte) {
@@ -100,8 +103,12 @@ void op_pop_sreg(cpu *c, const cpu_insn *i) {
 
 void op_pusha(cpu *c, const cpu_insn *i) {
     int size = opsize(i);
-    uint32_t sp0 = c->regs[R_ESP];
-    for (int r = 0; r < 8; r++) push(c, size, r == R_ESP ? sp0 : c->regs[r]);
+    uint32_t m = sp_mask(c), sp = c->regs[R_ESP];
+    for (int r = 0; r < 8; r++) {
+        sp = (sp - (uint32_t)size) & m;
+        write_mem(c, S_SS, sp, size, c->regs[r]);   /* ESP is stored as it was before the first push */
+    }
+    set_sp(c, sp);
 }
 
 void op_popa(cpu *c, const cpu_insn *i) {
@@ -219,7 +226,7 @@ static void string_loop(cpu *c, const cpu_insn *i, string_body body) {
         if (!go_on) return;
         if (c->cycles >= c->deadline) break;
     }
-    if ((c->regs[R_ECX] & m) != 0) c->eip_next = c->insn_eip;
+    if ((c->regs[R_ECX] & m) != 0) c->eip_next = c->eip;   /* not done: run it again */
 }
 
 static bool movs_body(cpu *c, const cpu_insn *i) {

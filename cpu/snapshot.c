@@ -204,8 +204,39 @@ size_t cpu_snapshot_save(cpu *c, uint8_t *buf, size_t cap) {
         put8(&w, cp->mode);
         put8(&w, cp->stale);
         for (size_t b = 0; b < sizeof cp->covered; b++) put8(&w, cp->covered[b]);
+        /* Which offsets hold a decoded instruction: decoding again costs a page walk under paging. */
+        for (uint32_t b = 0; b < CODE_PAGE_SIZE / 8; b++) {
+            uint8_t starts = 0;
+            for (uint32_t k = 0; k < 8; k++) starts |= (uint8_t)((cp->insns[b * 8 + k].fn != NULL) << k);
+            put8(&w, starts);
+        }
     }
     return w.pos;
+}
+
+/* Decode again the instructions a page had cached, from its physical bytes, as the fetch path
+ * decoded them: the same bytes, code-segment mode and cost table give the same decoded form.
+ * Paging and SVM are switched off meanwhile so the decoder reads physical memory at no cost; the
+ * TLB entries this fills are overwritten from the snapshot afterwards. */
+static void redecode(cpu *c, cpu_code_page *cp, const uint8_t *starts) {
+    uint32_t cr0 = c->cr0;
+    bool guest = c->guest_mode;
+    cpu_seg cs = c->seg[S_CS];
+    int cpl = c->cpl;
+    uint64_t cycles = c->cycles;
+    c->cr0 &= ~CR0_PG;
+    c->guest_mode = false;
+    c->cpl = 0;
+    c->seg[S_CS].attr = (uint16_t)((cp->mode & 1) ? 0xC9B : 0x09B);
+    c->seg[S_CS].base = 0;
+    c->seg[S_CS].limit = (cp->mode & 2) ? 0xFFFFFFFFu : 0xFFFFFu;
+    for (uint32_t off = 0; off < CODE_PAGE_SIZE; off++)
+        if (starts[off / 8] >> (off % 8) & 1) cpu_decode(c, (cp->ppn << 12) | off, &cp->insns[off]);
+    c->cr0 = cr0;
+    c->guest_mode = guest;
+    c->seg[S_CS] = cs;
+    c->cpl = cpl;
+    c->cycles = cycles;
 }
 
 static void drop_code_pages(cpu *c) {
@@ -294,6 +325,7 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
     }
 
     uint32_t ram_pages = c->bus.ram_size >> 12;
+    cpu_tlb_entry tlb[2][2][CPU_TLB_SIZE];   /* applied after the code pages are rebuilt */
     for (int u = 0; u < 2; u++)
         for (int k = 0; k < 2; k++)
             for (int n = 0; n < CPU_TLB_SIZE; n++) {
@@ -305,7 +337,7 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
                     if ((e.tag & (CPU_TLB_SIZE - 1)) != (uint32_t)n || ppn >= ram_pages || e.global > 1) return false;
                     e.addend = (uintptr_t)(c->bus.ram + ((uintptr_t)ppn << 12)) - ((uintptr_t)e.tag << 12);
                 }
-                if (apply) c->tlb[u][k][n] = e;
+                tlb[u][k][n] = e;
             }
     uint32_t fetch_lin = get32(&r), fetch_ppn = get32(&r);
     uint32_t pages = get32(&r);
@@ -314,10 +346,10 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
     for (uint32_t p = 0; p < pages; p++) {
         uint32_t ppn = get32(&r);
         uint8_t mode = get8(&r), stale = get8(&r);
-        if (!r.ok || ppn >= c->code_page_count || stale > 1 || r.len - r.pos < sizeof(((cpu_code_page *)0)->covered))
+        if (!r.ok || ppn >= c->code_page_count || stale > 1 || mode > 3 || r.len - r.pos < 2 * CODE_PAGE_SIZE / 8)
             return false;
-        const uint8_t *covered = r.buf + r.pos;
-        r.pos += sizeof(((cpu_code_page *)0)->covered);
+        const uint8_t *covered = r.buf + r.pos, *starts = covered + CODE_PAGE_SIZE / 8;
+        r.pos += 2 * CODE_PAGE_SIZE / 8;
         if (!apply || !c->code_pages) continue;
         if (c->code_pages[ppn]) return false;   /* listed twice: cannot happen in a valid blob */
         cpu_code_page *cp = calloc(1, sizeof *cp);
@@ -328,7 +360,9 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
         memcpy(cp->covered, covered, sizeof cp->covered);
         c->code_pages[ppn] = cp;
         c->code_pages_live++;
+        if (!stale) redecode(c, cp, starts);   /* a stale page is cleared before its next use */
     }
+    if (apply) memcpy(c->tlb, tlb, sizeof tlb);
     if (r.pos != r.len) return false;
     if (fetch_lin != CPU_TLB_INVALID && fetch_ppn != NO_PAGE && fetch_ppn >= c->code_page_count) return false;
     if (apply) {

@@ -137,7 +137,7 @@ static void world_switch_flush(cpu *c) {
 
 static void emit_svm(cpu *c, cpu_event_kind kind, uint32_t value, uint64_t code, uint64_t i1, uint64_t i2, uint64_t aux) {
     if (!c->bus.event) return;
-    cpu_event ev = { kind, c->svm->asid, 0, false, c->insn_eip, value, code, i1, i2, aux };
+    cpu_event ev = { kind, c->svm->asid, 0, false, c->eip, value, code, i1, i2, aux };
     c->bus.event(c->bus.ctx, &ev);
 }
 
@@ -266,12 +266,10 @@ static void vmrun(cpu *c) {
         uint32_t err = phys_read(c, vmcb + VMCB_EVENTINJ + 4, 4);
         bool has_err = (inj >> 11) & 1;
         phys_write(c, vmcb + VMCB_EVENTINJ, 4, inj & ~0x80000000u);
-        c->insn_eip = guest_rip;
-        c->insn_esp = c->regs[R_ESP];
         c->delivering = (int)vec;
         c->deliver_info = inj & 0x7FF;
         c->deliver_error = err;
-        cpu_deliver(c, (int)vec, err, has_err && type == 3, type == 4 ? DELIVER_SOFT : DELIVER_EXTERNAL);
+        cpu_deliver(c, (int)vec, err, has_err && type == 3, type == 4 ? DELIVER_SOFT : DELIVER_EXTERNAL, guest_rip);
         c->delivering = -1;
         c->eip_next = c->eip;
     }
@@ -375,12 +373,11 @@ bool svm_boundary(cpu *c) {
         }
         s->v_irq = false;
         c->halted = false;
-        c->insn_eip = c->eip;
         c->delivering = s->v_vector;
         c->deliver_info = s->v_vector;
         c->deliver_error = 0;
         cpu_emit(c, CPU_EV_INTERRUPT, s->v_vector, 0, false, 1);
-        cpu_deliver(c, s->v_vector, 0, false, DELIVER_EXTERNAL);
+        cpu_deliver(c, s->v_vector, 0, false, DELIVER_EXTERNAL, c->eip);
         c->delivering = -1;
         return true;
     }
