@@ -78,6 +78,9 @@ typedef enum cpu_event_kind {
     CPU_EV_VMRUN,         /* value = VMCB physical address, vector = guest ASID */
     CPU_EV_VMEXIT,        /* info1/info2/exitcode; aux = cycles spent in the guest */
     CPU_EV_VMRUN_INVALID, /* VMRUN failed a consistency check: value = check (cpu_svm_check_name) */
+    CPU_EV_PAGE_WALK,     /* a TLB miss walked the tables (only with cpu->trace_walks): value = linear
+                             address, vector = access (0 read, 1 write, 2 fetch) | 4 if user,
+                             error = #PF error code (has_error on a fault), walk = the steps */
 } cpu_event_kind;
 
 typedef struct cpu_event {
@@ -88,6 +91,7 @@ typedef struct cpu_event {
     uint32_t eip;
     uint32_t value;
     uint64_t exitcode, info1, info2, aux;   /* SVM events */
+    const struct cpu_walk *walk;            /* CPU_EV_PAGE_WALK */
 } cpu_event;
 
 /* The world as the CPU sees it. RAM is a flat host buffer for speed; everything outside it goes
@@ -189,6 +193,7 @@ typedef struct cpu {
     bool watch_hit;
     uint32_t watch_hit_addr;
     int watch_hit_kind;
+    bool trace_walks;                   /* emit CPU_EV_PAGE_WALK for every walk (high volume) */
     bool guest_mode;                    /* running an SVM guest */
     bool gif;                           /* SVM global interrupt flag */
     struct cpu_svm *svm;                /* the rest of the SVM state (cpu/svm.c) */
@@ -279,6 +284,7 @@ bool cpu_translate_vmcb(cpu *c, uint32_t vmcb, uint32_t lin, int access, cpu_wal
 bool cpu_in_guest(const cpu *c);
 uint32_t cpu_vmcb(const cpu *c);           /* VMCB of the running (or last) guest, 0 if none */
 const char *cpu_svm_check_name(int check); /* the consistency check that failed a VMRUN */
+uint32_t cpu_guest_asid(const cpu *c);
 const char *cpu_svm_exit_name(uint64_t exitcode);
 
 /* Instruction length decoder over raw bytes (32-bit code segment). Returns the length in bytes

@@ -5,7 +5,7 @@
 
 void cpu_emit(cpu *c, cpu_event_kind kind, uint32_t vector, uint32_t error, bool has_error, uint32_t value) {
     if (!c->bus.event) return;
-    cpu_event ev = { kind, vector, error, has_error, c->eip, value, 0, 0, 0, 0 };
+    cpu_event ev = { kind, vector, error, has_error, c->eip, value, 0, 0, 0, 0, NULL };
     c->bus.event(c->bus.ctx, &ev);
 }
 

@@ -230,10 +230,19 @@ static void watch_check(cpu *c, uint32_t lin, int size, int kind) {
     }
 }
 
+static void emit_walk(cpu *c, uint32_t lin, int acc, bool user, const cpu_walk *w) {
+    if (!c->bus.event) return;
+    cpu_event ev = { CPU_EV_PAGE_WALK, (uint32_t)acc | (user ? 4u : 0u), w->error_code, !w->ok, c->eip, lin,
+                     0, w->npf_info1, w->npf_gpa, 0, w };
+    c->bus.event(c->bus.ctx, &ev);
+}
+
 uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
     cpu_walk w;
     bool global;
-    if (LIKELY(walk(c, lin, acc, user, true, &w, &global))) {
+    bool ok = walk(c, lin, acc, user, true, &w, &global);
+    if (UNLIKELY(c->trace_walks) && w.paging) emit_walk(c, lin, acc, user, &w);
+    if (LIKELY(ok)) {
         if (w.paging) {
             int guest_refs = 0;
             for (int k = 0; k < w.step_count; k++) guest_refs += !w.steps[k].nested;

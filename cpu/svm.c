@@ -87,6 +87,7 @@ void svm_free(cpu *c) {
 
 bool cpu_in_guest(const cpu *c) { return c->guest_mode; }
 uint32_t cpu_vmcb(const cpu *c) { return c->svm ? c->svm->vmcb : 0; }
+uint32_t cpu_guest_asid(const cpu *c) { return c->svm ? c->svm->asid : 0; }
 
 /* ---- VMCB access: physical memory, little-endian ---- */
 
@@ -137,7 +138,7 @@ static void world_switch_flush(cpu *c) {
 
 static void emit_svm(cpu *c, cpu_event_kind kind, uint32_t value, uint64_t code, uint64_t i1, uint64_t i2, uint64_t aux) {
     if (!c->bus.event) return;
-    cpu_event ev = { kind, c->svm->asid, 0, false, c->eip, value, code, i1, i2, aux };
+    cpu_event ev = { kind, c->svm->asid, 0, false, c->eip, value, code, i1, i2, aux, NULL };
     c->bus.event(c->bus.ctx, &ev);
 }
 

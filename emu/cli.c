@@ -147,6 +147,7 @@ static bool add_module(cli_run_options *o, const char *spec, char *err, size_t e
 enum {
     OPT_MODULE, OPT_CMDLINE, OPT_MEMORY, OPT_MAX_CYCLES, OPT_STATS, OPT_HELP, OPT_COSTS, OPT_TRACE,
     OPT_TRACE_CHROME, OPT_TRACE_SIZE, OPT_REALTIME,
+    OPT_SNAPSHOT_AT, OPT_RESTORE, OPT_TRACE_WALKS, OPT_EXPLAIN,
 };
 
 static const struct {
@@ -160,6 +161,8 @@ static const struct {
     { "--costs", OPT_COSTS, true },           { "--trace", OPT_TRACE, true },
     { "--trace-chrome", OPT_TRACE_CHROME, true }, { "--trace-size", OPT_TRACE_SIZE, true },
     { "--realtime", OPT_REALTIME, false },
+    { "--snapshot-at", OPT_SNAPSHOT_AT, true }, { "--restore", OPT_RESTORE, true },
+    { "--trace-walks", OPT_TRACE_WALKS, false }, { "--explain", OPT_EXPLAIN, false },
 };
 
 int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t errlen)
@@ -263,15 +266,36 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
                 return CLI_EXIT_USAGE;
             }
             break;
+        case OPT_SNAPSHOT_AT:
+            /* Two values: CYCLES (the option's own value) and then FILE. */
+            if (!cli_parse_count(value, &out->snapshot_at, why, sizeof why)) {
+                say(err, errlen, "--snapshot-at: %s", why);
+                return CLI_EXIT_USAGE;
+            }
+            if (i + 1 >= argc) {
+                say(err, errlen, "--snapshot-at needs CYCLES and FILE (--snapshot-at CYCLES FILE)");
+                return CLI_EXIT_USAGE;
+            }
+            out->snapshot_file = argv[++i];
+            break;
+        case OPT_RESTORE:
+            out->restore_file = value;
+            break;
         case OPT_REALTIME:
             out->realtime = true;
+            break;
+        case OPT_TRACE_WALKS:
+            out->trace_walks = true;
+            break;
+        case OPT_EXPLAIN:
+            out->explain = true;
             break;
         case OPT_HELP:
             out->help = true;
             break;
         }
     }
-    if (!out->image && !out->help) {
+    if (!out->image && !out->help && !out->restore_file) {
         say(err, errlen, "'run' needs an IMAGE (vx86 run IMAGE [options])");
         return CLI_EXIT_USAGE;
     }

@@ -39,6 +39,12 @@ typedef struct cli_run_options {
     const char *trace_chrome_file;             /* --trace-chrome FILE: Chrome Trace Event format */
     uint64_t trace_size;                       /* --trace-size N: events kept (default 1,000,000) */
     bool realtime;                             /* --realtime: pace virtual time to the wall clock */
+    bool trace_walks;                          /* --trace-walks: every page walk is a trace event */
+    bool explain;                              /* --explain: say on stderr why a VMRUN failed */
+    /* snapshots (emu/snapshot.c) */
+    const char *snapshot_file;                 /* --snapshot-at CYCLES FILE: save there at CYCLES */
+    uint64_t snapshot_at;
+    const char *restore_file;                  /* --restore FILE: start from a snapshot (IMAGE optional) */
     bool stats;
     bool help;                                 /* --help given: print run help, ignore the rest */
     char *owned[MACHINE_MAX_MODULES];          /* module paths split off "FILE,CMDLINE" */

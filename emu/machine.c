@@ -45,6 +45,7 @@ struct machine {
     void (*serial_out)(void *ctx, uint8_t byte);
     void *serial_ctx;
     bool exited;
+    bool explain;
     volatile bool stop_requested;
     machine_break_info last_break;
     loader_symbols symbols;
@@ -146,7 +147,10 @@ static bool probe_read_phys(void *ctx, uint32_t pa, void *buf, size_t len) {
 
 /* The CPU context stamped on every trace event. Guest mode, ASID and VM id stay 0 until SVM. */
 static trace_context trace_ctx(const machine *m) {
-    return (trace_context){ .cpl = (uint8_t)m->cpu.cpl, .cr3 = m->cpu.cr3 };
+    /* vm: the guest's ASID stands for the VM until the hypervisor names its VMs by probe records */
+    uint32_t asid = m->cpu.guest_mode ? cpu_guest_asid(&m->cpu) : 0;
+    return (trace_context){ .cpl = (uint8_t)m->cpu.cpl, .guest_mode = m->cpu.guest_mode, .cr3 = m->cpu.cr3,
+                            .asid = asid, .vm = asid };
 }
 
 static void probe_record(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t len) {
@@ -162,8 +166,12 @@ static void cpu_event_to_trace(void *ctx, const cpu_event *ev) {
         [CPU_EV_TLB_FLUSH] = TRACE_TLB_FLUSH, [CPU_EV_TRIPLE_FAULT] = TRACE_TRIPLE_FAULT,
         [CPU_EV_HALT] = TRACE_HALT,           [CPU_EV_VMRUN] = TRACE_VMRUN,
         [CPU_EV_VMEXIT] = TRACE_VMEXIT,       [CPU_EV_VMRUN_INVALID] = TRACE_VMRUN_INVALID,
+        [CPU_EV_PAGE_WALK] = TRACE_PAGE_WALK,
     };
     machine *m = ctx;
+    if (ev->kind == CPU_EV_VMRUN_INVALID && m->explain)
+        fprintf(stderr, "vx86: VMRUN at eip 0x%08x (VMCB 0x%08x) failed a consistency check: %s\n", ev->eip,
+                m->cpu.regs[R_EAX], cpu_svm_check_name((int)ev->value));
     if ((size_t)ev->kind >= sizeof KIND_OF / sizeof KIND_OF[0]) return;
     trace_event te = { .cycle = m->cpu.cycles, .kind = (uint16_t)KIND_OF[ev->kind], .vector = ev->vector,
                        .error = ev->error, .has_error = ev->has_error, .eip = ev->eip, .value = ev->value };
@@ -171,6 +179,19 @@ static void cpu_event_to_trace(void *ctx, const cpu_event *ev) {
     if (ev->kind == CPU_EV_VMEXIT) {
         trace_vmexit_data d = { ev->exitcode, ev->info1, ev->info2, ev->aux };
         trace_push(m->trace, &te, &tc, &d, sizeof d);
+    } else if (ev->kind == CPU_EV_PAGE_WALK && ev->walk) {
+        /* payload: the walk's steps, 12 bytes each: level|nested<<4, pad, entry address, value */
+        uint8_t buf[CPU_WALK_MAX_STEPS * 12];
+        size_t n = 0;
+        for (int k = 0; k < ev->walk->step_count; k++) {
+            const cpu_walk_step *st = &ev->walk->steps[k];
+            buf[n] = (uint8_t)(st->level | (st->nested ? 0x10 : 0));
+            buf[n + 1] = buf[n + 2] = buf[n + 3] = 0;
+            memcpy(buf + n + 4, &st->entry_addr, 4);
+            memcpy(buf + n + 8, &st->value, 4);
+            n += 12;
+        }
+        trace_push(m->trace, &te, &tc, buf, n);
     } else {
         trace_push(m->trace, &te, &tc, NULL, 0);
     }
@@ -196,6 +217,7 @@ machine *machine_create_blank(const machine_config *cfg, char *err, size_t errle
         return NULL;
     }
     m->serial_out = cfg->serial_out;
+    m->explain = cfg->explain;
     m->serial_ctx = cfg->serial_ctx;
     m->host = (dev_host){ m, host_now, host_set_timer, host_irq, MACHINE_CYCLES_PER_SECOND };
     m->trace = trace_create(cfg->trace_capacity, MACHINE_CYCLES_PER_SECOND);
@@ -208,6 +230,7 @@ machine *machine_create_blank(const machine_config *cfg, char *err, size_t errle
     cpu_bus bus = { .ctx = m, .ram = m->ram, .ram_size = m->ram_size, .io_in = bus_io_in, .io_out = bus_io_out,
                     .intr_ack = bus_intr_ack, .event = cpu_event_to_trace };
     cpu_init(&m->cpu, &bus);
+    m->cpu.trace_walks = cfg->trace_walks;
     if (cfg->costs) m->costs = *cfg->costs;
     else costs_defaults(&m->costs);
     apply_costs(m);

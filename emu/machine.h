@@ -29,6 +29,8 @@ typedef struct machine_config {
     void *serial_ctx;
     const struct costs *costs;          /* virtual-time cost table (emu/costs.h); NULL = defaults */
     size_t trace_capacity;              /* events kept in the trace ring; 0 = TRACE_DEFAULT_CAPACITY */
+    bool trace_walks;                   /* every page walk becomes a trace event (high volume) */
+    bool explain;                       /* say on stderr which check failed a VMRUN */
 } machine_config;
 
 typedef enum machine_stop {

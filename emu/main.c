@@ -43,6 +43,12 @@ static const char USAGE[] =
     "  --trace-size N           events the trace keeps, oldest dropped first (default 1000000)\n"
     "  --realtime               pace virtual time to the wall clock (1e9 cycles per second);\n"
     "                           without it, runs never read the wall clock\n"
+    "  --trace-walks            also trace every page walk, step by step (high volume)\n"
+    "  --explain                when a VMRUN fails its consistency checks (VMEXIT_INVALID),\n"
+    "                           name the failed check on stderr\n"
+    "  --snapshot-at CYCLES FILE  at cycle CYCLES save the whole machine to FILE, then go on\n"
+    "  --restore FILE           start from a snapshot instead of booting (IMAGE optional); the\n"
+    "                           run ends exactly as the one that saved it would have\n"
     "\n"
     "Other options:\n"
     "  -h, --help     this help\n"
@@ -53,7 +59,7 @@ static const char USAGE[] =
     "  0       the guest halted with nothing left to do\n"
     "  2       usage error (unknown option, missing argument, bad number, bad --costs file,\n"
     "          trace file that cannot be created)\n"
-    "  4       image or module missing or malformed\n"
+    "  4       image or module missing or malformed, bad snapshot file\n"
     "  6       --max-cycles reached\n"
     "  8       triple fault (shutdown)\n"
     "  10      internal error\n";
@@ -121,6 +127,8 @@ static int run_image(const cli_run_options *opts)
     cfg.memory_bytes = opts->memory_bytes;
     cfg.serial_out = serial_to_stdout;
     cfg.trace_capacity = (size_t)opts->trace_size;
+    cfg.trace_walks = opts->trace_walks;
+    cfg.explain = opts->explain;
 
     char err[512] = "";
     costs table;
@@ -141,7 +149,15 @@ static int run_image(const cli_run_options *opts)
         return CLI_EXIT_USAGE;
     }
 
-    machine *m = machine_create(&cfg, err, sizeof err);
+    machine *m;
+    if (opts->restore_file) {
+        /* The snapshot carries its own cost table; --costs given anyway replaces it. */
+        m = machine_snapshot_restore(opts->restore_file, &cfg, err, sizeof err);
+        if (m && opts->costs_file)
+            machine_set_costs(m, &table);
+    } else {
+        m = machine_create(&cfg, err, sizeof err);
+    }
     if (!m) {
         fprintf(stderr, "vx86: %s\n", err[0] ? err : "cannot create the machine");
         if (trace_out)
@@ -151,13 +167,27 @@ static int run_image(const cli_run_options *opts)
         return CLI_EXIT_IMAGE;
     }
 
-    uint64_t start = machine_cycles(m);
+    /* Counted from boot, also after --restore: --stats and --max-cycles match the straight run. */
+    uint64_t start = opts->restore_file ? 0 : machine_cycles(m);
+    bool snapshot_pending = opts->snapshot_file != NULL, snapshot_failed = false;
     machine_stop stop = MACHINE_STOP_LIMIT;
     bool wall_clock = opts->stats || opts->realtime;
     double t0 = wall_clock ? monotonic_seconds() : 0;
     double cps = (double)machine_cycles_per_second(m);
     for (;;) {
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
+        if (snapshot_pending) {
+            uint64_t now = machine_cycles(m);
+            if (now >= opts->snapshot_at) {
+                snapshot_pending = false;
+                if (!machine_snapshot_save(m, opts->snapshot_file, err, sizeof err)) {
+                    fprintf(stderr, "vx86: %s\n", err);
+                    snapshot_failed = true;
+                }
+            } else if (opts->snapshot_at - now < chunk) {
+                chunk = opts->snapshot_at - now;
+            }
+        }
         if (opts->max_cycles) {
             uint64_t used = machine_cycles(m) - start;
             if (used >= opts->max_cycles)
@@ -190,7 +220,8 @@ static int run_image(const cli_run_options *opts)
         status = CLI_EXIT_MAX_CYCLES;
         break;
     case MACHINE_STOP_SHUTDOWN:
-        fprintf(stderr, "vx86: %s: triple fault: the machine shut down\n", opts->image);
+        fprintf(stderr, "vx86: %s: triple fault: the machine shut down\n",
+                opts->image ? opts->image : opts->restore_file);
         status = CLI_EXIT_SHUTDOWN;
         break;
     default:
@@ -198,6 +229,14 @@ static int run_image(const cli_run_options *opts)
         status = CLI_EXIT_INTERNAL;
         break;
     }
+
+    if (snapshot_pending) {
+        fprintf(stderr, "vx86: %s: not written: the guest stopped at cycle %llu, before cycle %llu\n",
+                opts->snapshot_file, (unsigned long long)machine_cycles(m), (unsigned long long)opts->snapshot_at);
+        snapshot_failed = true;
+    }
+    if (snapshot_failed)
+        status = CLI_EXIT_INTERNAL;
 
     if (opts->stats) {
         uint64_t instructions = machine_instructions(m);

@@ -451,7 +451,22 @@ static void event_fields(jbuf *b, const trace *t, const trace_event *ev)
 
     const uint8_t *p = trace_payload(t, ev);
     const payload_field *fields = ev->kind < TRACE_KIND_COUNT ? PAYLOAD_FIELDS[ev->kind] : NULL;
-    if (fields) {
+    if (ev->kind == TRACE_PAGE_WALK) {
+        /* steps as the machine packs them: 12 bytes each, level | nested << 4, pad, entry, value */
+        jb_printf(b, ",\"access\":\"%s\",\"user\":%s", (ev->vector & 3) == 1 ? "write" : (ev->vector & 3) == 2 ? "fetch" : "read",
+                  (ev->vector & 4) ? "true" : "false");
+        if (ev->has_error)
+            jb_uint(b, "error", ev->error);
+        jb_puts(b, ",\"steps\":[");
+        for (size_t k = 0; k + 12 <= ev->length; k += 12) {
+            if (k)
+                jb_putc(b, ',');
+            jb_printf(b, "{\"level\":%u,\"nested\":%s,\"entry\":%llu,\"value\":%llu}", p[k] & 0xF,
+                      (p[k] & 0x10) ? "true" : "false", (unsigned long long)payload_uint(p, ev->length, k + 4, 4),
+                      (unsigned long long)payload_uint(p, ev->length, k + 8, 4));
+        }
+        jb_putc(b, ']');
+    } else if (fields) {
         jb_puts(b, ",\"data\":{");
         for (const payload_field *f = fields; f->name; f++) {
             if (f != fields)
