@@ -207,6 +207,8 @@ typedef struct cpu {
     int exc_depth;                      /* nesting of exception delivery (for #DF / triple fault) */
     jmp_buf exc_jmp;
     cpu_tlb_entry tlb[2][2][CPU_TLB_SIZE];  /* [user][write] */
+    uint16_t tlb_used[4 * CPU_TLB_SIZE];     /* entries filled since the last full flush (flat index) */
+    uint32_t tlb_used_count;                 /* so a flush touches only those: world switches are frequent */
     /* decoded-instruction cache */
     struct cpu_code_page **code_pages;  /* indexed by physical page number; NULL if none */
     uint32_t code_page_count;

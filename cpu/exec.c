@@ -18,6 +18,7 @@ void cpu_raise(cpu *c, int vector, uint32_t error, bool has_error) {
 
 void cpu_init(cpu *c, const cpu_bus *bus) {
     memset(c, 0, sizeof *c);
+    c->tlb_used_count = UINT32_MAX;   /* zeroed entries are not invalid yet: the first flush scans all */
     cpu_decoder_init();
     c->bus = *bus;
     c->code_page_count = bus->ram_size / 4096 + 1;

@@ -254,7 +254,12 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
             bool code = c->code_pages && ppn < c->code_page_count && c->code_pages[ppn];
             int kind = acc == ACC_WRITE ? 1 : 0;
             if (!(kind == 1 && code)) {
-                cpu_tlb_entry *e = &c->tlb[user][kind][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+                uint32_t slot = (lin >> 12) & (CPU_TLB_SIZE - 1);
+                cpu_tlb_entry *e = &c->tlb[user][kind][slot];
+                if (e->tag == CPU_TLB_INVALID && c->tlb_used_count < 4 * CPU_TLB_SIZE)
+                    c->tlb_used[c->tlb_used_count++] = (uint16_t)(((unsigned)user * 2 + (unsigned)kind) * CPU_TLB_SIZE + slot);
+                else if (e->tag == CPU_TLB_INVALID)
+                    c->tlb_used_count = UINT32_MAX;   /* lost track: the next flush scans everything */
                 e->tag = lin >> 12;
                 e->global = global;
                 e->addend = (uintptr_t)(c->bus.ram + ((uintptr_t)ppn << 12)) - (uintptr_t)(lin & 0xFFFFF000u);
@@ -268,10 +273,22 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
 }
 
 void tlb_flush_all(cpu *c, bool keep_global) {
-    for (int u = 0; u < 2; u++)
-        for (int k = 0; k < 2; k++)
-            for (int n = 0; n < CPU_TLB_SIZE; n++)
-                if (!(keep_global && c->tlb[u][k][n].global)) c->tlb[u][k][n].tag = CPU_TLB_INVALID;
+    cpu_tlb_entry *flat = &c->tlb[0][0][0];
+    if (c->tlb_used_count == UINT32_MAX) {
+        for (uint32_t n = 0; n < 4 * CPU_TLB_SIZE; n++)
+            if (!(keep_global && flat[n].global)) flat[n].tag = CPU_TLB_INVALID;
+        c->tlb_used_count = 0;
+        for (uint32_t n = 0; n < 4 * CPU_TLB_SIZE; n++)
+            if (flat[n].tag != CPU_TLB_INVALID) c->tlb_used[c->tlb_used_count++] = (uint16_t)n;
+    } else {
+        uint32_t kept = 0;
+        for (uint32_t k = 0; k < c->tlb_used_count; k++) {
+            cpu_tlb_entry *e = &flat[c->tlb_used[k]];
+            if (keep_global && e->global && e->tag != CPU_TLB_INVALID) c->tlb_used[kept++] = c->tlb_used[k];
+            else e->tag = CPU_TLB_INVALID;
+        }
+        c->tlb_used_count = kept;
+    }
     c->fetch_lin_page = CPU_TLB_INVALID;
 }
 
@@ -293,6 +310,7 @@ void tlb_flush_page(cpu *c, uint32_t lin) {
 }
 
 void tlb_flush_writes(cpu *c) {
+    /* entries stay on the used list; a later flush invalidates them again, harmlessly */
     for (int u = 0; u < 2; u++)
         for (int n = 0; n < CPU_TLB_SIZE; n++) c->tlb[u][1][n].tag = CPU_TLB_INVALID;
 }

@@ -362,7 +362,10 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
         c->code_pages_live++;
         if (!stale) redecode(c, cp, starts);   /* a stale page is cleared before its next use */
     }
-    if (apply) memcpy(c->tlb, tlb, sizeof tlb);
+    if (apply) {
+        memcpy(c->tlb, tlb, sizeof tlb);
+        c->tlb_used_count = UINT32_MAX;   /* the next flush scans every entry */
+    }
     if (r.pos != r.len) return false;
     if (fetch_lin != CPU_TLB_INVALID && fetch_ppn != NO_PAGE && fetch_ppn >= c->code_page_count) return false;
     if (apply) {
