@@ -78,7 +78,8 @@ check-san: $(SAN_UNIT_BINS) $(VX86_SAN)
 check: deps
 	@$(MAKE) --no-print-directory check-all
 
-check-all: all check-unit check-san check-guest check-cli check-isa
+check-all: all check-unit check-san check-guest check-cli check-isa check-sys check-timing check-snapshot \
+           check-svm check-gdb check-tui check-labs
 	@echo "all test suites passed"
 
 clean:

@@ -235,6 +235,11 @@ void cpu_interrupt_changed(cpu *c);
 uint32_t cpu_get_eflags(cpu *c);
 void cpu_set_eflags(cpu *c, uint32_t value);
 
+/* Snapshots: the CPU state (and the TLB/decoded-code layout that decides timing) as an explicit
+ * little-endian blob. save(c, NULL, 0) returns the size; load returns false on a malformed blob. */
+size_t cpu_snapshot_save(cpu *c, uint8_t *buf, size_t cap);
+bool cpu_snapshot_load(cpu *c, const uint8_t *buf, size_t len);
+
 /* Host-side writes to guest RAM (loader, debugger) must invalidate decoded code. */
 void cpu_invalidate_phys(cpu *c, uint32_t paddr, uint32_t len);
 void cpu_flush_tlb(cpu *c);

@@ -370,6 +370,11 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
         *why = CPU_STOP_LIMIT;
         return true;
     }
+    if (UNLIKELY(c->watch_hit)) {   /* before the limit: a single step that hit a watchpoint says so */
+        c->watch_hit = false;
+        *why = CPU_STOP_WATCH;
+        return true;
+    }
     if (c->cycles >= c->run_limit) { *why = CPU_STOP_LIMIT; return true; }
     c->deadline = c->run_limit;
     if (UNLIKELY(c->bp_count || c->watch_count) && debug_checks(c, why)) return true;

@@ -226,7 +226,11 @@ static void string_loop(cpu *c, const cpu_insn *i, string_body body) {
         if (!go_on) return;
         if (c->cycles >= c->deadline) break;
     }
-    if ((c->regs[R_ECX] & m) != 0) c->eip_next = c->eip;   /* not done: run it again */
+    if ((c->regs[R_ECX] & m) != 0) {
+        c->eip_next = c->eip;   /* not done: run it again */
+        c->icount--;            /* it retires once, when it finishes: the run loop adds these back */
+        c->cycles -= i->cost;
+    }
 }
 
 static bool movs_body(cpu *c, const cpu_insn *i) {

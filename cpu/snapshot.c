@@ -3,16 +3,10 @@
  * the software TLB and decoded-code cache that change *timing*: a TLB miss charges page-walk cycles,
  * a fetch-page change re-walks, and a write to a decoded page takes the slow path. Restoring them
  * makes a restored run count exactly the cycles of the uninterrupted one. The decoded instructions
- * themselves are not saved: they are decoded again, from the same bytes, on first use.
- *
- * The prototypes live in emu/snapshot.h until cpu/cpu.h carries them (cpu/ includes nothing from
- * emu/, so they are repeated here). */
+ * themselves are not saved: they are decoded again, from the same bytes, on first use. */
 #include "cpu/internal.h"
 
 #include <stdlib.h>
-
-size_t cpu_snapshot_save(cpu *c, uint8_t *buf, size_t cap);
-bool cpu_snapshot_load(cpu *c, const uint8_t *buf, size_t len);
 
 #define CPU_SNAP_VERSION 1
 #define NO_PAGE 0xFFFFFFFFu

@@ -49,11 +49,14 @@ static unsigned rx_trigger(const uart *d)
     return fifo_on(d) ? levels[d->fcr >> 6] : 1;
 }
 
-/* Put a byte into the RX FIFO; a full FIFO loses it and flags an overrun, as hardware does. */
+/* Put a byte into the RX FIFO and flag an overrun when it is full, as the PC16550D does: in FIFO
+ * mode the new byte is lost (the FIFO keeps its data); without the FIFO it overwrites RBR. */
 static void rx_put(uart *d, uint8_t b)
 {
     if (d->rx_count >= rx_capacity(d)) {
         d->overrun = true;
+        if (!fifo_on(d))
+            d->rx_fifo[d->rx_head % UART_FIFO_SIZE] = b;
         return;
     }
     d->rx_fifo[(d->rx_head + d->rx_count) % UART_FIFO_SIZE] = b;

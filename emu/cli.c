@@ -147,7 +147,7 @@ static bool add_module(cli_run_options *o, const char *spec, char *err, size_t e
 enum {
     OPT_MODULE, OPT_CMDLINE, OPT_MEMORY, OPT_MAX_CYCLES, OPT_STATS, OPT_HELP, OPT_COSTS, OPT_TRACE,
     OPT_TRACE_CHROME, OPT_TRACE_SIZE, OPT_REALTIME,
-    OPT_SNAPSHOT_AT, OPT_RESTORE, OPT_TRACE_WALKS, OPT_EXPLAIN,
+    OPT_SNAPSHOT_AT, OPT_RESTORE, OPT_TRACE_WALKS, OPT_EXPLAIN, OPT_SERIAL_INPUT, OPT_KEYS, OPT_INPUT_AFTER, OPT_GDB,
 };
 
 static const struct {
@@ -163,6 +163,8 @@ static const struct {
     { "--realtime", OPT_REALTIME, false },
     { "--snapshot-at", OPT_SNAPSHOT_AT, true }, { "--restore", OPT_RESTORE, true },
     { "--trace-walks", OPT_TRACE_WALKS, false }, { "--explain", OPT_EXPLAIN, false },
+    { "--serial-input", OPT_SERIAL_INPUT, true }, { "--keys", OPT_KEYS, true },
+    { "--input-after", OPT_INPUT_AFTER, true }, { "--gdb", OPT_GDB, true },
 };
 
 int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t errlen)
@@ -170,6 +172,7 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
     memset(out, 0, sizeof *out);
     out->memory_bytes = CLI_MEMORY_DEFAULT;
     out->trace_size = CLI_TRACE_SIZE_DEFAULT;
+    out->gdb_port = -1;
     if (err && errlen)
         err[0] = 0;
     bool options_done = false;
@@ -290,6 +293,24 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
         case OPT_EXPLAIN:
             out->explain = true;
             break;
+        case OPT_SERIAL_INPUT:
+            out->serial_input_file = value;
+            break;
+        case OPT_KEYS:
+            out->keys = value;
+            break;
+        case OPT_INPUT_AFTER:
+            out->input_after = value;
+            break;
+        case OPT_GDB: {
+            uint64_t port;
+            if (!cli_parse_count(value, &port, why, sizeof why) || port > 65535) {
+                say(err, errlen, "--gdb: needs a TCP port from 0 to 65535 (0: any free port)");
+                return CLI_EXIT_USAGE;
+            }
+            out->gdb_port = (int)port;
+            break;
+        }
         case OPT_HELP:
             out->help = true;
             break;

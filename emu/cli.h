@@ -41,6 +41,10 @@ typedef struct cli_run_options {
     bool realtime;                             /* --realtime: pace virtual time to the wall clock */
     bool trace_walks;                          /* --trace-walks: every page walk is a trace event */
     bool explain;                              /* --explain: say on stderr why a VMRUN failed */
+    const char *serial_input_file;             /* --serial-input FILE: bytes for COM1's receiver */
+    const char *keys;                          /* --keys TEXT: typed on the PS/2 keyboard at start */
+    const char *input_after;                   /* --input-after TEXT: hold input until the guest prints TEXT */
+    int gdb_port;                              /* --gdb PORT: serve gdb on 127.0.0.1:PORT; -1 = off */
     /* snapshots (emu/snapshot.c) */
     const char *snapshot_file;                 /* --snapshot-at CYCLES FILE: save there at CYCLES */
     uint64_t snapshot_at;

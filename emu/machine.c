@@ -45,6 +45,12 @@ struct machine {
     void (*serial_out)(void *ctx, uint8_t byte);
     void *serial_ctx;
     bool exited;
+    uint8_t *serial_pending;
+    size_t serial_pending_len, serial_pending_pos, serial_pending_cap;
+    /* scripted input waits until the guest has printed this (machine_input_gate) */
+    char *gate_text;
+    size_t gate_matched;
+    char *gated_keys;
     bool explain;
     volatile bool stop_requested;
     machine_break_info last_break;
@@ -130,8 +136,17 @@ static int bus_intr_ack(void *ctx) {
     return pic_ack(&m->pic);
 }
 
+static void release_input(machine *m);
+
 static void serial_tx(void *ctx, uint8_t byte) {
     machine *m = ctx;
+    if (m->gate_text) {
+        /* match the gate text as output streams by (restart on a mismatch, like a simple expect) */
+        size_t len = strlen(m->gate_text);
+        if ((char)byte == m->gate_text[m->gate_matched]) m->gate_matched++;
+        else m->gate_matched = (char)byte == m->gate_text[0] ? 1 : 0;
+        if (m->gate_matched == len) release_input(m);
+    }
     if (m->serial_out) m->serial_out(m->serial_ctx, byte);
     else putchar(byte);
 }
@@ -270,11 +285,16 @@ void machine_destroy(machine *m) {
     if (!m) return;
     cpu_free(&m->cpu);
     if (m->symbols_ok) loader_symbols_free(&m->symbols);
+    free(m->serial_pending);
+    free(m->gate_text);
+    free(m->gated_keys);
     trace_destroy(m->trace);
     free(m->kernel_path);
     free(m->ram);
     free(m);
 }
+
+static void feed_serial(machine *m);
 
 static uint64_t next_timer(const machine *m) {
     uint64_t t = UINT64_MAX;
@@ -302,6 +322,7 @@ machine_stop machine_run(machine *m, uint64_t cycles) {
         if (m->exited) return MACHINE_STOP_EXIT;
         if (c->shutdown) return MACHINE_STOP_SHUTDOWN;
         fire_due_timers(m);
+        if (m->serial_pending_len) feed_serial(m);
         if (c->cycles >= end) return MACHINE_STOP_LIMIT;
         uint64_t next = next_timer(m);
         uint64_t until = next < end ? next : end;
@@ -321,7 +342,7 @@ machine_stop machine_run(machine *m, uint64_t cycles) {
         }
         if (why == CPU_STOP_HALT) {
             /* Idle: jump virtual time to the next device event, or stop if nothing can wake us. */
-            bool can_wake = (cpu_get_eflags(c) & F_IF) && (next_timer(m) != UINT64_MAX || uart_pending_input(&m->uart));
+            bool can_wake = (cpu_get_eflags(c) & F_IF) && (next_timer(m) != UINT64_MAX || uart_pending_input(&m->uart) || m->serial_pending_len);
             if (!can_wake) return MACHINE_STOP_HALTED;
             uint64_t t = next_timer(m);
             uint64_t to = t < end ? t : end;
@@ -363,7 +384,62 @@ bool machine_write_phys(machine *m, uint32_t paddr, const void *buf, size_t len)
     return true;
 }
 
-void machine_serial_input(machine *m, const uint8_t *bytes, size_t len) { uart_push_input(&m->uart, bytes, len); }
+/* Host input waits here until the UART's own queue has room (it holds a few KiB), and until the
+ * input gate (if any) has opened. */
+static void feed_serial(machine *m) {
+    if (m->gate_text) return;
+    while (m->serial_pending_pos < m->serial_pending_len) {
+        size_t took = uart_push_input(&m->uart, m->serial_pending + m->serial_pending_pos,
+                                      m->serial_pending_len - m->serial_pending_pos);
+        if (took == 0) break;
+        m->serial_pending_pos += took;
+    }
+    if (m->serial_pending_pos == m->serial_pending_len) m->serial_pending_pos = m->serial_pending_len = 0;
+}
+
+void machine_serial_input(machine *m, const uint8_t *bytes, size_t len) {
+    size_t need = m->serial_pending_len + len;
+    if (need > m->serial_pending_cap) {
+        size_t cap = need * 2;
+        uint8_t *p = realloc(m->serial_pending, cap);
+        if (!p) return;   /* out of memory: the input is dropped */
+        m->serial_pending = p;
+        m->serial_pending_cap = cap;
+    }
+    memcpy(m->serial_pending + m->serial_pending_len, bytes, len);
+    m->serial_pending_len += len;
+    feed_serial(m);
+}
+
+size_t machine_type_keys(machine *m, const char *text) {
+    if (m->gate_text) {
+        size_t old = m->gated_keys ? strlen(m->gated_keys) : 0, add = strlen(text);
+        char *p = realloc(m->gated_keys, old + add + 1);
+        if (!p) return 0;
+        memcpy(p + old, text, add + 1);
+        m->gated_keys = p;
+        return add;
+    }
+    return i8042_type(&m->kbd, text);
+}
+
+void machine_input_gate(machine *m, const char *text) {
+    free(m->gate_text);
+    m->gate_text = text && *text ? strdup(text) : NULL;
+    m->gate_matched = 0;
+    if (!m->gate_text) release_input(m);
+}
+
+static void release_input(machine *m) {
+    free(m->gate_text);
+    m->gate_text = NULL;
+    feed_serial(m);
+    if (m->gated_keys) {
+        i8042_type(&m->kbd, m->gated_keys);
+        free(m->gated_keys);
+        m->gated_keys = NULL;
+    }
+}
 
 /* ---- registers by name ---- */
 
@@ -402,7 +478,14 @@ bool machine_set_reg(machine *m, const char *name, uint64_t value) {
         cpu_set_eflags(c, (uint32_t)value);
         return true;
     }
-    return false;
+    /* Control registers from a debugger: the same effects as MOV CRn (TLB flushes), without faults. */
+    if (!strcasecmp(name, "cr0")) c->cr0 = ((uint32_t)value | CR0_ET | CR0_PE);
+    else if (!strcasecmp(name, "cr2")) c->cr2 = (uint32_t)value;
+    else if (!strcasecmp(name, "cr3")) c->cr3 = (uint32_t)value;
+    else if (!strcasecmp(name, "cr4")) c->cr4 = (uint32_t)value & (CR4_PSE | CR4_PGE | 0x4u);
+    else return false;
+    cpu_flush_tlb(c);
+    return true;
 }
 
 /* ---- snapshot support (emu/snapshot.c) ---- */

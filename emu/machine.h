@@ -66,6 +66,11 @@ bool machine_write_phys(machine *m, uint32_t paddr, const void *buf, size_t len)
 
 /* Queue bytes for the guest's COM1 receiver. */
 void machine_serial_input(machine *m, const uint8_t *bytes, size_t len);
+/* Type text on the PS/2 keyboard (scancode set 1, with Shift/Ctrl as needed). Returns the bytes queued. */
+size_t machine_type_keys(machine *m, const char *text);
+/* Hold scripted input (serial and keys) until the guest's serial output contains `text`, as a
+ * person would wait for a prompt. NULL or "" releases it at once. */
+void machine_input_gate(machine *m, const char *text);
 
 /* Virtual time: the clock rate that converts cycles to guest seconds (PIT, trace timestamps). */
 uint64_t machine_cycles_per_second(const machine *m);

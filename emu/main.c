@@ -10,6 +10,9 @@
 #include <unistd.h>
 
 #include "emu/cli.h"
+#include "emu/gdb/gdbstub.h"
+#include "emu/lua/vxlua.h"
+#include "emu/tui/tui.h"
 #include "emu/costs.h"
 #include "emu/machine.h"
 #include "emu/trace.h"
@@ -44,6 +47,12 @@ static const char USAGE[] =
     "  --realtime               pace virtual time to the wall clock (1e9 cycles per second);\n"
     "                           without it, runs never read the wall clock\n"
     "  --trace-walks            also trace every page walk, step by step (high volume)\n"
+    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin)\n"
+    "  --keys TEXT              type TEXT on the PS/2 keyboard at start\n"
+    "  --input-after TEXT       hold --serial-input and --keys until the guest's serial output\n"
+    "                           contains TEXT (a prompt), as a person typing would\n"
+    "  --gdb PORT               wait for gdb on 127.0.0.1:PORT (0 = any free port) and let it\n"
+    "                           drive the run: gdb IMAGE -ex 'target remote :PORT'\n"
     "  --explain                when a VMRUN fails its consistency checks (VMEXIT_INVALID),\n"
     "                           name the failed check on stderr\n"
     "  --snapshot-at CYCLES FILE  at cycle CYCLES save the whole machine to FILE, then go on\n"
@@ -77,6 +86,26 @@ static void serial_to_stdout(void *ctx, uint8_t byte)
     /* Line by line, so a guest that never stops still shows its output as it goes. */
     if (byte == '\n')
         fflush(stdout);
+}
+
+/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. */
+static bool queue_serial_input(machine *m, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "vx86: %s: cannot read serial input: %s\n", path, strerror(errno));
+        return false;
+    }
+    uint8_t buf[4096];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        machine_serial_input(m, buf, n);
+    bool ok = !ferror(f);
+    if (!ok)
+        fprintf(stderr, "vx86: %s: read error\n", path);
+    if (f != stdin)
+        fclose(f);
+    return ok;
 }
 
 /* The wall clock: read only for --stats and --realtime, so headless runs stay deterministic. */
@@ -167,6 +196,19 @@ static int run_image(const cli_run_options *opts)
         return CLI_EXIT_IMAGE;
     }
 
+    if (opts->input_after)
+        machine_input_gate(m, opts->input_after);
+    if (opts->serial_input_file && !queue_serial_input(m, opts->serial_input_file)) {
+        machine_destroy(m);
+        if (trace_out)
+            fclose(trace_out);
+        if (chrome_out)
+            fclose(chrome_out);
+        return CLI_EXIT_USAGE;
+    }
+    if (opts->keys)
+        machine_type_keys(m, opts->keys);
+
     /* Counted from boot, also after --restore: --stats and --max-cycles match the straight run. */
     uint64_t start = opts->restore_file ? 0 : machine_cycles(m);
     bool snapshot_pending = opts->snapshot_file != NULL, snapshot_failed = false;
@@ -174,7 +216,20 @@ static int run_image(const cli_run_options *opts)
     bool wall_clock = opts->stats || opts->realtime;
     double t0 = wall_clock ? monotonic_seconds() : 0;
     double cps = (double)machine_cycles_per_second(m);
-    for (;;) {
+    if (opts->gdb_port >= 0) {
+        int r = gdbstub_serve(m, opts->gdb_port, stderr);
+        if (r == GDBSTUB_SERVE_ERROR) {
+            machine_destroy(m);
+            return CLI_EXIT_USAGE;
+        }
+        if (r == GDBSTUB_SERVE_KILLED) {
+            fprintf(stderr, "vx86: killed by gdb\n");
+            machine_destroy(m);
+            return CLI_EXIT_HALTED;
+        }
+        stop = (machine_stop)r;
+    }
+    for (; opts->gdb_port < 0;) {
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
         if (snapshot_pending) {
             uint64_t now = machine_cycles(m);
@@ -333,7 +388,16 @@ int main(int argc, char **argv)
         costs_write(stdout, &defaults);
         return 0;
     }
-    static const char *const NOT_YET[] = { "tui", "gui", "lab", "grade" };
+    if (strcmp(cmd, "tui") == 0) {
+        static const tui_command_hook lua_hook = { vxlua_command_create, vxlua_command, vxlua_command_destroy };
+        tui_set_command_hook(&lua_hook);
+        return tui_main(argc - 2, argv + 2);
+    }
+    if (strcmp(cmd, "lab") == 0)
+        return lab_main(argc - 1, argv + 1);
+    if (strcmp(cmd, "grade") == 0)
+        return grade_main(argc - 1, argv + 1);
+    static const char *const NOT_YET[] = { "gui" };
     for (size_t i = 0; i < sizeof NOT_YET / sizeof NOT_YET[0]; i++) {
         if (strcmp(cmd, NOT_YET[i]) == 0) {
             fprintf(stderr, "vx86: '%s' is not built yet\n", cmd);

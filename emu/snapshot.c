@@ -225,7 +225,7 @@ typedef struct parsed {
 static bool parse(const uint8_t *buf, size_t len, const char *name, parsed *out, char *err, size_t errlen) {
     memset(out, 0, sizeof *out);
     size_t magic_len = strlen(SNAPSHOT_MAGIC);
-    if (memcmp(buf, SNAPSHOT_MAGIC, len < magic_len ? len : magic_len) != 0 || len == 0) {
+    if (len == 0 || memcmp(buf, SNAPSHOT_MAGIC, len < magic_len ? len : magic_len) != 0) {
         snprintf(err, errlen, "%s: not a vx86 snapshot", name);
         return false;
     }

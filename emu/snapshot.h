@@ -1,9 +1,20 @@
 /* Snapshot internals shared by emu/snapshot.c, emu/machine.c and cpu/snapshot.c. Front ends use the
- * machine_snapshot_* functions in machine.h; the file format is described in emu/README.md.
+ * machine_snapshot_* functions in machine.h.
  *
- * A snapshot is: header ("VX86SNAP", u32 format version, u32 0, u64 total length), then sections
- * (4-byte ASCII tag, u64 payload length, payload), then the trailer ("CRC ", u32 CRC-32 of every byte
- * before the CRC). All numbers little-endian. */
+ * The format (all numbers little-endian, never a struct dump):
+ *   header   "VX86SNAP", u32 format version, u32 0, u64 total length of the snapshot
+ *   sections 4-byte ASCII tag, u64 payload length, payload; each tag exactly once:
+ *     MCFG  u32 RAM bytes, u8 debug-exit seen, u32 length + kernel path (for symbols)
+ *     CPU   cpu/snapshot.c: registers, segment caches, control/debug registers, MSRs, counters,
+ *           interrupt state, cost table, SVM state, and the TLB and decoded-page bookkeeping
+ *           that decide page-walk cycles
+ *     RAM   u32 page count, bitmap of non-zero 4 KiB pages, those pages in order
+ *     PIC PIT UART KBD VGA DBGP PROB   each device's own X_save blob (with its version byte)
+ *     TIMR  u32 count, then (u32 device id, u64 due cycle) per pending timer; the devices re-arm
+ *           their timers when loaded, and a restore checks they match this list
+ *   trailer  "CRC ", u32 CRC-32 of every byte before it
+ * A change to any of these layouts (including a device's) bumps SNAPSHOT_VERSION or the blob's
+ * own version byte. */
 #ifndef VX86_SNAPSHOT_H
 #define VX86_SNAPSHOT_H
 
@@ -28,10 +39,7 @@
 #define SNAPSHOT_TRAILER_SIZE 8u
 #define SNAPSHOT_MAX_TIMERS 16
 
-/* CPU state blob (cpu/snapshot.c). save returns the bytes needed and writes them only if cap
- * suffices; load validates the whole blob before changing anything. To move into cpu/cpu.h. */
-size_t cpu_snapshot_save(cpu *c, uint8_t *buf, size_t cap);
-bool cpu_snapshot_load(cpu *c, const uint8_t *buf, size_t len);
+/* The CPU state blob is cpu_snapshot_save/load, declared in cpu/cpu.h. */
 
 /* CRC-32 (IEEE 802.3, the zlib/PNG one): snapshot_crc32("123456789") == 0xCBF43926. */
 uint32_t snapshot_crc32(const uint8_t *data, size_t len);

@@ -11,8 +11,8 @@ SYS_LIB_OBJS := $(GUEST_OBJ)/$(SYS_DIR)/lib/sys.o $(GUEST_OBJ)/$(SYS_DIR)/lib/st
 $(GUEST_BUILD)/sys/%.elf: $(GUEST_OBJ)/$(SYS_DIR)/%.o $(SYS_LIB_OBJS) $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$< $(SYS_LIB_OBJS))
 
-.PRECIOUS: $(GUEST_OBJ)/$(SYS_DIR)/%.o
-.SECONDARY: $(SYS_LIB_OBJS)
+# Keep the objects (make would delete them as intermediates): their .d files track headers.
+.SECONDARY: $(SYS_LIB_OBJS) $(SYS_SRCS:%.c=$(GUEST_OBJ)/%.o)
 
 .PHONY: check-sys sys-images
 sys-images: $(SYS_IMAGES)

@@ -15,7 +15,7 @@ libelf-dev libcapstone-dev liblua5.4-dev libncurses-dev libsdl2-dev
 check
 qemu-system-x86
 bochs bochsbios vgabios bochs-term
-tmux xvfb gdb python3
+tmux xvfb gdb python3 parallel llvm
 coreutils diffutils sed
 "
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cpu/cpu.h"
+#include "emu/cli.h"
 #include "emu/machine.h"
 #include "emu/snapshot.h"
 #include "tests/cli/mkelf.h"
@@ -152,8 +153,11 @@ END_TEST
 START_TEST(restore_continues_like_the_straight_run) {
     serial_log whole = { 0 };
     outcome ref = straight(&whole);
-    static const uint64_t points[] = { 1, 7, 40, 150, 400, 1000, 5000, 100000, 1000000, 1000150, 1000600, 2500000,
-                                       5000007, 11999999, 12000000, 17654321, 23000000, 24000500 };
+    /* Early points (boot, paging switch-on), just after the first tick, spread over the run, and
+     * just before the end; ref.cycles is about 24 million. */
+    uint64_t points[] = { 1, 7, 40, 150, 400, 1000, 5000, 100000, 1000000, 1000150, 1000600, 2500000, 5000007,
+                          ref.cycles / 2, ref.cycles / 2 + 1, ref.cycles * 2 / 3, ref.cycles - 1000, ref.cycles - 230,
+                          ref.cycles - 60, ref.cycles - 5 };
     int halted = 0, running = 0;
     for (size_t k = 0; k < sizeof points / sizeof points[0]; k++) {
         serial_log before = { 0 }, after = { 0 };
@@ -339,6 +343,39 @@ START_TEST(damaged_snapshots_are_refused) {
 }
 END_TEST
 
+static int parse(cli_run_options *o, int argc, const char **argv) {
+    int rc = cli_parse_run(argc, (char **)argv, o, err, sizeof err);
+    cli_run_options_free(o);
+    return rc;
+}
+
+START_TEST(cli_snapshot_options) {
+    cli_run_options o;
+    const char *a1[] = { "k.elf", "--snapshot-at", "5e6", "out.snap", "--stats" };
+    ck_assert_int_eq(parse(&o, 5, a1), 0);
+    ck_assert_uint_eq(o.snapshot_at, 5000000);
+    ck_assert_str_eq(o.snapshot_file, "out.snap");
+    ck_assert_str_eq(o.image, "k.elf");
+    ck_assert(o.stats);
+    const char *a2[] = { "--snapshot-at=0", "s", "k.elf" };
+    ck_assert_int_eq(parse(&o, 3, a2), 0);
+    ck_assert_uint_eq(o.snapshot_at, 0);
+    ck_assert_str_eq(o.snapshot_file, "s");
+    const char *a3[] = { "--restore", "r.snap" };   /* no IMAGE needed */
+    ck_assert_int_eq(parse(&o, 2, a3), 0);
+    ck_assert_str_eq(o.restore_file, "r.snap");
+    ck_assert_ptr_null(o.image);
+    const char *a4[] = { "k.elf", "--snapshot-at", "100" };
+    ck_assert_int_eq(parse(&o, 3, a4), CLI_EXIT_USAGE);
+    ck_assert_str_eq(err, "--snapshot-at needs CYCLES and FILE (--snapshot-at CYCLES FILE)");
+    const char *a5[] = { "k.elf", "--snapshot-at", "soon", "f" };
+    ck_assert_int_eq(parse(&o, 4, a5), CLI_EXIT_USAGE);
+    ck_assert_str_eq(err, "--snapshot-at: 'soon' is not a number");
+    const char *a6[] = { "k.elf", "--restore" };
+    ck_assert_int_eq(parse(&o, 2, a6), CLI_EXIT_USAGE);
+}
+END_TEST
+
 static Suite *snapshot_suite(void) {
     Suite *s = suite_create("snapshot");
     TCase *t = tcase_create("snapshot");
@@ -351,6 +388,7 @@ static Suite *snapshot_suite(void) {
     tcase_add_test(t, restore_rewinds_a_running_machine);
     tcase_add_test(t, file_save_and_restore);
     tcase_add_test(t, damaged_snapshots_are_refused);
+    tcase_add_test(t, cli_snapshot_options);
     suite_add_tcase(s, t);
     return s;
 }

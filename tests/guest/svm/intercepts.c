@@ -67,8 +67,6 @@ int main(void)
     /* #PF from the guest's own paging: 4 MiB guest pages for the low 12 MiB only */
     for (uint32_t k = 0; k < 1024; k++)
         guest_pd[k] = k < 3 ? ((k << 22) | 0x87u) : 0;
-    guest_pd[3] = (3u << 22) | 0x85u;   /* 12-16 MiB present but read-only (a write faults at CPL0 only with CR0.WP) */
-    guest_pd[3] = 0;
     for (int w = 0; w < 2; w++) {
         const char *entry = w ? g_pfw : g_pf;
         svm_guest_init(&vmcb, entry, stack + sizeof stack);

@@ -90,10 +90,10 @@ static void typed_keys(void)
     irq_count = 0;
     keyboard(0xF4);                 /* enable scanning */
     puts("keys: ready");
-    cpu_sti();
+    /* Test and sleep with interrupts off, then STI;HLT: the STI shadow makes the pair atomic, so
+     * an interrupt arriving between the test and the HLT cannot be missed (a lost wake-up). */
     while (irq_count < want + 1)    /* +1: the 0xFA acknowledging 0xF4 */
-        __asm__ volatile("hlt");
-    cpu_cli();
+        __asm__ volatile("sti; hlt; cli" ::: "memory");
     printf("keys:");
     for (int i = 0; i < irq_count && i < (int)sizeof irq_bytes; i++)
         printf(" %02x", irq_bytes[i]);

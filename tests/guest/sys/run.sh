@@ -110,19 +110,20 @@ run_qemu() {
     rm -f "$work/stdin.fifo" "$work/mon.sock"
     mkfifo "$work/stdin.fifo"
     timeout "$TIMEOUT" qemu-system-i386 -cpu qemu32 -m 64 -kernel "$image" -append "$cmdline" \
-        -nographic -serial stdio "${monitor[@]}" -no-reboot -display none \
+        -serial stdio "${monitor[@]}" -no-reboot -display none \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 <"$work/stdin.fifo" >"$out" 2>&1 &
     local pid=$!
-    # Hold the FIFO open so QEMU never sees end-of-file; write input only when the guest asks
+    # No -nographic: its stdio multiplexer (serial + monitor) dropped input bytes the UART was
+    # not ready for. Hold the FIFO open so QEMU never sees end-of-file; write input only when the guest asks
     # (SeaBIOS reads COM1 while booting and would eat earlier bytes).
     exec 3>"$work/stdin.fifo"
     if [ -n "$input" ] && wait_for "$out" "input: ready"; then
         cat "$input" >&3
     fi
     if [ -n "$keys" ] && wait_for "$out" "keys: ready"; then
-        local names
-        mapfile -t names < <(qemu_keys "$(cat "$keys"; echo .)")
-        unset 'names[${#names[@]}-1]'          # the '.' that kept a trailing newline
+        local names text
+        text=$(cat "$keys"; echo .)            # the '.' keeps a trailing newline
+        mapfile -t names < <(qemu_keys "${text%.}")
         send_monitor "$work/mon.sock" "${names[@]/#/sendkey }"
     fi
     wait $pid
@@ -150,14 +151,14 @@ for image in "$@"; do
     words=""; vx_args=(); drop='^$'
     if [ -n "$input" ]; then
         if vx86_has --serial-input; then
-            words+=" input"; vx_args+=(--serial-input "$input")
+            words+=" input"; vx_args+=(--serial-input "$input" --input-after "input: ready")
         else
             drop+='|^input:'; note "$name: vx86 has no --serial-input: scripted-input lines skipped"
         fi
     fi
     if [ -n "$keys" ]; then
-        if vx86_has -- --keys; then
-            words+=" keys"; vx_args+=(--keys "$(cat "$keys")")
+        if vx86_has --keys; then
+            words+=" keys"; text=$(cat "$keys"; echo .); vx_args+=(--keys "${text%.}" --input-after "keys: ready")
         else
             drop+='|^keys:'; note "$name: vx86 has no --keys: typed-key lines skipped"
         fi

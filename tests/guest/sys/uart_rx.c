@@ -86,7 +86,9 @@ static void on_irq4(struct sys_frame *f)
 {
     (void)f;
     irq_count++;
-    irq_iir_or |= inb(IIR);
+    uint8_t iir = inb(IIR);
+    if (!(iir & 0x01))              /* an interrupt was pending (a late entry may find none) */
+        irq_iir_or |= iir;
     while (inb(LSR) & LSR_DR) {
         char c = (char)inb(RBR);
         if (irq_len < (int)sizeof irq_line - 1)

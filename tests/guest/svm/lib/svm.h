@@ -177,7 +177,7 @@ void svm_skip(svm_vmcb *v, uint32_t n);
 
 /* Print "NAME: exit=... info1=... info2=... rip=..." with SVM.md §3's masks: EXITCODE low 32
  * bits; IOIO EXITINFO1 bits 7-12 cleared; EXITINFO2 left out for non-#PF exceptions;
- * EXITINTINFO printed only when valid; rip (and IOIO EXITINFO2) relative to base. */
+ * EXITINTINFO printed only when valid (not on SHUTDOWN or VMEXIT_INVALID); rip (and IOIO EXITINFO2) relative to base. */
 void svm_report(const char *name, const svm_vmcb *v, const void *base);
 
 /* ---- nested paging (2-level legacy format, SVM.md §2.9) ---- */

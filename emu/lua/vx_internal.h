@@ -1,0 +1,51 @@
+/* Shared between the files of emu/lua (not a public header: front ends use vxlua.h). */
+#ifndef VX86_VX_INTERNAL_H
+#define VX86_VX_INTERNAL_H
+
+#include <lua.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "emu/lua/vxlua.h"
+
+struct cpu_walk;
+
+/* Adds vx.show and vx.export to the module table on top of the stack. */
+void vxlua_open_show(lua_State *L);
+/* Push the Lua view model of a page walk. */
+void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const struct cpu_walk *w);
+
+/* ---- the sandbox for student Lua (sandbox.c) ---- */
+typedef struct vxsb_limits {
+    uint64_t instructions;   /* VM instructions, counted by a hook */
+    size_t memory;           /* bytes the allocator may hold */
+    unsigned wall_ms;        /* wall clock for the whole evaluation, C calls included */
+} vxsb_limits;
+#define VXSB_DEFAULT_LIMITS ((vxsb_limits){ 20000000u, 64u << 20, 3000u })
+
+/* One evaluated answer. */
+typedef struct vxsb_answer {
+    char *id;
+    int type;                /* LUA_TNIL, LUA_TBOOLEAN, LUA_TNUMBER, LUA_TSTRING */
+    char *text;              /* the value as text (numbers: integer digits or %.17g) */
+    char *error;             /* this answer's function failed: why (NULL if fine) */
+} vxsb_answer;
+
+typedef struct vxsb_result {
+    int status;              /* 0 evaluated, 1 graded failure (limit/sandbox), 2 malformed */
+    char message[512];       /* for status 1 and 2 */
+    vxsb_answer *answers;
+    int count;
+} vxsb_result;
+
+/* Load a student's Lua answers chunk in a fresh sandboxed state in a child process (so that a
+ * runaway C call can be killed), evaluate it to a table, call function values with a copy of the
+ * table at params_index in L (plain data only) and collect the answers for the given ids. */
+void vxsb_eval(lua_State *L, int params_index, const char *chunk, size_t len, const char *chunkname,
+               const char *const *ids, int id_count, const vxsb_limits *lim, vxsb_result *out);
+void vxsb_result_free(vxsb_result *r);
+
+/* Open the whitelisted libraries into a fresh state, read-only, with text-only `load`. */
+void vxsb_open_safe_libs(lua_State *S);
+
+#endif

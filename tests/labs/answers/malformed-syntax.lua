@@ -1,0 +1,1 @@
+return { a1_dir = = 3 }

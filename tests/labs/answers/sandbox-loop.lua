@@ -1,0 +1,2 @@
+-- An infinite loop: the instruction-count hook must stop it.
+while true do end

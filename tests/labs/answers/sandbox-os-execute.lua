@@ -1,0 +1,3 @@
+-- No os library in the sandbox.
+os.execute("touch /tmp/vx86-sandbox-escaped")
+return {}

@@ -1,0 +1,3 @@
+-- Library tables are read-only.
+string.rep = nil
+return {}

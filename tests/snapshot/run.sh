@@ -1,0 +1,152 @@
+#!/usr/bin/env bash
+# End-to-end snapshot tests of the vx86 program on real guest images (build/guest, made by
+# `make guest`):
+#   - determinism: the same image twice gives byte-identical output and the same --stats counts;
+#   - for several cycle counts N (early, middle, late; with the timer-driven images many of them
+#     land while the guest is halted waiting for an interrupt): output of `--snapshot-at N F
+#     --max-cycles N` followed by output of `--restore F` equals the straight run's output, and the
+#     restored run ends with the same exit status, instruction and cycle counts;
+#   - a run that snapshots and goes on ends exactly like the straight run and writes the same file;
+#   - truncated, corrupted, foreign and missing snapshot files are refused with a clear message.
+#   tests/snapshot/run.sh [VX86]      (default build/vx86)
+# Prints "snapshot-tests: N passed, M failed" and exits non-zero if any test failed.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+vx86=$(realpath "${1:-$root/build/vx86}")
+work=$(mktemp -d /tmp/vx86-snap-XXXXXX)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+pass() { passed=$((passed + 1)); echo "ok   - $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL - $1: $2"; }
+finish() {
+    echo "snapshot-tests: $passed passed, $failed failed"
+    [ "$failed" -eq 0 ]
+    exit
+}
+
+if [ ! -x "$vx86" ]; then
+    echo "snapshot-tests: $vx86 not found; run 'make' first" >&2
+    failed=1
+    finish
+fi
+
+# Images: a compute-bound suite program, the demo, and the timer-driven ones where they exist.
+images=()
+for img in suite/sort-O2.elf suite/crc32-O0.elf demo.elf timing/ticks.elf timing/paging_trace.elf; do
+    [ -f "$root/build/guest/$img" ] && images+=("$root/build/guest/$img")
+done
+if [ "${#images[@]}" -lt 2 ]; then
+    echo "snapshot-tests: guest images missing under build/guest; run 'make guest' first" >&2
+    failed=1
+    finish
+fi
+
+# vx86 ARGS... -> $work/out (stdout), $work/err (stderr), $status. 120 s at most.
+status=0
+vx() {
+    timeout 120 "$vx86" "$@" >"$work/out" 2>"$work/err"
+    status=$?
+}
+# The deterministic --stats lines (host-seconds and mips depend on the host).
+counts() { grep -E '^(instructions|cycles):' "$work/err" | tr '\n' ' '; }
+
+for img in "${images[@]}"; do
+    name=${img#"$root/build/guest/"}
+
+    vx run "$img" --stats
+    ref_status=$status
+    ref_counts=$(counts)
+    cp "$work/out" "$work/ref.out"
+    vx run "$img" --stats
+    if [ "$status" -eq "$ref_status" ] && [ "$(counts)" = "$ref_counts" ] && cmp -s "$work/out" "$work/ref.out"; then
+        pass "$name: two straight runs are identical ($ref_counts)"
+    else
+        fail "$name: two straight runs differ" "status $ref_status/$status, counts '$ref_counts' / '$(counts)'"
+    fi
+    total=$(sed -n 's/^cycles: //p' "$work/err")
+    if [ -z "$total" ] || [ "$total" -lt 100 ]; then
+        fail "$name" "no cycle count from --stats"
+        continue
+    fi
+
+    for n in 1 1000 $((total / 7)) $((total / 3)) $((total / 2 + 1)) $((total * 9 / 10)) $((total - 50)); do
+        snap="$work/at-$n.snap"
+        vx run "$img" --snapshot-at "$n" "$snap" --max-cycles "$n"
+        cp "$work/out" "$work/before.out"
+        if [ "$status" -ne 6 ] || [ ! -s "$snap" ]; then
+            fail "$name N=$n: snapshot run" "status $status (expected 6), $(head -c 200 "$work/err")"
+            continue
+        fi
+        vx run --restore "$snap" --stats
+        cat "$work/before.out" "$work/out" >"$work/joined.out"
+        if [ "$status" -ne "$ref_status" ]; then
+            fail "$name N=$n: restored run" "status $status, expected $ref_status: $(head -c 200 "$work/err")"
+        elif [ "$(counts)" != "$ref_counts" ]; then
+            fail "$name N=$n: restored run" "counts '$(counts)', expected '$ref_counts'"
+        elif ! cmp -s "$work/joined.out" "$work/ref.out"; then
+            fail "$name N=$n: restored run" "output before + after the snapshot differs from the straight run"
+        else
+            pass "$name N=$n: snapshot + restore = straight run"
+        fi
+    done
+
+    # One command that snapshots and finishes: the same end, and the same snapshot bytes.
+    n=$((total / 3))
+    vx run "$img" --stats --snapshot-at "$n" "$work/again.snap"
+    if [ "$status" -eq "$ref_status" ] && [ "$(counts)" = "$ref_counts" ] && cmp -s "$work/out" "$work/ref.out" &&
+        cmp -s "$work/again.snap" "$work/at-$n.snap"; then
+        pass "$name: --snapshot-at without a limit finishes like the straight run, same snapshot"
+    else
+        fail "$name: --snapshot-at without a limit" "status $status, counts '$(counts)'"
+    fi
+done
+
+# ---- damaged and foreign snapshots
+good=$(ls "$work"/at-*.snap | head -n 1)
+size=$(stat -c %s "$good")
+expect_refusal() {
+    local what=$1 file=$2 message=$3
+    vx run --restore "$file"
+    if [ "$status" -eq 4 ] && grep -qF -- "vx86: $file: $message" "$work/err" && [ ! -s "$work/out" ]; then
+        pass "refuses $what"
+    else
+        fail "refuses $what" "status $status, stderr '$(head -c 200 "$work/err")'"
+    fi
+}
+head -c $((size / 2)) "$good" >"$work/half.snap"
+expect_refusal "a truncated snapshot" "$work/half.snap" "truncated (expected $size bytes, got $((size / 2)))"
+head -c 12 "$good" >"$work/tiny.snap"
+expect_refusal "a snapshot cut inside the header" "$work/tiny.snap" "truncated (expected at least 24 bytes, got 12)"
+cp "$good" "$work/flipped.snap"
+printf '\x5a' | dd of="$work/flipped.snap" bs=1 seek=$((size / 2)) conv=notrunc status=none
+expect_refusal "a corrupted snapshot" "$work/flipped.snap" "checksum mismatch (corrupted)"
+cp "$good" "$work/future.snap"
+printf '\x63' | dd of="$work/future.snap" bs=1 seek=8 conv=notrunc status=none
+expect_refusal "a snapshot of another format version" "$work/future.snap" "snapshot version 99, this vx86 reads version"
+expect_refusal "a kernel image given as a snapshot" "${images[0]}" "not a vx86 snapshot"
+expect_refusal "a missing snapshot" "$work/none.snap" "cannot open"
+
+vx run "${images[0]}" --snapshot-at 1000 "$work/nodir/x.snap"
+if [ "$status" -eq 10 ] && grep -qF "vx86: $work/nodir/x.snap: cannot write" "$work/err"; then
+    pass "an unwritable snapshot path is an error"
+else
+    fail "an unwritable snapshot path is an error" "status $status, stderr '$(head -c 200 "$work/err")'"
+fi
+vx run "${images[0]}" --snapshot-at 1e15 "$work/late.snap"
+if [ "$status" -eq 10 ] && grep -qF "not written: the guest stopped at cycle" "$work/err" && [ ! -e "$work/late.snap" ]; then
+    pass "a snapshot point after the end is reported"
+else
+    fail "a snapshot point after the end is reported" "status $status, stderr '$(head -c 200 "$work/err")'"
+fi
+vx run "${images[0]}" --snapshot-at 1000
+if [ "$status" -eq 2 ] && grep -qF "needs CYCLES and FILE" "$work/err"; then
+    pass "--snapshot-at without FILE is a usage error"
+else
+    fail "--snapshot-at without FILE is a usage error" "status $status"
+fi
+
+finish

@@ -1,0 +1,132 @@
+#!/bin/sh
+# End-to-end tests of the ncurses TUI: drive it inside tmux with a pinned size, TERM and locale,
+# send keys, and check what `tmux capture-pane` shows.
+#   usage: tests/tui/run-tmux.sh TUI-COMMAND SYMBOL-GUEST ECHO-GUEST
+# TUI-COMMAND runs `vx86 tui` (build/tests/tui-driver, or "build/vx86 tui").
+set -u
+TUI=$1
+SYM_GUEST=$2
+ECHO_GUEST=$3
+SESSION=vx86-tui-test-$$
+SOCKET=vx86-tui-$$
+passed=0
+failed=0
+
+if ! command -v tmux >/dev/null 2>&1; then
+    echo "tui-tests: tmux is not installed" >&2
+    exit 1
+fi
+
+tm() { tmux -L "$SOCKET" "$@"; }
+cleanup() { tm kill-server 2>/dev/null; }
+trap cleanup EXIT
+
+start() {   # start WIDTH HEIGHT ARGS...: the TUI in a fresh detached session
+    w=$1 h=$2
+    shift 2
+    tm kill-session -t "$SESSION" 2>/dev/null
+    tm new-session -d -s "$SESSION" -x "$w" -y "$h" \
+        "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI $*; sleep 30"
+    wait_for_re "press \? for help|terminal too small"
+}
+
+screen() { tm capture-pane -p -t "$SESSION"; }
+
+keys() { tm send-keys -t "$SESSION" "$@"; }
+
+wait_for() {   # wait_for TEXT: up to 5 s for TEXT to appear on the screen
+    i=0
+    while [ $i -lt 50 ]; do
+        screen | grep -qF -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+wait_for_re() {   # wait_for_re REGEX
+    i=0
+    while [ $i -lt 50 ]; do
+        screen | grep -qE -- "$1" && return 0
+        sleep 0.1
+        i=$((i + 1))
+    done
+    return 1
+}
+
+check() {   # check NAME TEXT: the screen shows TEXT
+    if screen | grep -qF -- "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $1: screen does not show '$2'"
+        screen | sed 's/^/    | /'
+    fi
+}
+
+check_re() {   # check_re NAME REGEX
+    if screen | grep -qE -- "$2"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1))
+        echo "FAIL: $1: screen does not match /$2/"
+        screen | sed 's/^/    | /'
+    fi
+}
+
+# --- 1. breakpoint on a symbol, continue, step ---
+start 120 40 "$SYM_GUEST"
+check "layout" "Disassembly"
+check "layout" "Registers"
+check "entry stop" "stopped at entry"
+keys : ; wait_for ":" ; keys -l "break main" ; keys Enter
+wait_for "breakpoint set at main"
+check "break command" "breakpoint set at main"
+keys c
+wait_for "breakpoint at main"
+check "continue stops at main" "breakpoint at main ("
+check_re "disassembly marks EIP at main" "=> [0-9a-f]{8} <main> "
+check "disassembly labels main" "│main:"
+check "serial shows guest output" "--- vx86 guest begin ---"
+keys s
+wait_for "stepped to main+0x1"
+check "step message" "stepped to main+0x1"
+check_re "disassembly follows the step" "=> [0-9a-f]{8} <main\+0x1>"
+check_re "registers pane: EIP after the step" "EIP [0-9a-f]{8}"
+# push ebp moved ESP down by 4: the register pane shows the new value.
+esp=$(screen | grep -oE "ESP [0-9a-f]{8}" | head -1 | cut -d' ' -f2)
+if [ -n "$esp" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: no ESP on screen"; fi
+check_re "registers pane: EAX" "EAX [0-9a-f]{8}  EBX [0-9a-f]{8}"
+check "stack pane" "Stack"
+keys :; wait_for ":"; keys -l "regs"; keys Enter
+check_re "regs command" "eax=[0-9a-f]{8} ebx="
+keys 7
+wait_for "Page walk"
+check "page-walk tab" "paging off: linear = physical"
+keys q
+
+# --- 2. typing into the serial console reaches the guest, which echoes it ---
+start 120 40 "$ECHO_GUEST"
+keys c
+wait_for "echo ready"
+check "echo guest started" "echo ready: type a line"
+keys i
+wait_for "typing to the guest"
+keys -l "hello tui"
+keys Enter
+wait_for "echo: hello tui"
+check "guest echoed the typed line" "echo: hello tui"
+keys Escape
+wait_for "serial typing ended"
+keys q
+
+# --- 3. a terminal that is too small gets a clear message, and resizing brings the layout back ---
+start 80 24 "$ECHO_GUEST"
+check "too small message" "terminal too small (need 100x30, have 80x24)"
+tm resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null
+wait_for "Registers"
+check "layout after resize" "Registers"
+keys q
+
+echo "tui-tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
