@@ -722,11 +722,6 @@ int tui_main(int argc, char **argv) {
         cli_run_options_free(&opts);
         return rc ? rc : 0;
     }
-    if (!ta.dump && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-        fprintf(stderr, "vx86 tui: needs a terminal (use --dump-screen for plain text)\n");
-        cli_run_options_free(&opts);
-        return CLI_EXIT_USAGE;
-    }
     machine_config cfg = { 0 };
     cfg.kernel = opts.image;
     cfg.cmdline = opts.cmdline;
@@ -743,6 +738,13 @@ int tui_main(int argc, char **argv) {
     }
     if (opts.costs_file && !machine_load_costs(t.s.m, opts.costs_file, err, sizeof err)) {
         fprintf(stderr, "vx86: %s\n", err);
+        tui_session_close(&t.s);
+        cli_run_options_free(&opts);
+        return CLI_EXIT_USAGE;
+    }
+    /* Only now, so that a bad image or option is reported as such first. */
+    if (!ta.dump && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+        fprintf(stderr, "vx86 tui: needs a terminal (use --dump-screen for plain text)\n");
         tui_session_close(&t.s);
         cli_run_options_free(&opts);
         return CLI_EXIT_USAGE;

@@ -70,7 +70,9 @@ expect "help lists exit statuses" 0 "--max-cycles reached" "" -- --help
 expect "run --help" 0 "Options of 'run'" "" -- run --help
 expect "unknown command" 2 "" "vx86: unknown command 'frobnicate'" -- frobnicate
 expect "unknown top-level option" 2 "" "Try 'vx86 --help'." -- --frobnicate
-expect "tui not built yet" 2 "" "vx86: 'tui' is not built yet" -- tui x.elf
+expect "gui not built yet" 2 "" "vx86: 'gui' is not built yet" -- gui x.elf
+expect "tui with a missing image" 4 "" "vx86: missing.elf" -- tui missing.elf
+expect "tui without a terminal" 2 "" "needs a terminal" -- tui halt.elf
 
 # ---- usage errors: status 2, one line plus the hint
 expect "unknown run option" 2 "" "vx86: unknown option '--bogus' for 'run'" -- run halt.elf --bogus
