@@ -27,6 +27,7 @@ bench-image: $(BENCH_OBJ) $(SVMRT_OBJ)
 
 bench: $(VX86) bench-image
 	scripts/bench.sh --vx86 $(VX86) --image $(BENCH_ELF) $(BENCH_ARGS)
+	scripts/bench-paging.sh $(VX86) $(BENCH_ELF)
 	scripts/bench-svm.sh $(VX86) $(SVMRT_ELF)
 
 # The Bochs boot path by itself: mkbootimg + run-bochs against QEMU's -kernel (not in `check`:

@@ -20,14 +20,16 @@
 #include <unistd.h>
 
 #include "emu/lua/lab_report.h"
+#include "emu/lua/lab_ui.h"
 #include "emu/lua/vx_internal.h"
+#include "emu/tui/tui.h"
 
 typedef struct lab_opts {
     const char *cmd;
     const char *file;
     unsigned long long seed;
     bool seed_given;
-    bool solve, pause;
+    bool solve, pause, text;
     const char *answers, *format, *out, *submission;
 } lab_opts;
 
@@ -40,22 +42,82 @@ typedef struct lab_run {
     lab_question *qs;
     int nq;
     double score, max_score;
-    bool input_eof;
+    lab_ui *ui;                  /* NULL when grading */
+    bool quit;                   /* the learner stopped the lab */
+    int step, step_count;        /* where the walk-through is */
+    void *shown_vm;              /* the "vx.machine" the UI shows ... */
+    int shown_ref;               /* ... kept alive by this registry reference */
+    int picture_count;
 } lab_run;
 
-/* ---- output: in --solve mode every narrative line is a comment, so the output is itself a
- * reference answers file ---- */
+/* ---- output goes through the lab UI (lab_ui.h): text, or the TUI's lab screen ---- */
 
 static void say_block(lab_run *r, const char *text)
 {
-    if (r->grading || !text) return;
-    const char *p = text;
-    while (*p) {
-        const char *nl = strchr(p, '\n');
-        size_t n = nl ? (size_t)(nl - p) : strlen(p);
-        printf("%s%.*s\n", r->o->solve ? (n ? "# " : "#") : "", (int)n, p);
-        p += n + (nl ? 1 : 0);
+    if (r->grading || !text || !r->ui) return;
+    r->ui->ops->say(r->ui, text);
+}
+
+/* Tell the UI which machine the lab drives (ctx.m) after every piece of lab code, so it shows the
+ * state that code left. */
+static void notify_machine(lab_run *r)
+{
+    if (r->grading || !r->ui) return;
+    lua_State *L = r->L;
+    lua_getfield(L, r->ctx, "m");
+    void *vm = vxlua_to_vm(L, -1);
+    if (vm != r->shown_vm) {
+        luaL_unref(L, LUA_REGISTRYINDEX, r->shown_ref);
+        r->shown_ref = vm ? luaL_ref(L, LUA_REGISTRYINDEX) : LUA_NOREF;
+        r->shown_vm = vm;
+        if (!vm) lua_pop(L, 1);
+    } else
+        lua_pop(L, 1);
+    lab_ui_machine lm = { vm, vxlua_vm_machine, vxlua_vm_serial };
+    r->ui->ops->machine(r->ui, vm ? &lm : NULL);
+}
+
+/* vx.show.walk/pagetable/events when the UI has a pictures pane: the picture goes there and the
+ * text gets a one-line reference to it. Upvalues: the run, the original function, its name. */
+static int routed_show(lua_State *L)
+{
+    lab_run *r = lua_touserdata(L, lua_upvalueindex(1));
+    const char *kind = lua_tostring(L, lua_upvalueindex(3));
+    char title[160];
+    if (strcmp(kind, "walk") == 0 && lua_istable(L, 1)) {
+        lua_getfield(L, 1, "linear");
+        lua_getfield(L, 1, "write");
+        snprintf(title, sizeof title, "page walk of 0x%08llx (%s)", (unsigned long long)lua_tointeger(L, -2),
+                 lua_toboolean(L, -1) ? "write" : "read");
+        lua_pop(L, 2);
+    } else if (strcmp(kind, "events") == 0 && lua_istable(L, 1))
+        snprintf(title, sizeof title, "events (%lld)", (long long)luaL_len(L, 1));
+    else
+        snprintf(title, sizeof title, "page table");
+    int n = lua_gettop(L);
+    lua_pushvalue(L, lua_upvalueindex(2));
+    lua_insert(L, 1);
+    lua_call(L, n, 1);
+    const char *text = lua_tostring(L, -1);
+    r->ui->ops->picture(r->ui, title, text ? text : "");
+    lua_pushfstring(L, "[picture %d, %s: see the Pictures pane]\n", ++r->picture_count, title);
+    return 1;
+}
+
+static void route_pictures(lab_run *r)
+{
+    lua_State *L = r->L;
+    static const char *const KINDS[] = { "walk", "pagetable", "events" };
+    lua_getglobal(L, "vx");
+    lua_getfield(L, -1, "show");
+    for (int i = 0; i < 3; i++) {
+        lua_pushlightuserdata(L, r);
+        lua_getfield(L, -2, KINDS[i]);
+        lua_pushstring(L, KINDS[i]);
+        lua_pushcclosure(L, routed_show, 3);
+        lua_setfield(L, -2, KINDS[i]);
     }
+    lua_pop(L, 2);
 }
 
 static int ctx_print(lua_State *L)
@@ -336,18 +398,6 @@ static const char *lab_string(lab_run *r, const char *field, const char *dflt)
     return s;
 }
 
-static bool read_line(lab_run *r, char *buf, size_t cap)
-{
-    if (r->input_eof) return false;
-    fflush(stdout);
-    if (!fgets(buf, (int)cap, stdin)) {
-        r->input_eof = true;
-        return false;
-    }
-    buf[strcspn(buf, "\r\n")] = '\0';
-    return true;
-}
-
 /* Run every step in order: texts, actions, expected answers, checks. In lab mode also ask. */
 static bool run_steps(lab_run *r, char *err, size_t cap)
 {
@@ -360,19 +410,18 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
         }
     }
     lua_pop(L, 1);
+    notify_machine(r);
     lua_getfield(L, r->lab, "steps");
     int steps = lua_gettop(L);
     lua_Integer ns = luaL_len(L, steps);
+    r->step_count = (int)ns;
     int qi = 0;
-    for (lua_Integer s = 1; s <= ns; s++) {
+    for (lua_Integer s = 1; s <= ns && !r->quit; s++) {
         lua_geti(L, steps, s);
         int step = lua_gettop(L);
+        r->step = (int)s;
         lua_getfield(L, step, "title");
-        if (!r->grading) {
-            char head[512];
-            snprintf(head, sizeof head, "\n-- Step %lld: %s --", (long long)s, lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
-            say_block(r, head);
-        }
+        if (!r->grading) r->ui->ops->step(r->ui, (int)s, (int)ns, lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
         lua_pop(L, 1);
         static const char *const PHASES[] = { "text", "action" };
         for (int ph = 0; ph < 2; ph++) {
@@ -382,6 +431,7 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
                     snprintf(err, cap, "step %lld %s: %s", (long long)s, PHASES[ph], lua_tostring(L, -1));
                     return false;
                 }
+                notify_machine(r);
                 if (lua_isstring(L, -1)) say_block(r, lua_tostring(L, -1));
                 lua_pop(L, 1);
             }
@@ -390,7 +440,7 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
         if (lua_getfield(L, step, "questions") == LUA_TTABLE) {
             int qt = lua_gettop(L);
             lua_Integer nq = luaL_len(L, qt);
-            for (lua_Integer i = 1; i <= nq; i++, qi++) {
+            for (lua_Integer i = 1; i <= nq && !r->quit; i++, qi++) {
                 lab_question *q = &r->qs[qi];
                 lua_geti(L, qt, i);
                 int qtab = lua_gettop(L);
@@ -412,12 +462,13 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
                 q->expected = strdup(ebuf);
                 lua_pushvalue(L, expected);
                 q->expected_ref = luaL_ref(L, LUA_REGISTRYINDEX);
+                notify_machine(r);
                 if (!r->grading) {
-                    char line[1024];
-                    snprintf(line, sizeof line, "\nQ %s (%g point%s): %s", q->id, q->max_points,
-                             q->max_points == 1 ? "" : "s", q->text ? q->text : "");
-                    say_block(r, line);
                     if (r->o->solve) {
+                        char line[1024];
+                        snprintf(line, sizeof line, "\nQ %s (%g point%s): %s", q->id, q->max_points,
+                                 q->max_points == 1 ? "" : "s", q->text ? q->text : "");
+                        say_block(r, line);
                         printf("%s = %s\n", q->id, q->expected);
                         lua_getfield(L, qtab, "explain");
                         if (lua_isfunction(L, -1)) {
@@ -429,16 +480,16 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
                         lua_pop(L, 1);
                     } else {
                         char ans[512];
-                        printf("> ");
-                        if (read_line(r, ans, sizeof ans)) {
-                            printf("%s\n", ans);
-                            bool ok = answer_matches(r, q, expected, ans);
-                            q->points = ok ? q->max_points : 0;
-                            if (ok) printf("  correct\n");
-                            else printf("  not quite: the answer is %s\n", q->expected);
-                        } else
-                            printf("(no answer)\n  the answer is %s\n", q->expected);
+                        bool answered = r->ui->ops->ask(r->ui, q->id, q->text, q->max_points, ans, sizeof ans);
+                        if (r->ui->ops->quit_requested(r->ui)) {
+                            r->quit = true;
+                            lua_pop(L, 2);
+                            break;
+                        }
+                        bool ok = answered && answer_matches(r, q, expected, ans);
+                        q->points = ok ? q->max_points : 0;
                         r->score += q->points;
+                        r->ui->ops->feedback(r->ui, answered, ok, q->expected, r->score, r->max_score + q->max_points);
                     }
                 }
                 r->max_score += q->max_points;
@@ -446,6 +497,10 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
             }
         }
         lua_pop(L, 1);
+        if (r->quit) {
+            lua_pop(L, 1);
+            break;
+        }
         lua_getfield(L, step, "check");
         if (lua_isfunction(L, -1)) {
             if (eval_field(r, -1, 2) != LUA_OK) {
@@ -457,13 +512,11 @@ static bool run_steps(lab_run *r, char *err, size_t cap)
                      lua_isstring(L, -1) ? " - " : "", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
             say_block(r, line);
             lua_pop(L, 2);
+            notify_machine(r);
         }
         lua_pop(L, 1);
-        if (!r->grading && r->o->pause && !r->o->solve && s < ns) {
-            char dummy[64];
-            printf("[Enter to continue] ");
-            read_line(r, dummy, sizeof dummy);
-        }
+        if (!r->grading && r->ui->pauses && !r->o->solve && s < ns) r->ui->ops->pause(r->ui, false);
+        if (!r->grading && r->ui->ops->quit_requested(r->ui)) r->quit = true;
         lua_pop(L, 1);
     }
     lua_pop(L, 1);
@@ -481,6 +534,8 @@ static void free_run(lab_run *r)
         free(r->qs[i].output);
     }
     free(r->qs);
+    if (r->ui) r->ui->ops->destroy(r->ui);
+    r->ui = NULL;
     if (r->L) lua_close(r->L);
 }
 
@@ -518,7 +573,7 @@ static int parse_args(int argc, char **argv, lab_opts *o, bool grade)
             }
             o->seed_given = true;
         } else if (!grade && (strcmp(a, "--solve") == 0 || strcmp(a, "-c") == 0)) o->solve = true;
-        else if (!grade && strcmp(a, "--text") == 0) {}
+        else if (!grade && strcmp(a, "--text") == 0) o->text = true;
         else if (!grade && strcmp(a, "--no-pause") == 0) o->pause = false;
         else if (grade && strcmp(a, "--answers") == 0) {
             NEED_VALUE();
@@ -563,12 +618,21 @@ int lab_main(int argc, char **argv)
     lab_opts o;
     int rc = parse_args(argc, argv, &o, false);
     if (rc) return rc;
-    lab_run r = { .o = &o };
+    lab_run r = { .o = &o, .shown_ref = LUA_NOREF };
     r.L = luaL_newstate();
     if (!r.L) return fail("lab", "out of memory");
     open_lab_libs(r.L);
     char err[1024];
     bool ok = load_lab(&r, err, sizeof err);
+    /* The lab screen on a terminal; plain text for --text, --solve (an answers file) and pipes. */
+    bool tui = ok && !o.text && !o.solve && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+    if (tui) {
+        static const tui_command_hook LUA_HOOK = { vxlua_command_create, vxlua_command, vxlua_command_destroy };
+        r.ui = tui_lab_ui_create(&LUA_HOOK, lab_string(&r, "title", "(untitled lab)"));
+        if (r.ui && r.ui->routes_pictures) route_pictures(&r);
+    }
+    if (!r.ui) r.ui = lab_ui_text_create(o.solve, o.pause);
+    if (!r.ui) ok = false, snprintf(err, sizeof err, "out of memory");
     if (ok) {
         say_block(&r, "");
         char line[1200];
@@ -583,15 +647,25 @@ int lab_main(int argc, char **argv)
         ok = run_steps(&r, err, sizeof err);
     }
     if (!ok) {
+        if (r.ui) r.ui->ops->destroy(r.ui);   /* the terminal back to normal before the message */
+        r.ui = NULL;
         fflush(stdout);
         fprintf(stderr, "vx86 lab: %s\n", err);
         free_run(&r);
         return 1;
     }
     char line[256];
-    if (o.solve) snprintf(line, sizeof line, "\nend of lab: %g points in all", r.max_score);
+    if (r.quit) snprintf(line, sizeof line, "\nlab stopped at step %d of %d: score %g/%g", r.step, r.step_count, r.score,
+                         r.max_score);
+    else if (o.solve) snprintf(line, sizeof line, "\nend of lab: %g points in all", r.max_score);
     else snprintf(line, sizeof line, "\nend of lab: score %g/%g", r.score, r.max_score);
     say_block(&r, line);
+    if (tui) {
+        if (!r.quit) r.ui->ops->pause(r.ui, true);   /* let the learner read the score */
+        r.ui->ops->destroy(r.ui);
+        r.ui = NULL;
+        printf("vx86 lab: %s\n", line + 1);   /* a record on the terminal once the screen is gone */
+    }
     free_run(&r);
     return 0;
 }

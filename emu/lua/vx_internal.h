@@ -4,6 +4,7 @@
 
 #include <lua.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "emu/lua/vxlua.h"
@@ -14,6 +15,12 @@ struct cpu_walk;
 void vxlua_open_show(lua_State *L);
 /* Push the Lua view model of a page walk. */
 void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const struct cpu_walk *w);
+
+/* The "vx.machine" userdata at idx, or NULL if it is something else (lab.c shows ctx.m). */
+void *vxlua_to_vm(lua_State *L, int idx);
+/* Getters for lab_ui_machine (lab_ui.h): the machine (NULL once closed) and its COM1 output. */
+struct machine *vxlua_vm_machine(void *vm);
+const char *vxlua_vm_serial(void *vm, size_t *len);
 
 /* ---- the sandbox for student Lua (sandbox.c) ---- */
 typedef struct vxsb_limits {

@@ -197,6 +197,23 @@ static int vx_boot(lua_State *L)
     return 1;
 }
 
+void *vxlua_to_vm(lua_State *L, int idx)
+{
+    return luaL_testudata(L, idx, MACHINE_MT);
+}
+
+machine *vxlua_vm_machine(void *vm)
+{
+    return ((vx_machine *)vm)->m;
+}
+
+const char *vxlua_vm_serial(void *vm, size_t *len)
+{
+    const vx_machine *v = vm;
+    *len = v->serial_len;
+    return v->serial ? v->serial : "";
+}
+
 void vxlua_push_borrowed_machine(lua_State *L, machine *m)
 {
     vx_machine *vm = lua_newuserdatauv(L, sizeof *vm, 0);

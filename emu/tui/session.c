@@ -10,6 +10,8 @@
 
 #include "emu/loader.h"
 
+static void session_start(tui_session *s, const tui_command_hook *hook);
+
 bool tui_session_open(tui_session *s, const machine_config *cfg_in, const tui_command_hook *hook, char *err,
                       size_t errlen) {
     memset(s, 0, sizeof *s);
@@ -27,6 +29,25 @@ bool tui_session_open(tui_session *s, const machine_config *cfg_in, const tui_co
         s->views = NULL;
         return false;
     }
+    session_start(s, hook);
+    return true;
+}
+
+bool tui_session_attach(tui_session *s, machine *m, const tui_command_hook *hook, char *err, size_t errlen) {
+    memset(s, 0, sizeof *s);
+    s->views = calloc(TUI_PANE_COUNT, sizeof *s->views);
+    if (!s->views) {
+        snprintf(err, errlen, "out of memory");
+        return false;
+    }
+    s->m = m;
+    s->borrowed = true;
+    session_start(s, hook);
+    return true;
+}
+
+/* The rest of opening, once s->m exists: views follow EIP and ESP, the hook opens. */
+static void session_start(tui_session *s, const tui_command_hook *hook) {
     s->disasm_follow = true;
     s->walk_follow_eip = true;
     snprintf(s->mem_follow, sizeof s->mem_follow, "esp");
@@ -36,12 +57,11 @@ bool tui_session_open(tui_session *s, const machine_config *cfg_in, const tui_co
     tui_session_stopped(s);
     s->have_prev = false;
     snprintf(s->message, sizeof s->message, "stopped at entry; press ? for help");
-    return true;
 }
 
 void tui_session_close(tui_session *s) {
     if (s->hook && s->hook->close && s->hook_ctx) s->hook->close(s->hook_ctx);
-    if (s->m) machine_destroy(s->m);
+    if (s->m && !s->borrowed) machine_destroy(s->m);
     tui_serial_free(&s->serial);
     free(s->views);
     memset(s, 0, sizeof *s);

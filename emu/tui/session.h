@@ -25,6 +25,7 @@ typedef enum tui_run_kind { TUI_RUN_CONTINUE, TUI_RUN_CYCLES, TUI_RUN_FINISH, TU
 
 typedef struct tui_session {
     machine *m;
+    bool borrowed;                  /* someone else's machine (the lab's): never destroyed here */
     tui_serial serial;
     machine_regs regs, prev;        /* at this stop and at the one before: changes are highlighted */
     bool have_prev;
@@ -60,6 +61,9 @@ typedef struct tui_session {
 bool tui_session_open(tui_session *s, const machine_config *cfg, const tui_command_hook *hook, char *err,
                       size_t errlen);
 void tui_session_close(tui_session *s);
+/* A session over a machine someone else owns and feeds serial output to (the lab's): close leaves
+ * the machine alone; the owner copies serial bytes in with tui_serial_put(&s->serial, ...). */
+bool tui_session_attach(tui_session *s, machine *m, const tui_command_hook *hook, char *err, size_t errlen);
 
 /* Record a stop: the registers and memory now become "this stop", the old ones "the last". */
 void tui_session_stopped(tui_session *s);

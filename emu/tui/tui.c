@@ -14,6 +14,7 @@
 #include "emu/cli.h"
 #include "emu/loader.h"
 #include "emu/tui/session.h"
+#include "emu/tui/tui_internal.h"
 
 static const tui_command_hook *command_hook;
 
@@ -21,45 +22,76 @@ void tui_set_command_hook(const tui_command_hook *hook) { command_hook = hook; }
 
 /* ---- layout ---- */
 
-typedef struct pane_box {
-    int y, x, h, w;
-} pane_box;
-
-/* The screen's slots. Bottom-left and bottom-right hold one of several panes (tabs). */
-enum { SLOT_DISASM, SLOT_CONSOLE, SLOT_REGS, SLOT_STACK, SLOT_INFO, SLOT_COUNT };
-
+/* Bottom-left and bottom-right hold one of several panes (tabs); on the lab screen the machine's
+ * bottom-right slot holds all the smaller panes. */
 static const tui_pane CONSOLE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_VGA };
 static const tui_pane INFO_TABS[] = { TUI_PANE_MEMORY, TUI_PANE_WALK, TUI_PANE_VMCB, TUI_PANE_EVENTS };
+static const tui_pane LAB_MACHINE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
+                                             TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_VGA };
 #define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* Focus order (Tab) of each screen. */
+static const int TUI_ORDER[] = { SLOT_DISASM, SLOT_CONSOLE, SLOT_REGS, SLOT_STACK, SLOT_INFO };
+static const int LAB_ORDER[] = { SLOT_LAB, SLOT_PICTURES, SLOT_REGS, SLOT_DISASM, SLOT_CONSOLE };
 
 static const char *const PANE_NAMES[TUI_PANE_COUNT] = {
     "Disassembly", "Registers", "Stack", "Memory", "Serial", "VGA", "Page walk", "VMCB", "Events",
 };
 
-typedef struct tui {
-    tui_session s;
-    int focus;                  /* slot */
-    int console_tab, info_tab;  /* index into CONSOLE_TABS / INFO_TABS */
-    bool zoom;
-    bool serial_typing;         /* keys go to the guest's UART */
-    bool quit;
-    uint64_t slice_cycles;      /* cycles per run slice, tuned to ~10 ms of host time */
-    pane_box slots[SLOT_COUNT];
-    char *output;               /* multi-line output of the last ':' command, shown until a key */
-} tui;
+static const tui_pane *slot_tabs(const tui *t, int slot, int *n) {
+    if (slot == SLOT_CONSOLE && t->lab) return *n = COUNT_OF(LAB_MACHINE_TABS), LAB_MACHINE_TABS;
+    if (slot == SLOT_CONSOLE) return *n = COUNT_OF(CONSOLE_TABS), CONSOLE_TABS;
+    if (slot == SLOT_INFO && !t->lab) return *n = COUNT_OF(INFO_TABS), INFO_TABS;
+    return *n = 0, NULL;
+}
 
+/* The machine pane a slot shows; TUI_PANE_COUNT for the lab's own panes. */
 static tui_pane slot_pane(const tui *t, int slot) {
+    int n;
+    const tui_pane *tabs = slot_tabs(t, slot, &n);
+    if (tabs) return tabs[t->tab[slot] % n];
     switch (slot) {
     case SLOT_DISASM: return TUI_PANE_DISASM;
-    case SLOT_CONSOLE: return CONSOLE_TABS[t->console_tab];
     case SLOT_REGS: return TUI_PANE_REGS;
     case SLOT_STACK: return TUI_PANE_STACK;
-    default: return INFO_TABS[t->info_tab];
+    default: return TUI_PANE_COUNT;
+    }
+}
+
+static void focus_step(tui *t, int dir) {
+    const int *order = t->lab ? LAB_ORDER : TUI_ORDER;
+    int n = t->lab ? COUNT_OF(LAB_ORDER) : COUNT_OF(TUI_ORDER), at = 0;
+    for (int k = 0; k < n; k++)
+        if (order[k] == t->focus) at = k;
+    t->focus = order[(at + n + dir) % n];
+}
+
+/* The lab screen: lab text top left, pictures below it, the machine on the right. */
+static void layout_lab(tui *t, int rows, int cols) {
+    int top = 1, body = rows - 3;
+    int right_w = 48, left_w = cols - right_w;
+    int lab_h = body * 58 / 100;
+    int regs_h = 14;
+    int disasm_h = (body - regs_h) / 2;
+    memset(t->slots, 0, sizeof t->slots);
+    t->slots[SLOT_LAB] = (pane_box){ top, 0, lab_h, left_w };
+    t->slots[SLOT_PICTURES] = (pane_box){ top + lab_h, 0, body - lab_h, left_w };
+    t->slots[SLOT_REGS] = (pane_box){ top, left_w, regs_h, right_w };
+    t->slots[SLOT_DISASM] = (pane_box){ top + regs_h, left_w, disasm_h, right_w };
+    t->slots[SLOT_CONSOLE] = (pane_box){ top + regs_h + disasm_h, left_w, body - regs_h - disasm_h, right_w };
+    if (t->zoom) {
+        pane_box z = { top, 0, body, cols };
+        memset(t->slots, 0, sizeof t->slots);
+        t->slots[t->focus] = z;
     }
 }
 
 /* Body rows 1..H-3; the header is row 0, the message and key lines are H-2 and H-1. */
 static void layout(tui *t, int rows, int cols) {
+    if (t->lab) {
+        layout_lab(t, rows, cols);
+        return;
+    }
     int top = 1, body = rows - 3;
     int right_w = 48, left_w = cols - right_w;
     int disasm_h = body * 55 / 100;
@@ -173,10 +205,9 @@ static void draw_frame(const pane_box *b, bool focused) {
 static void draw_title(tui *t, int slot, const tui_view *v) {
     const pane_box *b = &t->slots[slot];
     int x = b->x + 2, room = b->w - 4;
-    const tui_pane *tabs = NULL;
-    int ntabs = 0, active = 0;
-    if (slot == SLOT_CONSOLE) tabs = CONSOLE_TABS, ntabs = COUNT_OF(CONSOLE_TABS), active = t->console_tab;
-    if (slot == SLOT_INFO) tabs = INFO_TABS, ntabs = COUNT_OF(INFO_TABS), active = t->info_tab;
+    int ntabs;
+    const tui_pane *tabs = slot_tabs(t, slot, &ntabs);
+    int active = ntabs ? t->tab[slot] % ntabs : 0;
     attr_t title_attr = slot == t->focus ? (COLOR_PAIR(PAIR_BAR) | A_BOLD) : A_BOLD;
     char buf[160];
     if (!tabs) {
@@ -200,7 +231,17 @@ static void draw_slot(tui *t, int slot) {
     if (b->h < 3 || b->w < 4) return;
     int rows = b->h - 2, cols = b->w - 2;
     tui_pane pane = slot_pane(t, slot);
-    const tui_view *v = tui_session_render(&t->s, pane, rows, cols);
+    const tui_view *v;
+    static tui_view empty;
+    if (pane == TUI_PANE_COUNT) {
+        v = tui_lab_render(t, slot, rows, cols);
+    } else if (!t->have_session) {   /* the lab has not booted its machine yet */
+        tui_view_clear(&empty, "%s", PANE_NAMES[pane]);
+        tui_line_put(tui_view_line(&empty), TUI_HL_DIM, "(no machine yet)");
+        v = &empty;
+    } else {
+        v = tui_session_render(&t->s, pane, rows, cols);
+    }
     draw_frame(b, slot == t->focus);
     draw_title(t, slot, v);
     int first = 0;
@@ -217,17 +258,42 @@ static void draw_slot(tui *t, int slot) {
 static const char KEYS_LINE[] =
     " s step  n next  c cont  f finish  r run N  b break  w watch  g goto  m mem  p walk  i type  : cmd  ? help  q quit";
 
-static void draw_bars(tui *t, int rows, int cols) {
+/* "stopped at main (0x...)", or how gdb has the machine. */
+static void describe_state(tui *t, char *buf, size_t cap) {
     tui_session *s = &t->s;
+    if (!t->have_session) {
+        snprintf(buf, cap, "no machine yet");
+        return;
+    }
     machine_regs r;
     machine_get_regs(s->m, &r);
-    char head[256], where[128];
+    char where[128];
     tui_session_describe(s, r.eip, where, sizeof where);
     const char *state = s->ended ? "ended" : s->running ? (s->idle ? "running (idle)" : "running") : "stopped";
-    const char *image = machine_kernel_path(s->m);
-    const char *base = image ? strrchr(image, '/') : NULL;
-    snprintf(head, sizeof head, " vx86 tui  %s  |  %s at %s  |  cycles %" PRIu64 "  insns %" PRIu64 "  bp %d",
-             base ? base + 1 : image ? image : "?", state, where, r.cycles, r.instructions, s->bp_count);
+    if (t->gdb_state == GDBSTUB_RUNNING) state = "gdb: running";
+    else if (t->gdb_state == GDBSTUB_STOPPED) state = "gdb: stopped";
+    snprintf(buf, cap, "%s at %s", state, where);
+}
+
+static const char *keys_line(tui *t);
+
+static void draw_bars(tui *t, int rows, int cols) {
+    tui_session *s = &t->s;
+    char head[640], state[200], gdb[48] = "";
+    describe_state(t, state, sizeof state);
+    if (t->gdb) snprintf(gdb, sizeof gdb, "  |  gdb :%d", gdbstub_server_port(t->gdb));
+    if (t->lab) {
+        char lab[200];
+        tui_lab_header(t, lab, sizeof lab);
+        snprintf(head, sizeof head, " vx86 lab  %s  |  machine %s", lab, state);
+    } else {
+        machine_regs r;
+        machine_get_regs(s->m, &r);
+        const char *image = machine_kernel_path(s->m);
+        const char *base = image ? strrchr(image, '/') : NULL;
+        snprintf(head, sizeof head, " vx86 tui  %s  |  %s  |  cycles %" PRIu64 "  insns %" PRIu64 "  bp %d%s",
+                 base ? base + 1 : image ? image : "?", state, r.cycles, r.instructions, s->bp_count, gdb);
+    }
     attron(COLOR_PAIR(PAIR_BAR) | A_BOLD);
     mvhline(0, 0, ' ', cols);
     attroff(COLOR_PAIR(PAIR_BAR) | A_BOLD);
@@ -242,7 +308,15 @@ static void draw_bars(tui *t, int rows, int cols) {
     mvhline(rows - 1, 0, ' ', cols);
     attroff(COLOR_PAIR(PAIR_KEY));
     x = 0, room = cols;
-    put_text(rows - 1, &x, &room, KEYS_LINE, strlen(KEYS_LINE), COLOR_PAIR(PAIR_KEY));
+    const char *keys = keys_line(t);
+    put_text(rows - 1, &x, &room, keys, strlen(keys), COLOR_PAIR(PAIR_KEY));
+}
+
+static const char *keys_line(tui *t) {
+    if (t->lab) return tui_lab_keys(t);
+    if (t->gdb_state == GDBSTUB_STOPPED || t->gdb_state == GDBSTUB_RUNNING)
+        return " gdb drives the machine (detach it to step here)  Tab focus  1-9 panes  z zoom  m mem  p walk  ? help  q quit";
+    return KEYS_LINE;
 }
 
 /* A pane_box in the middle of the screen with lines of text (help, command output). */
@@ -304,10 +378,26 @@ static const char HELP_TEXT[] =
     ":  command line (:help lists commands; Lua when built in)\n"
     "q  quit                          Ctrl-L  redraw\n"
     "\n"
-    "Highlighted in reverse yellow: what changed since the last stop.";
+    "Highlighted in reverse yellow: what changed since the last stop.\n"
+    "With --gdb, gdb drives the machine while it is attached; keys then only change the view.";
+
+static const char LAB_HELP_TEXT[] =
+    "The lab screen: the lab's text and questions (Lab), its pictures (Pictures),\n"
+    "and the machine the lab drives (Registers, Disassembly, and the tabs below).\n"
+    "\n"
+    "In the Lab pane: type the answer, Enter submits; Enter also goes on to the\n"
+    "next step. Up/Down/PgUp/PgDn scroll it (the Pictures pane too). Esc or Tab\n"
+    "leaves it; in the other panes the debugger keys work:\n"
+    "s step  n next  c cont  f finish  r run N  b break  w watch  g goto\n"
+    "m memory  p page walk  i type to COM1  : Lua/command line  z zoom  [ ] tabs\n"
+    "1-9 show a machine pane (1 disasm 2 regs 3 stack 4 mem 5 serial 6 vga\n"
+    "7 walk 8 vmcb 9 events)   q quit (outside the Lab pane)   Ctrl-Q quit anywhere\n"
+    "\n"
+    "Running or stepping the machine here changes what the lab sees next.";
 
 static void draw(tui *t) {
     int rows, cols;
+    if (t->lab) tui_lab_sync(t);
     getmaxyx(stdscr, rows, cols);
     if (too_small(rows, cols)) return;
     erase();
@@ -374,13 +464,15 @@ static void set_output(tui *t, const char *out) {
 }
 
 static void focus_pane(tui *t, tui_pane p) {
-    for (int k = 0; k < COUNT_OF(CONSOLE_TABS); k++)
-        if (CONSOLE_TABS[k] == p) t->console_tab = k, t->focus = SLOT_CONSOLE;
-    for (int k = 0; k < COUNT_OF(INFO_TABS); k++)
-        if (INFO_TABS[k] == p) t->info_tab = k, t->focus = SLOT_INFO;
+    for (int slot = 0; slot < SLOT_COUNT; slot++) {
+        int n;
+        const tui_pane *tabs = slot_tabs(t, slot, &n);
+        for (int k = 0; k < n; k++)
+            if (tabs[k] == p) t->tab[slot] = k, t->focus = slot;
+    }
     if (p == TUI_PANE_DISASM) t->focus = SLOT_DISASM;
     if (p == TUI_PANE_REGS) t->focus = SLOT_REGS;
-    if (p == TUI_PANE_STACK) t->focus = SLOT_STACK;
+    if (p == TUI_PANE_STACK && !t->lab) t->focus = SLOT_STACK;
 }
 
 static bool ask_address(tui *t, const char *question, uint32_t *addr) {
@@ -433,6 +525,14 @@ static void scroll_pane(tui *t, int lines) {
     }
 }
 
+/* Keys that only change what is shown: they work while the machine runs, while gdb drives it,
+ * and before the lab has a machine. */
+static bool is_view_key(int ch) {
+    return ch == '\t' || ch == KEY_BTAB || (ch >= '1' && ch <= '9') || ch == 'z' || ch == '[' || ch == ']' ||
+           ch == 'q' || ch == '?' || ch == KEY_RESIZE || ch == 12 || ch == KEY_UP || ch == KEY_DOWN ||
+           ch == KEY_PPAGE || ch == KEY_NPAGE;
+}
+
 static void handle_key(tui *t, int ch) {
     tui_session *s = &t->s;
     char buf[256];
@@ -440,6 +540,16 @@ static void handle_key(tui *t, int ch) {
     if (t->output) {   /* a key closes the output popup */
         free(t->output);
         t->output = NULL;
+        return;
+    }
+    if (t->lab && !t->serial_typing && tui_lab_key(t, ch)) return;
+    if (!t->have_session && !is_view_key(ch)) {
+        snprintf(s->message, sizeof s->message, "the lab has not booted a machine yet");
+        return;
+    }
+    bool gdb_owns = t->gdb_state == GDBSTUB_STOPPED || t->gdb_state == GDBSTUB_RUNNING;
+    if (gdb_owns && !is_view_key(ch) && ch != 'g' && ch != 'e' && ch != 'm' && ch != 'p' && ch != 17) {
+        snprintf(s->message, sizeof s->message, "gdb drives the machine: detach it (gdb: detach) to use this key here");
         return;
     }
     if (t->serial_typing) {
@@ -459,14 +569,15 @@ static void handle_key(tui *t, int ch) {
     if (s->running) {
         /* Keys that only change the view keep the machine running; any other key stops it. */
         bool view_key = ch == '\t' || ch == KEY_BTAB || (ch >= '1' && ch <= '9') || ch == 'z' || ch == '[' ||
-                        ch == ']' || ch == 'i' || ch == 'q' || ch == KEY_RESIZE || ch == 12;
+                        ch == ']' || ch == 'i' || ch == 'q' || ch == KEY_RESIZE || ch == 12 || ch == 17;
         if (!view_key) {
             tui_session_interrupt(s);
             return;
         }
     }
     switch (ch) {
-    case 'q': t->quit = true; break;
+    case 'q':
+    case 17: t->quit = true; break;   /* Ctrl-Q */
     case 's': tui_session_step(s); break;
     case 'n': tui_session_start(s, TUI_RUN_STEP_OVER, 0); break;
     case 'c': tui_session_start(s, TUI_RUN_CONTINUE, 0); break;
@@ -555,15 +666,15 @@ static void handle_key(tui *t, int ch) {
         set_output(t, out);
         break;
     }
-    case '?': t->output = strdup(HELP_TEXT); break;
-    case '\t': t->focus = (t->focus + 1) % SLOT_COUNT; break;
-    case KEY_BTAB: t->focus = (t->focus + SLOT_COUNT - 1) % SLOT_COUNT; break;
+    case '?': t->output = strdup(t->lab ? LAB_HELP_TEXT : HELP_TEXT); break;
+    case '\t': focus_step(t, 1); break;
+    case KEY_BTAB: focus_step(t, -1); break;
     case 'z': t->zoom = !t->zoom; break;
     case '[':
     case ']': {
-        int d = ch == ']' ? 1 : -1;
-        if (t->focus == SLOT_CONSOLE) t->console_tab = (t->console_tab + COUNT_OF(CONSOLE_TABS) + d) % COUNT_OF(CONSOLE_TABS);
-        if (t->focus == SLOT_INFO) t->info_tab = (t->info_tab + COUNT_OF(INFO_TABS) + d) % COUNT_OF(INFO_TABS);
+        int n;
+        slot_tabs(t, t->focus, &n);
+        if (n) t->tab[t->focus] = (t->tab[t->focus] % n + n + (ch == ']' ? 1 : -1)) % n;
         break;
     }
     case KEY_UP: scroll_pane(t, -1); break;
@@ -584,10 +695,95 @@ static double now_ms(void) {
     return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-/* The run loop: slices of ~10 ms of host time, a redraw about 6 times a second, keys in between. */
-static void run_loop(tui *t) {
+/* One slice of a TUI run (continue, step over ...), tuned towards 10 ms so keys are answered
+ * quickly at any guest speed. */
+static void run_slice(tui *t) {
+    double t0 = now_ms();
+    bool still = tui_session_slice(&t->s, t->slice_cycles);
+    double took = now_ms() - t0;
+    if (still && !t->s.idle) {
+        if (took < 5 && t->slice_cycles < (1ull << 32)) t->slice_cycles *= 2;
+        else if (took > 20 && t->slice_cycles > 10000) t->slice_cycles /= 2;
+    }
+}
+
+/* What a gdbstub_poll result means for the screen; true when it changed something to show. */
+static bool gdb_update(tui *t, gdbstub_state st) {
+    tui_session *s = &t->s;
+    gdbstub_state was = t->gdb_state;
+    bool owned_before = was == GDBSTUB_STOPPED || was == GDBSTUB_RUNNING;
+    char where[128];
+    if (st == GDBSTUB_WAITING) return false;
+    if ((st == GDBSTUB_STOPPED || st == GDBSTUB_RUNNING) && !owned_before) {
+        if (s->running) tui_session_interrupt(s);   /* gdb takes the machine over */
+        t->serial_typing = false;
+        snprintf(s->message, sizeof s->message, "gdb connected: it drives the machine now");
+    }
+    if (st == GDBSTUB_STOPPED) {
+        machine_regs r;
+        machine_get_regs(s->m, &r);
+        t->gdb_state = st;
+        if (r.eip == s->regs.eip && r.cycles == s->regs.cycles && was == GDBSTUB_STOPPED) return false;
+        tui_session_stopped(s);
+        tui_session_describe(s, r.eip, where, sizeof where);
+        snprintf(s->message, sizeof s->message, "gdb: stopped at %s", where);
+        return true;
+    }
+    if (st == GDBSTUB_RUNNING) {
+        t->gdb_state = st;
+        return was != GDBSTUB_RUNNING;
+    }
+    /* DETACHED, KILLED, ENDED: the session is over, the TUI has the machine again. */
+    t->gdb_state = GDBSTUB_WAITING;
+    tui_session_stopped(s);
+    tui_session_describe(s, s->regs.eip, where, sizeof where);
+    if (st == GDBSTUB_DETACHED) {
+        snprintf(s->message, sizeof s->message, "gdb detached at %s; the keys drive the machine again", where);
+    } else if (st == GDBSTUB_KILLED) {
+        s->ended = true;
+        snprintf(s->message, sizeof s->message, "gdb killed the guest at %s", where);
+    } else {
+        s->ended = true;
+        snprintf(s->message, sizeof s->message, "the guest ended under gdb (%s)", where);
+    }
+    return true;
+}
+
+/* The run loop with a gdb server: the socket is polled between keys (at most 20 ms apart), gdb's
+ * runs go in its slices, the TUI's own runs in ours while no debugger is attached. */
+static void run_loop_gdb(tui *t) {
+    double next_draw = 0;
     draw(t);
-    while (!t->quit) {
+    timeout(0);
+    while (!t->quit && !t->loop_done) {
+        bool busy = t->s.running || t->gdb_state == GDBSTUB_RUNNING;
+        bool changed = gdb_update(t, gdbstub_poll(t->gdb, busy ? 0 : 20));
+        if (t->gdb_state == GDBSTUB_WAITING && t->s.running) {
+            run_slice(t);
+            if (!t->s.running) changed = true;
+            else if (t->s.idle) napms(10);
+        }
+        int ch = getch();
+        if (ch != ERR) {
+            handle_key(t, ch);
+            timeout(0);   /* a prompt may have changed it */
+            changed = true;
+        }
+        if (changed || now_ms() >= next_draw) {
+            draw(t);
+            next_draw = now_ms() + 150;
+        }
+    }
+}
+
+/* The run loop: slices of ~10 ms of host time, a redraw about 6 times a second, keys in between. */
+void tui_run_loop(tui *t) {
+    if (t->gdb) {
+        run_loop_gdb(t);
+        return;
+    }
+    draw(t);
+    while (!t->quit && !t->loop_done) {
         if (!t->s.running) {
             timeout(-1);
             int ch = getch();
@@ -598,14 +794,7 @@ static void run_loop(tui *t) {
         double frame_end = now_ms() + 150;
         timeout(0);
         while (t->s.running && now_ms() < frame_end) {
-            double t0 = now_ms();
-            bool still = tui_session_slice(&t->s, t->slice_cycles);
-            double took = now_ms() - t0;
-            if (still && !t->s.idle) {
-                /* Tune the slice towards 10 ms so keys are answered quickly at any guest speed. */
-                if (took < 5 && t->slice_cycles < (1ull << 32)) t->slice_cycles *= 2;
-                else if (took > 20 && t->slice_cycles > 10000) t->slice_cycles /= 2;
-            }
+            run_slice(t);
             int ch = getch();
             if (ch != ERR) {
                 handle_key(t, ch);
@@ -617,6 +806,21 @@ static void run_loop(tui *t) {
     }
 }
 
+void tui_draw(tui *t) { draw(t); }
+
+void tui_term_start(void) {
+    setlocale(LC_ALL, "");
+    initscr();
+    raw();   /* Ctrl-C arrives as a key (it stops a run) instead of killing the terminal state */
+    noecho();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    curs_set(0);
+    init_colours();
+}
+
+void tui_term_end(void) { endwin(); }
+
 /* ---- entry point ---- */
 
 static const char TUI_USAGE[] =
@@ -626,7 +830,10 @@ static const char TUI_USAGE[] =
     "  --dump-screen       print every pane as plain text and exit (no terminal needed)\n"
     "  --until-symbol NAME first run to the breakpoint NAME (with --dump-screen)\n"
     "  --steps N           then step N instructions (with --dump-screen)\n"
-    "  --walk ADDR         the page-walk pane shows ADDR instead of EIP\n";
+    "  --walk ADDR         the page-walk pane shows ADDR instead of EIP\n"
+    "  --gdb PORT          also let gdb connect on 127.0.0.1:PORT (0 = any free port; shown in the\n"
+    "                      header): gdb IMAGE -ex 'target remote :PORT'. While gdb is attached it\n"
+    "                      drives the machine and the TUI shows every stop.\n";
 
 typedef struct tui_args {
     bool dump;
@@ -749,24 +956,31 @@ int tui_main(int argc, char **argv) {
         cli_run_options_free(&opts);
         return CLI_EXIT_USAGE;
     }
+    /* Before curses takes the terminal, so the port message can go to stderr (a script may read it). */
+    if (!ta.dump && opts.gdb_port >= 0) {
+        t.gdb = gdbstub_server_open(t.s.m, opts.gdb_port, stderr);
+        if (!t.gdb) {
+            tui_session_close(&t.s);
+            cli_run_options_free(&opts);
+            return CLI_EXIT_USAGE;
+        }
+        t.gdb_state = GDBSTUB_WAITING;
+        snprintf(t.s.message, sizeof t.s.message, "stopped at entry; gdb may connect on 127.0.0.1:%d; press ? for help",
+                 gdbstub_server_port(t.gdb));
+    }
+    t.have_session = true;
     if (ta.dump) {
         rc = dump_screen(&t.s, &ta, opts.max_cycles);
     } else {
-        setlocale(LC_ALL, "");
-        initscr();
-        raw();   /* Ctrl-C arrives as a key (it stops a run) instead of killing the terminal state */
-        noecho();
-        keypad(stdscr, TRUE);
-        set_escdelay(25);
-        curs_set(0);
-        init_colours();
+        tui_term_start();
         t.slice_cycles = 1000000;
         t.focus = SLOT_DISASM;
-        run_loop(&t);
-        endwin();
+        tui_run_loop(&t);
+        tui_term_end();
         free(t.output);
         rc = 0;
     }
+    if (t.gdb) gdbstub_server_close(t.gdb);
     tui_session_close(&t.s);
     cli_run_options_free(&opts);
     return rc;

@@ -32,4 +32,10 @@ void tui_set_command_hook(const tui_command_hook *hook);
  * argv[0] is the first argument after "tui". Returns the process exit status (emu/cli.h). */
 int tui_main(int argc, char **argv);
 
+/* The lab screen for `vx86 lab` on a terminal (emu/lua/lab_ui.h): the lab's text, questions and
+ * answers in one pane, its vx.show pictures in another, the machine it drives in the rest. hook
+ * serves ':' lines against that machine (may be NULL). NULL if the terminal cannot be used. */
+struct lab_ui;
+struct lab_ui *tui_lab_ui_create(const tui_command_hook *hook, const char *title);
+
 #endif

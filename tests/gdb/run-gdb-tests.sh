@@ -131,7 +131,12 @@ fi
 
 # ---- 3. Ctrl-C: gdb interrupts a guest that spins ----
 # The stub traces packets (VX86_GDB_TRACE) so the test sees when gdb has resumed the spin.
-if VX86_GDB_TRACE=1 start interrupt; then
+# gdb's own SIGINT handling is timing-sensitive on a loaded machine (a signal that lands while gdb
+# is between packets makes it drop the connection), so a session that gdb itself abandoned is
+# tried again, up to three times; the stub's side of Ctrl-C is also checked byte-exactly by
+# test_gdbstub and by the raw client in section 5.
+interrupt_session() {
+    VX86_GDB_TRACE=1 start interrupt || return 1
     timeout 60 "$GDB" -batch -nx "$IMAGE" -ex "set confirm off" -ex "target remote 127.0.0.1:$PORT" \
         -ex 'break main' -ex 'continue' -ex 'delete' -ex 'set var gdb_spin = 1' -ex 'continue' \
         -ex 'printf "spins-nonzero=%d\n", gdb_spins != 0' \
@@ -141,15 +146,25 @@ if VX86_GDB_TRACE=1 start interrupt; then
         [ "$(grep -c '^gdb <- vCont;c' "$WORK/interrupt.err")" -ge 2 ] && break
         sleep 0.05
     done
-    sleep 0.2
+    sleep 0.5
     kill -INT "$gdb_pid"   # gdb turns SIGINT into the 0x03 byte
     wait "$gdb_pid"
-    finish interrupt
-    f=$WORK/interrupt.gdb
-    expect "interrupt: gdb reports SIGINT" "$f" 'received signal SIGINT'
-    expect "interrupt: the guest had been running" "$f" '^spins-nonzero=1$'
-    expect "interrupt: continue after the interrupt runs to the end" "$f" 'exited with code 01\]'
-fi
+    for _ in $(seq 400); do
+        kill -0 "$DRIVER_PID" 2>/dev/null || break
+        sleep 0.05
+    done
+    kill "$DRIVER_PID" 2>/dev/null
+    wait "$DRIVER_PID" 2>/dev/null
+    grep -q 'received signal SIGINT' "$WORK/interrupt.gdb"
+}
+for attempt in 1 2 3; do
+    interrupt_session && break
+    echo "note: Ctrl-C attempt $attempt: gdb did not report SIGINT; trying again"
+done
+f=$WORK/interrupt.gdb
+expect "interrupt: gdb reports SIGINT" "$f" 'received signal SIGINT'
+expect "interrupt: the guest had been running" "$f" '^spins-nonzero=1$'
+expect "interrupt: continue after the interrupt runs to the end" "$f" 'exited with code 01\]'
 
 # ---- 4. detach lets the guest run on; kill stops it ----
 if start detach; then

@@ -120,7 +120,7 @@ for s in 1 2 3 4; do $VX lab labs/paging/lab.lua --seed $s --solve > "$TMP/subs/
 grade_one='f=$1; s=$(sed -n "s/^seed = //p" "$f"); b=$(basename "$f" .txt);
   '"$VX"' grade labs/paging/lab.lua --answers "$f" --format gradescope --out "'"$TMP"'/results/$b-paging-1.0-seed$s.json" 2>/dev/null'
 if command -v parallel > /dev/null; then
-    parallel -j 2 sh -c "$grade_one" sh ::: "$TMP"/subs/*.txt
+    parallel -q -j 2 sh -c "$grade_one" sh ::: "$TMP"/subs/*.txt   # -q: pass the script unquoted
 else
     ls "$TMP"/subs/*.txt | xargs -P 2 -n 1 sh -c "$grade_one" sh
 fi

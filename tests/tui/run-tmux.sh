@@ -1,6 +1,6 @@
 #!/bin/sh
 # End-to-end tests of the ncurses TUI: drive it inside tmux with a pinned size, TERM and locale,
-# send keys, and check what `tmux capture-pane` shows.
+# send keys, and check what `tmux capture-pane` shows. Section 4 runs gdb against `--gdb 0`.
 #   usage: tests/tui/run-tmux.sh TUI-COMMAND SYMBOL-GUEST ECHO-GUEST
 # TUI-COMMAND runs `vx86 tui` (build/tests/tui-driver, or "build/vx86 tui").
 set -u
@@ -127,6 +127,38 @@ tm resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null
 wait_for "Registers"
 check "layout after resize" "Registers"
 keys q
+
+# --- 4. --gdb: gdb connects while the TUI shows the machine, and the TUI shows gdb's stop ---
+if command -v gdb >/dev/null 2>&1; then
+    GDB_ERR=$(mktemp)
+    start 120 40 "$SYM_GUEST --gdb 0 2>$GDB_ERR"
+    port=$(sed -n 's/^vx86: gdb stub listening on 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$GDB_ERR")
+    if [ -n "$port" ]; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: gdb: no port on stderr"; cat "$GDB_ERR"; fi
+    check "gdb: port in the header" "gdb :$port"
+    check "gdb: port in the message" "gdb may connect on 127.0.0.1:$port"
+    GDB_OUT=$(timeout 60 gdb -batch -nx "$SYM_GUEST" -ex "set confirm off" -ex "target remote 127.0.0.1:$port" \
+        -ex "break main" -ex "continue" -ex "info registers eip" 2>&1)
+    if echo "$GDB_OUT" | grep -qE '^eip +0x[0-9a-f]+ +0x[0-9a-f]+ <main\+[0-9]+>'; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); echo "FAIL: gdb: info registers eip is not in main"; echo "$GDB_OUT" | sed 's/^/    | /'
+    fi
+    eip=$(echo "$GDB_OUT" | sed -n 's/^eip *0x\([0-9a-f]*\) .*/\1/p')
+    eip8=$(printf '%08x' "0x${eip:-0}")
+    wait_for "gdb detached at main+"
+    check_re "gdb: header shows the stop in main" "stopped at main\+0x[0-9a-f]+ \(0x$eip\)"
+    check "gdb: message after gdb detached" "gdb detached at main+"
+    check_re "gdb: disassembly marks gdb's stop" "=> $eip8 <main\+0x[0-9a-f]+>"
+    check_re "gdb: registers pane shows EIP" "EIP $eip8"
+    # The TUI drives the machine again: a step works.
+    keys s
+    wait_for "stepped to"
+    check "gdb: keys work after the detach" "stepped to main+"
+    keys q
+    rm -f "$GDB_ERR"
+else
+    echo "tui-tests: gdb not installed, --gdb tests skipped"
+fi
 
 echo "tui-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
