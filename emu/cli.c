@@ -1,5 +1,6 @@
 /* Option parsing for `vx86 run`: options may come before or after IMAGE, "--opt VALUE" and
  * "--opt=VALUE" are the same, "--" ends the options. */
+#include "emu/errmsg.h"
 #include "emu/cli.h"
 
 #include <ctype.h>
@@ -8,18 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-
-static bool say(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
 
 /* Leading decimal digits into *v; false on overflow or if there are none. */
 static bool take_digits(const char **p, uint64_t *v, int *ndigits)
@@ -43,42 +32,42 @@ bool cli_parse_count(const char *text, uint64_t *value, char *err, size_t errlen
     uint64_t mant, frac = 0, exp = 0;
     int nint, nfrac = 0, nexp;
     if (!take_digits(&p, &mant, &nint))
-        return say(err, errlen, "number '%s' is too large", text);
+        return emu_say(err, errlen, "number '%s' is too large", text);
     if (*p == '.') {
         p++;
         if (!take_digits(&p, &frac, &nfrac) || nfrac > 19)
-            return say(err, errlen, "number '%s' has too many digits", text);
+            return emu_say(err, errlen, "number '%s' has too many digits", text);
     }
     if (nint + nfrac == 0)
-        return say(err, errlen, "'%s' is not a number", text);
+        return emu_say(err, errlen, "'%s' is not a number", text);
     if (*p == 'e' || *p == 'E') {
         p++;
         if (*p == '+')
             p++;
         if (!take_digits(&p, &exp, &nexp) || nexp == 0 || exp > 30)
-            return say(err, errlen, "'%s' is not a number (bad exponent)", text);
+            return emu_say(err, errlen, "'%s' is not a number (bad exponent)", text);
     }
     if (*p != 0)
-        return say(err, errlen, "'%s' is not a number", text);
+        return emu_say(err, errlen, "'%s' is not a number", text);
     /* value = (mant * 10^nfrac + frac) * 10^(exp - nfrac), which must be a whole number. */
     uint64_t v = mant;
     for (int i = 0; i < nfrac; i++) {
         if (v > UINT64_MAX / 10)
-            return say(err, errlen, "number '%s' is too large", text);
+            return emu_say(err, errlen, "number '%s' is too large", text);
         v *= 10;
     }
     if (v > UINT64_MAX - frac)
-        return say(err, errlen, "number '%s' is too large", text);
+        return emu_say(err, errlen, "number '%s' is too large", text);
     v += frac;
     int shift = (int)exp - nfrac;
     for (; shift > 0; shift--) {
         if (v > UINT64_MAX / 10)
-            return say(err, errlen, "number '%s' is too large", text);
+            return emu_say(err, errlen, "number '%s' is too large", text);
         v *= 10;
     }
     for (; shift < 0; shift++) {
         if (v % 10 != 0)
-            return say(err, errlen, "'%s' is not a whole number", text);
+            return emu_say(err, errlen, "'%s' is not a whole number", text);
         v /= 10;
     }
     *value = v;
@@ -91,7 +80,7 @@ bool cli_parse_memory(const char *text, uint32_t *bytes, char *err, size_t errle
     uint64_t n;
     int nd;
     if (!take_digits(&p, &n, &nd) || nd == 0)
-        return say(err, errlen, "bad memory size '%s' (examples: 64M, 512K, 1G)", text);
+        return emu_say(err, errlen, "bad memory size '%s' (examples: 64M, 512K, 1G)", text);
     uint64_t unit = 1024 * 1024;   /* a bare number is MiB, as in QEMU's -m */
     switch (toupper((unsigned char)*p)) {
     case 'K': unit = 1024; p++; break;
@@ -106,11 +95,11 @@ bool cli_parse_memory(const char *text, uint32_t *bytes, char *err, size_t errle
     else if (toupper((unsigned char)*p) == 'B')
         p++;
     if (*p != 0)
-        return say(err, errlen, "bad memory size '%s' (examples: 64M, 512K, 1G)", text);
+        return emu_say(err, errlen, "bad memory size '%s' (examples: 64M, 512K, 1G)", text);
     if (n > UINT64_MAX / unit || n * unit < CLI_MEMORY_MIN || n * unit > CLI_MEMORY_MAX)
-        return say(err, errlen, "memory size '%s' out of range: must be between 2M and 3G", text);
+        return emu_say(err, errlen, "memory size '%s' out of range: must be between 2M and 3G", text);
     if ((n * unit) % 4096 != 0)
-        return say(err, errlen, "memory size '%s' is not a multiple of 4K", text);
+        return emu_say(err, errlen, "memory size '%s' is not a multiple of 4K", text);
     *bytes = (uint32_t)(n * unit);
     return true;
 }
@@ -127,14 +116,14 @@ void cli_run_options_free(cli_run_options *opts)
 static bool add_module(cli_run_options *o, const char *spec, char *err, size_t errlen)
 {
     if (o->module_count == MACHINE_MAX_MODULES)
-        return say(err, errlen, "too many --module options (at most %d)", MACHINE_MAX_MODULES);
+        return emu_say(err, errlen, "too many --module options (at most %d)", MACHINE_MAX_MODULES);
     const char *comma = strchr(spec, ',');
     size_t len = comma ? (size_t)(comma - spec) : strlen(spec);
     if (len == 0)
-        return say(err, errlen, "--module needs a file name (--module FILE[,CMDLINE])");
+        return emu_say(err, errlen, "--module needs a file name (--module FILE[,CMDLINE])");
     char *path = malloc(len + 1);
     if (!path)
-        return say(err, errlen, "out of memory");
+        return emu_say(err, errlen, "out of memory");
     memcpy(path, spec, len);
     path[len] = 0;
     int i = o->module_count++;
@@ -180,7 +169,7 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
         const char *arg = argv[i];
         if (options_done || arg[0] != '-' || arg[1] == 0) {
             if (out->image) {
-                say(err, errlen, "unexpected argument '%s' (the image is already '%s')", arg, out->image);
+                emu_say(err, errlen, "unexpected argument '%s' (the image is already '%s')", arg, out->image);
                 return CLI_EXIT_USAGE;
             }
             out->image = arg;
@@ -205,7 +194,7 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
             }
         }
         if (id < 0) {
-            say(err, errlen, "unknown option '%.*s' for 'run'", (int)name_len, arg);
+            emu_say(err, errlen, "unknown option '%.*s' for 'run'", (int)name_len, arg);
             return CLI_EXIT_USAGE;
         }
         const char *value = NULL;
@@ -215,11 +204,11 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
             else if (i + 1 < argc)
                 value = argv[++i];
             else {
-                say(err, errlen, "option '%s' needs an argument", arg);
+                emu_say(err, errlen, "option '%s' needs an argument", arg);
                 return CLI_EXIT_USAGE;
             }
         } else if (eq) {
-            say(err, errlen, "option '%.*s' takes no argument", (int)name_len, arg);
+            emu_say(err, errlen, "option '%.*s' takes no argument", (int)name_len, arg);
             return CLI_EXIT_USAGE;
         }
         char why[160];
@@ -233,17 +222,17 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
             break;
         case OPT_MEMORY:
             if (!cli_parse_memory(value, &out->memory_bytes, why, sizeof why)) {
-                say(err, errlen, "--memory: %s", why);
+                emu_say(err, errlen, "--memory: %s", why);
                 return CLI_EXIT_USAGE;
             }
             break;
         case OPT_MAX_CYCLES:
             if (!cli_parse_count(value, &out->max_cycles, why, sizeof why)) {
-                say(err, errlen, "--max-cycles: %s", why);
+                emu_say(err, errlen, "--max-cycles: %s", why);
                 return CLI_EXIT_USAGE;
             }
             if (out->max_cycles == 0) {
-                say(err, errlen, "--max-cycles: must be at least 1");
+                emu_say(err, errlen, "--max-cycles: must be at least 1");
                 return CLI_EXIT_USAGE;
             }
             break;
@@ -254,29 +243,29 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
         case OPT_TRACE:
         case OPT_TRACE_CHROME:
             if (value[0] == 0) {
-                say(err, errlen, "option '%.*s' needs a file name", (int)name_len, arg);
+                emu_say(err, errlen, "option '%.*s' needs a file name", (int)name_len, arg);
                 return CLI_EXIT_USAGE;
             }
             *(id == OPT_COSTS ? &out->costs_file : id == OPT_TRACE ? &out->trace_file : &out->trace_chrome_file) = value;
             break;
         case OPT_TRACE_SIZE:
             if (!cli_parse_count(value, &out->trace_size, why, sizeof why)) {
-                say(err, errlen, "--trace-size: %s", why);
+                emu_say(err, errlen, "--trace-size: %s", why);
                 return CLI_EXIT_USAGE;
             }
             if (out->trace_size == 0 || out->trace_size > CLI_TRACE_SIZE_MAX) {
-                say(err, errlen, "--trace-size: must be between 1 and %llu events", (unsigned long long)CLI_TRACE_SIZE_MAX);
+                emu_say(err, errlen, "--trace-size: must be between 1 and %llu events", (unsigned long long)CLI_TRACE_SIZE_MAX);
                 return CLI_EXIT_USAGE;
             }
             break;
         case OPT_SNAPSHOT_AT:
             /* Two values: CYCLES (the option's own value) and then FILE. */
             if (!cli_parse_count(value, &out->snapshot_at, why, sizeof why)) {
-                say(err, errlen, "--snapshot-at: %s", why);
+                emu_say(err, errlen, "--snapshot-at: %s", why);
                 return CLI_EXIT_USAGE;
             }
             if (i + 1 >= argc) {
-                say(err, errlen, "--snapshot-at needs CYCLES and FILE (--snapshot-at CYCLES FILE)");
+                emu_say(err, errlen, "--snapshot-at needs CYCLES and FILE (--snapshot-at CYCLES FILE)");
                 return CLI_EXIT_USAGE;
             }
             out->snapshot_file = argv[++i];
@@ -305,7 +294,7 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
         case OPT_GDB: {
             uint64_t port;
             if (!cli_parse_count(value, &port, why, sizeof why) || port > 65535) {
-                say(err, errlen, "--gdb: needs a TCP port from 0 to 65535 (0: any free port)");
+                emu_say(err, errlen, "--gdb: needs a TCP port from 0 to 65535 (0: any free port)");
                 return CLI_EXIT_USAGE;
             }
             out->gdb_port = (int)port;
@@ -317,7 +306,7 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
         }
     }
     if (!out->image && !out->help && !out->restore_file) {
-        say(err, errlen, "'run' needs an IMAGE (vx86 run IMAGE [options])");
+        emu_say(err, errlen, "'run' needs an IMAGE (vx86 run IMAGE [options])");
         return CLI_EXIT_USAGE;
     }
     return 0;

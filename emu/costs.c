@@ -1,4 +1,5 @@
 /* The cost table: names, defaults, ranges and documentation in one place, and the file parser. */
+#include "emu/errmsg.h"
 #include "emu/costs.h"
 
 #include <ctype.h>
@@ -36,17 +37,6 @@ static const costs_info TABLE[COSTS_COUNT] = {
                                 "each memory reference of a nested page walk" },
 };
 
-static bool say(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static bool say(char *err, size_t errlen, const char *fmt, ...)
-{
-    if (err && errlen) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, errlen, fmt, ap);
-        va_end(ap);
-    }
-    return false;
-}
 
 const costs_info *costs_table(void) { return TABLE; }
 
@@ -68,7 +58,7 @@ static bool check_range(int id, uint64_t cycles, char *err, size_t errlen)
 {
     const costs_info *e = &TABLE[id];
     if (cycles < e->min || cycles > e->max)
-        return say(err, errlen, "cost '%s' = %llu out of range %llu..%llu%s", e->name, (unsigned long long)cycles,
+        return emu_say(err, errlen, "cost '%s' = %llu out of range %llu..%llu%s", e->name, (unsigned long long)cycles,
                    (unsigned long long)e->min, (unsigned long long)e->max,
                    e->min > 0 ? " (instruction classes cost at least 1 cycle)" : "");
     return true;
@@ -78,7 +68,7 @@ bool costs_set(costs *c, const char *name, uint64_t cycles, char *err, size_t er
 {
     int id = costs_lookup(name);
     if (id < 0)
-        return say(err, errlen, "unknown cost '%s'", name);
+        return emu_say(err, errlen, "unknown cost '%s'", name);
     if (!check_range(id, cycles, err, errlen))
         return false;
     c->cycles[id] = cycles;
@@ -90,7 +80,7 @@ static bool parse_line(costs *c, const char *line, size_t len, char *err, size_t
 {
     char buf[256];
     if (len >= sizeof buf)
-        return say(err, errlen, "line too long");
+        return emu_say(err, errlen, "line too long");
     memcpy(buf, line, len);
     buf[len] = 0;
     char *hash = strchr(buf, '#');
@@ -108,7 +98,7 @@ static bool parse_line(costs *c, const char *line, size_t len, char *err, size_t
     while (isspace((unsigned char)*p))
         p++;
     if (name_end == name || *p != '=')
-        return say(err, errlen, "expected 'name = cycles'");
+        return emu_say(err, errlen, "expected 'name = cycles'");
     *name_end = 0;
     p++;
     while (isspace((unsigned char)*p))
@@ -120,19 +110,19 @@ static bool parse_line(costs *c, const char *line, size_t len, char *err, size_t
     while (isspace((unsigned char)*p))
         p++;
     if (*p != 0)
-        return say(err, errlen, "unexpected text after the value of '%s'", name);
+        return emu_say(err, errlen, "unexpected text after the value of '%s'", name);
     *value_end = 0;
     int id = costs_lookup(name);
     if (id < 0)
-        return say(err, errlen, "unknown cost '%s'", name);
+        return emu_say(err, errlen, "unknown cost '%s'", name);
     if (*value == 0)
-        return say(err, errlen, "cost '%s' has no value", name);
+        return emu_say(err, errlen, "cost '%s' has no value", name);
     uint64_t v = 0;
     for (const char *q = value; *q; q++) {
         if (!isdigit((unsigned char)*q))
-            return say(err, errlen, "cost '%s': '%s' is not a whole number of cycles", name, value);
+            return emu_say(err, errlen, "cost '%s': '%s' is not a whole number of cycles", name, value);
         if (v > 1000000000ull)
-            return say(err, errlen, "cost '%s': '%s' is too large", name, value);
+            return emu_say(err, errlen, "cost '%s': '%s' is too large", name, value);
         v = v * 10 + (uint64_t)(*q - '0');
     }
     if (!check_range(id, v, err, errlen))
@@ -153,7 +143,7 @@ bool costs_parse(costs *c, const char *text, const char *file, char *err, size_t
             len--;
         char why[200];
         if (!parse_line(&work, p, len, why, sizeof why))
-            return say(err, errlen, "%s:%d: %s", file, line_no, why);
+            return emu_say(err, errlen, "%s:%d: %s", file, line_no, why);
         if (!nl)
             break;
         p = nl + 1;
@@ -167,7 +157,7 @@ bool costs_load(costs *c, const char *path, char *err, size_t errlen)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
-        return say(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+        return emu_say(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     char *text = NULL;
     size_t len = 0, cap = 0;
     bool ok = true;
@@ -175,12 +165,12 @@ bool costs_load(costs *c, const char *path, char *err, size_t errlen)
         if (len + 4096 + 1 > cap) {
             cap = cap ? cap * 2 : 8192;
             if (cap > (1u << 20)) {   /* a cost table is a few hundred bytes */
-                ok = say(err, errlen, "%s: too large for a cost table", path);
+                ok = emu_say(err, errlen, "%s: too large for a cost table", path);
                 break;
             }
             char *bigger = realloc(text, cap);
             if (!bigger) {
-                ok = say(err, errlen, "%s: out of memory", path);
+                ok = emu_say(err, errlen, "%s: out of memory", path);
                 break;
             }
             text = bigger;
@@ -189,7 +179,7 @@ bool costs_load(costs *c, const char *path, char *err, size_t errlen)
         len += n;
         if (n < 4096) {
             if (ferror(f))
-                ok = say(err, errlen, "%s: read error", path);
+                ok = emu_say(err, errlen, "%s: read error", path);
             break;
         }
     }
@@ -197,7 +187,7 @@ bool costs_load(costs *c, const char *path, char *err, size_t errlen)
     if (ok) {
         text[len] = 0;
         if (memchr(text, 0, len))
-            ok = say(err, errlen, "%s: not a text file", path);
+            ok = emu_say(err, errlen, "%s: not a text file", path);
         else
             ok = costs_parse(c, text, path, err, errlen);
     }
