@@ -22,7 +22,7 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 1
 fi
 
-tm() { tmux -L "$SOCKET" "$@"; }
+. tests/tui/tmux-lib.sh
 cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 
@@ -31,19 +31,7 @@ start() {   # start WIDTH HEIGHT: the lab in a fresh detached session
     tm new-session -d -s "$SESSION" -x "$1" -y "$2" -c "$(pwd)" \
         "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $VX lab $LAB --seed $SEED; sleep 30"
 }
-screen() { tm capture-pane -p -t "$SESSION"; }
-keys() { tm send-keys -t "$SESSION" "$@"; }
 message() { screen | tail -2 | head -1; }   # the status (message) line
-
-wait_for() {   # wait_for TEXT [TENTHS]: until TEXT is on the screen (default 10 s)
-    i=0
-    while [ $i -lt "${2:-100}" ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
 
 wait_message_change() {   # wait_message_change OLD: until the status line is no longer OLD
     i=0
@@ -55,25 +43,6 @@ wait_message_change() {   # wait_message_change OLD: until the status line is no
     return 1
 }
 
-check() {   # check NAME TEXT: the screen shows TEXT
-    if screen | grep -qF -- "$2"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: screen does not show '$2'"
-        screen | sed 's/^/    | /'
-    fi
-}
-
-check_re() {   # check_re NAME REGEX
-    if screen | grep -qE -- "$2"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: screen does not match /$2/"
-        screen | sed 's/^/    | /'
-    fi
-}
 
 # The reference answers, "id = value" per line.
 "$VX" lab $LAB --seed $SEED --solve | grep -v '^#' | grep -v '^seed =' > "$TMP/answers"

@@ -17,7 +17,7 @@ if ! command -v tmux >/dev/null 2>&1; then
     exit 1
 fi
 
-tm() { tmux -L "$SOCKET" "$@"; }
+. "$(dirname "$0")/tmux-lib.sh"
 cleanup() { tm kill-server 2>/dev/null; }
 trap cleanup EXIT
 
@@ -30,49 +30,6 @@ start() {   # start WIDTH HEIGHT ARGS...: the TUI in a fresh detached session
     wait_for_re "press \? for help|terminal too small"
 }
 
-screen() { tm capture-pane -p -t "$SESSION"; }
-
-keys() { tm send-keys -t "$SESSION" "$@"; }
-
-wait_for() {   # wait_for TEXT: up to 5 s for TEXT to appear on the screen
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qF -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-wait_for_re() {   # wait_for_re REGEX
-    i=0
-    while [ $i -lt 50 ]; do
-        screen | grep -qE -- "$1" && return 0
-        sleep 0.1
-        i=$((i + 1))
-    done
-    return 1
-}
-
-check() {   # check NAME TEXT: the screen shows TEXT
-    if screen | grep -qF -- "$2"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: screen does not show '$2'"
-        screen | sed 's/^/    | /'
-    fi
-}
-
-check_re() {   # check_re NAME REGEX
-    if screen | grep -qE -- "$2"; then
-        passed=$((passed + 1))
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $1: screen does not match /$2/"
-        screen | sed 's/^/    | /'
-    fi
-}
 
 # --- 1. breakpoint on a symbol, continue, step ---
 start 120 40 "$SYM_GUEST"
