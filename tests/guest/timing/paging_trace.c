@@ -5,30 +5,11 @@
 
 #define PAGE(n) (TEST_VA + (n) * 0x1000u)
 
-static uint32_t user_read(uint32_t va)
-{
-    uint32_t v = 0;
-    SYS_PROBE("movl (%1), %0", : "=r"(v) : "r"(va) : "memory");
-    return v;
-}
-
-static uint32_t user_write(uint32_t va)
-{
-    SYS_PROBE("movl $1, (%0)", : : "r"(va) : "memory");
-    return 0;
-}
-
-static void kernel_read(uint32_t va)
-{
-    uint32_t v;
-    SYS_PROBE("movl (%1), %0", : "=r"(v) : "r"(va) : "memory");
-    (void)v;
-}
-
-static void kernel_write(uint32_t va)
-{
-    SYS_PROBE("movl $2, (%0)", : : "r"(va) : "memory");
-}
+/* The ring-3 accesses run through sys_run_user, which wants uint32_t fn(uint32_t). */
+static uint32_t user_read(uint32_t va) { return sys_probe_read32(va); }
+static uint32_t user_write(uint32_t va) { sys_probe_write32(va, 1); return 0; }
+static void kernel_read(uint32_t va) { (void)sys_probe_read32(va); }
+static void kernel_write(uint32_t va) { sys_probe_write32(va, 2); }
 
 static void report(void)
 {

@@ -98,6 +98,20 @@ static inline bool sys_fault_at_probe(void) { return sys_last.eip == sys_probe_e
                          "1:\tmovl $0, sys_resume_eip" __VA_ARGS__);                 \
     } while (0)
 
+/* One probed 32-bit read or write (a fault is recorded in sys_last, then execution resumes
+ * after the access). Usable at any ring. */
+static inline uint32_t sys_probe_read32(uint32_t va)
+{
+    uint32_t v = 0;
+    SYS_PROBE("movl (%1), %0", : "+r"(v) : "r"(va) : "memory");
+    return v;
+}
+
+static inline void sys_probe_write32(uint32_t va, uint32_t value)
+{
+    SYS_PROBE("movl %1, (%0)", : : "r"(va), "r"(value) : "memory");
+}
+
 /* ---- control registers ---- */
 #define CR0_PE 0x00000001u
 #define CR0_WP 0x00010000u
