@@ -173,8 +173,6 @@ typedef struct cpu {
     int exc_vector;                     /* the exception being raised (cpu_raise -> run loop) */
     uint32_t exc_error;
     bool exc_has_error;
-    uint32_t exc_eip;
-    uint32_t insn_eip;                  /* EIP of the instruction being executed */
     uint32_t insn_esp;                  /* ESP to restore on a fault when esp_rollback is set */
     bool esp_rollback;
     int delivering;                     /* vector being delivered, -1 if none (double faults) */

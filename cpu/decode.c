@@ -63,7 +63,6 @@ const cpu_opcode_info *cpu_opcode_table(size_t *count) {
 }
 
 static void op_ud(cpu *c, const cpu_insn *i) { (void)i; RAISE(c, EXC_UD); }
-cpu_handler cpu_handler_ud(void) { return op_ud; }
 
 enum { DEC_NEED_MORE = -1, DEC_UD = 0 };
 
@@ -244,7 +243,6 @@ int cpu_insn_length(const uint8_t *bytes, size_t avail) {
     return n > 0 ? n : 0;
 }
 
-uint32_t cpu_fetch_phys(cpu *c, uint32_t lin);
 
 /* Decode the instruction at linear address `lin` (CS-relative checks are the caller's). */
 int cpu_decode(cpu *c, uint32_t lin, cpu_insn *out) {

@@ -205,7 +205,6 @@ void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind, u
 enum { DELIVER_EXCEPTION, DELIVER_EXTERNAL, DELIVER_SOFT };
 void cpu_emit(cpu *c, cpu_event_kind kind, uint32_t vector, uint32_t error, bool has_error, uint32_t value);
 void cpu_write_cr(cpu *c, int n, uint32_t v);
-void cpu_update_mode(cpu *c);
 void cpu_eflags_written(cpu *c, uint32_t old);
 /* POPF/IRET: only the bits the current privilege may change (IOPL at CPL 0, IF at CPL <= IOPL). */
 void cpu_set_eflags_checked(cpu *c, uint32_t value, int size);
@@ -268,7 +267,6 @@ static inline void svm_check_cr(cpu *c, int cr, bool write) {
 
 /* ---- decode (decode.c) ---- */
 int cpu_decode(cpu *c, uint32_t lin, cpu_insn *out);   /* fetches through the MMU; may fault */
-cpu_handler cpu_handler_ud(void);
 void cpu_decoder_init(void);
 
 #endif

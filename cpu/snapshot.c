@@ -313,7 +313,6 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
         if (c->svm) *c->svm = svm;
         cpu_set_eflags(c, eflags);   /* materialises the lazy flags: same values on every read */
         for (int g = 0; g < S_COUNT; g++) seg_update_flat(c, g);
-        c->insn_eip = c->eip;
         c->insn_esp = c->regs[R_ESP];
         c->eip_next = c->eip;
     }
