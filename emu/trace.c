@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "emu/trace_tasks.h"
 
 /* ---- the one table of kinds ---- */
 
@@ -574,38 +575,14 @@ bool trace_write_chrome(const trace *t, FILE *out)
     jb_puts(&b, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"tid\":0,\"args\":{\"name\":\"vx86 host\"}}");
     ok &= chrome_flush(out, &b, &first);
 
-    /* Switch records become "running" slices: B on the task switched to, E when it is switched out. */
-    bool running = false;
-    uint32_t running_vm = 0, running_task = 0;
-    uint64_t last_cycle = 0;
     for (uint64_t seq = oldest_seq(t); seq < t->total && ok; seq++) {
         const trace_event *ev = trace_get(t, seq);
         const uint8_t *p = trace_payload(t, ev);
-        last_cycle = ev->cycle;
-        if (ev->kind == TRACE_SWITCH) {
-            uint32_t next = (uint32_t)payload_uint(p, ev->length, offsetof(vx86_probe_switch, next_pid), 4);
-            if (running) {
-                jb_printf(&b, "{\"name\":\"running\",\"cat\":\"task\",\"ph\":\"E\",\"pid\":%u,\"tid\":%u,\"ts\":",
-                          running_vm, running_task);
-                chrome_ts(&b, t, ev->cycle);
-                jb_putc(&b, '}');
-                ok &= chrome_flush(out, &b, &first);
-            }
-            jb_printf(&b, "{\"name\":\"running\",\"cat\":\"task\",\"ph\":\"B\",\"pid\":%u,\"tid\":%u,\"ts\":", ev->vm,
-                      next);
-            chrome_ts(&b, t, ev->cycle);
-            jb_putc(&b, '}');
-            ok &= chrome_flush(out, &b, &first);
-            running = true;
-            running_vm = ev->vm;
-            running_task = next;
-        } else if (ev->kind == TRACE_TASK_CREATE || ev->kind == TRACE_VM_CREATE) {
-            /* Name the thread (task) or process (VM) so Perfetto's tracks read as the guest does. */
-            bool task = ev->kind == TRACE_TASK_CREATE;
-            size_t name_off = task ? offsetof(vx86_probe_task_create, name) : offsetof(vx86_probe_vm_create, name);
+        if (ev->kind == TRACE_VM_CREATE) {
+            /* Name the process (VM) so Perfetto's tracks read as the guest does. */
             uint32_t id = (uint32_t)payload_uint(p, ev->length, 0, 4);
-            jb_printf(&b, "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
-                      task ? "thread_name" : "process_name", task ? ev->vm : id, task ? id : 0);
+            jb_printf(&b, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":0,\"args\":{\"name\":", id);
+            size_t name_off = offsetof(vx86_probe_vm_create, name);
             size_t avail = ev->length > name_off ? ev->length - name_off : 0;
             if (avail > VX86_PROBE_NAME_LEN)
                 avail = VX86_PROBE_NAME_LEN;
@@ -624,13 +601,8 @@ bool trace_write_chrome(const trace *t, FILE *out)
         jb_puts(&b, "}}");
         ok &= chrome_flush(out, &b, &first);
     }
-    if (running && ok) {
-        jb_printf(&b, "{\"name\":\"running\",\"cat\":\"task\",\"ph\":\"E\",\"pid\":%u,\"tid\":%u,\"ts\":", running_vm,
-                  running_task);
-        chrome_ts(&b, t, last_cycle);
-        jb_putc(&b, '}');
-        ok &= chrome_flush(out, &b, &first);
-    }
+    /* Each task a thread, its running spans duration events (emu/trace_tasks.c). */
+    ok = ok && trace_tasks_write_chrome(t, t->cycles_per_second, out, &first);
     fprintf(out,
             "\n],\"otherData\":{\"format\":\"vx86-trace\",\"version\":1,\"cycles_per_second\":%llu,"
             "\"events\":%llu,\"dropped\":%llu,\"capacity\":%llu}}\n",
