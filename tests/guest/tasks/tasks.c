@@ -186,6 +186,7 @@ static void account_chunk(void)
         return;
     }
     send_exit(t, (int32_t)t->pid * 10);
+    t->state = VX86_PROBE_TASK_ZOMBIE;
     if (t->pid != 1 && tasks[1].state == VX86_PROBE_TASK_SLEEPING && !children_alive())
         tasks[1].state = VX86_PROBE_TASK_RUNNABLE;   /* the last child wakes init */
     schedule(VX86_PROBE_TASK_ZOMBIE);
