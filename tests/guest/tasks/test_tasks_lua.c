@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emu/lua/vxlua.h"
 
@@ -189,6 +190,33 @@ START_TEST(pictures_are_deterministic)
 }
 END_TEST
 
+/* vx.export.svg(model, path) writes the file it returns. run.sh sets TASKS_SVG_OUT to keep it
+ * and checks it with an XML parser and rsvg-convert. */
+START_TEST(export_svg_writes_the_file)
+{
+    char path[256];
+    const char *keep = getenv("TASKS_SVG_OUT");
+    if (keep)
+        snprintf(path, sizeof path, "%s", keep);
+    else {
+        snprintf(path, sizeof path, "/tmp/vx86-gantt-XXXXXX");
+        int fd = mkstemp(path);
+        ck_assert_int_ge(fd, 0);
+        close(fd);
+    }
+    char code[1024];
+    snprintf(code, sizeof code,
+             "local m = run_all(boot())\n"
+             "local svg = vx.export.svg(vx.gantt(m:events{ kinds = { 'switch', 'task_create', 'task_exit' } }), '%s')\n"
+             "local f = assert(io.open('%s')); local back = f:read('a'); f:close()\n"
+             "return back == svg and #svg > 1000 and 'ok' or 'file differs'\n",
+             path, path);
+    CHECK_OK(code);
+    if (!keep)
+        unlink(path);
+}
+END_TEST
+
 int main(int argc, char **argv)
 {
     if (argc > 1)
@@ -208,6 +236,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, gantt_from_events_and_tasks_agree);
     tcase_add_test(tc, bad_input_is_one_clear_error);
     tcase_add_test(tc, pictures_are_deterministic);
+    tcase_add_test(tc, export_svg_writes_the_file);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);
