@@ -193,6 +193,7 @@ char *gantt_text(const gantt *g, int columns)
     /* The ruler: a tick every 10 columns, then the cycles at both ends. */
     for (int c = 0; c < columns; c++)
         strip[c] = c % 10 == 0 ? '|' : '-';
+    strip[columns] = '\0';
     sb_printf(&b, "%-*s +%s+\n", lw, "", strip);
     char left[24], right[24];
     snprintf(left, sizeof left, "%llu", (unsigned long long)g->start);

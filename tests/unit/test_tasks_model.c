@@ -8,6 +8,7 @@
 #include "emu/gantt.h"
 #include "emu/trace.h"
 #include "emu/trace_tasks.h"
+#include "emu/tui/view_tasks.h"
 
 static vx86_probe_task_create make_create(uint32_t pid, uint32_t ppid, const char *name)
 {
@@ -245,6 +246,62 @@ START_TEST(gantt_text_is_exact)
 }
 END_TEST
 
+/* No tasks at all: a heading, the ruler and the legend (the ruler once read past its end). */
+START_TEST(gantt_text_of_nothing)
+{
+    gantt g;
+    gantt_init(&g, 5, 5);
+    char *text = gantt_text(&g, 8);
+    ck_assert_str_eq(text,
+                     "cycles 5..5 (0), one column = 1 cycles\n"
+                     "     +|-------+\n"
+                     "     5        5\n"
+                     "legend: '#' running at least half of a column, '+' running less, ' ' not running\n");
+    free(text);
+    gantt_free(&g);
+}
+END_TEST
+
+/* The TUI pane: header, a line per task (running CURRENT, exited DIM), strips, scale; and when
+ * the pane is short, the newest tasks. */
+START_TEST(tui_task_pane)
+{
+    task_table tt;
+    task_table_init(&tt);
+    vx86_probe_task_create a = make_create(1, 0, "init"), b = make_create(2, 1, "sh");
+    task_table_create(&tt, 0, 0, &a);
+    task_table_create(&tt, 0, 0, &b);
+    task_table_switch(&tt, 0, 0, 0, 1, 0);
+    task_table_switch(&tt, 50, 0, 1, 2, VX86_PROBE_TASK_SLEEPING);
+    task_table_exit(&tt, 80, 0, 2, 0);
+    task_table_switch(&tt, 80, 0, 2, 1, VX86_PROBE_TASK_ZOMBIE);
+    task_table_close(&tt, 100);
+    static tui_view v;
+    tui_view_tasks_table(&v, &tt, 100, 20, 19);   /* 19 columns: a strip of 10 */
+    ck_assert_str_eq(v.title, "Tasks (2)");
+    ck_assert_int_eq(v.count, 7);
+    ck_assert_str_eq(v.lines[0].text, "  PID  PPID STATE     CPU%  NAME");
+    ck_assert_str_eq(v.lines[1].text, "    1     0 running    70.0  init");
+    ck_assert_str_eq(v.lines[2].text, "    2     1 zombie     30.0  sh");
+    ck_assert_int_eq(tui_line_hl_at(&v.lines[1], 0), TUI_HL_CURRENT);
+    ck_assert_int_eq(tui_line_hl_at(&v.lines[2], 0), TUI_HL_DIM);
+    ck_assert_str_eq(v.lines[3].text, "");
+    ck_assert_str_eq(v.lines[4].text, "    1 |#####   ##|");
+    ck_assert_str_eq(v.lines[5].text, "    2 |     ###  |");
+    ck_assert_int_eq(tui_line_hl_at(&v.lines[5], 7), TUI_HL_GOOD);
+    ck_assert_str_eq(v.lines[6].text, "      0..100 cycles (#: ran most of a column)");
+    tui_view_tasks_table(&v, &tt, 100, 5, 19);    /* room for one task: the newest */
+    ck_assert_int_eq(v.count, 5);
+    ck_assert_ptr_nonnull(strstr(v.lines[1].text, " sh"));
+    ck_assert_str_eq(v.lines[3].text, "    2 |     ###  |");
+    task_table_free(&tt);
+    task_table_init(&tt);
+    tui_view_tasks_table(&v, &tt, 0, 20, 40);
+    ck_assert_int_eq(v.count, 1);
+    ck_assert_int_eq(tui_line_hl_at(&v.lines[0], 0), TUI_HL_DIM);
+}
+END_TEST
+
 START_TEST(gantt_of_a_task_table)
 {
     task_table tt;
@@ -340,6 +397,8 @@ int main(void)
     tcase_add_test(tc, from_trace_follows_the_current_timeline);
     tcase_add_test(tc, gantt_model_clips_and_sums);
     tcase_add_test(tc, gantt_text_is_exact);
+    tcase_add_test(tc, gantt_text_of_nothing);
+    tcase_add_test(tc, tui_task_pane);
     tcase_add_test(tc, gantt_of_a_task_table);
     tcase_add_test(tc, gantt_svg_shape);
     tcase_add_test(tc, chrome_tracks_per_task);
