@@ -200,6 +200,7 @@ void task_table_close(task_table *tt, uint64_t now)
 bool task_table_from_trace(task_table *tt, const trace *t, uint64_t now)
 {
     uint64_t total = trace_total(t), oldest = total - trace_count(t);
+    tt->partial = trace_dropped(t) > 0;
     if (now == 0 && total > oldest)
         now = trace_get(t, total - 1)->cycle;
     /* Walk back from the newest event: the current timeline's events, newest first. */

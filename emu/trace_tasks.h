@@ -46,6 +46,8 @@ typedef struct task_table {
     uint64_t first, last;       /* cycles of the first and last record folded in */
     bool any;                   /* at least one record folded in */
     bool failed;                /* out of memory: the table is incomplete */
+    bool partial;               /* built from a trace that dropped its oldest events: tasks created
+                                 * before them may be missing or nameless, run times short */
 } task_table;
 
 void task_table_init(task_table *tt);

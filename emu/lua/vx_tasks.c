@@ -137,10 +137,14 @@ static int m_tasks(lua_State *L)
         task_table_free(&tt);
         return luaL_error(L, "vx.machine:tasks: out of memory");
     }
-    lua_createtable(L, (int)tt.count, 0);
+    lua_createtable(L, (int)tt.count, 1);
     for (size_t i = 0; i < tt.count; i++) {
         push_task(L, &tt.tasks[i]);
         lua_rawseti(L, -2, (lua_Integer)i + 1);
+    }
+    if (tt.partial) {   /* the trace ring dropped its oldest events: say so rather than guess */
+        lua_pushboolean(L, 1);
+        lua_setfield(L, -2, "partial");
     }
     task_table_free(&tt);
     return 1;

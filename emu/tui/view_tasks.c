@@ -25,7 +25,7 @@ void tui_view_tasks(tui_view *v, machine *m, int rows, int cols)
 
 void tui_view_tasks_table(tui_view *v, const task_table *tt, uint64_t now, int rows, int cols)
 {
-    tui_view_clear(v, "Tasks (%zu)", tt->count);
+    tui_view_clear(v, "Tasks (%zu%s)", tt->count, tt->partial ? ", trace wrapped: older tasks lost" : "");
     if (tt->count == 0) {
         tui_line_put(tui_view_line(v), TUI_HL_DIM, "(no task records yet: the guest sends them through the trace probe)");
         return;

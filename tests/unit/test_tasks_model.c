@@ -180,6 +180,7 @@ START_TEST(from_trace_follows_the_current_timeline)
     ck_assert_ptr_null(task_table_find(&tt, 0, 3));
     task_table_free(&tt);
 
+    ck_assert(!tt.partial);
     /* now 0: up to the newest event */
     task_table_init(&tt);
     ck_assert(task_table_from_trace(&tt, t, 0));
@@ -202,6 +203,27 @@ static void small_gantt(gantt *g)
     gantt_row *c = gantt_add_row(g, 4, 1, "vcpu");
     (void)c;
 }
+
+/* A trace that dropped its oldest events says the table may be partial. */
+START_TEST(wrapped_trace_is_partial)
+{
+    trace *t = trace_create(2, 1000000000ull);
+    push_create(t, 10, 1, "one");
+    push_switch(t, 20, 0, 1);
+    push_switch(t, 30, 1, 0);
+    task_table tt;
+    task_table_init(&tt);
+    ck_assert(task_table_from_trace(&tt, t, 40));
+    ck_assert(tt.partial);
+    ck_assert_str_eq(task_table_find(&tt, 0, 1)->name, "");   /* its create record was dropped */
+    ck_assert_uint_eq(task_table_find(&tt, 0, 1)->run_cycles, 10);
+    static tui_view v;
+    tui_view_tasks_table(&v, &tt, 40, 20, 40);
+    ck_assert_str_eq(v.title, "Tasks (2, trace wrapped: older tasks lost)");
+    task_table_free(&tt);
+    trace_destroy(t);
+}
+END_TEST
 
 START_TEST(gantt_model_clips_and_sums)
 {
@@ -395,6 +417,7 @@ int main(void)
     tcase_add_test(tc, vms_are_separate);
     tcase_add_test(tc, one_task_on_a_cpu_at_a_time);
     tcase_add_test(tc, from_trace_follows_the_current_timeline);
+    tcase_add_test(tc, wrapped_trace_is_partial);
     tcase_add_test(tc, gantt_model_clips_and_sums);
     tcase_add_test(tc, gantt_text_is_exact);
     tcase_add_test(tc, gantt_text_of_nothing);
