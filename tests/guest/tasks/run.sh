@@ -7,7 +7,8 @@
 #      per running span, and the spans add up to what the guest measured, task by task;
 #   4. the Gantt SVG parses as XML (Python's xml.etree) with a group per task and renders with
 #      rsvg-convert to a PNG of the SVG's size;
-#   5. the TUI shows the task pane and its Gantt strip (tmux, tests/tui/tmux-lib.sh).
+#   5. on qemu-system-i386 (no probe) the guest sends nothing and still runs to the end;
+#   6. the TUI shows the task pane and its Gantt strip (tmux, tests/tui/tmux-lib.sh).
 # Usage: tests/guest/tasks/run.sh   (from the repository root; `make check-tasks`)
 # Environment: VX86=path (default build/vx86), BUILD=dir (default build).
 set -u
@@ -28,7 +29,7 @@ trap cleanup EXIT
 ok() { passed=$((passed + 1)); }
 fail() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
-for tool in python3 rsvg-convert tmux; do
+for tool in python3 rsvg-convert tmux qemu-system-i386; do
     if ! command -v $tool >/dev/null 2>&1; then
         echo "tasks-tests: $tool is not installed (scripts/install-deps.sh installs it)" >&2
         exit 1
@@ -104,7 +105,16 @@ assert "%d %d" % (w, h) == sys.argv[2], (w, h, sys.argv[2])
 EOF
 then ok; else fail "rsvg-convert: $(cat "$TMP/rsvg.err")"; fi
 
-# --- 5. the TUI's task pane ---
+# --- 5. without the probe (QEMU returns all ones for its magic) the guest sends nothing and
+#        runs the same kind of schedule to the end (its slices follow QEMU's clock, not ours) ---
+timeout 120 qemu-system-i386 -cpu qemu32 -m 64 -kernel "$IMAGE" -nographic -serial stdio -monitor none \
+    -no-reboot -display none -device isa-debug-exit,iobase=0xf4,iosize=0x04 > "$TMP/qemu.out" 2>&1
+status=$?
+if [ $status -eq 1 ] && grep -q '^probe: absent' "$TMP/qemu.out" && grep -q '^probe: present' "$TMP/out1" &&
+   [ "$(grep -c '^task [1-4] [a-z]* ppid [01] slices [1-9][0-9]* ran [0-9]* cycles, exit [1-4]0' "$TMP/qemu.out")" -eq 4 ]
+then ok; else fail "QEMU run (status $status):"; sed 's/^/    | /' "$TMP/qemu.out" | tail -8; fi
+
+# --- 6. the TUI's task pane ---
 tm new-session -d -s "$SESSION" -x 120 -y 40 \
     "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI $IMAGE; sleep 30"
 wait_for_re "press \? for help|terminal too small"

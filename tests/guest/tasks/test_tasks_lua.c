@@ -107,7 +107,10 @@ START_TEST(switch_records_are_decoded)
              "if sleeping ~= 1 then return 'init slept ' .. sleeping .. ' times' end\n"
              "local cr = m:events{ kinds = { 'task_create' } }\n"
              "if #cr ~= 5 or cr[5].name ~= 'gamma' or cr[5].parent_pid ~= 1 or cr[5].ns_pid ~= 1 or cr[5].cgroup ~= 2 then return dump(cr[5]) end\n"
+             "local shown = vx.show.events({ sw[1], sw[#sw] })\n"
+             "if not shown:find('switch         0 -> 1 (runnable)', 1, true) or not shown:find(' -> 0 (zombie)', 1, true) then return shown end\n"
              "local ex = m:events{ kinds = { 'task_exit' } }\n"
+             "if not vx.show.events(ex):find('task_exit      pid 1 status 10', 1, true) then return vx.show.events(ex) end\n"
              "if #ex ~= 4 or ex[4].pid ~= 1 or ex[4].status ~= 10 then return dump(ex[4]) end\n"
              "return 'ok'\n");
 }
