@@ -70,7 +70,10 @@ void task_table_close(task_table *tt, uint64_t now);
  * Only the events on the current timeline count: when a snapshot was restored into the same
  * machine, the events recorded after the snapshot in the abandoned run have cycles above the
  * ones recorded since, and are skipped (walking back from the newest event, an event counts
- * only if its cycle is not above every later counted one, nor above now). */
+ * only if its cycle is not above every later counted one, nor above now).
+ * The trace is not part of a snapshot: a machine built from a snapshot file starts with an empty
+ * trace, so tasks created before the snapshot appear only once a switch names them (no name,
+ * parent or creation time) and their run times start at the restore. */
 bool task_table_from_trace(task_table *tt, const struct trace *t, uint64_t now);
 
 /* The task (vm, pid), or NULL. */

@@ -169,7 +169,7 @@ static uint32_t get_u32(lua_State *L, int idx, const char *k)
     return (uint32_t)v;
 }
 
-/* The label of a row: label=, else "PID NAME". */
+/* The string field k of the table at idx copied into buf, or NULL when it is not a string. */
 static const char *get_string(lua_State *L, int idx, const char *k, char *buf, size_t cap)
 {
     lua_getfield(L, idx, k);
