@@ -919,6 +919,13 @@ int tui_main(int argc, char **argv) {
         free(rest);
         return rc;
     }
+    if (nrest == 0) {
+        /* what a new user types first: say what is missing and how to go on */
+        fprintf(stderr, "vx86 tui: needs an IMAGE to debug, e.g. 'vx86 tui build/examples/pagefault.elf'\n"
+                        "Try 'vx86 tui --help'.\n");
+        free(rest);
+        return CLI_EXIT_USAGE;
+    }
     cli_run_options opts;
     char err[512];
     rc = cli_parse_run(nrest, rest, &opts, err, sizeof err);
