@@ -382,7 +382,7 @@ static void jb_puts(jbuf *b, const char *s)
 static void jb_printf(jbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void jb_printf(jbuf *b, const char *fmt, ...)
 {
-    char tmp[64];
+    char tmp[256];   /* every format here is shorter: fields and names are bounded */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);

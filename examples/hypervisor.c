@@ -2,6 +2,11 @@
  *
  *   build/vx86 run build/examples/hypervisor.elf
  *   build/vx86 run build/examples/hypervisor.elf --trace t.jsonl --trace-chrome t.json
+ *   build/vx86 run build/examples/hypervisor.elf --cmdline broken --explain
+ *
+ * With "broken", VM 2's VMCB leaves the guest's EFER.SVME clear, which VMRUN refuses (APM vol. 2
+ * §15.5.1, "canonicalization and consistency checks"): #VMEXIT with VMEXIT_INVALID, and vx86's
+ * --explain names the check that failed.
  *
  * This program is the host. Each guest is a C function in the same image (physical = virtual,
  * no nested paging), run by VMRUN with its own VMCB (AMD APM vol. 2 §15.5). The guests cannot
@@ -191,6 +196,9 @@ static bool vm_turn(int id)
         } else if (code == SVM_EXIT_VMMCALL) {
             vmcb_w64(vm->vmcb, VMCB_RIP, vmcb_r64(vm->vmcb, VMCB_RIP) + VMMCALL_BYTES);
             return false;
+        } else if (code == SVM_EXIT_INVALID) {
+            printf("host: VMRUN refused VM %d's VMCB (VMEXIT_INVALID)\n", id + 1);
+            return true;
         } else if (code == SVM_EXIT_HLT) {
             printf("host: VM %d halted\n", id + 1);
             return true;
@@ -215,6 +223,8 @@ int main(void)
 
     for (int id = 0; id < VMS; id++)
         vm_create(id);
+    if (strcmp(vx_cmdline_args(), "broken") == 0)
+        vmcb_w64(vms[1].vmcb, VMCB_EFER, 0);   /* guest EFER.SVME = 0: an illegal guest state */
     printf("host: %d VMs, taking turns\n", VMS);
     int running = VMS;
     for (int id = 0; running > 0; id = (id + 1) % VMS) {

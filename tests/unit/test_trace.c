@@ -257,6 +257,30 @@ START_TEST(chrome_shape)
 }
 END_TEST
 
+/* A page walk's steps: addresses in hex, every step complete however long its numbers. */
+START_TEST(page_walk_steps)
+{
+    trace *t = trace_create(4, 0);
+    uint8_t steps[24] = { 0 };
+    steps[0] = 2;                                   /* level 2 (the PDE) */
+    memcpy(steps + 4, &(uint32_t){ 0xfffff400 }, 4);
+    memcpy(steps + 8, &(uint32_t){ 0xfffff003 }, 4);
+    steps[12] = 1 | 0x10;                           /* level 1, nested */
+    memcpy(steps + 16, &(uint32_t){ 0xfffffffc }, 4);
+    memcpy(steps + 20, &(uint32_t){ 0xffffffff }, 4);
+    trace_event w = { .cycle = 5, .kind = TRACE_PAGE_WALK, .vector = 1, .eip = 0x100627, .value = 0xdead0000,
+                      .has_error = true, .error = 2 };
+    trace_push(t, &w, &CTX, steps, sizeof steps);
+    char buf[1024];
+    trace_event_json(t, trace_get(t, 0), buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "\"eip\":\"0x100627\",\"linear\":\"0xdead0000\",\"access\":\"write\",\"user\":false,"
+                              "\"error\":2,\"steps\":[{\"level\":2,\"nested\":false,\"entry\":\"0xfffff400\",\"value\":\"0xfffff003\"},"
+                              "{\"level\":1,\"nested\":true,\"entry\":\"0xfffffffc\",\"value\":\"0xffffffff\"}]}") != NULL,
+                  "%s", buf);
+    trace_destroy(t);
+}
+END_TEST
+
 /* Exception names: the architectural ones by mnemonic, reserved vectors by number. */
 START_TEST(exception_names)
 {
@@ -383,6 +407,7 @@ int main(void)
     tcase_add_test(tc, probe_records_decode_and_escape);
     tcase_add_test(tc, chrome_shape);
     tcase_add_test(tc, exception_names);
+    tcase_add_test(tc, page_walk_steps);
     tcase_add_test(tc, triple_fault_chain);
     tcase_add_test(tc, chrome_guest_slices);
     suite_add_tcase(s, tc);
