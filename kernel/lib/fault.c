@@ -1,7 +1,7 @@
 /* The default fault handler: a program that takes an exception it did not plan for prints what
  * happened on COM1 and exits, instead of triple-faulting with no word.
  *
- *   guest fault: #PF at eip=0x00100a3c cr2=0x40000000 err=0x2
+ *   guest fault: #PF at eip=0x100a3c cr2=0xdead0000 err=0x2
  *
  * then vx_exit(VX_EXIT_FAULT), which `vx86 run` reports as status (0x7e << 1) | 1 = 253.
  * A program may take a vector itself with vx_set_fault_handler (a demand-paging #PF handler,
@@ -46,7 +46,7 @@ struct __attribute__((packed)) table_register {
 #define HAS_ERROR(v) ((v) == EXC_DF || ((v) >= EXC_TS && (v) <= EXC_PF) || (v) == EXC_AC)
 
 /* One stub per vector: push a dummy error code where the CPU pushes none, then the vector, and
- * join fault_common. Each stub is 16 bytes apart so the table below is just stub0 + 16 * v. */
+ * join vx_fault_common. Each stub is 16 bytes apart so the table below is just stub0 + 16 * v. */
 #define STUB_ERR(v) ".balign 16\n" "pushl $" #v "\n" "jmp vx_fault_common\n"
 #define STUB_NOERR(v) ".balign 16\n" "pushl $0\n" "pushl $" #v "\n" "jmp vx_fault_common\n"
 __asm__(".text\n"
