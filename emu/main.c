@@ -25,7 +25,7 @@
 static const char USAGE[] =
     "usage: vx86 [COMMAND] [ARGS]\n"
     "\n"
-    "Commands:\n"
+    "Commands (each answers --help with its own usage):\n"
     "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
     "  costs               print the default cost table (the --costs file format)\n"
@@ -35,7 +35,15 @@ static const char USAGE[] =
     "  grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn]\n"
     "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not gradable)\n"
     "  gui                 (not built yet: the SDL2 window comes next)\n"
-    "\n"
+    "\n";
+
+/* 'vx86 run --help' prints RUN_USAGE and RUN_OPTIONS; 'vx86 --help' shows the options too. */
+static const char RUN_USAGE[] =
+    "usage: vx86 run IMAGE [OPTIONS]\n"
+    "       vx86 run --restore FILE [OPTIONS]\n"
+    "Run a Multiboot v1 ELF32 kernel headless: COM1 on stdout, messages on stderr.\n"
+    "\n";
+static const char RUN_OPTIONS[] =
     "Options of 'run' (before or after IMAGE):\n"
     "  --module FILE[,CMDLINE]  pass a multiboot module; its string is \"FILE CMDLINE\"\n"
     "                           (repeatable, at most 16; CMDLINE may contain spaces)\n"
@@ -64,19 +72,35 @@ static const char USAGE[] =
     "  --restore FILE           start from a snapshot instead of booting (IMAGE optional); the\n"
     "                           run ends exactly as the one that saved it would have\n"
     "\n"
-    "Other options:\n"
-    "  -h, --help     this help\n"
-    "  --version      print the version\n"
-    "\n"
     "Exit status:\n"
     "  odd N   the guest wrote V to the debug-exit port 0xf4: N = (V << 1) | 1, as in QEMU\n"
+    "          (a guest-runtime program: 1 when main returns 0, 253 after an unhandled\n"
+    "          exception, 255 after vx_panic)\n"
     "  0       the guest halted with nothing left to do\n"
     "  2       usage error (unknown option, missing argument, bad number, bad --costs file,\n"
     "          trace file that cannot be created)\n"
     "  4       image or module missing or malformed, bad snapshot file\n"
     "  6       --max-cycles reached\n"
-    "  8       triple fault (shutdown)\n"
+    "  8       triple fault (shutdown); stderr names the exceptions that led to it\n"
     "  10      internal error\n";
+
+static const char OTHER_OPTIONS[] =
+    "\n"
+    "Other options:\n"
+    "  -h, --help     this help\n"
+    "  --version      print the version\n";
+
+static const char COSTS_USAGE[] =
+    "usage: vx86 costs\n"
+    "Print the default cycle cost of each instruction class and event, in the format that\n"
+    "'vx86 run --costs FILE' reads: copy it, change some numbers, pass the file back.\n"
+    "  -h, --help     this help\n"
+    "Exit status: 0, or 2 when given any other argument.\n";
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
 
 static int usage_error(const char *msg)
 {
@@ -279,11 +303,16 @@ static int run_image(const cli_run_options *opts)
         fprintf(stderr, "vx86: stopped after %llu cycles (--max-cycles)\n", (unsigned long long)opts->max_cycles);
         status = CLI_EXIT_MAX_CYCLES;
         break;
-    case MACHINE_STOP_SHUTDOWN:
-        fprintf(stderr, "vx86: %s: triple fault: the machine shut down\n",
-                opts->image ? opts->image : opts->restore_file);
+    case MACHINE_STOP_SHUTDOWN: {
+        /* Name the exceptions that led here, from the trace: "#DE at 0x1000a3 -> #DF -> triple fault". */
+        char chain[160];
+        if (trace_triple_fault_chain(machine_trace(m), NULL, chain, sizeof chain) == 0)
+            snprintf(chain, sizeof chain, "triple fault");
+        fprintf(stderr, "vx86: %s: %s: the machine shut down\n", opts->image ? opts->image : opts->restore_file,
+                chain);
         status = CLI_EXIT_SHUTDOWN;
         break;
+    }
     default:
         fprintf(stderr, "vx86: internal error: the machine stopped for no reason (%d)\n", (int)stop);
         status = CLI_EXIT_INTERNAL;
@@ -321,7 +350,8 @@ static int cmd_run(int argc, char **argv)
     char err[512];
     int rc = cli_parse_run(argc, argv, &opts, err, sizeof err);
     if (rc == 0 && opts.help) {
-        fputs(USAGE, stdout);
+        fputs(RUN_USAGE, stdout);
+        fputs(RUN_OPTIONS, stdout);
     } else if (rc == 0) {
         rc = run_image(&opts);
     } else {
@@ -375,8 +405,10 @@ int main(int argc, char **argv)
     if (argc < 2)
         return run_demo(argv[0]);
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    if (is_help(cmd) || strcmp(cmd, "help") == 0) {
         fputs(USAGE, stdout);
+        fputs(RUN_OPTIONS, stdout);
+        fputs(OTHER_OPTIONS, stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
@@ -386,6 +418,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "costs") == 0) {
+        if (argc == 3 && is_help(argv[2])) {
+            fputs(COSTS_USAGE, stdout);
+            return 0;
+        }
         if (argc > 2)
             return usage_error("'costs' takes no arguments");
         costs defaults;
