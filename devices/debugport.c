@@ -40,8 +40,11 @@ void debugport_io_write(debugport *d, uint16_t port, int size, uint32_t value)
     if (port == DEBUGPORT_CONSOLE) {
         /* A wider write sends each byte, as consecutive byte writes would. */
         for (int i = 0; i < size && i < 4 && d->out; i++) {
-            if (d->pending == DEBUGPORT_BUFFER) debugport_flush(d);
-            d->buf[d->pending++] = (uint8_t)(value >> (8 * i));
+            uint8_t byte = (uint8_t)(value >> (8 * i));
+            d->buf[d->pending++] = byte;
+            /* A whole line (a log message, a progress report) is shown at once, as stdio's line
+             * buffering would; a stream without newlines goes out in full blocks. */
+            if (byte == '\n' || d->pending == DEBUGPORT_BUFFER) debugport_flush(d);
         }
         return;
     }

@@ -61,6 +61,11 @@ START_TEST(console_is_buffered)
     ck_assert_int_eq(out_calls, 3);
     ck_assert_uint_eq(out_len, total);
     for (size_t k = 0; k < total; k++) ck_assert_int_eq(out[k], 'a' + (int)(k % 26));
+    /* a newline hands the line on at once */
+    debugport_io_write(&d, 0xE9, 1, 'h');
+    debugport_io_write(&d, 0xE9, 2, 'i' | '\n' << 8);
+    ck_assert_int_eq(out_calls, 4);
+    ck_assert_str_eq(out + total, "hi\n");
 }
 END_TEST
 
