@@ -53,7 +53,8 @@ static const char USAGE[] =
     "  --realtime               pace virtual time to the wall clock (1e9 cycles per second);\n"
     "                           without it, runs never read the wall clock\n"
     "  --trace-walks            also trace every page walk, step by step (high volume)\n"
-    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin)\n"
+    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin;\n"
+    "                           at most 64 MiB)\n"
     "  --keys TEXT              type TEXT on the PS/2 keyboard at start\n"
     "  --input-after TEXT       hold --serial-input and --keys until the guest's serial output\n"
     "                           contains TEXT (a prompt), as a person typing would\n"
@@ -62,6 +63,7 @@ static const char USAGE[] =
     "  --explain                when a VMRUN fails its consistency checks (VMEXIT_INVALID),\n"
     "                           name the failed check on stderr\n"
     "  --snapshot-at CYCLES FILE  at cycle CYCLES save the whole machine to FILE, then go on\n"
+    "                           (a point the run never reaches is only a warning)\n"
     "  --restore FILE           start from a snapshot instead of booting (IMAGE optional); the\n"
     "                           run ends exactly as the one that saved it would have\n"
     "\n"
@@ -73,11 +75,13 @@ static const char USAGE[] =
     "  odd N   the guest wrote V to the debug-exit port 0xf4: N = (V << 1) | 1, as in QEMU\n"
     "  0       the guest halted with nothing left to do\n"
     "  2       usage error (unknown option, missing argument, bad number, bad --costs file,\n"
-    "          trace file that cannot be created)\n"
+    "          --serial-input over 64 MiB, a trace or snapshot file that cannot be written)\n"
     "  4       image or module missing or malformed, bad snapshot file\n"
-    "  6       --max-cycles reached\n"
+    "  6       --max-cycles reached (with --gdb too)\n"
     "  8       triple fault (shutdown)\n"
-    "  10      internal error\n";
+    "  10      internal error\n"
+    "  130/143 stopped by SIGINT (Ctrl-C) / SIGTERM after writing the trace and stats\n"
+    "          (vx86 ends by that signal: 128 + its number, as shells report it)\n";
 
 static int usage_error(const char *msg)
 {

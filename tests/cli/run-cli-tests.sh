@@ -67,6 +67,7 @@ expect() {
 expect "version" 0 "vx86 0.1.0" "" -- --version
 expect "help" 0 "usage: vx86" "" -- --help
 expect "help lists exit statuses" 0 "--max-cycles reached" "" -- --help
+expect "run --help documents the signal statuses" 0 "130/143 stopped by SIGINT (Ctrl-C) / SIGTERM" "" -- run --help
 expect "run --help" 0 "Options of 'run'" "" -- run --help
 expect "unknown command" 2 "" "vx86: unknown command 'frobnicate'" -- frobnicate
 expect "unknown top-level option" 2 "" "Try 'vx86 --help'." -- --frobnicate
