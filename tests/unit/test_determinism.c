@@ -6,6 +6,8 @@
  * The state is compared through the snapshot (emu/snapshot.c): it holds registers, RAM (so every
  * A/D bit), devices, timers, and the TLB and decoded-page bookkeeping that decide cycle counts. */
 #include <check.h>
+#include <lauxlib.h>
+#include <lualib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "arch/svm.h"
 #include "cpu/cpu.h"
 #include "emu/gdb/gdbstub.h"
+#include "emu/lua/vxlua.h"
 #include "emu/machine.h"
 #include "tests/cli/mkelf.h"
 
@@ -273,6 +276,39 @@ START_TEST(gdb_reads_are_free_in_a_nested_guest) {
 }
 END_TEST
 
+/* ---- and through Lua, as a lab's step or a TUI `:` command reads it ---- */
+
+START_TEST(lua_reads_are_free_in_a_nested_guest) {
+    machine *m = running_guest();
+    lua_State *L = luaL_newstate();
+    luaL_openlibs(L);
+    luaL_requiref(L, "vx", luaopen_vx, 1);
+    lua_pop(L, 1);
+    vxlua_push_borrowed_machine(L, m);
+    lua_setglobal(L, "m");
+    state before = take_state(m);
+    static const char script[] =
+        "local refs = 0\n"
+        "for i = 1, 100 do\n"
+        "  local w = m:translate(0x5000 + 4 * i, true)\n"
+        "  assert(#w.steps == 8, 'a 2-D walk of 8 references')\n"
+        "  refs = refs + #w.steps\n"
+        "  assert(#m:read(0x3000, 8) == 8)\n"
+        "  m:read32(0x4ffe)\n"
+        "  m:regs()\n"
+        "end\n"
+        "return refs\n";
+    ck_assert_msg(luaL_dostring(L, script) == LUA_OK, "%s", lua_tostring(L, -1));
+    ck_assert_int_eq(lua_tointeger(L, -1), 800);
+    state after = take_state(m);
+    assert_same_state(&before, &after, "Lua m:translate/m:read");
+    free_state(&after);
+    free_state(&before);
+    lua_close(L);
+    machine_destroy(m);
+}
+END_TEST
+
 static Suite *suite(void) {
     Suite *s = suite_create("determinism");
     TCase *t = tcase_create("looking");
@@ -282,6 +318,7 @@ static Suite *suite(void) {
     tcase_add_test(t, read_linear_is_free_in_a_nested_guest);
     tcase_add_test(t, looking_does_not_change_the_run);
     tcase_add_test(t, gdb_reads_are_free_in_a_nested_guest);
+    tcase_add_test(t, lua_reads_are_free_in_a_nested_guest);
     suite_add_tcase(s, t);
     return s;
 }
