@@ -22,6 +22,11 @@ void debugport_flush(debugport *d)
     d->pending = 0;
 }
 
+void debugport_set_line_buffered(debugport *d, bool on)
+{
+    d->line_buffered = on;
+}
+
 static bool is_exit_port(uint16_t port)
 {
     return port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE;
@@ -42,9 +47,7 @@ void debugport_io_write(debugport *d, uint16_t port, int size, uint32_t value)
         for (int i = 0; i < size && i < 4 && d->out; i++) {
             uint8_t byte = (uint8_t)(value >> (8 * i));
             d->buf[d->pending++] = byte;
-            /* A whole line (a log message, a progress report) is shown at once, as stdio's line
-             * buffering would; a stream without newlines goes out in full blocks. */
-            if (byte == '\n' || d->pending == DEBUGPORT_BUFFER) debugport_flush(d);
+            if ((byte == '\n' && d->line_buffered) || d->pending == DEBUGPORT_BUFFER) debugport_flush(d);
         }
         return;
     }

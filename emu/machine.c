@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cpu/cpu.h"
 #include "devices/debugport.h"
@@ -261,6 +262,8 @@ machine *machine_create_blank(const machine_config *cfg, char *err, size_t errle
     i8042_init(&m->kbd, &m->host);
     vga_init(&m->vga, &m->host, m->ram + VGA_TEXT_ADDR);
     debugport_init(&m->dbg, &m->host, debug_console_out, m);
+    /* stdio's rule for the console's stream: line by line on a terminal, in blocks otherwise. */
+    debugport_set_line_buffered(&m->dbg, isatty(STDERR_FILENO));
     probe_callbacks pcb = { m, probe_read_phys, probe_record };
     probe_init(&m->probe, &m->host, &pcb);
     return m;

@@ -42,12 +42,14 @@ static const uint8_t CMDLINE[] = {
     0xB0, 0x01, 0xE6, 0xF4,             /* 18: mov al, 1; out 0xf4, al */
     0xFA, 0xF4, 0xEB, 0xFD,             /* 22: cli; hlt; jmp 23 */
 };
-/* Write ".\n" to the 0xE9 console, then write CR3 forever (each write is a trace event). */
+/* Write '.' to the 0xE9 console and a newline to COM1 (stdout: "the guest runs"), then write CR3
+ * forever (each write is a trace event). */
 static const uint8_t SPIN[] = {
-    0xB0, 0x2E, 0xE6, 0xE9,             /* 0: mov al, '.'; out 0xe9, al */
-    0xB0, 0x0A, 0xE6, 0xE9,             /* 4: mov al, 10; out 0xe9, al */
-    0x0F, 0x22, 0xD8,                   /* 8: mov cr3, eax */
-    0xEB, 0xFB,                         /* 11: jmp 8 */
+    0xB0, 0x2E, 0xE6, 0xE9,             /* 0:  mov al, '.'; out 0xe9, al */
+    0x66, 0xBA, 0xF8, 0x03,             /* 4:  mov dx, 0x3f8 */
+    0xB0, 0x0A, 0xEE,                   /* 8:  mov al, 10; out dx, al */
+    0x0F, 0x22, 0xD8,                   /* 11: mov cr3, eax */
+    0xEB, 0xFB,                         /* 14: jmp 11 */
 };
 /* Load an empty IDT, then int3: #GP, #DF, triple fault. */
 static const uint8_t TRIPLE[16] = {

@@ -61,11 +61,15 @@ START_TEST(console_is_buffered)
     ck_assert_int_eq(out_calls, 3);
     ck_assert_uint_eq(out_len, total);
     for (size_t k = 0; k < total; k++) ck_assert_int_eq(out[k], 'a' + (int)(k % 26));
-    /* a newline hands the line on at once */
+    /* block-buffered (the default): a newline is just a byte */
+    debugport_io_write(&d, 0xE9, 2, 'o' | '\n' << 8);
+    ck_assert_int_eq(out_calls, 3);
+    /* line-buffered (a terminal): a newline hands the line on at once */
+    debugport_set_line_buffered(&d, true);
     debugport_io_write(&d, 0xE9, 1, 'h');
     debugport_io_write(&d, 0xE9, 2, 'i' | '\n' << 8);
     ck_assert_int_eq(out_calls, 4);
-    ck_assert_str_eq(out + total, "hi\n");
+    ck_assert_str_eq(out + total, "o\nhi\n");
 }
 END_TEST
 
