@@ -401,8 +401,9 @@ static int run_image(const cli_run_options *opts)
     if (!traced)
         status = CLI_EXIT_USAGE;
     machine_destroy(m);
-    if (interrupted)
-        return end_by_signal(status - 128);
+    /* Also a signal that came while the results were being written: they are complete now. */
+    if (stop_signal)
+        return end_by_signal(stop_signal);
     return status;
 }
 
