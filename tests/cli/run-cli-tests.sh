@@ -214,6 +214,19 @@ for l in lines[1:]: json.loads(l)' "$work/sig.jsonl"; then
     fi
 done
 
+# Ctrl-C while --gdb waits for its debugger: the same evidence, the same status.
+env --default-signal=INT "$vx86" run "$work/spin.elf" --gdb 0 --stats --trace "$work/gdb.jsonl" \
+    >"$work/stdout" 2>"$work/stderr" &
+pid=$!
+wait_for "$pid" "$work/stderr" "listening on 127.0.0.1:" && kill -s INT "$pid"
+reap "$pid"
+if [ "$status" -eq 130 ] && grep -qF "vx86: stopped by SIGINT at cycle 0" "$work/stderr" &&
+    grep -q '^{"kind":"trace_info"' "$work/gdb.jsonl"; then
+    pass "SIGINT while --gdb waits: status 130, trace and stats written"
+else
+    fail "SIGINT while --gdb waits" "status $status"
+fi
+
 # --max-cycles holds under --gdb after gdb detaches.
 "$vx86" run "$work/spin.elf" --gdb 0 --max-cycles 2e6 >"$work/stdout" 2>"$work/stderr" &
 pid=$!
