@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,8 @@ static const char RUN_OPTIONS[] =
     "  --realtime               pace virtual time to the wall clock (1e9 cycles per second);\n"
     "                           without it, runs never read the wall clock\n"
     "  --trace-walks            also trace every page walk, step by step (high volume)\n"
-    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin)\n"
+    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin;\n"
+    "                           at most 64 MiB)\n"
     "  --keys TEXT              type TEXT on the PS/2 keyboard at start\n"
     "  --input-after TEXT       hold --serial-input and --keys until the guest's serial output\n"
     "                           contains TEXT (a prompt), as a person typing would\n"
@@ -69,6 +71,7 @@ static const char RUN_OPTIONS[] =
     "  --explain                when a VMRUN fails its consistency checks (VMEXIT_INVALID),\n"
     "                           name the failed check on stderr\n"
     "  --snapshot-at CYCLES FILE  at cycle CYCLES save the whole machine to FILE, then go on\n"
+    "                           (a point the run never reaches is only a warning)\n"
     "  --restore FILE           start from a snapshot instead of booting (IMAGE optional); the\n"
     "                           run ends exactly as the one that saved it would have\n"
     "\n"
@@ -78,11 +81,13 @@ static const char RUN_OPTIONS[] =
     "          exception, 255 after vx_panic)\n"
     "  0       the guest halted with nothing left to do\n"
     "  2       usage error (unknown option, missing argument, bad number, bad --costs file,\n"
-    "          trace file that cannot be created)\n"
+    "          --serial-input over 64 MiB, a trace or snapshot file that cannot be written)\n"
     "  4       image or module missing or malformed, bad snapshot file\n"
-    "  6       --max-cycles reached\n"
+    "  6       --max-cycles reached (with --gdb too)\n"
     "  8       triple fault (shutdown); stderr names the exceptions that led to it\n"
-    "  10      internal error\n";
+    "  10      internal error\n"
+    "  130/143 stopped by SIGINT (Ctrl-C) / SIGTERM after writing the trace and stats\n"
+    "          (vx86 ends by that signal: 128 + its number, as shells report it)\n";
 
 static const char OTHER_OPTIONS[] =
     "\n"
@@ -117,7 +122,8 @@ static void serial_to_stdout(void *ctx, uint8_t byte)
         fflush(stdout);
 }
 
-/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. */
+/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. More
+ * than CLI_SERIAL_INPUT_MAX (or stdin that never ends) is refused, not cut short. */
 static bool queue_serial_input(machine *m, const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -126,15 +132,70 @@ static bool queue_serial_input(machine *m, const char *path)
         return false;
     }
     uint8_t buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        machine_serial_input(m, buf, n);
-    bool ok = !ferror(f);
-    if (!ok)
+    size_t n, total = 0;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        total += n;
+        if (total > CLI_SERIAL_INPUT_MAX) {
+            fprintf(stderr, "vx86: %s: serial input longer than %u MiB (the --serial-input limit)\n", path,
+                    CLI_SERIAL_INPUT_MAX >> 20);
+            ok = false;
+        } else if (!machine_serial_input(m, buf, n)) {
+            fprintf(stderr, "vx86: %s: out of memory queueing serial input\n", path);
+            ok = false;
+        }
+    }
+    if (ok && ferror(f)) {
         fprintf(stderr, "vx86: %s: read error\n", path);
+        ok = false;
+    }
     if (f != stdin)
         fclose(f);
     return ok;
+}
+
+/* Ctrl-C and SIGTERM stop the guest at the next instruction boundary (machine_request_stop), and
+ * the run ends as any other: serial and console output flushed, stats and traces written. Then
+ * vx86 ends by the same signal, so the shell sees 130 or 143 (128 + signal) and a script loop
+ * stops as it would for any program interrupted. */
+static volatile sig_atomic_t stop_signal;
+static machine *volatile signal_target;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+    machine *m = signal_target;
+    if (m)
+        machine_request_stop(m);
+}
+
+static void catch_stop_signals(machine *m)
+{
+    signal_target = m;
+    static const int SIGNALS[] = { SIGINT, SIGTERM };
+    for (size_t k = 0; k < sizeof SIGNALS / sizeof SIGNALS[0]; k++) {
+        struct sigaction old, sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND };
+        sigemptyset(&sa.sa_mask);
+        /* An ignored signal stays ignored (nohup, background jobs of scripts); a second one of
+         * ours (SA_RESETHAND) ends vx86 at once, should the first not stop it. */
+        if (sigaction(SIGNALS[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(SIGNALS[k], &sa, NULL);
+    }
+}
+
+static void release_stop_signals(void)
+{
+    signal_target = NULL;
+}
+
+/* After the evidence is written: end by the signal that stopped the run. */
+static int end_by_signal(int sig)
+{
+    fflush(stdout);
+    fflush(stderr);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;   /* not reached unless the signal is blocked */
 }
 
 /* The wall clock: read only for --stats and --realtime, so headless runs stay deterministic. */
@@ -197,6 +258,10 @@ static int run_image(const cli_run_options *opts)
     }
     cfg.costs = &table;
 
+    if (opts->snapshot_file && !cli_check_output_path(opts->snapshot_file, err, sizeof err)) {
+        fprintf(stderr, "vx86: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
     FILE *trace_out = open_output(opts->trace_file);
     FILE *chrome_out = open_output(opts->trace_chrome_file);
     if ((opts->trace_file && !trace_out) || (opts->trace_chrome_file && !chrome_out)) {
@@ -240,25 +305,38 @@ static int run_image(const cli_run_options *opts)
 
     /* Counted from boot, also after --restore: --stats and --max-cycles match the straight run. */
     uint64_t start = opts->restore_file ? 0 : machine_cycles(m);
+    catch_stop_signals(m);
     bool snapshot_pending = opts->snapshot_file != NULL, snapshot_failed = false;
     machine_stop stop = MACHINE_STOP_LIMIT;
     bool wall_clock = opts->stats || opts->realtime;
     double t0 = wall_clock ? monotonic_seconds() : 0;
     double cps = (double)machine_cycles_per_second(m);
+    bool interrupted = false;
     if (opts->gdb_port >= 0) {
-        int r = gdbstub_serve(m, opts->gdb_port, stderr);
-        if (r == GDBSTUB_SERVE_ERROR) {
+        uint64_t limit = !opts->max_cycles ? UINT64_MAX
+                         : start + opts->max_cycles < start ? UINT64_MAX : start + opts->max_cycles;
+        int r = gdbstub_serve_limited(m, opts->gdb_port, limit, &stop_signal, stderr);
+        if (r == GDBSTUB_SERVE_ERROR || r == GDBSTUB_SERVE_KILLED) {
+            release_stop_signals();
+            if (r == GDBSTUB_SERVE_KILLED)
+                fprintf(stderr, "vx86: killed by gdb\n");
             machine_destroy(m);
-            return CLI_EXIT_USAGE;
+            if (trace_out)
+                fclose(trace_out);
+            if (chrome_out)
+                fclose(chrome_out);
+            return r == GDBSTUB_SERVE_ERROR ? CLI_EXIT_USAGE : CLI_EXIT_HALTED;
         }
-        if (r == GDBSTUB_SERVE_KILLED) {
-            fprintf(stderr, "vx86: killed by gdb\n");
-            machine_destroy(m);
-            return CLI_EXIT_HALTED;
-        }
-        stop = (machine_stop)r;
+        if (r == GDBSTUB_SERVE_INTERRUPTED)
+            interrupted = true;
+        else
+            stop = (machine_stop)r;
     }
-    for (; opts->gdb_port < 0;) {
+    for (; opts->gdb_port < 0 && !interrupted;) {
+        if (stop_signal) {
+            interrupted = true;
+            break;
+        }
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
         if (snapshot_pending) {
             uint64_t now = machine_cycles(m);
@@ -280,6 +358,10 @@ static int run_image(const cli_run_options *opts)
                 chunk = opts->max_cycles - used;
         }
         stop = machine_run(m, chunk);
+        if (stop == MACHINE_STOP_BREAK && stop_signal) {
+            interrupted = true;
+            break;
+        }
         if (stop != MACHINE_STOP_LIMIT)
             break;
         if (opts->realtime) {
@@ -289,10 +371,15 @@ static int run_image(const cli_run_options *opts)
         }
     }
     double seconds = wall_clock ? monotonic_seconds() - t0 : 0;
+    release_stop_signals();
     fflush(stdout);
 
     int status;
-    switch (stop) {
+    if (interrupted) {
+        fprintf(stderr, "vx86: stopped by %s at cycle %llu\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                (unsigned long long)(machine_cycles(m) - start));
+        status = 128 + stop_signal;
+    } else switch (stop) {
     case MACHINE_STOP_EXIT:
         status = machine_exit_status(m);
         break;
@@ -319,13 +406,15 @@ static int run_image(const cli_run_options *opts)
         break;
     }
 
-    if (snapshot_pending) {
-        fprintf(stderr, "vx86: %s: not written: the guest stopped at cycle %llu, before cycle %llu\n",
+    /* A snapshot point the run never reached is the user's choice of number, not a failure of the
+     * run: say so, and keep the guest's own status. */
+    if (snapshot_pending && opts->gdb_port >= 0)
+        fprintf(stderr, "vx86: warning: %s not written: --snapshot-at is not taken under --gdb\n", opts->snapshot_file);
+    else if (snapshot_pending)
+        fprintf(stderr, "vx86: warning: %s not written: the run ended at cycle %llu, before cycle %llu\n",
                 opts->snapshot_file, (unsigned long long)machine_cycles(m), (unsigned long long)opts->snapshot_at);
-        snapshot_failed = true;
-    }
     if (snapshot_failed)
-        status = CLI_EXIT_INTERNAL;
+        status = CLI_EXIT_USAGE;
 
     if (opts->stats) {
         uint64_t instructions = machine_instructions(m);
@@ -339,8 +428,11 @@ static int run_image(const cli_run_options *opts)
     bool traced = finish_trace(trace_out, opts->trace_file, t, trace_write_jsonl);
     traced = finish_trace(chrome_out, opts->trace_chrome_file, t, trace_write_chrome) && traced;
     if (!traced)
-        status = CLI_EXIT_INTERNAL;
+        status = CLI_EXIT_USAGE;
     machine_destroy(m);
+    /* Also a signal that came while the results were being written: they are complete now. */
+    if (stop_signal)
+        return end_by_signal(stop_signal);
     return status;
 }
 
