@@ -28,7 +28,7 @@ static const tui_pane CONSOLE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_VGA };
 static const tui_pane INFO_TABS[] = { TUI_PANE_MEMORY, TUI_PANE_WALK, TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_TASKS };
 /* A narrow terminal has one tabbed pane beside the registers: everything but those two. */
 static const tui_pane NARROW_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
-                                        TUI_PANE_VMCB,   TUI_PANE_EVENTS, TUI_PANE_VGA, TUI_PANE_TASKS };
+                                        TUI_PANE_VMCB,   TUI_PANE_EVENTS, TUI_PANE_TASKS, TUI_PANE_VGA };
 static const tui_pane LAB_MACHINE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
                                              TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_VGA, TUI_PANE_TASKS };
 #define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
