@@ -62,7 +62,7 @@ for lab in paging nested-paging; do
     printf 'seed = %s\nthis is not an answer\n' $seed > "$TMP/bad1.txt"
     $VX grade "$L" --answers "$TMP/bad1.txt" > /dev/null 2> "$TMP/err"; rc=$?
     [ $rc = 2 ] && grep -q "bad1.txt:2: expected 'question_id = answer'" "$TMP/err" && ok || bad "$lab: malformed line: rc=$rc $(cat "$TMP/err")"
-    printf 'no_such_question = 1\n' > "$TMP/bad2.txt"
+    printf 'seed = %s\nno_such_question = 1\n' $seed > "$TMP/bad2.txt"
     $VX grade "$L" --answers "$TMP/bad2.txt" > /dev/null 2> "$TMP/err"; rc=$?
     [ $rc = 2 ] && grep -q "unknown question id 'no_such_question'" "$TMP/err" && ok || bad "$lab: unknown id: rc=$rc"
     $VX grade "$L" --answers "$TMP/$lab.ref" --seed $((seed + 1)) > /dev/null 2> "$TMP/err"; rc=$?
@@ -110,7 +110,7 @@ for case in loop:instruction memory:memory os-execute:"global 'os'" io-open:"glo
     else bad "sandbox $name: rc=$rc took=${took}s $(head -c 300 "$TMP/sb.json")"; fi
 done
 [ ! -e /tmp/vx86-sandbox-escaped ] && ok || bad "sandbox: os.execute ran"
-$VX grade labs/paging/lab.lua --answers $ANS/malformed-syntax.lua > /dev/null 2> "$TMP/err"; rc=$?
+$VX grade labs/paging/lab.lua --seed 1 --answers $ANS/malformed-syntax.lua > /dev/null 2> "$TMP/err"; rc=$?
 [ $rc = 2 ] && grep -q "malformed-syntax.lua:1:" "$TMP/err" && ok || bad "Lua syntax error: rc=$rc"
 
 # Grading at scale, local form: a folder of submissions, one process each, results keyed by
