@@ -12,7 +12,7 @@
 #include "emu/lua/lab_ui.h"
 
 /* Limits for lab code (the instructor's, but one bad lab must not hang a sweep). */
-#define LAB_INSTRUCTIONS_PER_CALL 1000000000ull   /* Lua VM instructions per piece of lab code */
+#define LAB_INSTRUCTIONS_PER_CALL 200000000ull    /* Lua VM instructions per piece of lab code */
 #define LAB_MEMORY (1024ull << 20)                 /* bytes the lab's Lua state may hold */
 
 typedef struct lab_opts {

@@ -487,7 +487,7 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
         tui_line_put(l, TUI_HL_DIM, "paging off: linear = physical");
     } else {
         l = tui_view_line(v);
-        tui_line_put(l, TUI_HL_DIM, "dir %03x  table %03x  offset %03x%s", lin >> 22, (lin >> 12) & 0x3FF, lin & 0xFFF,
+        tui_line_put(l, TUI_HL_DIM, "dir %u  table %u  offset 0x%03x%s", lin >> 22, (lin >> 12) & 0x3FF, lin & 0xFFF,
                      w.nested ? "  (2-D walk)" : "");
     }
     for (int k = 0; k < w.step_count && k < CPU_WALK_MAX_STEPS; k++) {
@@ -497,10 +497,10 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
         const char *kind = s->level == 2 ? "PDE" : "PTE";
         if (s->nested) {
             tui_line_put(l, TUI_HL_DIM, "  n");
-            tui_line_put(l, TUI_HL_LABEL, "%s[%03x]", kind, index);
+            tui_line_put(l, TUI_HL_LABEL, "%s[%u]", kind, index);
             tui_line_put(l, TUI_HL_DIM, " gpa %08" PRIx32, s->gpa);
         } else {
-            tui_line_put(l, TUI_HL_LABEL, "%s[%03x]", kind, index);
+            tui_line_put(l, TUI_HL_LABEL, "%s[%u]", kind, index);
         }
         tui_line_put(l, TUI_HL_NORMAL, " @%08" PRIx32 " = ", s->entry_addr);
         tui_line_put(l, TUI_HL_ADDRESS, "%08" PRIx32, s->value);
