@@ -154,6 +154,21 @@ static int lab_dofile(lua_State *L)
     return lua_gettop(L);
 }
 
+/* print() while grading: stderr, so lab chatter never mixes into a result on stdout. */
+static int print_stderr(lua_State *L)
+{
+    int n = lua_gettop(L);
+    for (int i = 1; i <= n; i++) {
+        size_t len;
+        const char *s = luaL_tolstring(L, i, &len);
+        if (i > 1) fputc('\t', stderr);
+        fwrite(s, 1, len, stderr);
+        lua_pop(L, 1);
+    }
+    fputc('\n', stderr);
+    return 0;
+}
+
 bool lab_engine_open(lab_run *r)
 {
     r->lim.cap = LAB_MEMORY;
@@ -178,6 +193,10 @@ bool lab_engine_open(lab_run *r)
     lua_setglobal(L, "loadfile");
     lua_pushcfunction(L, lab_dofile);
     lua_setglobal(L, "dofile");
+    if (r->grading) {
+        lua_pushcfunction(L, print_stderr);
+        lua_setglobal(L, "print");
+    }
     lua_getglobal(L, "string");
     lua_pushnil(L);
     lua_setfield(L, -2, "dump");
