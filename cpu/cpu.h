@@ -237,6 +237,9 @@ void cpu_set_eflags(cpu *c, uint32_t value);
  * little-endian blob. save(c, NULL, 0) returns the size; load returns false on a malformed blob. */
 size_t cpu_snapshot_save(cpu *c, uint8_t *buf, size_t cap);
 bool cpu_snapshot_load(cpu *c, const uint8_t *buf, size_t len);
+/* Validate a blob for c without changing c, and hand back the cost table it carries (so the
+ * caller can range-check it before anything is restored). */
+bool cpu_snapshot_check(cpu *c, const uint8_t *buf, size_t len, uint64_t cost[COST_CLASS_COUNT]);
 
 /* Host-side writes to guest RAM (loader, debugger) must invalidate decoded code. */
 void cpu_invalidate_phys(cpu *c, uint32_t paddr, uint32_t len);

@@ -70,8 +70,10 @@ static void add_step(cpu_walk *w, int level, bool nested, uint32_t gpa, uint32_t
 
 /* The nested dimension (SVM.md §2.9): translate a guest-physical address through the 2-level
  * nested tables at N_CR3. Every level needs P=1 and U=1; RW=0 makes a page read-only. Walks of
- * the guest's own page tables count as writes (they may set A/D bits), as on both references. */
-static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, bool set_ad, cpu_walk *w,
+ * the guest's own page tables count as writes (they may set A/D bits), as on both references.
+ * `live`: the processor's own walk, which sets A/D bits and costs virtual time; a debugger's or a
+ * lab's look (cpu_translate) changes nothing, not even the cycle count. */
+static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, bool live, cpu_walk *w,
                              uint32_t *hpa) {
     const cpu_svm *s = c->svm;
     if (!c->guest_mode || !s->np) {
@@ -83,7 +85,7 @@ static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, 
     uint32_t pde_addr = s->ncr3 + ((gpa >> 22) << 2);
     uint32_t pde = phys_read(c, pde_addr, 4);
     add_step(w, 2, true, gpa, pde_addr, pde);
-    c->cycles += c->cost[COST_NESTED_WALK_REF];
+    if (live) c->cycles += c->cost[COST_NESTED_WALK_REF];
     uint64_t fault = 0;
     uint32_t perm = 0, pa = 0, last_addr = pde_addr, last = pde;
     if (!(pde & PTE_P)) {
@@ -95,11 +97,11 @@ static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, 
         uint32_t pte_addr = (pde & 0xFFFFF000u) + (((gpa >> 12) & 0x3FF) << 2);
         uint32_t pte = phys_read(c, pte_addr, 4);
         add_step(w, 1, true, gpa, pte_addr, pte);
-        c->cycles += c->cost[COST_NESTED_WALK_REF];
+        if (live) c->cycles += c->cost[COST_NESTED_WALK_REF];
         if (!(pte & PTE_P)) fault = kind | 4u | (wr ? 2u : 0u);
         perm = pde & pte;
         pa = (pte & 0xFFFFF000u) | (gpa & 0xFFF);
-        if (set_ad && !fault && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
+        if (live && !fault && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
         last_addr = pte_addr;
         last = pte;
     }
@@ -110,7 +112,7 @@ static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, 
         w->npf_gpa = gpa;
         return false;
     }
-    if (set_ad) {
+    if (live) {
         uint32_t want = last | PTE_A | (wr ? PTE_D : 0);
         if (want != last) phys_write(c, last_addr, 4, want);
     }
@@ -118,25 +120,25 @@ static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, 
     return true;
 }
 
-/* The walk. With set_ad it behaves as the processor does (sets accessed/dirty bits);
- * without, it only reports. The PDE accessed bit is set once the PDE is found present,
+/* The walk. `live`: it behaves as the processor does (sets accessed/dirty bits, and nested
+ * references cost cycles); otherwise it only reports and changes no state at all. The PDE accessed bit is set once the PDE is found present,
  * before the PTE is examined (as on QEMU and Intel parts). In an SVM guest with nested paging,
  * every guest-physical address it touches goes through nested_translate: the 2-D walk. */
-static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool set_ad, cpu_walk *w, bool *global) {
+static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool live, cpu_walk *w, bool *global) {
     memset(w, 0, sizeof *w);
     *global = false;
     bool write = acc == ACC_WRITE;
     w->nested = c->guest_mode && c->svm->np;
     if (!(c->cr0 & CR0_PG)) {
         w->gpa = lin;
-        if (!nested_translate(c, lin, write, false, set_ad, w, &w->paddr)) return false;
+        if (!nested_translate(c, lin, write, false, live, w, &w->paddr)) return false;
         w->ok = true;
         return true;
     }
     w->paging = true;
     uint32_t err = (write ? 2u : 0u) | (user ? 4u : 0u);
     uint32_t pde_gpa = (c->cr3 & 0xFFFFF000u) + ((lin >> 22) << 2), pde_addr;
-    if (!nested_translate(c, pde_gpa, false, true, set_ad, w, &pde_addr)) return false;
+    if (!nested_translate(c, pde_gpa, false, true, live, w, &pde_addr)) return false;
     uint32_t pde = phys_read(c, pde_addr, 4);
     add_step(w, 2, false, pde_gpa, pde_addr, pde);
     if (!(pde & PTE_P)) {
@@ -150,9 +152,9 @@ static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool set_ad, cpu_walk
         gpa = (pde & 0xFFC00000u) | (lin & 0x003FFFFFu);
         *global = (c->cr4 & CR4_PGE) && (pde & PTE_G);
     } else {
-        if (set_ad && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
+        if (live && !(pde & PTE_A)) phys_write(c, pde_addr, 4, pde | PTE_A);
         uint32_t pte_gpa = (pde & 0xFFFFF000u) + (((lin >> 12) & 0x3FF) << 2), pte_addr;
-        if (!nested_translate(c, pte_gpa, false, true, set_ad, w, &pte_addr)) return false;
+        if (!nested_translate(c, pte_gpa, false, true, live, w, &pte_addr)) return false;
         uint32_t pte = phys_read(c, pte_addr, 4);
         add_step(w, 1, false, pte_gpa, pte_addr, pte);
         if (!(pte & PTE_P)) {
@@ -172,12 +174,12 @@ static bool walk(cpu *c, uint32_t lin, int acc, bool user, bool set_ad, cpu_walk
         w->error_code = err | 1u;
         return false;
     }
-    if (set_ad) {
+    if (live) {
         uint32_t want = last | PTE_A | (write ? PTE_D : 0);
         if (want != last) phys_write(c, last_addr, 4, want);
     }
     w->gpa = gpa;
-    if (!nested_translate(c, gpa, write, false, set_ad, w, &w->paddr)) return false;
+    if (!nested_translate(c, gpa, write, false, live, w, &w->paddr)) return false;
     w->ok = true;
     return true;
 }

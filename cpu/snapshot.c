@@ -242,7 +242,7 @@ static void drop_code_pages(cpu *c) {
 }
 
 /* One pass over the blob: with apply == false it only validates, so a bad blob changes nothing. */
-static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
+static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply, uint64_t *cost_out) {
     snap_in r = { buf, len, 0, true };
     if (get8(&r) != CPU_SNAP_VERSION) return false;
     cpu s;   /* scalar state collected here, copied into *c at the end */
@@ -269,6 +269,7 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
     s.exc_depth = (int)get32(&r);
     if (get8(&r) != COST_CLASS_COUNT || s.cpl > 3 || s.inhibit_irq > 1 || f > 15) return false;
     for (int k = 0; k < COST_CLASS_COUNT; k++) s.cost[k] = get64(&r);
+    if (cost_out) memcpy(cost_out, s.cost, sizeof s.cost);
     for (int k = 0; k < 8; k++) s.dr[k] = get64(&r);
     for (int k = 0; k < 3; k++) s.msr_sysenter[k] = get64(&r);
     s.exc_cr2 = get64(&r);
@@ -378,6 +379,10 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply) {
 }
 
 bool cpu_snapshot_load(cpu *c, const uint8_t *buf, size_t len) {
-    if (!load_pass(c, buf, len, false)) return false;
-    return load_pass(c, buf, len, true);
+    if (!load_pass(c, buf, len, false, NULL)) return false;
+    return load_pass(c, buf, len, true, NULL);
+}
+
+bool cpu_snapshot_check(cpu *c, const uint8_t *buf, size_t len, uint64_t cost[COST_CLASS_COUNT]) {
+    return load_pass(c, buf, len, false, cost);
 }

@@ -7,12 +7,24 @@
 
 #define DEBUGPORT_SNAP_VERSION 1
 
-void debugport_init(debugport *d, const dev_host *host, void (*out)(void *ctx, uint8_t byte), void *ctx)
+void debugport_init(debugport *d, const dev_host *host, void (*out)(void *ctx, const uint8_t *bytes, size_t len),
+                    void *ctx)
 {
     memset(d, 0, sizeof *d);
     d->host = host;
     d->out = out;
     d->out_ctx = ctx;
+}
+
+void debugport_flush(debugport *d)
+{
+    if (d->pending && d->out) d->out(d->out_ctx, d->buf, d->pending);
+    d->pending = 0;
+}
+
+void debugport_set_line_buffered(debugport *d, bool on)
+{
+    d->line_buffered = on;
 }
 
 static bool is_exit_port(uint16_t port)
@@ -32,8 +44,11 @@ void debugport_io_write(debugport *d, uint16_t port, int size, uint32_t value)
 {
     if (port == DEBUGPORT_CONSOLE) {
         /* A wider write sends each byte, as consecutive byte writes would. */
-        for (int i = 0; i < size && i < 4; i++)
-            if (d->out) d->out(d->out_ctx, (uint8_t)(value >> (8 * i)));
+        for (int i = 0; i < size && i < 4 && d->out; i++) {
+            uint8_t byte = (uint8_t)(value >> (8 * i));
+            d->buf[d->pending++] = byte;
+            if ((byte == '\n' && d->line_buffered) || d->pending == DEBUGPORT_BUFFER) debugport_flush(d);
+        }
         return;
     }
     if (is_exit_port(port) && !d->exit_requested) {

@@ -67,9 +67,17 @@ typedef struct vx86_probe_task_exit {
     int32_t status;
 } vx86_probe_task_exit;
 
+/* A task's state as switch records report it (prev_state): xv6's order, which the toy OS's
+ * enum procstate follows, so the kernel can send its own number. */
+enum vx86_probe_task_state {
+    VX86_PROBE_TASK_UNUSED = 0, VX86_PROBE_TASK_EMBRYO = 1, VX86_PROBE_TASK_SLEEPING = 2,
+    VX86_PROBE_TASK_RUNNABLE = 3, VX86_PROBE_TASK_RUNNING = 4, VX86_PROBE_TASK_ZOMBIE = 5,
+    VX86_PROBE_TASK_STOPPED = 6,
+};
+
 typedef struct vx86_probe_switch {
     uint32_t prev_pid, next_pid;
-    uint32_t prev_state;                  /* the kernel's task state number */
+    uint32_t prev_state;                  /* enum vx86_probe_task_state: why prev stopped running */
 } vx86_probe_switch;
 
 typedef struct vx86_probe_ns_create {

@@ -4,10 +4,13 @@
 #include "emu/cli.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 
 /* Leading decimal digits into *v; false on overflow or if there are none. */
@@ -101,6 +104,33 @@ bool cli_parse_memory(const char *text, uint32_t *bytes, char *err, size_t errle
     if ((n * unit) % 4096 != 0)
         return emu_say(err, errlen, "memory size '%s' is not a multiple of 4K", text);
     *bytes = (uint32_t)(n * unit);
+    return true;
+}
+
+bool cli_check_output_path(const char *path, char *err, size_t errlen)
+{
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+        return emu_say(err, errlen, "%s: cannot write: Is a directory", path);
+    /* The directory must let us create a file (the snapshot writer makes PATH.tmp and renames). */
+    const char *slash = strrchr(path, '/');
+    size_t len = slash ? (size_t)(slash - path) : 0;
+    char *dir = malloc(len + 2);
+    if (!dir)
+        return emu_say(err, errlen, "out of memory");
+    if (!slash)
+        strcpy(dir, ".");
+    else if (len == 0)
+        strcpy(dir, "/");
+    else {
+        memcpy(dir, path, len);
+        dir[len] = 0;
+    }
+    bool ok = access(dir, W_OK | X_OK) == 0;
+    int why = errno;
+    free(dir);
+    if (!ok)
+        return emu_say(err, errlen, "%s: cannot write: %s", path, strerror(why));
     return true;
 }
 

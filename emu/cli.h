@@ -26,6 +26,9 @@ enum {
 #define CLI_MEMORY_DEFAULT (64u * 1024 * 1024)
 #define CLI_TRACE_SIZE_DEFAULT 1000000u
 #define CLI_TRACE_SIZE_MAX     10000000u    /* about 1.4 GB of host memory when full */
+/* --serial-input reads at most this much (a guest's keyboard input, not a disk image): more is a
+ * usage error, never silently dropped input. */
+#define CLI_SERIAL_INPUT_MAX   (64u * 1024 * 1024)
 
 typedef struct cli_run_options {
     const char *image;
@@ -66,5 +69,10 @@ void cli_run_options_free(cli_run_options *opts);
 bool cli_parse_memory(const char *text, uint32_t *bytes, char *err, size_t errlen);
 /* "1000", "5e6", "2.5e6", "1_000_000" is not accepted; the value must be an exact positive integer. */
 bool cli_parse_count(const char *text, uint64_t *value, char *err, size_t errlen);
+
+/* Can a file be created (or replaced) at path? Checked before a run so that an output that cannot
+ * be written fails at once, not after a long run. False with "PATH: cannot write: reason" in err
+ * (the directory is missing or not writable, or path is a directory). Creates nothing. */
+bool cli_check_output_path(const char *path, char *err, size_t errlen);
 
 #endif

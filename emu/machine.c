@@ -2,9 +2,11 @@
  * file that knows both cpu/ and devices/; everything else drives vx86 through machine.h. */
 #include "emu/machine.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include "cpu/cpu.h"
 #include "devices/debugport.h"
@@ -151,9 +153,11 @@ static void serial_tx(void *ctx, uint8_t byte) {
     else putchar(byte);
 }
 
-static void debug_console_out(void *ctx, uint8_t byte) {
+/* The 0xE9 console, in blocks (devices/debugport.c buffers): stderr is unbuffered, so this is one
+ * write(2) per block. */
+static void debug_console_out(void *ctx, const uint8_t *bytes, size_t len) {
     (void)ctx;
-    fputc(byte, stderr);
+    fwrite(bytes, 1, len, stderr);
 }
 
 static bool probe_read_phys(void *ctx, uint32_t pa, void *buf, size_t len) {
@@ -184,9 +188,11 @@ static void cpu_event_to_trace(void *ctx, const cpu_event *ev) {
         [CPU_EV_PAGE_WALK] = TRACE_PAGE_WALK,
     };
     machine *m = ctx;
-    if (ev->kind == CPU_EV_VMRUN_INVALID && m->explain)
+    if (ev->kind == CPU_EV_VMRUN_INVALID && m->explain) {
+        debugport_flush(&m->dbg);   /* the guest's console output so far comes first on stderr */
         fprintf(stderr, "vx86: VMRUN at eip 0x%08x (VMCB 0x%08x) failed a consistency check: %s\n", ev->eip,
                 m->cpu.regs[R_EAX], cpu_svm_check_name((int)ev->value));
+    }
     if ((size_t)ev->kind >= sizeof KIND_OF / sizeof KIND_OF[0]) return;
     trace_event te = { .cycle = m->cpu.cycles, .kind = (uint16_t)KIND_OF[ev->kind], .vector = ev->vector,
                        .error = ev->error, .has_error = ev->has_error, .eip = ev->eip, .value = ev->value };
@@ -256,6 +262,8 @@ machine *machine_create_blank(const machine_config *cfg, char *err, size_t errle
     i8042_init(&m->kbd, &m->host);
     vga_init(&m->vga, &m->host, m->ram + VGA_TEXT_ADDR);
     debugport_init(&m->dbg, &m->host, debug_console_out, m);
+    /* stdio's rule for the console's stream: line by line on a terminal, in blocks otherwise. */
+    debugport_set_line_buffered(&m->dbg, isatty(STDERR_FILENO));
     probe_callbacks pcb = { m, probe_read_phys, probe_record };
     probe_init(&m->probe, &m->host, &pcb);
     return m;
@@ -283,6 +291,7 @@ machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
 
 void machine_destroy(machine *m) {
     if (!m) return;
+    debugport_flush(&m->dbg);
     cpu_free(&m->cpu);
     if (m->symbols_ok) loader_symbols_free(&m->symbols);
     free(m->serial_pending);
@@ -315,7 +324,17 @@ static void fire_due_timers(machine *m) {
     }
 }
 
+static machine_stop run_loop(machine *m, uint64_t cycles);
+
+/* Every return hands the buffered 0xE9 console bytes on, so whatever the caller prints next comes
+ * after them. */
 machine_stop machine_run(machine *m, uint64_t cycles) {
+    machine_stop why = run_loop(m, cycles);
+    debugport_flush(&m->dbg);
+    return why;
+}
+
+static machine_stop run_loop(machine *m, uint64_t cycles) {
     cpu *c = &m->cpu;
     uint64_t end = c->cycles + cycles < c->cycles ? UINT64_MAX : c->cycles + cycles;
     for (;;) {
@@ -397,18 +416,20 @@ static void feed_serial(machine *m) {
     if (m->serial_pending_pos == m->serial_pending_len) m->serial_pending_pos = m->serial_pending_len = 0;
 }
 
-void machine_serial_input(machine *m, const uint8_t *bytes, size_t len) {
+bool machine_serial_input(machine *m, const uint8_t *bytes, size_t len) {
     size_t need = m->serial_pending_len + len;
+    if (need < len) return false;
     if (need > m->serial_pending_cap) {
-        size_t cap = need * 2;
+        size_t cap = need <= SIZE_MAX / 2 ? need * 2 : need;
         uint8_t *p = realloc(m->serial_pending, cap);
-        if (!p) return;   /* out of memory: the input is dropped */
+        if (!p) return false;   /* out of memory: nothing queued, the caller says so */
         m->serial_pending = p;
         m->serial_pending_cap = cap;
     }
     memcpy(m->serial_pending + m->serial_pending_len, bytes, len);
     m->serial_pending_len += len;
     feed_serial(m);
+    return true;
 }
 
 size_t machine_type_keys(machine *m, const char *text) {

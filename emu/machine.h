@@ -64,8 +64,8 @@ bool machine_set_reg(machine *m, const char *name, uint64_t value);
 bool machine_read_phys(machine *m, uint32_t paddr, void *buf, size_t len);
 bool machine_write_phys(machine *m, uint32_t paddr, const void *buf, size_t len);
 
-/* Queue bytes for the guest's COM1 receiver. */
-void machine_serial_input(machine *m, const uint8_t *bytes, size_t len);
+/* Queue bytes for the guest's COM1 receiver. False (nothing queued) if host memory ran out. */
+bool machine_serial_input(machine *m, const uint8_t *bytes, size_t len);
 /* Type text on the PS/2 keyboard (scancode set 1, with Shift/Ctrl as needed). Returns the bytes queued. */
 size_t machine_type_keys(machine *m, const char *text);
 /* Hold scripted input (serial and keys) until the guest's serial output contains `text`, as a

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <libgen.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +27,7 @@
 static const char USAGE[] =
     "usage: vx86 [COMMAND] [ARGS]\n"
     "\n"
-    "Commands:\n"
+    "Commands (each answers --help with its own usage):\n"
     "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
     "  costs               print the default cost table (the --costs file format)\n"
@@ -39,7 +40,15 @@ static const char USAGE[] =
     "                      vx86 grade --help)\n"
     "  lua SCRIPT [ARGS]   run a Lua script with the vx module, as lua(1) does (NOT sandboxed)\n"
     "  gui                 (not built yet: the SDL2 window comes next)\n"
-    "\n"
+    "\n";
+
+/* 'vx86 run --help' prints RUN_USAGE and RUN_OPTIONS; 'vx86 --help' shows the options too. */
+static const char RUN_USAGE[] =
+    "usage: vx86 run IMAGE [OPTIONS]\n"
+    "       vx86 run --restore FILE [OPTIONS]\n"
+    "Run a Multiboot v1 ELF32 kernel headless: COM1 on stdout, messages on stderr.\n"
+    "\n";
+static const char RUN_OPTIONS[] =
     "Options of 'run' (before or after IMAGE):\n"
     "  --module FILE[,CMDLINE]  pass a multiboot module; its string is \"FILE CMDLINE\"\n"
     "                           (repeatable, at most 16; CMDLINE may contain spaces)\n"
@@ -56,7 +65,8 @@ static const char USAGE[] =
     "  --realtime               pace virtual time to the wall clock (1e9 cycles per second);\n"
     "                           without it, runs never read the wall clock\n"
     "  --trace-walks            also trace every page walk, step by step (high volume)\n"
-    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin)\n"
+    "  --serial-input FILE      queue FILE's bytes for the guest's COM1 receiver ('-': stdin;\n"
+    "                           at most 64 MiB)\n"
     "  --keys TEXT              type TEXT on the PS/2 keyboard at start\n"
     "  --input-after TEXT       hold --serial-input and --keys until the guest's serial output\n"
     "                           contains TEXT (a prompt), as a person typing would\n"
@@ -65,22 +75,41 @@ static const char USAGE[] =
     "  --explain                when a VMRUN fails its consistency checks (VMEXIT_INVALID),\n"
     "                           name the failed check on stderr\n"
     "  --snapshot-at CYCLES FILE  at cycle CYCLES save the whole machine to FILE, then go on\n"
+    "                           (a point the run never reaches is only a warning)\n"
     "  --restore FILE           start from a snapshot instead of booting (IMAGE optional); the\n"
     "                           run ends exactly as the one that saved it would have\n"
     "\n"
-    "Other options:\n"
-    "  -h, --help     this help\n"
-    "  --version      print the version\n"
-    "\n"
     "Exit status:\n"
     "  odd N   the guest wrote V to the debug-exit port 0xf4: N = (V << 1) | 1, as in QEMU\n"
+    "          (a guest-runtime program: 1 when main returns 0, 253 after an unhandled\n"
+    "          exception, 255 after vx_panic)\n"
     "  0       the guest halted with nothing left to do\n"
     "  2       usage error (unknown option, missing argument, bad number, bad --costs file,\n"
-    "          trace file that cannot be created)\n"
+    "          --serial-input over 64 MiB, a trace or snapshot file that cannot be written)\n"
     "  4       image or module missing or malformed, bad snapshot file\n"
-    "  6       --max-cycles reached\n"
-    "  8       triple fault (shutdown)\n"
-    "  10      internal error\n";
+    "  6       --max-cycles reached (with --gdb too)\n"
+    "  8       triple fault (shutdown); stderr names the exceptions that led to it\n"
+    "  10      internal error\n"
+    "  130/143 stopped by SIGINT (Ctrl-C) / SIGTERM after writing the trace and stats\n"
+    "          (vx86 ends by that signal: 128 + its number, as shells report it)\n";
+
+static const char OTHER_OPTIONS[] =
+    "\n"
+    "Other options:\n"
+    "  -h, --help     this help\n"
+    "  --version      print the version\n";
+
+static const char COSTS_USAGE[] =
+    "usage: vx86 costs\n"
+    "Print the default cycle cost of each instruction class and event, in the format that\n"
+    "'vx86 run --costs FILE' reads: copy it, change some numbers, pass the file back.\n"
+    "  -h, --help     this help\n"
+    "Exit status: 0, or 2 when given any other argument.\n";
+
+static bool is_help(const char *arg)
+{
+    return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
+}
 
 static int usage_error(const char *msg)
 {
@@ -97,7 +126,8 @@ static void serial_to_stdout(void *ctx, uint8_t byte)
         fflush(stdout);
 }
 
-/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. */
+/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. More
+ * than CLI_SERIAL_INPUT_MAX (or stdin that never ends) is refused, not cut short. */
 static bool queue_serial_input(machine *m, const char *path)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
@@ -106,15 +136,70 @@ static bool queue_serial_input(machine *m, const char *path)
         return false;
     }
     uint8_t buf[4096];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-        machine_serial_input(m, buf, n);
-    bool ok = !ferror(f);
-    if (!ok)
+    size_t n, total = 0;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        total += n;
+        if (total > CLI_SERIAL_INPUT_MAX) {
+            fprintf(stderr, "vx86: %s: serial input longer than %u MiB (the --serial-input limit)\n", path,
+                    CLI_SERIAL_INPUT_MAX >> 20);
+            ok = false;
+        } else if (!machine_serial_input(m, buf, n)) {
+            fprintf(stderr, "vx86: %s: out of memory queueing serial input\n", path);
+            ok = false;
+        }
+    }
+    if (ok && ferror(f)) {
         fprintf(stderr, "vx86: %s: read error\n", path);
+        ok = false;
+    }
     if (f != stdin)
         fclose(f);
     return ok;
+}
+
+/* Ctrl-C and SIGTERM stop the guest at the next instruction boundary (machine_request_stop), and
+ * the run ends as any other: serial and console output flushed, stats and traces written. Then
+ * vx86 ends by the same signal, so the shell sees 130 or 143 (128 + signal) and a script loop
+ * stops as it would for any program interrupted. */
+static volatile sig_atomic_t stop_signal;
+static machine *volatile signal_target;
+
+static void on_stop_signal(int sig)
+{
+    stop_signal = sig;
+    machine *m = signal_target;
+    if (m)
+        machine_request_stop(m);
+}
+
+static void catch_stop_signals(machine *m)
+{
+    signal_target = m;
+    static const int SIGNALS[] = { SIGINT, SIGTERM };
+    for (size_t k = 0; k < sizeof SIGNALS / sizeof SIGNALS[0]; k++) {
+        struct sigaction old, sa = { .sa_handler = on_stop_signal, .sa_flags = SA_RESETHAND };
+        sigemptyset(&sa.sa_mask);
+        /* An ignored signal stays ignored (nohup, background jobs of scripts); a second one of
+         * ours (SA_RESETHAND) ends vx86 at once, should the first not stop it. */
+        if (sigaction(SIGNALS[k], NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+            sigaction(SIGNALS[k], &sa, NULL);
+    }
+}
+
+static void release_stop_signals(void)
+{
+    signal_target = NULL;
+}
+
+/* After the evidence is written: end by the signal that stopped the run. */
+static int end_by_signal(int sig)
+{
+    fflush(stdout);
+    fflush(stderr);
+    signal(sig, SIG_DFL);
+    raise(sig);
+    return 128 + sig;   /* not reached unless the signal is blocked */
 }
 
 /* The wall clock: read only for --stats and --realtime, so headless runs stay deterministic. */
@@ -177,6 +262,10 @@ static int run_image(const cli_run_options *opts)
     }
     cfg.costs = &table;
 
+    if (opts->snapshot_file && !cli_check_output_path(opts->snapshot_file, err, sizeof err)) {
+        fprintf(stderr, "vx86: %s\n", err);
+        return CLI_EXIT_USAGE;
+    }
     FILE *trace_out = open_output(opts->trace_file);
     FILE *chrome_out = open_output(opts->trace_chrome_file);
     if ((opts->trace_file && !trace_out) || (opts->trace_chrome_file && !chrome_out)) {
@@ -220,25 +309,38 @@ static int run_image(const cli_run_options *opts)
 
     /* Counted from boot, also after --restore: --stats and --max-cycles match the straight run. */
     uint64_t start = opts->restore_file ? 0 : machine_cycles(m);
+    catch_stop_signals(m);
     bool snapshot_pending = opts->snapshot_file != NULL, snapshot_failed = false;
     machine_stop stop = MACHINE_STOP_LIMIT;
     bool wall_clock = opts->stats || opts->realtime;
     double t0 = wall_clock ? monotonic_seconds() : 0;
     double cps = (double)machine_cycles_per_second(m);
+    bool interrupted = false;
     if (opts->gdb_port >= 0) {
-        int r = gdbstub_serve(m, opts->gdb_port, stderr);
-        if (r == GDBSTUB_SERVE_ERROR) {
+        uint64_t limit = !opts->max_cycles ? UINT64_MAX
+                         : start + opts->max_cycles < start ? UINT64_MAX : start + opts->max_cycles;
+        int r = gdbstub_serve_limited(m, opts->gdb_port, limit, &stop_signal, stderr);
+        if (r == GDBSTUB_SERVE_ERROR || r == GDBSTUB_SERVE_KILLED) {
+            release_stop_signals();
+            if (r == GDBSTUB_SERVE_KILLED)
+                fprintf(stderr, "vx86: killed by gdb\n");
             machine_destroy(m);
-            return CLI_EXIT_USAGE;
+            if (trace_out)
+                fclose(trace_out);
+            if (chrome_out)
+                fclose(chrome_out);
+            return r == GDBSTUB_SERVE_ERROR ? CLI_EXIT_USAGE : CLI_EXIT_HALTED;
         }
-        if (r == GDBSTUB_SERVE_KILLED) {
-            fprintf(stderr, "vx86: killed by gdb\n");
-            machine_destroy(m);
-            return CLI_EXIT_HALTED;
-        }
-        stop = (machine_stop)r;
+        if (r == GDBSTUB_SERVE_INTERRUPTED)
+            interrupted = true;
+        else
+            stop = (machine_stop)r;
     }
-    for (; opts->gdb_port < 0;) {
+    for (; opts->gdb_port < 0 && !interrupted;) {
+        if (stop_signal) {
+            interrupted = true;
+            break;
+        }
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
         if (snapshot_pending) {
             uint64_t now = machine_cycles(m);
@@ -260,6 +362,10 @@ static int run_image(const cli_run_options *opts)
                 chunk = opts->max_cycles - used;
         }
         stop = machine_run(m, chunk);
+        if (stop == MACHINE_STOP_BREAK && stop_signal) {
+            interrupted = true;
+            break;
+        }
         if (stop != MACHINE_STOP_LIMIT)
             break;
         if (opts->realtime) {
@@ -269,10 +375,15 @@ static int run_image(const cli_run_options *opts)
         }
     }
     double seconds = wall_clock ? monotonic_seconds() - t0 : 0;
+    release_stop_signals();
     fflush(stdout);
 
     int status;
-    switch (stop) {
+    if (interrupted) {
+        fprintf(stderr, "vx86: stopped by %s at cycle %llu\n", stop_signal == SIGINT ? "SIGINT" : "SIGTERM",
+                (unsigned long long)(machine_cycles(m) - start));
+        status = 128 + stop_signal;
+    } else switch (stop) {
     case MACHINE_STOP_EXIT:
         status = machine_exit_status(m);
         break;
@@ -283,24 +394,31 @@ static int run_image(const cli_run_options *opts)
         fprintf(stderr, "vx86: stopped after %llu cycles (--max-cycles)\n", (unsigned long long)opts->max_cycles);
         status = CLI_EXIT_MAX_CYCLES;
         break;
-    case MACHINE_STOP_SHUTDOWN:
-        fprintf(stderr, "vx86: %s: triple fault: the machine shut down\n",
-                opts->image ? opts->image : opts->restore_file);
+    case MACHINE_STOP_SHUTDOWN: {
+        /* Name the exceptions that led here, from the trace: "#DE at 0x1000a3 -> #DF -> triple fault". */
+        char chain[160];
+        if (trace_triple_fault_chain(machine_trace(m), NULL, chain, sizeof chain) == 0)
+            snprintf(chain, sizeof chain, "triple fault");
+        fprintf(stderr, "vx86: %s: %s: the machine shut down\n", opts->image ? opts->image : opts->restore_file,
+                chain);
         status = CLI_EXIT_SHUTDOWN;
         break;
+    }
     default:
         fprintf(stderr, "vx86: internal error: the machine stopped for no reason (%d)\n", (int)stop);
         status = CLI_EXIT_INTERNAL;
         break;
     }
 
-    if (snapshot_pending) {
-        fprintf(stderr, "vx86: %s: not written: the guest stopped at cycle %llu, before cycle %llu\n",
+    /* A snapshot point the run never reached is the user's choice of number, not a failure of the
+     * run: say so, and keep the guest's own status. */
+    if (snapshot_pending && opts->gdb_port >= 0)
+        fprintf(stderr, "vx86: warning: %s not written: --snapshot-at is not taken under --gdb\n", opts->snapshot_file);
+    else if (snapshot_pending)
+        fprintf(stderr, "vx86: warning: %s not written: the run ended at cycle %llu, before cycle %llu\n",
                 opts->snapshot_file, (unsigned long long)machine_cycles(m), (unsigned long long)opts->snapshot_at);
-        snapshot_failed = true;
-    }
     if (snapshot_failed)
-        status = CLI_EXIT_INTERNAL;
+        status = CLI_EXIT_USAGE;
 
     if (opts->stats) {
         uint64_t instructions = machine_instructions(m);
@@ -314,8 +432,11 @@ static int run_image(const cli_run_options *opts)
     bool traced = finish_trace(trace_out, opts->trace_file, t, trace_write_jsonl);
     traced = finish_trace(chrome_out, opts->trace_chrome_file, t, trace_write_chrome) && traced;
     if (!traced)
-        status = CLI_EXIT_INTERNAL;
+        status = CLI_EXIT_USAGE;
     machine_destroy(m);
+    /* Also a signal that came while the results were being written: they are complete now. */
+    if (stop_signal)
+        return end_by_signal(stop_signal);
     return status;
 }
 
@@ -325,7 +446,8 @@ static int cmd_run(int argc, char **argv)
     char err[512];
     int rc = cli_parse_run(argc, argv, &opts, err, sizeof err);
     if (rc == 0 && opts.help) {
-        fputs(USAGE, stdout);
+        fputs(RUN_USAGE, stdout);
+        fputs(RUN_OPTIONS, stdout);
     } else if (rc == 0) {
         rc = run_image(&opts);
     } else {
@@ -386,8 +508,10 @@ int main(int argc, char **argv)
     if (argc < 2)
         return run_demo(argv[0]);
     const char *cmd = argv[1];
-    if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
+    if (is_help(cmd) || strcmp(cmd, "help") == 0) {
         fputs(USAGE, stdout);
+        fputs(RUN_OPTIONS, stdout);
+        fputs(OTHER_OPTIONS, stdout);
         return 0;
     }
     if (strcmp(cmd, "--version") == 0) {
@@ -397,6 +521,10 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
     if (strcmp(cmd, "costs") == 0) {
+        if (argc == 3 && is_help(argv[2])) {
+            fputs(COSTS_USAGE, stdout);
+            return 0;
+        }
         if (argc > 2)
             return usage_error("'costs' takes no arguments");
         costs defaults;

@@ -9,8 +9,12 @@
 #include <string.h>
 
 #include "devices/dev.h"
+#include "emu/cli.h"
 
 #define PAGE 4096u
+/* The largest snapshot a vx86 writes: the largest RAM (--memory 3G) plus room for the CPU's
+ * bookkeeping and the devices. A file announcing more is not read. */
+#define SNAPSHOT_MAX_BYTES ((uint64_t)CLI_MEMORY_MAX + (64ull << 20))
 
 /* ---- CRC-32 ---- */
 
@@ -289,6 +293,33 @@ static bool parse(const uint8_t *buf, size_t len, const char *name, parsed *out,
     out->exited = cfg->data[4] != 0;
     out->kernel = cfg->data + 9;
     out->kernel_len = (uint32_t)(cfg->len - 9);
+    /* A valid checksum says the bytes arrived as written, not that a vx86 wrote them: every value
+     * is checked as strictly as the command line checks its own (a 4 GiB RAM size would take
+     * seconds and gigabytes before anything else could fail). */
+    if (out->ram_size < CLI_MEMORY_MIN || out->ram_size > CLI_MEMORY_MAX || out->ram_size % PAGE != 0) {
+        snprintf(err, errlen, "%s: RAM size %u bytes out of range (vx86 machines have 2M..3G, a multiple of 4K)",
+                 name, out->ram_size);
+        return false;
+    }
+    if (cfg->data[4] > 1 || out->kernel_len > SNAPSHOT_MAX_PATH || memchr(out->kernel, 0, out->kernel_len)) {
+        snprintf(err, errlen, "%s: bad machine configuration section", name);
+        return false;
+    }
+    /* RAM: the bitmap must announce exactly the pages that follow. */
+    const section *ram = &out->sec[SEC_RAM];
+    uint32_t pages = out->ram_size / PAGE;
+    size_t map_len = (pages + 7) / 8;
+    if (ram->len < 4 + map_len || le_load(ram->data, 4) != pages) {
+        snprintf(err, errlen, "%s: bad RAM section", name);
+        return false;
+    }
+    uint64_t want = 4 + map_len;
+    for (uint32_t k = 0; k < pages; k++)
+        if (ram->data[4 + k / 8] >> (k % 8) & 1) want += PAGE;
+    if (want != ram->len) {
+        snprintf(err, errlen, "%s: bad RAM section", name);
+        return false;
+    }
     return true;
 }
 
@@ -335,8 +366,9 @@ static void quiet_set_timer(void *ctx, void (*fn)(void *arg), void *arg, uint64_
         log.copy[devid] = NULL;                                                          \
     } while (0)
 
-bool machine_snapshot_from_buffer(machine *m, const uint8_t *buf, size_t len, const char *name, char *err,
-                                  size_t errlen) {
+/* fresh: m was just made blank, its RAM is known to be all zero (no need to clear it again). */
+static bool restore_into(machine *m, const uint8_t *buf, size_t len, const char *name, bool fresh, char *err,
+                         size_t errlen) {
     if (!name) name = "snapshot";
     parsed pr;
     if (!parse(buf, len, name, &pr, err, errlen)) return false;
@@ -347,22 +379,26 @@ bool machine_snapshot_from_buffer(machine *m, const uint8_t *buf, size_t len, co
                  pr.ram_size >> 10, p.ram_size >> 10);
         return false;
     }
-
-    /* RAM: the bitmap must announce exactly the pages that follow. */
     const section *ram = &pr.sec[SEC_RAM];
-    uint32_t pages = (uint32_t)(((uint64_t)p.ram_size + PAGE - 1) / PAGE);
+    uint32_t pages = p.ram_size / PAGE;
     size_t map_len = (pages + 7) / 8;
-    if (ram->len < 4 + map_len || le_load(ram->data, 4) != pages) {
-        snprintf(err, errlen, "%s: bad RAM section", name);
+    const uint8_t *map = ram->data + 4;
+
+    /* The CPU blob and the cost table it carries, checked before anything changes. Costs out of
+     * the --costs range would break virtual time: a zero-cost instruction class makes
+     * --max-cycles never arrive. */
+    uint64_t cost[COST_CLASS_COUNT];
+    if (!cpu_snapshot_check(p.cpu, pr.sec[SEC_CPU].data, pr.sec[SEC_CPU].len, cost)) {
+        snprintf(err, errlen, "%s: bad CPU state in the snapshot", name);
         return false;
     }
-    const uint8_t *map = ram->data + 4;
-    uint64_t want = 4 + map_len;
-    for (uint32_t k = 0; k < pages; k++)
-        if (map[k / 8] >> (k % 8) & 1) want += p.ram_size - (uint64_t)k * PAGE < PAGE ? p.ram_size - (uint64_t)k * PAGE : PAGE;
-    if (want != ram->len) {
-        snprintf(err, errlen, "%s: bad RAM section", name);
-        return false;
+    costs trial;
+    for (int k = 0; k < COSTS_COUNT; k++) {
+        char why[200];
+        if (!costs_set(&trial, costs_table()[k].name, cost[k], why, sizeof why)) {
+            snprintf(err, errlen, "%s: %s", name, why);
+            return false;
+        }
     }
 
     /* Trial loads: CPU on a scratch basis is validated inside cpu_snapshot_load itself. */
@@ -409,12 +445,12 @@ bool machine_snapshot_from_buffer(machine *m, const uint8_t *buf, size_t len, co
     /* RAM before the CPU: the CPU blob rebuilds the decoded-code bookkeeping for these bytes. */
     const uint8_t *src = map + map_len;
     for (uint32_t k = 0; k < pages; k++) {
-        size_t off = (size_t)k * PAGE, n = p.ram_size - off < PAGE ? p.ram_size - off : PAGE;
+        size_t off = (size_t)k * PAGE;
         if (map[k / 8] >> (k % 8) & 1) {
-            memcpy(p.ram + off, src, n);
-            src += n;
-        } else {
-            memset(p.ram + off, 0, n);
+            memcpy(p.ram + off, src, PAGE);
+            src += PAGE;
+        } else if (!fresh) {
+            memset(p.ram + off, 0, PAGE);
         }
     }
     if (!cpu_snapshot_load(p.cpu, pr.sec[SEC_CPU].data, pr.sec[SEC_CPU].len)) {
@@ -437,6 +473,11 @@ bool machine_snapshot_from_buffer(machine *m, const uint8_t *buf, size_t len, co
     free(*p.kernel_path);
     *p.kernel_path = kernel;
     return true;
+}
+
+bool machine_snapshot_from_buffer(machine *m, const uint8_t *buf, size_t len, const char *name, char *err,
+                                  size_t errlen) {
+    return restore_into(m, buf, len, name, false, err, errlen);
 }
 
 /* ---- files ---- */
@@ -475,30 +516,52 @@ bool machine_snapshot_save(machine *m, const char *path, char *err, size_t errle
     return ok;
 }
 
+/* Read a snapshot file, never more than its header announces (and never more than the largest
+ * snapshot a vx86 writes): `--restore /dev/zero` or a huge file is refused after 24 bytes. A file
+ * that is not a snapshot is handed back as read so that parse() names the problem. */
 static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errlen) {
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
         return NULL;
     }
-    size_t cap = 1u << 20, n = 0;
-    uint8_t *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - n, f);
-        if (n < cap) break;
-        uint8_t *bigger = realloc(buf, cap * 2);
-        if (!bigger) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = bigger;
-        cap *= 2;
+    uint8_t head[SNAPSHOT_HEADER_SIZE];
+    size_t n = fread(head, 1, sizeof head, f);
+    uint64_t total = n == sizeof head ? le_load(head + 16, 8) : n;
+    bool ours = n == sizeof head && memcmp(head, SNAPSHOT_MAGIC, 8) == 0 && le_load(head + 8, 4) == SNAPSHOT_VERSION;
+    if (!ours) total = n;   /* parse() says what is wrong with these bytes */
+    if (ours && total > SNAPSHOT_MAX_BYTES) {
+        fclose(f);
+        snprintf(err, errlen, "%s: snapshot of %llu bytes announced, more than any vx86 writes (at most %llu)",
+                 path, (unsigned long long)total, (unsigned long long)SNAPSHOT_MAX_BYTES);
+        return NULL;
+    }
+    if (ours && total < n) total = n;
+    uint8_t *buf = malloc((size_t)total ? (size_t)total : 1);
+    if (!buf) {
+        fclose(f);
+        snprintf(err, errlen, "%s: out of memory", path);
+        return NULL;
+    }
+    memcpy(buf, head, n);
+    if (ours) n += fread(buf + n, 1, (size_t)total - n, f);
+    /* Anything after the announced end is damage: count it, up to a limit. */
+    uint64_t extra = 0;
+    if (ours && n == total) {
+        uint8_t scratch[4096];
+        size_t got;
+        while (extra < SNAPSHOT_MAX_TRAILING && (got = fread(scratch, 1, sizeof scratch, f)) > 0) extra += got;
     }
     bool failed = ferror(f);
     fclose(f);
-    if (!buf || failed) {
-        snprintf(err, errlen, "%s: %s", path, buf ? "read error" : "out of memory");
+    if (failed) {
+        snprintf(err, errlen, "%s: read error", path);
+        free(buf);
+        return NULL;
+    }
+    if (extra) {
+        snprintf(err, errlen, "%s: %s%llu bytes of unexpected data after the snapshot (corrupted)", path,
+                 extra >= SNAPSHOT_MAX_TRAILING ? "at least " : "", (unsigned long long)extra);
         free(buf);
         return NULL;
     }
@@ -519,7 +582,7 @@ machine *machine_snapshot_restore(const char *path, const machine_config *cfg, c
     if (cfg) c = *cfg;
     c.memory_bytes = pr.ram_size;   /* the snapshot decides the RAM size */
     machine *m = machine_create_blank(&c, err, errlen);
-    if (m && !machine_snapshot_from_buffer(m, buf, len, path, err, errlen)) {
+    if (m && !restore_into(m, buf, len, path, true, err, errlen)) {
         machine_destroy(m);
         m = NULL;
     }

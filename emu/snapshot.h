@@ -38,6 +38,10 @@
 #define SNAPSHOT_HEADER_SIZE 24u
 #define SNAPSHOT_TRAILER_SIZE 8u
 #define SNAPSHOT_MAX_TIMERS 16
+/* Limits a restore checks before it believes a file: the longest kernel path kept in MCFG, and
+ * how much trailing junk is counted before the error message gives up counting. */
+#define SNAPSHOT_MAX_PATH 4096u
+#define SNAPSHOT_MAX_TRAILING (1ull << 20)
 
 /* The CPU state blob is cpu_snapshot_save/load, declared in cpu/cpu.h. */
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "emu/trace_tasks.h"
 
 /* ---- the one table of kinds ---- */
 
@@ -74,7 +75,7 @@ trace_kind trace_kind_from_probe(uint16_t probe_kind)
 
 /* ---- probe payload layouts, from the ABI structs (missing trailing fields read as zero) ---- */
 
-enum { FIELD_U16, FIELD_U32, FIELD_I32, FIELD_U64, FIELD_STR };
+enum { FIELD_U16, FIELD_U32, FIELD_I32, FIELD_U64, FIELD_STR, FIELD_HEX32, FIELD_HEX64 };
 typedef struct payload_field {
     const char *name;
     uint8_t type;
@@ -86,6 +87,9 @@ typedef struct payload_field {
 #define U16(s, f) { #f, FIELD_U16, offsetof(s, f), 2 }
 #define U64(s, f) { #f, FIELD_U64, offsetof(s, f), 8 }
 #define STR(s, f) { #f, FIELD_STR, offsetof(s, f), sizeof(((s *)0)->f) }
+/* Addresses and bit fields: written as "0x..." strings. */
+#define HEX32(s, f) { #f, FIELD_HEX32, offsetof(s, f), 4 }
+#define HEX64(s, f) { #f, FIELD_HEX64, offsetof(s, f), 8 }
 #define END { NULL, 0, 0, 0 }
 
 static const payload_field TASK_CREATE_FIELDS[] = {
@@ -129,12 +133,12 @@ static const payload_field VM_EXIT_FIELDS[] = { U32(vx86_probe_vm_exit, vm), I32
 static const payload_field LAB_MARK_FIELDS[] = { U32(vx86_probe_lab_mark, id), STR(vx86_probe_lab_mark, text),
                                                  END };
 static const payload_field PROBE_ERROR_FIELDS[] = {
-    U32(vx86_probe_error, address), U16(vx86_probe_error, kind), U16(vx86_probe_error, length),
+    HEX32(vx86_probe_error, address), U16(vx86_probe_error, kind), U16(vx86_probe_error, length),
     U32(vx86_probe_error, reason), END,
 };
 
 static const payload_field VMEXIT_FIELDS[] = {
-    U64(trace_vmexit_data, exitcode), U64(trace_vmexit_data, info1), U64(trace_vmexit_data, info2),
+    U64(trace_vmexit_data, exitcode), HEX64(trace_vmexit_data, info1), HEX64(trace_vmexit_data, info2),
     U64(trace_vmexit_data, guest_cycles), END,
 };
 
@@ -379,7 +383,7 @@ static void jb_puts(jbuf *b, const char *s)
 static void jb_printf(jbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void jb_printf(jbuf *b, const char *fmt, ...)
 {
-    char tmp[64];
+    char tmp[256];   /* every format here is shorter: fields and names are bounded */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(tmp, sizeof tmp, fmt, ap);
@@ -417,6 +421,11 @@ static void jb_string(jbuf *b, const uint8_t *s, size_t n)
 }
 
 static void jb_uint(jbuf *b, const char *name, uint64_t v) { jb_printf(b, ",\"%s\":%llu", name, (unsigned long long)v); }
+/* Addresses (EIP, CR2, CR3, VMCB, page-table entries) as hex strings: JSON numbers would be
+ * decimal, which nobody reads an address in. */
+static void jb_hex(jbuf *b, const char *name, uint64_t v) { jb_printf(b, ",\"%s\":\"0x%llx\"", name, (unsigned long long)v); }
+
+
 
 /* The kind-specific fields of an event, each preceded by a comma. */
 static void event_fields(jbuf *b, const trace *t, const trace_event *ev)
@@ -424,17 +433,32 @@ static void event_fields(jbuf *b, const trace *t, const trace_event *ev)
     uint8_t show = ev->kind < TRACE_KIND_COUNT ? KINDS[ev->kind].show : 0;
     if (show & SHOW_VECTOR)
         jb_uint(b, KINDS[ev->kind].vector_name ? KINDS[ev->kind].vector_name : "vector", ev->vector);
+    if (ev->kind == TRACE_EXCEPTION || ev->kind == TRACE_TRIPLE_FAULT) {
+        char tmp[24];
+        jb_puts(b, ",\"name\":");
+        jb_string(b, (const uint8_t *)trace_vector_name(ev->vector, tmp, sizeof tmp), sizeof tmp);
+    }
     if (show & SHOW_ERROR) {
         jb_printf(b, ",\"has_error\":%s", ev->has_error ? "true" : "false");
         if (ev->has_error)
             jb_uint(b, "error", ev->error);
     }
     if (show & SHOW_EIP)
-        jb_uint(b, "eip", ev->eip);
-    if (show & SHOW_VALUE)
-        jb_uint(b, KINDS[ev->kind].value_name, ev->value);
-    if (ev->kind == TRACE_EXCEPTION && ev->vector == 14)
-        jb_uint(b, "cr2", ev->value);
+        jb_hex(b, "eip", ev->eip);
+    if (show & SHOW_VALUE) {
+        if (ev->kind == TRACE_VMRUN_INVALID)
+            jb_uint(b, KINDS[ev->kind].value_name, ev->value);   /* a check number */
+        else
+            jb_hex(b, KINDS[ev->kind].value_name, ev->value);
+    }
+    if (ev->kind == TRACE_EXCEPTION && ev->vector == EXC_PF)
+        jb_hex(b, "cr2", ev->value);
+    if (ev->kind == TRACE_TRIPLE_FAULT) {
+        char chain[160];
+        trace_triple_fault_chain(t, ev, chain, sizeof chain);
+        jb_puts(b, ",\"chain\":");
+        jb_string(b, (const uint8_t *)chain, sizeof chain);
+    }
     if (ev->kind == TRACE_TLB_FLUSH)
         jb_printf(b, ",\"full\":%s", ev->value == 0 ? "true" : "false");
     if (ev->kind == TRACE_VMRUN_INVALID) {
@@ -461,7 +485,7 @@ static void event_fields(jbuf *b, const trace *t, const trace_event *ev)
         for (size_t k = 0; k + 12 <= ev->length; k += 12) {
             if (k)
                 jb_putc(b, ',');
-            jb_printf(b, "{\"level\":%u,\"nested\":%s,\"entry\":%llu,\"value\":%llu}", p[k] & 0xF,
+            jb_printf(b, "{\"level\":%u,\"nested\":%s,\"entry\":\"0x%llx\",\"value\":\"0x%llx\"}", p[k] & 0xF,
                       (p[k] & 0x10) ? "true" : "false", (unsigned long long)payload_uint(p, ev->length, k + 4, 4),
                       (unsigned long long)payload_uint(p, ev->length, k + 8, 4));
         }
@@ -475,6 +499,8 @@ static void event_fields(jbuf *b, const trace *t, const trace_event *ev)
             if (f->type == FIELD_STR) {
                 size_t avail = ev->length > f->offset ? ev->length - f->offset : 0;
                 jb_string(b, avail ? p + f->offset : (const uint8_t *)"", avail < f->size ? avail : f->size);
+            } else if (f->type == FIELD_HEX32 || f->type == FIELD_HEX64) {
+                jb_printf(b, "\"0x%llx\"", (unsigned long long)payload_uint(p, ev->length, f->offset, f->size));
             } else if (f->type == FIELD_I32) {
                 jb_printf(b, "%d", (int32_t)(uint32_t)payload_uint(p, ev->length, f->offset, 4));
             } else {
@@ -493,7 +519,7 @@ static void event_fields(jbuf *b, const trace *t, const trace_event *ev)
 static void context_fields(jbuf *b, const trace_event *ev)
 {
     jb_uint(b, "cpl", ev->cpl);
-    jb_uint(b, "cr3", ev->cr3);
+    jb_hex(b, "cr3", ev->cr3);
     jb_uint(b, "guest_mode", ev->guest_mode);
     jb_uint(b, "asid", ev->asid);
     jb_uint(b, "vm", ev->vm);
@@ -574,44 +600,59 @@ bool trace_write_chrome(const trace *t, FILE *out)
     jb_puts(&b, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"tid\":0,\"args\":{\"name\":\"vx86 host\"}}");
     ok &= chrome_flush(out, &b, &first);
 
-    /* Switch records become "running" slices: B on the task switched to, E when it is switched out. */
-    bool running = false;
-    uint32_t running_vm = 0, running_task = 0;
-    uint64_t last_cycle = 0;
+    /* VMRUN..#VMEXIT become "guest" slices (X events) on the VM's process (pid = ASID). The VM
+     * gets a process name when first run, unless a vm_create record names it (Perfetto keeps the
+     * last name given). */
+    enum { NAMED_ASIDS = 256 };
+    static const uint64_t NO_START = UINT64_MAX;
+    uint8_t named[NAMED_ASIDS / 8] = { 0 };
+    uint64_t vmrun_cycle = NO_START;
+    uint32_t vmrun_asid = 0;
     for (uint64_t seq = oldest_seq(t); seq < t->total && ok; seq++) {
         const trace_event *ev = trace_get(t, seq);
         const uint8_t *p = trace_payload(t, ev);
-        last_cycle = ev->cycle;
-        if (ev->kind == TRACE_SWITCH) {
-            uint32_t next = (uint32_t)payload_uint(p, ev->length, offsetof(vx86_probe_switch, next_pid), 4);
-            if (running) {
-                jb_printf(&b, "{\"name\":\"running\",\"cat\":\"task\",\"ph\":\"E\",\"pid\":%u,\"tid\":%u,\"ts\":",
-                          running_vm, running_task);
-                chrome_ts(&b, t, ev->cycle);
-                jb_putc(&b, '}');
+        if (ev->kind == TRACE_VMRUN) {
+            uint32_t asid = ev->vector;
+            if (asid >= NAMED_ASIDS || !(named[asid / 8] & (1u << (asid % 8)))) {
+                if (asid < NAMED_ASIDS)
+                    named[asid / 8] |= (uint8_t)(1u << (asid % 8));
+                jb_printf(&b, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%u,", (unsigned)asid);
+                jb_printf(&b, "\"tid\":0,\"args\":{\"name\":\"VM (ASID %u)\"}}", (unsigned)asid);
                 ok &= chrome_flush(out, &b, &first);
             }
-            jb_printf(&b, "{\"name\":\"running\",\"cat\":\"task\",\"ph\":\"B\",\"pid\":%u,\"tid\":%u,\"ts\":", ev->vm,
-                      next);
-            chrome_ts(&b, t, ev->cycle);
-            jb_putc(&b, '}');
+            vmrun_cycle = ev->cycle;
+            vmrun_asid = asid;
+        } else if (ev->kind == TRACE_VMEXIT) {
+            uint64_t in_guest = payload_uint(p, ev->length, offsetof(trace_vmexit_data, guest_cycles), 8);
+            uint64_t start = vmrun_cycle != NO_START && vmrun_asid == ev->vector ? vmrun_cycle
+                             : ev->cycle >= in_guest ? ev->cycle - in_guest : 0;
+            uint64_t code = payload_uint(p, ev->length, offsetof(trace_vmexit_data, exitcode), 8);
+            jb_puts(&b, "{\"name\":\"guest\",\"cat\":\"vm\",\"ph\":\"X\",");
+            jb_printf(&b, "\"pid\":%u,\"tid\":0,\"ts\":", (unsigned)ev->vector);
+            chrome_ts(&b, t, start);
+            jb_puts(&b, ",\"dur\":");
+            chrome_ts(&b, t, ev->cycle - start);
+            jb_puts(&b, ",\"args\":{\"exit_name\":");
+            jb_string(&b, (const uint8_t *)cpu_svm_exit_name(code), 256);
+            jb_uint(&b, "exitcode", code);
+            jb_uint(&b, "cycles", ev->cycle - start);
+            jb_puts(&b, "}}");
             ok &= chrome_flush(out, &b, &first);
-            running = true;
-            running_vm = ev->vm;
-            running_task = next;
-        } else if (ev->kind == TRACE_TASK_CREATE || ev->kind == TRACE_VM_CREATE) {
-            /* Name the thread (task) or process (VM) so Perfetto's tracks read as the guest does. */
-            bool task = ev->kind == TRACE_TASK_CREATE;
-            size_t name_off = task ? offsetof(vx86_probe_task_create, name) : offsetof(vx86_probe_vm_create, name);
+            vmrun_cycle = NO_START;
+        }
+        if (ev->kind == TRACE_VM_CREATE) {
+            /* Name the process (VM) so Perfetto's tracks read as the guest does. */
             uint32_t id = (uint32_t)payload_uint(p, ev->length, 0, 4);
-            jb_printf(&b, "{\"name\":\"%s\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,\"args\":{\"name\":",
-                      task ? "thread_name" : "process_name", task ? ev->vm : id, task ? id : 0);
+            jb_printf(&b, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":0,\"args\":{\"name\":", id);
+            size_t name_off = offsetof(vx86_probe_vm_create, name);
             size_t avail = ev->length > name_off ? ev->length - name_off : 0;
             if (avail > VX86_PROBE_NAME_LEN)
                 avail = VX86_PROBE_NAME_LEN;
             jb_string(&b, avail ? p + name_off : (const uint8_t *)"", avail);
             jb_puts(&b, "}}");
             ok &= chrome_flush(out, &b, &first);
+            if (id < NAMED_ASIDS)
+                named[id / 8] |= (uint8_t)(1u << (id % 8));   /* pid = VM id, named by the guest */
         }
         const char *scope = ev->kind == TRACE_LAB_MARK || ev->kind == TRACE_TRIPLE_FAULT ? "g" : "t";
         jb_printf(&b, "{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"i\",\"s\":\"%s\",\"ts\":", KINDS[ev->kind].name,
@@ -624,13 +665,8 @@ bool trace_write_chrome(const trace *t, FILE *out)
         jb_puts(&b, "}}");
         ok &= chrome_flush(out, &b, &first);
     }
-    if (running && ok) {
-        jb_printf(&b, "{\"name\":\"running\",\"cat\":\"task\",\"ph\":\"E\",\"pid\":%u,\"tid\":%u,\"ts\":", running_vm,
-                  running_task);
-        chrome_ts(&b, t, last_cycle);
-        jb_putc(&b, '}');
-        ok &= chrome_flush(out, &b, &first);
-    }
+    /* Each task a thread, its running spans duration events (emu/trace_tasks.c). */
+    ok = ok && trace_tasks_write_chrome(t, t->cycles_per_second, out, &first);
     fprintf(out,
             "\n],\"otherData\":{\"format\":\"vx86-trace\",\"version\":1,\"cycles_per_second\":%llu,"
             "\"events\":%llu,\"dropped\":%llu,\"capacity\":%llu}}\n",

@@ -132,4 +132,12 @@ bool trace_write_chrome(const trace *t, FILE *out);
  * it needed (like snprintf). */
 size_t trace_event_json(const trace *t, const trace_event *ev, char *buf, size_t size);
 
+/* Words for the trace (trace_text.c). "#PF" for an exception vector, "vector 15" for a reserved
+ * one (written into buf). */
+const char *trace_vector_name(uint32_t vector, char *buf, size_t size);
+/* What led to a triple fault, oldest first: "#DE at 0x1000a3 -> #DF -> triple fault" (with
+ * "(cr2=0x...)" after a #PF). tf is the triple_fault event, or NULL for the newest one in the
+ * buffer. Returns the length it needed (like snprintf), 0 when there is no triple fault. */
+size_t trace_triple_fault_chain(const trace *t, const trace_event *tf, char *buf, size_t size);
+
 #endif

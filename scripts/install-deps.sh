@@ -17,6 +17,7 @@ qemu-system-x86
 bochs bochsbios vgabios bochs-term
 tmux xvfb gdb python3 parallel llvm perl
 coreutils diffutils sed
+librsvg2-bin
 "
 
 missing_packages() {

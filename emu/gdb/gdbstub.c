@@ -27,7 +27,7 @@
 #define HALT_STEP_LIMIT 20000000u
 
 /* Signals in stop replies (gdb's own numbering, which matches Linux for these). */
-enum { SIG_INT = 2, SIG_TRAP = 5, SIG_SEGV = 11 };
+enum { SIG_INT = 2, SIG_TRAP = 5, SIG_SEGV = 11, SIG_XCPU = 24 };
 
 /* ---- the register file gdb sees: one table for target.xml, g/G and p/P ---- */
 
@@ -135,6 +135,7 @@ struct gdbstub {
     bool shutdown_reported;      /* a triple fault was shown as a stop; next resume ends */
     uint32_t resume_eip;         /* where the last resume started, to pass a breakpoint there */
     uint64_t resume_icount;
+    uint64_t cycle_limit;        /* the run ends at this cycle (--max-cycles); UINT64_MAX: never */
 
     rx_state rx;
     char pkt[GDBSTUB_PACKET_MAX + 1];
@@ -266,6 +267,7 @@ gdbstub *gdbstub_create(machine *m, gdbstub_send_fn send, void *send_ctx, FILE *
     s->send_ctx = send_ctx;
     s->trace = trace;
     s->state = GDBSTUB_STOPPED;
+    s->cycle_limit = UINT64_MAX;
     snprintf(s->stop_reply, sizeof s->stop_reply, "T%02xthread:1;", SIG_TRAP);
     build_target_xml(s);
     return s;
@@ -280,6 +282,7 @@ void gdbstub_destroy(gdbstub *s) {
 }
 
 gdbstub_state gdbstub_get_state(const gdbstub *s) { return s->state; }
+void gdbstub_set_cycle_limit(gdbstub *s, uint64_t at) { s->cycle_limit = at; }
 machine_stop gdbstub_end_reason(const gdbstub *s) { return s->end_reason; }
 
 /* ---- stops ---- */
@@ -394,15 +397,34 @@ static bool cpu_halted(machine *m) {
     return r.halted;
 }
 
+/* --max-cycles holds while gdb drives: at the limit the run is over, and gdb hears that the
+ * program ended with SIGXCPU ("CPU time limit exceeded"), as a process over its RLIMIT_CPU. */
+static bool at_cycle_limit(gdbstub *s) {
+    if (machine_cycles(s->m) < s->cycle_limit) return false;
+    char text[8];
+    snprintf(text, sizeof text, "X%02x", SIG_XCPU);
+    report_end(s, MACHINE_STOP_LIMIT, text);
+    return true;
+}
+
+/* At most `cycles`, and never past the cycle limit. */
+static uint64_t budget(const gdbstub *s, uint64_t cycles) {
+    uint64_t now = machine_cycles(s->m), left = s->cycle_limit > now ? s->cycle_limit - now : 0;
+    return cycles < left ? cycles : left;
+}
+
 static void single_step(gdbstub *s) {
+    if (at_cycle_limit(s)) return;
     mark_resume(s);
     machine_stop why = machine_step(s->m);
     if (stopped_before_anything_ran(s, why)) why = machine_step(s->m);
     /* After HLT the CPU waits for an interrupt, and one machine_step is one cycle of waiting:
      * keep stepping (boundedly) until an instruction runs, so a step always shows progress. */
     for (uint32_t k = 0; k < HALT_STEP_LIMIT && why == MACHINE_STOP_LIMIT &&
-                         machine_instructions(s->m) == s->resume_icount && cpu_halted(s->m); k++)
+                         machine_instructions(s->m) == s->resume_icount && cpu_halted(s->m) &&
+                         machine_cycles(s->m) < s->cycle_limit; k++)
         why = machine_step(s->m);
+    if (why == MACHINE_STOP_LIMIT && machine_instructions(s->m) == s->resume_icount && at_cycle_limit(s)) return;
     handle_stop(s, why, true);
 }
 
@@ -415,11 +437,13 @@ void gdbstub_run_slice(gdbstub *s, uint64_t cycles) {
         report_stop(s, text);
         return;
     }
-    machine_stop why = machine_run(s->m, cycles);
-    if (stopped_before_anything_ran(s, why)) why = machine_run(s->m, cycles);
+    if (at_cycle_limit(s)) return;
+    machine_stop why = machine_run(s->m, budget(s, cycles));
+    if (stopped_before_anything_ran(s, why)) why = machine_run(s->m, budget(s, cycles));
     /* Only the first slice after a resume may pass the breakpoint it started on. */
     s->resume_icount = UINT64_MAX;
     handle_stop(s, why, false);
+    if (s->state == GDBSTUB_RUNNING) at_cycle_limit(s);
 }
 
 /* c/s/C/S with an optional resume address (and a signal we ignore: there are no signals). */
@@ -904,6 +928,7 @@ struct gdbstub_server {
     bool send_failed;
     gdbstub *stub;
     machine_stop end_reason;
+    uint64_t cycle_limit;
 };
 
 static void server_send(void *ctx, const void *bytes, size_t len) {
@@ -958,6 +983,7 @@ gdbstub_server *gdbstub_server_open(machine *m, int port, FILE *log) {
     srv->trace = getenv("VX86_GDB_TRACE") ? log : NULL;
     srv->listen_fd = fd;
     srv->client_fd = -1;
+    srv->cycle_limit = UINT64_MAX;
     srv->port = ntohs(addr.sin_port);
     if (log) {
         fprintf(log, "vx86: gdb stub listening on 127.0.0.1:%d\n", srv->port);
@@ -967,6 +993,11 @@ gdbstub_server *gdbstub_server_open(machine *m, int port, FILE *log) {
 }
 
 int gdbstub_server_port(const gdbstub_server *srv) { return srv->port; }
+
+void gdbstub_server_set_cycle_limit(gdbstub_server *srv, uint64_t at) {
+    srv->cycle_limit = at;
+    if (srv->stub) gdbstub_set_cycle_limit(srv->stub, at);
+}
 machine_stop gdbstub_server_end_reason(const gdbstub_server *srv) { return srv->end_reason; }
 
 static void end_session(gdbstub_server *srv) {
@@ -992,6 +1023,7 @@ static gdbstub_state accept_client(gdbstub_server *srv, int timeout_ms) {
         srv->client_fd = -1;
         return GDBSTUB_WAITING;
     }
+    gdbstub_set_cycle_limit(srv->stub, srv->cycle_limit);
     server_log(srv, "gdb connected");
     return GDBSTUB_STOPPED;
 }
@@ -1033,11 +1065,22 @@ void gdbstub_server_close(gdbstub_server *srv) {
     free(srv);
 }
 
-int gdbstub_serve(machine *m, int port, FILE *log) {
+int gdbstub_serve(machine *m, int port, FILE *log) { return gdbstub_serve_limited(m, port, UINT64_MAX, NULL, log); }
+
+/* With `interrupted`, poll() wakes up now and then to look at it (a signal that lands just before
+ * poll() starts would otherwise wait for gdb's next packet). */
+#define SERVE_POLL_MS 100
+
+int gdbstub_serve_limited(machine *m, int port, uint64_t cycle_limit, volatile sig_atomic_t *interrupted, FILE *log) {
     gdbstub_server *srv = gdbstub_server_open(m, port, log);
     if (!srv) return GDBSTUB_SERVE_ERROR;
+    gdbstub_server_set_cycle_limit(srv, cycle_limit);
     for (;;) {
-        gdbstub_state state = gdbstub_poll(srv, -1);
+        if (interrupted && *interrupted) {
+            gdbstub_server_close(srv);
+            return GDBSTUB_SERVE_INTERRUPTED;
+        }
+        gdbstub_state state = gdbstub_poll(srv, interrupted ? SERVE_POLL_MS : -1);
         if (state == GDBSTUB_KILLED) {
             gdbstub_server_close(srv);
             return GDBSTUB_SERVE_KILLED;
@@ -1049,11 +1092,16 @@ int gdbstub_serve(machine *m, int port, FILE *log) {
         }
         if (state == GDBSTUB_DETACHED) {
             gdbstub_server_close(srv);
-            machine_stop why;
-            /* gdb's breakpoints are gone; a BREAK here is only a stray stop request. */
-            do why = machine_run(m, UINT64_MAX / 2);
-            while (why == MACHINE_STOP_LIMIT || why == MACHINE_STOP_BREAK);
-            return (int)why;
+            /* gdb's breakpoints are gone; a BREAK here is only a stop request (a signal). The
+             * cycle limit still holds. */
+            for (;;) {
+                if (interrupted && *interrupted) return GDBSTUB_SERVE_INTERRUPTED;
+                uint64_t now = machine_cycles(m);
+                if (now >= cycle_limit) return (int)MACHINE_STOP_LIMIT;
+                uint64_t left = cycle_limit - now;
+                machine_stop why = machine_run(m, left < UINT64_MAX / 2 ? left : UINT64_MAX / 2);
+                if (why != MACHINE_STOP_LIMIT && why != MACHINE_STOP_BREAK) return (int)why;
+            }
         }
     }
 }

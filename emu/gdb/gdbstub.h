@@ -9,6 +9,7 @@
 #ifndef VX86_GDBSTUB_H
 #define VX86_GDBSTUB_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -43,10 +44,15 @@ void gdbstub_destroy(gdbstub *s);
  * single steps) are answered at once; 'c' only moves the state to GDBSTUB_RUNNING. */
 void gdbstub_input(gdbstub *s, const void *bytes, size_t len);
 gdbstub_state gdbstub_get_state(const gdbstub *s);
+/* The run ends at machine cycle `at` (--max-cycles; UINT64_MAX, the default: never). Reaching it
+ * while gdb runs or steps the guest ends the session with "X18" (SIGXCPU) and end reason
+ * MACHINE_STOP_LIMIT. */
+void gdbstub_set_cycle_limit(gdbstub *s, uint64_t at);
 /* In GDBSTUB_RUNNING: run the guest up to `cycles` more (a pending Ctrl-C stops it first) and
  * send the stop reply if it stopped. Does nothing in other states. */
 void gdbstub_run_slice(gdbstub *s, uint64_t cycles);
-/* In GDBSTUB_ENDED: how the guest ended (MACHINE_STOP_EXIT, _HALTED or _SHUTDOWN). */
+/* In GDBSTUB_ENDED: how the guest ended (MACHINE_STOP_EXIT, _HALTED, _SHUTDOWN, or _LIMIT at the
+ * cycle limit). */
 machine_stop gdbstub_end_reason(const gdbstub *s);
 
 /* ---- the TCP server ---- */
@@ -57,6 +63,8 @@ typedef struct gdbstub_server gdbstub_server;
  * in log. log may be NULL. */
 gdbstub_server *gdbstub_server_open(machine *m, int port, FILE *log);
 int gdbstub_server_port(const gdbstub_server *srv);
+/* gdbstub_set_cycle_limit for this session and every later one. */
+void gdbstub_server_set_cycle_limit(gdbstub_server *srv, uint64_t at);
 /* One step of the server, for a front end's event loop (the TUI): accepts a connection, reads what
  * gdb sent, and runs one slice if gdb has the guest running. Waits at most timeout_ms (-1: until
  * something happens) when there is nothing to run. Returns the session state; DETACHED, KILLED and
@@ -73,6 +81,12 @@ void gdbstub_server_close(gdbstub_server *srv);
  * not listen (message in log). */
 #define GDBSTUB_SERVE_ERROR  (-1)
 #define GDBSTUB_SERVE_KILLED (-2)
+#define GDBSTUB_SERVE_INTERRUPTED (-3)
 int gdbstub_serve(machine *m, int port, FILE *log);
+/* The same with the bounds of `vx86 run`: the run ends at machine cycle cycle_limit
+ * (MACHINE_STOP_LIMIT) whether gdb is attached, detached or never came; and when *interrupted
+ * turns non-zero (a signal handler sets it and calls machine_request_stop) the session is closed
+ * and GDBSTUB_SERVE_INTERRUPTED returned. interrupted may be NULL. */
+int gdbstub_serve_limited(machine *m, int port, uint64_t cycle_limit, volatile sig_atomic_t *interrupted, FILE *log);
 
 #endif

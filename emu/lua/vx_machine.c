@@ -644,9 +644,11 @@ static int m_events(lua_State *L)
         } else if (ev->length) {
             lua_pushlstring(L, (const char *)trace_payload(t, ev), ev->length);
             lua_setfield(L, -2, "payload");
+            vxlua_set_task_fields(L, ev, trace_payload(t, ev));
         }
         lua_rawseti(L, -2, ++n);
     }
+    set_int(L, "now", (lua_Integer)machine_cycles(vm->m));   /* where a Gantt of the list ends */
     return 1;
 }
 
@@ -797,6 +799,7 @@ int luaopen_vx(lua_State *L)
     lua_pushcfunction(L, rng_new);
     lua_setfield(L, -2, "rng");
     vxlua_open_show(L);   /* vx.show, vx.export */
+    vxlua_open_tasks(L);  /* m:tasks(), vx.gantt, vx.show.gantt */
     lua_pushvalue(L, -1);
     lua_setglobal(L, "vx");
     return 1;

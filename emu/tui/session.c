@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "emu/loader.h"
+#include "emu/tui/view_tasks.h"
 
 static void session_start(tui_session *s, const tui_command_hook *hook);
 
@@ -492,6 +493,9 @@ tui_view *tui_session_render(tui_session *s, tui_pane pane, int rows, int cols) 
     case TUI_PANE_EVENTS:
         tui_view_events(v, s->m, rows);
         break;
+    case TUI_PANE_TASKS:
+        tui_view_tasks(v, s->m, rows, cols);
+        break;
     default:
         tui_view_clear(v, "?");
         break;
@@ -503,7 +507,7 @@ void tui_session_dump(tui_session *s, FILE *out) {
     static const struct { tui_pane pane; int rows; } order[] = {
         { TUI_PANE_REGS, 20 }, { TUI_PANE_DISASM, 16 }, { TUI_PANE_STACK, 8 }, { TUI_PANE_MEMORY, 8 },
         { TUI_PANE_SERIAL, 20 }, { TUI_PANE_VGA, 25 }, { TUI_PANE_WALK, 12 }, { TUI_PANE_VMCB, 30 },
-        { TUI_PANE_EVENTS, 10 },
+        { TUI_PANE_EVENTS, 10 }, { TUI_PANE_TASKS, 16 },
     };
     fprintf(out, "-- %s\n", s->message);
     for (size_t k = 0; k < sizeof order / sizeof order[0]; k++) {

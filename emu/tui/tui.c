@@ -25,9 +25,12 @@ void tui_set_command_hook(const tui_command_hook *hook) { command_hook = hook; }
 /* Bottom-left and bottom-right hold one of several panes (tabs); on the lab screen the machine's
  * bottom-right slot holds all the smaller panes. */
 static const tui_pane CONSOLE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_VGA };
-static const tui_pane INFO_TABS[] = { TUI_PANE_MEMORY, TUI_PANE_WALK, TUI_PANE_VMCB, TUI_PANE_EVENTS };
+static const tui_pane INFO_TABS[] = { TUI_PANE_MEMORY, TUI_PANE_WALK, TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_TASKS };
+/* A narrow terminal has one tabbed pane beside the registers: everything but those two. */
+static const tui_pane NARROW_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
+                                        TUI_PANE_VMCB,   TUI_PANE_EVENTS, TUI_PANE_VGA, TUI_PANE_TASKS };
 static const tui_pane LAB_MACHINE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
-                                             TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_VGA };
+                                             TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_VGA, TUI_PANE_TASKS };
 #define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
 /* Focus order (Tab) of each screen. */
@@ -35,13 +38,14 @@ static const int TUI_ORDER[] = { SLOT_DISASM, SLOT_CONSOLE, SLOT_REGS, SLOT_STAC
 static const int LAB_ORDER[] = { SLOT_LAB, SLOT_PICTURES, SLOT_REGS, SLOT_DISASM, SLOT_CONSOLE };
 
 static const char *const PANE_NAMES[TUI_PANE_COUNT] = {
-    "Disassembly", "Registers", "Stack", "Memory", "Serial", "VGA", "Page walk", "VMCB", "Events",
+    "Disassembly", "Registers", "Stack", "Memory", "Serial", "VGA", "Page walk", "VMCB", "Events", "Tasks",
 };
 
 static const tui_pane *slot_tabs(const tui *t, int slot, int *n) {
     if (slot == SLOT_CONSOLE && t->lab) return *n = COUNT_OF(LAB_MACHINE_TABS), LAB_MACHINE_TABS;
+    if (slot == SLOT_CONSOLE && t->narrow) return *n = COUNT_OF(NARROW_TABS), NARROW_TABS;
     if (slot == SLOT_CONSOLE) return *n = COUNT_OF(CONSOLE_TABS), CONSOLE_TABS;
-    if (slot == SLOT_INFO && !t->lab) return *n = COUNT_OF(INFO_TABS), INFO_TABS;
+    if (slot == SLOT_INFO && !t->lab && !t->narrow) return *n = COUNT_OF(INFO_TABS), INFO_TABS;
     return *n = 0, NULL;
 }
 
@@ -63,13 +67,27 @@ static void focus_step(tui *t, int dir) {
     int n = t->lab ? COUNT_OF(LAB_ORDER) : COUNT_OF(TUI_ORDER), at = 0;
     for (int k = 0; k < n; k++)
         if (order[k] == t->focus) at = k;
-    t->focus = order[(at + n + dir) % n];
+    /* skip the slots the current layout leaves off the screen */
+    for (int k = 0; k < n; k++) {
+        at = (at + n + dir) % n;
+        if (t->slots[order[at]].h > 0) break;
+    }
+    t->focus = order[at];
 }
+
+/* Widths: the registers pane needs 36 columns (its flags line plus the frame); a disassembly line
+ * with its symbol label, bytes and operands needs about 84. From TUI_WIDE_COLS on, the machine state
+ * goes in a column on the right and the disassembly gets everything else; below it the
+ * disassembly takes the full width over the registers and one tabbed pane (80x24 works). */
+#define TUI_WIDE_COLS  132
+#define RIGHT_COLUMN_W 48
+#define REGS_W         36
+#define REGS_H         14   /* the registers view's 12 lines and the frame */
 
 /* The lab screen: lab text top left, pictures below it, the machine on the right. */
 static void layout_lab(tui *t, int rows, int cols) {
     int top = 1, body = rows - 3;
-    int right_w = 48, left_w = cols - right_w;
+    int right_w = cols >= 120 ? RIGHT_COLUMN_W : REGS_W, left_w = cols - right_w;
     int lab_h = body * 58 / 100;
     int regs_h = 14;
     int disasm_h = (body - regs_h) / 2;
@@ -93,16 +111,31 @@ static void layout(tui *t, int rows, int cols) {
         return;
     }
     int top = 1, body = rows - 3;
-    int right_w = 48, left_w = cols - right_w;
-    int disasm_h = body * 55 / 100;
-    int regs_h = 14;
-    int stack_h = (body - regs_h) * 2 / 5;
-    if (stack_h < 5) stack_h = 5;
-    t->slots[SLOT_DISASM] = (pane_box){ top, 0, disasm_h, left_w };
-    t->slots[SLOT_CONSOLE] = (pane_box){ top + disasm_h, 0, body - disasm_h, left_w };
-    t->slots[SLOT_REGS] = (pane_box){ top, left_w, regs_h, right_w };
-    t->slots[SLOT_STACK] = (pane_box){ top + regs_h, left_w, stack_h, right_w };
-    t->slots[SLOT_INFO] = (pane_box){ top + regs_h + stack_h, left_w, body - regs_h - stack_h, right_w };
+    memset(t->slots, 0, sizeof t->slots);
+    bool narrow = cols < TUI_WIDE_COLS;
+    if (narrow != t->narrow) {   /* the tabs change meaning: show the first of each */
+        t->narrow = narrow;
+        t->tab[SLOT_CONSOLE] = t->tab[SLOT_INFO] = 0;
+        if (t->focus == SLOT_STACK || t->focus == SLOT_INFO) t->focus = narrow ? SLOT_CONSOLE : t->focus;
+    }
+    if (narrow) {
+        int bottom_h = body * 45 / 100 < REGS_H ? REGS_H : body * 45 / 100;
+        if (bottom_h > body - 5) bottom_h = body - 5;   /* at least three instructions */
+        int disasm_h = body - bottom_h;
+        t->slots[SLOT_DISASM] = (pane_box){ top, 0, disasm_h, cols };
+        t->slots[SLOT_REGS] = (pane_box){ top + disasm_h, 0, bottom_h, REGS_W };
+        t->slots[SLOT_CONSOLE] = (pane_box){ top + disasm_h, REGS_W, bottom_h, cols - REGS_W };
+    } else {
+        int right_w = RIGHT_COLUMN_W, left_w = cols - right_w;
+        int disasm_h = body * 55 / 100;
+        int stack_h = (body - REGS_H) * 2 / 5;
+        if (stack_h < 5) stack_h = 5;
+        t->slots[SLOT_DISASM] = (pane_box){ top, 0, disasm_h, left_w };
+        t->slots[SLOT_CONSOLE] = (pane_box){ top + disasm_h, 0, body - disasm_h, left_w };
+        t->slots[SLOT_REGS] = (pane_box){ top, left_w, REGS_H, right_w };
+        t->slots[SLOT_STACK] = (pane_box){ top + REGS_H, left_w, stack_h, right_w };
+        t->slots[SLOT_INFO] = (pane_box){ top + REGS_H + stack_h, left_w, body - REGS_H - stack_h, right_w };
+    }
     if (t->zoom)
         for (int k = 0; k < SLOT_COUNT; k++)
             if (k == t->focus) t->slots[k] = (pane_box){ top, 0, body, cols };
@@ -472,7 +505,7 @@ static void focus_pane(tui *t, tui_pane p) {
     }
     if (p == TUI_PANE_DISASM) t->focus = SLOT_DISASM;
     if (p == TUI_PANE_REGS) t->focus = SLOT_REGS;
-    if (p == TUI_PANE_STACK && !t->lab) t->focus = SLOT_STACK;
+    if (p == TUI_PANE_STACK && !t->lab && !t->narrow) t->focus = SLOT_STACK;
 }
 
 static bool ask_address(tui *t, const char *question, uint32_t *addr) {
@@ -918,6 +951,13 @@ int tui_main(int argc, char **argv) {
     if (rc) {
         free(rest);
         return rc;
+    }
+    if (nrest == 0) {
+        /* what a new user types first: say what is missing and how to go on */
+        fprintf(stderr, "vx86 tui: needs an IMAGE to debug, e.g. 'vx86 tui build/examples/pagefault.elf'\n"
+                        "Try 'vx86 tui --help'.\n");
+        free(rest);
+        return CLI_EXIT_USAGE;
     }
     cli_run_options opts;
     char err[512];

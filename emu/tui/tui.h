@@ -9,8 +9,8 @@
 #include "emu/machine.h"
 
 /* Minimum terminal size; smaller gets "terminal too small" instead of a broken layout. */
-#define TUI_MIN_COLS 100
-#define TUI_MIN_ROWS 30
+#define TUI_MIN_COLS 80
+#define TUI_MIN_ROWS 24
 
 /* A command line handler for ':' lines (the Lua `vx` module plugs in here: emu/lua/vxlua.h's
  * vxlua_command_create / vxlua_command / vxlua_command_destroy fit as they are). run() gets the

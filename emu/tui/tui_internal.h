@@ -27,6 +27,7 @@ typedef struct tui {
     int focus;                  /* slot */
     int tab[SLOT_COUNT];        /* the visible tab of tabbed slots */
     bool zoom;
+    bool narrow;                /* `vx86 tui` below TUI_WIDE_COLS: disassembly over registers + tabs */
     bool serial_typing;         /* keys go to the guest's UART */
     bool quit;
     bool loop_done;             /* ends tui_run_loop without quitting (the lab got its answer) */

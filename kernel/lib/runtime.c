@@ -12,6 +12,7 @@ void kernel_entry(uint32_t magic, const struct multiboot_info *mbi);
 
 void kernel_entry(uint32_t magic, const struct multiboot_info *mbi)
 {
+    vx_fault_init();
     vx_serial_init();
     puts(VX_BEGIN_MARKER);
     if (magic == MULTIBOOT_BOOTLOADER_MAGIC)

@@ -51,3 +51,19 @@ int puts(const char *s)
     vx_serial_putc('\n');
     return (int)len + 1;
 }
+
+/* Input, polled like output: wait until the line status register says a byte arrived, then
+ * take it from the receive buffer. */
+#define LSR_DR    0x01     /* data ready */
+
+int vx_serial_getc(void)
+{
+    while ((inb(COM1 + UART_LSR) & LSR_DR) == 0)
+        ;
+    return inb(COM1 + UART_DATA);
+}
+
+int getchar(void)
+{
+    return vx_serial_getc();
+}

@@ -42,6 +42,15 @@ static const uint8_t CMDLINE[] = {
     0xB0, 0x01, 0xE6, 0xF4,             /* 18: mov al, 1; out 0xf4, al */
     0xFA, 0xF4, 0xEB, 0xFD,             /* 22: cli; hlt; jmp 23 */
 };
+/* Write '.' to the 0xE9 console and a newline to COM1 (stdout: "the guest runs"), then write CR3
+ * forever (each write is a trace event). */
+static const uint8_t SPIN[] = {
+    0xB0, 0x2E, 0xE6, 0xE9,             /* 0:  mov al, '.'; out 0xe9, al */
+    0x66, 0xBA, 0xF8, 0x03,             /* 4:  mov dx, 0x3f8 */
+    0xB0, 0x0A, 0xEE,                   /* 8:  mov al, 10; out dx, al */
+    0x0F, 0x22, 0xD8,                   /* 11: mov cr3, eax */
+    0xEB, 0xFB,                         /* 14: jmp 11 */
+};
 /* Load an empty IDT, then int3: #GP, #DF, triple fault. */
 static const uint8_t TRIPLE[16] = {
     0x0F, 0x01, 0x1D, 0x08, 0x00, 0x10, 0x00,   /* 0: lidt [0x100008] (6 zero bytes) */
@@ -52,7 +61,7 @@ static const uint8_t TRIPLE[16] = {
 int main(int argc, char **argv)
 {
     if (argc != 3) {
-        fprintf(stderr, "usage: mkelf loop|halt|hello|cmdline|triple|elf64|truncated|nombheader OUT\n");
+        fprintf(stderr, "usage: mkelf loop|halt|hello|cmdline|spin|triple|elf64|truncated|nombheader OUT\n");
         return 2;
     }
     const char *kind = argv[1];
@@ -66,6 +75,8 @@ int main(int argc, char **argv)
         code = HELLO, len = sizeof HELLO;
     else if (strcmp(kind, "cmdline") == 0)
         code = CMDLINE, len = sizeof CMDLINE;
+    else if (strcmp(kind, "spin") == 0)
+        code = SPIN, len = sizeof SPIN;
     else if (strcmp(kind, "triple") == 0)
         code = TRIPLE, len = sizeof TRIPLE;
     else if (strcmp(kind, "elf64") == 0)

@@ -23,7 +23,7 @@ if ! ${CC:-cc} -std=c11 -Wall -Wextra -Werror -I"$root" "$here/mkelf.c" -o "$wor
     echo "cli-tests: 0 passed, 1 failed"
     exit 1
 fi
-for kind in loop halt hello cmdline triple elf64 truncated nombheader; do
+for kind in loop halt hello cmdline spin triple elf64 truncated nombheader; do
     "$work/mkelf" "$kind" "$work/$kind.elf" || exit 1
 done
 printf 'this is a text file, not a kernel\n' >"$work/text.elf"
@@ -67,6 +67,7 @@ expect() {
 expect "version" 0 "vx86 0.1.0" "" -- --version
 expect "help" 0 "usage: vx86" "" -- --help
 expect "help lists exit statuses" 0 "--max-cycles reached" "" -- --help
+expect "run --help documents the signal statuses" 0 "130/143 stopped by SIGINT (Ctrl-C) / SIGTERM" "" -- run --help
 expect "run --help" 0 "Options of 'run'" "" -- run --help
 expect "unknown command" 2 "" "vx86: unknown command 'frobnicate'" -- frobnicate
 expect "unknown top-level option" 2 "" "Try 'vx86 --help'." -- --frobnicate
@@ -140,6 +141,114 @@ if [ -n "$plain" ] && [ -n "$slow" ] && [ "$slow" -gt "$plain" ]; then
     pass "--costs changes the cycle count ($plain -> $slow)"
 else
     fail "--costs changes the cycle count" "'$plain' -> '$slow'"
+fi
+
+# ---- bounded runs: outputs checked first, reads capped, Ctrl-C keeps the evidence
+expect "console output before vx86's own lines" 6 "" "" -- run spin.elf --max-cycles 1000
+if [ "$status" -eq 6 ] && [ "$(head -c 50 "$work/stderr")" = ".vx86: stopped after 1000 cycles (--max-cycles)" ]; then
+    pass "0xE9 console flushed before the --max-cycles line"
+else
+    fail "0xE9 console flushed before the --max-cycles line" "stderr starts '$(head -c 50 "$work/stderr")'"
+fi
+expect "unwritable snapshot path, before the run" 2 "" "vx86: nodir/x.snap: cannot write: No such file or directory" \
+    -- run hello.elf --snapshot-at 1000 nodir/x.snap
+if [ -n "$out" ]; then fail "unwritable snapshot path refused before the guest ran" "stdout '$out'"; fi
+mkdir -p "$work/adir"
+expect "snapshot path that is a directory" 2 "" "vx86: adir: cannot write: Is a directory" \
+    -- run hello.elf --snapshot-at 1000 adir
+expect "snapshot point after the end: a warning, the guest's status" 7 "hello from guest" \
+    "vx86: warning: late.snap not written: the run ended at cycle" -- run hello.elf --snapshot-at 1e15 late.snap
+if [ -e "$work/late.snap" ]; then fail "no late snapshot file" "late.snap exists"; fi
+if [ -w /dev/full ]; then
+    expect "trace that cannot be written" 2 "" "vx86: /dev/full: write error" -- run hello.elf --trace /dev/full
+fi
+expect "serial input without end is refused" 2 "" \
+    "vx86: /dev/zero: serial input longer than 64 MiB (the --serial-input limit)" -- run hello.elf --serial-input /dev/zero
+expect "restore from /dev/zero" 4 "" "vx86: /dev/zero: not a vx86 snapshot" -- run --restore /dev/zero
+
+# wait_for PID FILE [TEXT]: wait (10 s at most) until FILE contains TEXT (without TEXT: anything)
+# while PID lives.
+wait_for() {
+    for _ in $(seq 100); do
+        if [ $# -gt 2 ]; then grep -qF -- "$3" "$2" 2>/dev/null && return 0; else [ -s "$2" ] && return 0; fi
+        kill -0 "$1" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+# reap PID: its exit status into $status (SIGKILL after 20 s: a hang is a failure, not a stuck suite).
+reap() {
+    for _ in $(seq 200); do
+        kill -0 "$1" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$1" 2>/dev/null
+    wait "$1" 2>/dev/null
+    status=$?
+}
+
+# SIGINT/SIGTERM on a running guest: it stops at an instruction boundary, the trace and stats are
+# written, and vx86 ends by that signal (the shell sees 128 + N). A script's background jobs start
+# with SIGINT ignored (and vx86 leaves an ignored signal ignored): env puts the default back.
+for sig in INT TERM; do
+    want=$((128 + $(kill -l "$sig")))
+    rm -f "$work/sig.jsonl"
+    env --default-signal=INT "$vx86" run "$work/spin.elf" --stats --trace "$work/sig.jsonl" --trace-size 1000 >"$work/stdout" 2>"$work/stderr" &
+    pid=$!
+    if wait_for "$pid" "$work/stdout"; then   # the guest runs: its newline is on COM1
+        kill -s "$sig" "$pid"
+    fi
+    reap "$pid"
+    events=$(grep -c '"kind":"cr3_write"' "$work/sig.jsonl" 2>/dev/null)
+    if [ "$status" -eq "$want" ] && grep -q "^\.\{0,1\}vx86: stopped by SIG$sig at cycle [0-9]*$" "$work/stderr" &&
+        grep -Eq '^instructions: [0-9]+$' "$work/stderr" && grep -Eq '^cycles: [0-9]+$' "$work/stderr" &&
+        [ "${events:-0}" -eq 1000 ] && python3 -c '
+import json, sys
+lines = open(sys.argv[1]).read().splitlines()
+info = json.loads(lines[0])
+assert info["kind"] == "trace_info" and info["events"] == 1000 and info["dropped"] > 0, info
+for l in lines[1:]: json.loads(l)' "$work/sig.jsonl"; then
+        pass "SIG$sig: status $want, trace ($events events) and stats written"
+    else
+        fail "SIG$sig keeps the evidence" "status $status (want $want), $events trace events"
+    fi
+done
+
+# Ctrl-C while --gdb waits for its debugger: the same evidence, the same status.
+env --default-signal=INT "$vx86" run "$work/spin.elf" --gdb 0 --stats --trace "$work/gdb.jsonl" \
+    >"$work/stdout" 2>"$work/stderr" &
+pid=$!
+wait_for "$pid" "$work/stderr" "listening on 127.0.0.1:" && kill -s INT "$pid"
+reap "$pid"
+if [ "$status" -eq 130 ] && grep -qF "vx86: stopped by SIGINT at cycle 0" "$work/stderr" &&
+    grep -q '^{"kind":"trace_info"' "$work/gdb.jsonl"; then
+    pass "SIGINT while --gdb waits: status 130, trace and stats written"
+else
+    fail "SIGINT while --gdb waits" "status $status"
+fi
+
+# --max-cycles holds under --gdb after gdb detaches.
+"$vx86" run "$work/spin.elf" --gdb 0 --max-cycles 2e6 >"$work/stdout" 2>"$work/stderr" &
+pid=$!
+if wait_for "$pid" "$work/stderr" "listening on 127.0.0.1:"; then
+    port=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$work/stderr")
+    python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10)
+s.sendall(b"$D#44")
+reply = b""
+while b"#" not in reply:
+    chunk = s.recv(64)
+    if not chunk: break
+    reply += chunk
+assert b"$OK#" in reply, reply
+s.close()' "$port" || kill -KILL "$pid" 2>/dev/null
+fi
+reap "$pid"
+if [ "$status" -eq 6 ] && grep -qF "vx86: stopped after 2000000 cycles (--max-cycles)" "$work/stderr"; then
+    pass "--max-cycles holds after gdb detaches"
+else
+    fail "--max-cycles holds after gdb detaches" "status $status"
 fi
 
 # ---- the default demo lives beside the binary, wherever we run from

@@ -132,13 +132,14 @@ keys Enter
 wait_for "vx86 lab: end of lab: score"
 check "summary after the screen closes" "vx86 lab: end of lab: score $want/$points_total"
 
-# --- 4. too small, then resized ---
-start 80 24
+# --- 4. too small, then resized to the smallest size that works: 80x24 ---
+start 60 20
 wait_for "terminal too small" 200
-check "too small message" "terminal too small (need 100x30, have 80x24)"
-tm resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null
+check "too small message" "terminal too small (need 80x24, have 60x20)"
+tm resize-window -t "$SESSION" -x 80 -y 24 2>/dev/null
 wait_for "== Step 1/7"
-check "lab screen after resize" "== Step 1/7: The page tables the guest built =="
+check "lab screen at 80x24" "== Step 1/7: The page tables"
+check "lab screen at 80x24: registers" "Registers"
 keys C-q
 wait_for "vx86 lab: lab stopped at step 1 of 7"
 check "Ctrl-Q stops the lab" "vx86 lab: lab stopped at step 1 of 7: score 0/0"

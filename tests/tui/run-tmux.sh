@@ -78,11 +78,42 @@ wait_for "serial typing ended"
 keys q
 
 # --- 3. a terminal that is too small gets a clear message, and resizing brings the layout back ---
-start 80 24 "$ECHO_GUEST"
-check "too small message" "terminal too small (need 100x30, have 80x24)"
-tm resize-window -t "$SESSION" -x 120 -y 40 2>/dev/null
+start 60 20 "$ECHO_GUEST"
+check "too small message" "terminal too small (need 80x24, have 60x20)"
+tm resize-window -t "$SESSION" -x 80 -y 24 2>/dev/null
 wait_for "Registers"
-check "layout after resize" "Registers"
+check "layout after resize to 80x24" "Registers"
+keys q
+
+# --- 3b. the layout at 80x24, 100x30 and 200x50: every size shows the machine, and no size cuts
+# an instruction's operands (a jump's target and its <symbol+offset> label are the longest) ---
+at_main() {   # at_main W H: the symbol guest stopped at main's breakpoint in a W x H terminal
+    start "$1" "$2" "$SYM_GUEST"
+    keys : ; wait_for ":" ; keys -l "break main" ; keys Enter
+    wait_for "breakpoint set at main"
+    keys c
+    wait_for "breakpoint at main ("
+}
+at_main 80 24
+check_re "80x24: disassembly marks EIP at main" "=> [0-9a-f]{8} <main> +55 +push +ebp"
+check_re "80x24: registers" "EAX [0-9a-f]{8}  EBX [0-9a-f]{8}"
+check "80x24: the flags line is whole" "IOPL 0 │"
+check "80x24: the tabbed pane names the stack tab" "3:Stack"
+keys 3
+wait_for "esp "
+check_re "80x24: key 3 shows the stack" "esp [0-9a-f]{8} \+00"
+keys q
+at_main 100 30
+check_re "100x30: a jump shows its whole target" "jge +0x[0-9a-f]+ <main\+0x[0-9a-f]+> "
+check_re "100x30: registers" "EIP [0-9a-f]{8}  EFL [0-9a-f]{8}"
+keys q
+at_main 200 50
+check_re "200x50: a jump shows its whole target" "jge +0x[0-9a-f]+ <main\+0x[0-9a-f]+> "
+check_re "200x50: registers beside the disassembly" "│main: +││EAX [0-9a-f]{8}"
+check "200x50: stack pane of its own" "─ Stack ─"
+check_re "200x50: memory tab" "─ Memory [0-9a-f]{8}"
+# the disassembly pane is at least 140 columns wide: its top border runs that far before the corner
+if screen | grep -qE "^┌─ Disassembly[^┐]{130,}┐"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: 200x50: disassembly narrower than 140 columns"; screen | head -3; fi
 keys q
 
 # --- 4. --gdb: gdb connects while the TUI shows the machine, and the TUI shows gdb's stop ---

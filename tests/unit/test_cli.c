@@ -1,7 +1,9 @@
 /* vx86 command-line parsing: `vx86 run` options, memory sizes and cycle counts. */
 #include <check.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "emu/cli.h"
 
@@ -184,6 +186,30 @@ START_TEST(cycle_counts)
 }
 END_TEST
 
+/* Outputs are checked before a run: a missing directory or a directory given as the file fail
+ * with the path named; nothing is created by the check. */
+START_TEST(output_paths)
+{
+    char dir[] = "/tmp/vx86-clitest-XXXXXX";
+    ck_assert_ptr_nonnull(mkdtemp(dir));
+    char path[128];
+    snprintf(path, sizeof path, "%s/out.snap", dir);
+    ck_assert(cli_check_output_path(path, err, sizeof err));
+    ck_assert_int_ne(access(path, F_OK), 0);            /* the check created nothing */
+    snprintf(path, sizeof path, "%s/missing/out.snap", dir);
+    ck_assert(!cli_check_output_path(path, err, sizeof err));
+    char want[256];
+    snprintf(want, sizeof want, "%s: cannot write: No such file or directory", path);
+    ck_assert_str_eq(err, want);
+    ck_assert(!cli_check_output_path(dir, err, sizeof err));
+    snprintf(want, sizeof want, "%s: cannot write: Is a directory", dir);
+    ck_assert_str_eq(err, want);
+    ck_assert(cli_check_output_path("relative.snap", err, sizeof err));   /* in the current directory */
+    ck_assert(cli_check_output_path("/tmp/x.snap", err, sizeof err));
+    ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("cli");
@@ -194,6 +220,7 @@ int main(void)
     tcase_add_test(tc, modules_split_at_first_comma);
     tcase_add_test(tc, module_errors);
     tcase_add_test(tc, usage_errors);
+    tcase_add_test(tc, output_paths);
     suite_add_tcase(s, tc);
     TCase *nums = tcase_create("numbers");
     tcase_add_test(nums, memory_sizes);

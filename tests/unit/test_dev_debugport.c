@@ -1,19 +1,26 @@
 /* Debug console 0xE9 and QEMU isa-debug-exit at 0xF4-0xF7. */
 #include <check.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "devices/debugport.h"
 #include "tests/unit/fake_host.h"
 
 static fake_host host;
 static debugport d;
-static char out[32];
+static char out[3 * DEBUGPORT_BUFFER];
 static size_t out_len;
+static int out_calls;
 
-static void on_out(void *ctx, uint8_t b)
+static void on_out(void *ctx, const uint8_t *bytes, size_t len)
 {
     (void)ctx;
-    if (out_len < sizeof out - 1) out[out_len++] = (char)b;
+    out_calls++;
+    ck_assert_uint_gt(len, 0);
+    ck_assert_uint_le(len, DEBUGPORT_BUFFER);
+    ck_assert_uint_lt(out_len + len, sizeof out);
+    memcpy(out + out_len, bytes, len);
+    out_len += len;
     out[out_len] = 0;
 }
 
@@ -21,6 +28,7 @@ static void setup(void)
 {
     fake_host_init(&host, 1000000);
     out_len = 0;
+    out_calls = 0;
     out[0] = 0;
     debugport_init(&d, &host.host, on_out, NULL);
 }
@@ -29,11 +37,39 @@ START_TEST(console_bytes)
 {
     debugport_io_write(&d, 0xE9, 1, 'o');
     debugport_io_write(&d, 0xE9, 1, 'k');
+    debugport_flush(&d);
     ck_assert_str_eq(out, "ok");
     debugport_io_write(&d, 0xE9, 2, 'A' | 'B' << 8);
+    debugport_flush(&d);
     ck_assert_str_eq(out, "okAB");
+    ck_assert_int_eq(out_calls, 2);
+    debugport_flush(&d);                            /* nothing held: no empty call */
+    ck_assert_int_eq(out_calls, 2);
     ck_assert_uint_eq(debugport_io_read(&d, 0xE9, 1), 0xE9);
     ck_assert(!debugport_exit_requested(&d));
+}
+END_TEST
+
+/* A chatty guest: bytes go out in whole blocks, never one call per byte, in order, none lost. */
+START_TEST(console_is_buffered)
+{
+    size_t total = 2 * DEBUGPORT_BUFFER + 100;
+    for (size_t k = 0; k < total; k++) debugport_io_write(&d, 0xE9, 1, 'a' + (uint32_t)(k % 26));
+    ck_assert_int_eq(out_calls, 2);                 /* two full blocks so far */
+    ck_assert_uint_eq(out_len, 2 * DEBUGPORT_BUFFER);
+    debugport_flush(&d);
+    ck_assert_int_eq(out_calls, 3);
+    ck_assert_uint_eq(out_len, total);
+    for (size_t k = 0; k < total; k++) ck_assert_int_eq(out[k], 'a' + (int)(k % 26));
+    /* block-buffered (the default): a newline is just a byte */
+    debugport_io_write(&d, 0xE9, 2, 'o' | '\n' << 8);
+    ck_assert_int_eq(out_calls, 3);
+    /* line-buffered (a terminal): a newline hands the line on at once */
+    debugport_set_line_buffered(&d, true);
+    debugport_io_write(&d, 0xE9, 1, 'h');
+    debugport_io_write(&d, 0xE9, 2, 'i' | '\n' << 8);
+    ck_assert_int_eq(out_calls, 4);
+    ck_assert_str_eq(out + total, "o\nhi\n");
 }
 END_TEST
 
@@ -95,6 +131,7 @@ static Suite *debugport_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, console_bytes);
+    tcase_add_test(tc, console_is_buffered);
     tcase_add_test(tc, exit_status_is_twice_plus_one);
     tcase_add_test(tc, exit_values);
     tcase_add_test(tc, exit_wide_and_offset);

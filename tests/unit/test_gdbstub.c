@@ -464,6 +464,43 @@ START_TEST(ctrl_c_interrupts_a_running_guest) {
 }
 END_TEST
 
+/* --max-cycles holds while gdb drives: a continue ends at the limit with X18 (SIGXCPU), exactly at
+ * the limit (slices never run past it), and a step at the limit ends the run too. */
+START_TEST(cycle_limit_ends_a_continue) {
+    ck_assert_str_eq(ask("M200004,4:01000000"), "OK");   /* make the guest spin forever */
+    uint64_t limit = machine_cycles(m) + 54321;   /* within run_until_stop's 100 slices */
+    gdbstub_set_cycle_limit(stub, limit);
+    ck_assert_str_eq(resume("c"), "X18");
+    ck_assert_int_eq(gdbstub_get_state(stub), GDBSTUB_ENDED);
+    ck_assert_int_eq(gdbstub_end_reason(stub), MACHINE_STOP_LIMIT);
+    ck_assert_uint_ge(machine_cycles(m), limit);
+    ck_assert_uint_lt(machine_cycles(m), limit + 16);    /* one instruction past at most */
+}
+END_TEST
+
+START_TEST(cycle_limit_ends_steps) {
+    ck_assert_str_eq(ask("M200004,4:01000000"), "OK");
+    gdbstub_set_cycle_limit(stub, machine_cycles(m) + 3);
+    char body[64];
+    int steps = 0;
+    for (; steps < 100 && gdbstub_get_state(stub) == GDBSTUB_STOPPED; steps++) {
+        send_pkt("s");
+        take("+", body, sizeof body);
+    }
+    ck_assert_str_eq(body, "X18");
+    ck_assert_int_gt(steps, 1);
+    ck_assert_int_le(steps, 4);
+    ck_assert_int_eq(gdbstub_end_reason(stub), MACHINE_STOP_LIMIT);
+    /* A limit already behind: the first continue ends at once, running nothing. */
+    gdbstub_destroy(stub);
+    stub = gdbstub_create(m, capture, NULL, NULL);
+    gdbstub_set_cycle_limit(stub, machine_cycles(m));
+    uint64_t icount = machine_instructions(m);
+    ck_assert_str_eq(resume("c"), "X18");
+    ck_assert_uint_eq(machine_instructions(m), icount);
+}
+END_TEST
+
 START_TEST(detach_and_kill) {
     ck_assert_str_eq(ask("Z0,10000b,1"), "OK");
     ck_assert_str_eq(ask("D"), "OK");
@@ -578,6 +615,8 @@ static Suite *gdbstub_suite(void) {
     tcase_add_test(t, continue_from_a_breakpoint_passes_it);
     tcase_add_test(t, watchpoints);
     tcase_add_test(t, ctrl_c_interrupts_a_running_guest);
+    tcase_add_test(t, cycle_limit_ends_a_continue);
+    tcase_add_test(t, cycle_limit_ends_steps);
     tcase_add_test(t, detach_and_kill);
     tcase_add_test(t, malformed_packets_get_errors);
     tcase_add_test(t, random_bytes_never_crash);

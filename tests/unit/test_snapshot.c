@@ -343,6 +343,129 @@ START_TEST(damaged_snapshots_are_refused) {
 }
 END_TEST
 
+
+/* Put a right checksum on a snapshot edited after it was written. */
+static void reseal(uint8_t *buf, size_t len) {
+    uint32_t crc = snapshot_crc32(buf, len - 4);
+    for (int k = 0; k < 4; k++) buf[len - 4 + (size_t)k] = (uint8_t)(crc >> (8 * k));
+}
+
+static void write_file(const char *path, const uint8_t *buf, size_t len) {
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+    ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The MCFG section comes first: its RAM size sits right after the header and the section head. */
+#define MCFG_RAM_AT (SNAPSHOT_HEADER_SIZE + 12)
+
+/* A checksum only says the bytes are the ones written. Values no vx86 would write must be refused
+ * as the command line refuses them: before the machine is built or changed. */
+START_TEST(impossible_values_are_refused) {
+    serial_log log = { 0 };
+    machine *m = make(&log);
+    machine_run(m, 2000000);
+    uint64_t cycles = machine_cycles(m);
+    size_t len;
+    uint8_t *good = snap(m, &len);
+    uint8_t *bad = malloc(len);
+    char want[256];
+
+    /* RAM sizes outside --memory's range: 4 GiB - 4 KiB (would take seconds and gigabytes), 1 MiB,
+     * and one that is not a whole number of pages. */
+    static const uint32_t sizes[] = { 0xFFFFF000u, 1u << 20, RAM_SIZE + 100 };
+    for (int k = 0; k < 3; k++) {
+        memcpy(bad, good, len);
+        for (int b = 0; b < 4; b++) bad[MCFG_RAM_AT + b] = (uint8_t)(sizes[k] >> (8 * b));
+        reseal(bad, len);
+        snprintf(want, sizeof want, "S: RAM size %u bytes out of range (vx86 machines have 2M..3G, a multiple of 4K)",
+                 sizes[k]);
+        expect_refused(m, bad, len, want);
+        write_file(temp_path, bad, len);
+        ck_assert_ptr_null(machine_snapshot_restore(temp_path, NULL, err, sizeof err));
+        snprintf(want, sizeof want, "%s: RAM size %u bytes out of range (vx86 machines have 2M..3G, a multiple of 4K)",
+                 temp_path, sizes[k]);
+        ck_assert_str_eq(err, want);
+    }
+    ck_assert_uint_eq(machine_cycles(m), cycles);
+
+    /* Cost tables the --costs parser refuses: a free instruction class (time would stand still
+     * and --max-cycles never arrive), and an event dearer than its range. */
+    machine *z = make(&log);
+    costs c = *machine_costs(z);
+    c.cycles[COSTS_BASIC] = 0;
+    machine_set_costs(z, &c);   /* the machine API trusts its caller; a file must not be trusted */
+    size_t zlen;
+    uint8_t *zero = snap(z, &zlen);
+    expect_refused(m, zero, zlen,
+                   "S: cost 'basic' = 0 out of range 1..255 (instruction classes cost at least 1 cycle)");
+    write_file(temp_path, zero, zlen);
+    ck_assert_ptr_null(machine_snapshot_restore(temp_path, NULL, err, sizeof err));
+    snprintf(want, sizeof want, "%s: cost 'basic' = 0 out of range 1..255 (instruction classes cost at least 1 cycle)",
+             temp_path);
+    ck_assert_str_eq(err, want);
+    free(zero);
+    c = *machine_costs(m);
+    c.cycles[COSTS_VMRUN] = 2000000;
+    machine_set_costs(z, &c);
+    zero = snap(z, &zlen);
+    expect_refused(m, zero, zlen, "S: cost 'vmrun' = 2000000 out of range 0..1000000");
+    free(zero);
+    machine_destroy(z);
+    ck_assert_uint_eq(machine_cycles(m), cycles);
+    /* And the machine still runs exactly as before. */
+    serial_log ref_log = { 0 };
+    outcome ref = straight(&ref_log);
+    outcome o = finish(m);
+    ck_assert_uint_eq(o.cycles, ref.cycles);
+    ck_assert_uint_eq(o.icount, ref.icount);
+    ck_assert_str_eq(log.text, ref_log.text);
+
+    free(bad);
+    free(good);
+    machine_destroy(m);
+}
+END_TEST
+
+/* --restore reads no more than a snapshot can hold: /dev/zero, a header announcing a terabyte, and
+ * a snapshot followed by endless junk all fail fast with one line. */
+START_TEST(restore_reads_are_bounded) {
+    ck_assert_ptr_null(machine_snapshot_restore("/dev/zero", NULL, err, sizeof err));
+    ck_assert_str_eq(err, "/dev/zero: not a vx86 snapshot");
+
+    serial_log log = { 0 };
+    machine *m = make(&log);
+    size_t len;
+    uint8_t *buf = snap(m, &len);
+    machine_destroy(m);
+    uint8_t head[SNAPSHOT_HEADER_SIZE];
+    memcpy(head, buf, sizeof head);
+    for (int b = 0; b < 8; b++) head[16 + b] = (uint8_t)((1ull << 40) >> (8 * b));
+    write_file(temp_path, head, sizeof head);
+    ck_assert_ptr_null(machine_snapshot_restore(temp_path, NULL, err, sizeof err));
+    char want[256];
+    snprintf(want, sizeof want, "%s: snapshot of 1099511627776 bytes announced, more than any vx86 writes (at most %llu)",
+             temp_path, (3ull << 30) + (64ull << 20));
+    ck_assert_str_eq(err, want);
+
+    /* junk after a good snapshot: counted up to a limit, then refused */
+    uint8_t *big = calloc(1, len + (2u << 20));
+    memcpy(big, buf, len);
+    write_file(temp_path, big, len + 100);
+    ck_assert_ptr_null(machine_snapshot_restore(temp_path, NULL, err, sizeof err));
+    snprintf(want, sizeof want, "%s: 100 bytes of unexpected data after the snapshot (corrupted)", temp_path);
+    ck_assert_str_eq(err, want);
+    write_file(temp_path, big, len + (2u << 20));
+    ck_assert_ptr_null(machine_snapshot_restore(temp_path, NULL, err, sizeof err));
+    snprintf(want, sizeof want, "%s: at least 1048576 bytes of unexpected data after the snapshot (corrupted)",
+             temp_path);
+    ck_assert_str_eq(err, want);
+    free(big);
+    free(buf);
+}
+END_TEST
+
 static int parse(cli_run_options *o, int argc, const char **argv) {
     int rc = cli_parse_run(argc, (char **)argv, o, err, sizeof err);
     cli_run_options_free(o);
@@ -388,6 +511,8 @@ static Suite *snapshot_suite(void) {
     tcase_add_test(t, restore_rewinds_a_running_machine);
     tcase_add_test(t, file_save_and_restore);
     tcase_add_test(t, damaged_snapshots_are_refused);
+    tcase_add_test(t, impossible_values_are_refused);
+    tcase_add_test(t, restore_reads_are_bounded);
     tcase_add_test(t, cli_snapshot_options);
     suite_add_tcase(s, t);
     return s;

@@ -1,5 +1,6 @@
 /* The trace ring buffer: wrap and drop counting, payload ring, iteration with filters, kind
- * table, JSON Lines fields and escaping, Chrome Trace Event shape. */
+ * table, JSON Lines fields (addresses as hex strings, exceptions by name) and escaping, the
+ * triple-fault chain, Chrome Trace Event shape (VM processes, guest-mode slices). */
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,12 +159,12 @@ START_TEST(jsonl_fields)
     trace_push(t, &cr3, &CTX, NULL, 0);
     char buf[1024];
     trace_event_json(t, trace_get(t, 0), buf, sizeof buf);
-    ck_assert_str_eq(buf, "{\"seq\":0,\"cycle\":1234,\"kind\":\"exception\",\"cpl\":3,\"cr3\":4096,\"guest_mode\":0,"
-                          "\"asid\":0,\"vm\":0,\"task\":0,\"vector\":14,\"has_error\":true,\"error\":6,"
-                          "\"eip\":1048576,\"cr2\":3735924736}");
+    ck_assert_str_eq(buf, "{\"seq\":0,\"cycle\":1234,\"kind\":\"exception\",\"cpl\":3,\"cr3\":\"0x1000\",\"guest_mode\":0,"
+                          "\"asid\":0,\"vm\":0,\"task\":0,\"vector\":14,\"name\":\"#PF\",\"has_error\":true,\"error\":6,"
+                          "\"eip\":\"0x100000\",\"cr2\":\"0xdeadb000\"}");
     trace_event_json(t, trace_get(t, 1), buf, sizeof buf);
     ck_assert_ptr_nonnull(strstr(buf, "\"kind\":\"cr3_write\""));
-    ck_assert_ptr_nonnull(strstr(buf, "\"value\":8192}"));
+    ck_assert_ptr_nonnull(strstr(buf, "\"eip\":\"0x5\",\"value\":\"0x2000\"}"));
     /* snprintf-like: a short buffer is terminated and the needed length returned. */
     char small[10];
     size_t need = trace_event_json(t, trace_get(t, 0), small, sizeof small);
@@ -227,9 +228,10 @@ START_TEST(chrome_shape)
     ck_assert_msg(strncmp(text, "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[", 39) == 0, "%s", text);
     ck_assert_ptr_nonnull(strstr(text, "\"otherData\":{\"format\":\"vx86-trace\""));
     ck_assert_ptr_nonnull(strstr(text, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":0,\"tid\":0"));
-    ck_assert_ptr_nonnull(strstr(text, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":7,\"args\":{\"name\":\"init\"}}"));
-    ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"B\",\"pid\":0,\"tid\":7,\"ts\":2.000}"));
-    ck_assert_ptr_nonnull(strstr(text, "\"ph\":\"E\",\"pid\":0,\"tid\":7,\"ts\":1234.567}"));
+    ck_assert_ptr_nonnull(strstr(text, "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":0,\"tid\":7,\"args\":{\"name\":\"7 init\"}}"));
+    /* The running span: from the switch (2000) to the last event (1234567). */
+    ck_assert_msg(strstr(text, "{\"name\":\"7 init\",\"cat\":\"task\",\"ph\":\"X\",\"pid\":0,\"tid\":7,\"ts\":2.000,"
+                               "\"dur\":1232.567,") != NULL, "%s", text);
     ck_assert_msg(strstr(text, "{\"name\":\"interrupt\",\"cat\":\"cpu\",\"ph\":\"i\",\"s\":\"t\",\"ts\":1234.567,"
                                "\"pid\":0,\"tid\":7,\"args\":{\"seq\":2,\"cycle\":1234567,") != NULL, "%s", text);
     /* Balanced brackets and an even number of unescaped quotes: a cheap validity check here;
@@ -256,6 +258,143 @@ START_TEST(chrome_shape)
 }
 END_TEST
 
+/* A page walk's steps: addresses in hex, every step complete however long its numbers. */
+START_TEST(page_walk_steps)
+{
+    trace *t = trace_create(4, 0);
+    uint8_t steps[24] = { 0 };
+    steps[0] = 2;                                   /* level 2 (the PDE) */
+    memcpy(steps + 4, &(uint32_t){ 0xfffff400 }, 4);
+    memcpy(steps + 8, &(uint32_t){ 0xfffff003 }, 4);
+    steps[12] = 1 | 0x10;                           /* level 1, nested */
+    memcpy(steps + 16, &(uint32_t){ 0xfffffffc }, 4);
+    memcpy(steps + 20, &(uint32_t){ 0xffffffff }, 4);
+    trace_event w = { .cycle = 5, .kind = TRACE_PAGE_WALK, .vector = 1, .eip = 0x100627, .value = 0xdead0000,
+                      .has_error = true, .error = 2 };
+    trace_push(t, &w, &CTX, steps, sizeof steps);
+    char buf[1024];
+    trace_event_json(t, trace_get(t, 0), buf, sizeof buf);
+    ck_assert_msg(strstr(buf, "\"eip\":\"0x100627\",\"linear\":\"0xdead0000\",\"access\":\"write\",\"user\":false,"
+                              "\"error\":2,\"steps\":[{\"level\":2,\"nested\":false,\"entry\":\"0xfffff400\",\"value\":\"0xfffff003\"},"
+                              "{\"level\":1,\"nested\":true,\"entry\":\"0xfffffffc\",\"value\":\"0xffffffff\"}]}") != NULL,
+                  "%s", buf);
+    trace_destroy(t);
+}
+END_TEST
+
+/* Exception names: the architectural ones by mnemonic, reserved vectors by number. */
+START_TEST(exception_names)
+{
+    trace *t = trace_create(16, 0);
+    static const struct { uint32_t vector; const char *name; } CASES[] = {
+        { 0, "#DE" }, { 6, "#UD" }, { 8, "#DF" }, { 13, "#GP" }, { 14, "#PF" }, { 15, "vector 15" },
+    };
+    char buf[1024], want[64];
+    for (size_t k = 0; k < sizeof CASES / sizeof CASES[0]; k++) {
+        trace_event ev = { .cycle = k, .kind = TRACE_EXCEPTION, .vector = CASES[k].vector, .eip = 0x1000a3 };
+        trace_push(t, &ev, &CTX, NULL, 0);
+        trace_event_json(t, trace_get(t, k), buf, sizeof buf);
+        snprintf(want, sizeof want, "\"vector\":%u,\"name\":\"%s\"", (unsigned)CASES[k].vector, CASES[k].name);
+        ck_assert_msg(strstr(buf, want) != NULL, "%s lacks %s", buf, want);
+        ck_assert_msg(strstr(buf, "\"eip\":\"0x1000a3\"") != NULL, "%s", buf);
+    }
+    trace_destroy(t);
+}
+END_TEST
+
+/* The chain of a triple fault, as the CPU reports it: the first exception, the #DF raised while
+ * delivering it, then the triple fault, all at one EIP. */
+START_TEST(triple_fault_chain)
+{
+    trace *t = trace_create(16, 0);
+    char buf[160];
+    ck_assert_uint_eq(trace_triple_fault_chain(t, NULL, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "");
+    /* an earlier, handled exception elsewhere must not join the chain */
+    trace_event pf = { .cycle = 1, .kind = TRACE_EXCEPTION, .vector = 14, .eip = 0x100050, .value = 0x4000 };
+    trace_push(t, &pf, &CTX, NULL, 0);
+    trace_event de = { .cycle = 10, .kind = TRACE_EXCEPTION, .vector = 0, .eip = 0x1000a3 };
+    trace_event df = { .cycle = 20, .kind = TRACE_EXCEPTION, .vector = 8, .eip = 0x1000a3, .has_error = true };
+    trace_event tf = { .cycle = 30, .kind = TRACE_TRIPLE_FAULT, .vector = 13, .eip = 0x1000a3, .has_error = true,
+                       .error = 0x42 };
+    trace_push(t, &de, &CTX, NULL, 0);
+    trace_push(t, &df, &CTX, NULL, 0);
+    trace_push(t, &tf, &CTX, NULL, 0);
+    size_t n = trace_triple_fault_chain(t, NULL, buf, sizeof buf);
+    ck_assert_str_eq(buf, "#DE at 0x1000a3 -> #DF -> triple fault");
+    ck_assert_uint_eq(n, strlen(buf));
+    /* the JSON event carries it too, and names the vector that could not be delivered */
+    char json[1024];
+    trace_event_json(t, trace_get(t, 3), json, sizeof json);
+    ck_assert_msg(strstr(json, "\"vector\":13,\"name\":\"#GP\"") != NULL, "%s", json);
+    ck_assert_msg(strstr(json, "\"chain\":\"#DE at 0x1000a3 -> #DF -> triple fault\"") != NULL, "%s", json);
+    /* a #PF that starts a chain shows its address; a short buffer is cut like snprintf */
+    trace_clear(t);
+    pf.eip = 0x100077;
+    df.eip = tf.eip = 0x100077;
+    trace_push(t, &pf, &CTX, NULL, 0);
+    trace_push(t, &df, &CTX, NULL, 0);
+    trace_push(t, &tf, &CTX, NULL, 0);
+    trace_triple_fault_chain(t, trace_get(t, 2), buf, sizeof buf);
+    ck_assert_str_eq(buf, "#PF at 0x100077 (cr2=0x4000) -> #DF -> triple fault");
+    char small[8];
+    ck_assert_uint_eq(trace_triple_fault_chain(t, NULL, small, sizeof small), strlen(buf));
+    ck_assert_str_eq(small, "#PF at ");
+    /* with the exceptions dropped from the ring, the triple fault still says where */
+    trace_clear(t);
+    trace_push(t, &tf, &CTX, NULL, 0);
+    trace_triple_fault_chain(t, NULL, buf, sizeof buf);
+    ck_assert_str_eq(buf, "#GP at 0x100077 -> triple fault");
+    trace_destroy(t);
+}
+END_TEST
+
+/* VMRUN..#VMEXIT becomes a duration event on the VM's process, which gets a name. */
+START_TEST(chrome_guest_slices)
+{
+    trace *t = trace_create(16, 1000000000ull);
+    trace_context host = { .cpl = 0 }, guest = { .guest_mode = 1, .asid = 2, .vm = 2 };
+    trace_event run = { .cycle = 1000, .kind = TRACE_VMRUN, .vector = 2, .eip = 0x100010, .value = 0x118000 };
+    trace_push(t, &run, &guest, NULL, 0);
+    trace_event exit = { .cycle = 3500, .kind = TRACE_VMEXIT, .vector = 2, .eip = 0x100013, .value = 0x118000 };
+    trace_vmexit_data d = { .exitcode = 0x81, .guest_cycles = 2500 };
+    trace_push(t, &exit, &host, &d, sizeof d);
+    /* a second run of the same VM: named once only */
+    run.cycle = 5000;
+    exit.cycle = 5100;
+    d.guest_cycles = 100;
+    d.exitcode = 0x78;
+    trace_push(t, &run, &guest, NULL, 0);
+    trace_push(t, &exit, &host, &d, sizeof d);
+    char *text = capture(t, trace_write_chrome);
+    const char *name = "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":2,\"tid\":0,\"args\":{\"name\":\"VM (ASID 2)\"}}";
+    const char *at = strstr(text, name);
+    ck_assert_msg(at != NULL, "%s", text);
+    ck_assert_ptr_null(strstr(at + 1, name));
+    ck_assert_msg(strstr(text, "{\"name\":\"guest\",\"cat\":\"vm\",\"ph\":\"X\",\"pid\":2,\"tid\":0,\"ts\":1.000,"
+                               "\"dur\":2.500,\"args\":{\"exit_name\":\"vmmcall\",\"exitcode\":129,\"cycles\":2500}}") != NULL,
+                  "%s", text);
+    ck_assert_msg(strstr(text, "\"ph\":\"X\",\"pid\":2,\"tid\":0,\"ts\":5.000,\"dur\":0.100,"
+                               "\"args\":{\"exit_name\":\"hlt\"") != NULL, "%s", text);
+    free(text);
+    /* A guest that names its VM (vm_create probe record) keeps its name. */
+    trace_clear(t);
+    vx86_probe_vm_create vc = { .vm = 2, .asid = 2, .name = "web" };
+    trace_push_probe(t, 10, &host, VX86_PROBE_KIND_VM_CREATE, (const uint8_t *)&vc, sizeof vc);
+    run.cycle = 20;
+    exit.cycle = 30;
+    d.guest_cycles = 10;
+    trace_push(t, &run, &guest, NULL, 0);
+    trace_push(t, &exit, &host, &d, sizeof d);
+    text = capture(t, trace_write_chrome);
+    ck_assert_msg(strstr(text, "{\"name\":\"process_name\",\"ph\":\"M\",\"pid\":2,\"tid\":0,\"args\":{\"name\":\"web\"}}") != NULL,
+                  "%s", text);
+    ck_assert_ptr_null(strstr(text, "VM (ASID 2)"));
+    free(text);
+    trace_destroy(t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("trace");
@@ -268,6 +407,10 @@ int main(void)
     tcase_add_test(tc, jsonl_fields);
     tcase_add_test(tc, probe_records_decode_and_escape);
     tcase_add_test(tc, chrome_shape);
+    tcase_add_test(tc, exception_names);
+    tcase_add_test(tc, page_walk_steps);
+    tcase_add_test(tc, triple_fault_chain);
+    tcase_add_test(tc, chrome_guest_slices);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
     srunner_run_all(sr, CK_NORMAL);

@@ -27,6 +27,33 @@ int main(void);
 __attribute__((noreturn)) void vx_exit(int code);
 /* Print "panic: ..." and exit with code 0x7f. */
 __attribute__((noreturn)) VX_PRINTF(1, 2) void vx_panic(const char *fmt, ...);
+/* The exit code of an unexpected exception: kernel_entry installs a default GDT and IDT
+ * (fault.c) whose handler prints "guest fault: #PF at eip=0x... cr2=0x... err=0x..." and calls
+ * vx_exit(VX_EXIT_FAULT), so `vx86 run` ends with status (0x7e << 1) | 1 = 253. */
+#define VX_EXIT_FAULT 0x7e
+/* Load the runtime's flat GDT (code 0x08, data 0x10) and its exception IDT (vectors 0-31).
+ * kernel_entry calls it before main; a program that loads its own tables replaces both. */
+void vx_fault_init(void);
+/* What the runtime's exception stubs saved: PUSHA's registers, the vector, the error code
+ * (0 when the CPU pushes none), and the frame the CPU pushed (same privilege: no ESP/SS). */
+struct vx_fault_frame {
+    uint32_t edi, esi, ebp, esp, ebx, edx, ecx, eax;
+    uint32_t vector, error;
+    uint32_t eip, cs, eflags;
+};
+/* A handler for one exception vector: return true when it dealt with the fault (execution
+ * resumes at frame->eip, which it may change), false to let the runtime report it and exit. */
+typedef bool (*vx_fault_fn)(struct vx_fault_frame *frame);
+void vx_set_fault_handler(unsigned vector, vx_fault_fn fn);   /* fn NULL: back to the report */
+/* Print "guest fault: ..." for this frame and vx_exit(VX_EXIT_FAULT). */
+__attribute__((noreturn)) void vx_fault_report(const struct vx_fault_frame *frame);
+/* CR2: the linear address of the last page fault. */
+static inline uint32_t vx_read_cr2(void)
+{
+    uint32_t cr2;
+    __asm__ volatile("movl %%cr2, %0" : "=r"(cr2));
+    return cr2;
+}
 
 /* ---- boot information ---- */
 /* The multiboot info the loader passed, or NULL if the magic in EAX was wrong. */
@@ -40,9 +67,12 @@ const char *vx_cmdline_args(void);
 void vx_serial_init(void);
 void vx_serial_putc(char c);
 void vx_serial_write(const char *s, size_t len);
+/* Wait for a byte on COM1's receiver and return it (polled: interrupts stay off). */
+int vx_serial_getc(void);
 
 /* ---- stdio subset (output goes to COM1, bytes unchanged: no "\n" -> "\r\n") ---- */
 int putchar(int c);
+int getchar(void);   /* vx_serial_getc: blocks until a byte arrives */
 int puts(const char *s);
 VX_PRINTF(1, 2) int printf(const char *fmt, ...);
 int vprintf(const char *fmt, va_list ap);
