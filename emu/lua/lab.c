@@ -76,6 +76,15 @@ static int parse_lab_args(int argc, char **argv, lab_opts *o, bool *help)
     }
     if (!o->file) return usage_fail("no lab file given (usage: vx86 lab LAB.lua [options]; vx86 lab --help)");
     if (o->save && o->solve) return usage_fail("--save records a learner's answers; it makes no sense with --solve");
+    if (o->save) {   /* find out now, not after the whole session */
+        FILE *f = fopen(o->save, "a");
+        if (!f) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "--save: %.200s: cannot write", o->save);
+            return usage_fail(msg);
+        }
+        fclose(f);
+    }
     return 0;
 }
 

@@ -417,7 +417,8 @@ bool lab_parse_seed(const char *s, unsigned long long *out)
     if (!*s || *s == '-' || *s == '+' || isspace((unsigned char)*s)) return false;
     errno = 0;
     *out = strtoull(s, &end, 10);
-    return *end == '\0' && errno == 0;
+    /* At most 2^63 - 1: the seed is a Lua integer (ctx.seed) and a JSON integer in results. */
+    return *end == '\0' && errno == 0 && *out <= (unsigned long long)LLONG_MAX;
 }
 
 /* Integers as students write them: decimal or 0x hex, '_' allowed as a separator. */
