@@ -582,19 +582,25 @@ int grade_main(int argc, char **argv)
     int child_rc = 2;
     size_t pos = 0;
     while (buf && pos < len) {
+        /* A header line "M seed lablen verlen" or "R status len", then that many bytes. */
+        const char *nl = memchr(buf + pos, '\n', len - pos);
+        if (!nl) break;
+        char head[128];
+        size_t hl = (size_t)(nl - (buf + pos));
+        if (hl >= sizeof head) break;
+        memcpy(head, buf + pos, hl);
+        head[hl] = '\0';
+        pos += hl + 1;
         char tag;
         unsigned long long a;
         size_t b, c;
-        int used = 0;
-        if (sscanf(buf + pos, "%c %llu %zu %zu\n%n", &tag, &a, &b, &c, &used) == 4 && tag == 'M' && used > 0) {
-            pos += (size_t)used;
+        if (sscanf(head, "M %llu %zu %zu", &a, &b, &c) == 3) {
             if (pos + b + c > len) break;
-            snprintf(mlab, sizeof mlab, "%.*s", (int)b, buf + pos);
-            snprintf(mver, sizeof mver, "%.*s", (int)c, buf + pos + b);
+            snprintf(mlab, sizeof mlab, "%.*s", (int)(b < 199 ? b : 199), buf + pos);
+            snprintf(mver, sizeof mver, "%.*s", (int)(c < 99 ? c : 99), buf + pos + b);
             seed = a;
             pos += b + c;
-        } else if (sscanf(buf + pos, "%c %llu %zu\n%n", &tag, &a, &b, &used) == 3 && tag == 'R' && used > 0) {
-            pos += (size_t)used;
+        } else if (sscanf(head, "%c %llu %zu", &tag, &a, &b) == 3 && tag == 'R') {
             if (pos + b > len) break;
             result = buf + pos;
             rlen = b;

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "emu/lua/lab_report.h"
 #include "emu/lua/vx_internal.h"
 
 typedef struct sb_state {
@@ -385,7 +386,12 @@ static bool parse_records(const char *p, size_t len, const char *const *ids, int
         pos += alen + blen + clen;
         if (tag == 'S') {
             out->status = type;
-            snprintf(out->message, sizeof out->message, "%.*s", (int)alen, a);
+            /* Bounded and valid UTF-8, never cut inside a character. */
+            char *raw = strndup(a, alen);
+            char *clean = raw ? lab_text_clean(raw, sizeof out->message - 40) : NULL;
+            snprintf(out->message, sizeof out->message, "%s", clean ? clean : "?");
+            free(clean);
+            free(raw);
             have_status = true;
         } else if (tag == 'A' && out->count < id_count) {
             vxsb_answer *ans = &out->answers[out->count++];

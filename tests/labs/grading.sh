@@ -142,6 +142,12 @@ printf -- '-- seed = 5\nerror({})\n' > "$TMP/errobj.lua"
 grade_all "Lua error object" "$PAGING" "$TMP/errobj.lua" gradable 0
 printf -- '-- seed = 5\nreturn { a1_dir = function() error("in a1 \\xff") end, a1_table = 3 }\n' > "$TMP/fnerr.lua"
 grade_all "error in an answer function" "$PAGING" "$TMP/fnerr.lua" gradable 0
+printf -- '-- seed = 5\nlocal function f() return f() + 1 end\nreturn { a1_dir = f }\n' > "$TMP/stack.lua"
+grade_all "stack overflow in an answer" "$PAGING" "$TMP/stack.lua" gradable 0
+printf -- '-- seed = 5\nerror(string.rep("\\226\\130", 400000))\n' > "$TMP/bigerr.lua"
+grade_all "a huge error message cut inside characters" "$PAGING" "$TMP/bigerr.lua" gradable 0
+printf -- '-- seed = 5\nsetmetatable({}, { __gc = function() error("in gc") end })\nreturn { a1_dir = setmetatable({}, { __tostring = function() error("x") end }), a1_table = coroutine.wrap(function() error("co") end) }\n' > "$TMP/meta.lua"
+grade_all "metamethod and coroutine errors" "$PAGING" "$TMP/meta.lua" gradable 0
 printf -- '-- seed = 5\nreturn 42\n' > "$TMP/nottable.lua"
 grade_all "Lua answers not a table" "$PAGING" "$TMP/nottable.lua" ungradable 2
 printf -- '-- seed = 5\nreturn { ["bad\\nkey\\255"] = 1 }\n' > "$TMP/badkey.lua"
