@@ -12,6 +12,7 @@
 
 #include "emu/cli.h"
 #include "emu/gdb/gdbstub.h"
+#include "emu/lua/lab_ui.h"
 #include "emu/lua/vxlua.h"
 #include "emu/tui/tui.h"
 #include "emu/costs.h"
@@ -32,9 +33,12 @@ static const char USAGE[] =
     "  costs               print the default cost table (the --costs file format)\n"
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
-    "  lab FILE [--text] [--seed N] [--solve]   walk a Lua lab (the TUI on a terminal)\n"
+    "  lab FILE [--text] [--seed N] [--solve] [--save F]   walk a Lua lab (the TUI on a\n"
+    "                      terminal; vx86 lab --help)\n"
     "  grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn]\n"
-    "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not gradable)\n"
+    "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not graded;\n"
+    "                      vx86 grade --help)\n"
+    "  lua SCRIPT [ARGS]   run a Lua script with the vx module, as lua(1) does (NOT sandboxed)\n"
     "  gui                 (not built yet: the SDL2 window comes next)\n"
     "\n";
 
@@ -492,6 +496,13 @@ static int run_demo(const char *argv0)
     return rc == 1 ? 0 : rc;
 }
 
+/* The lab engine knows no front end: `vx86 lab` on a terminal gets the TUI's lab screen here. */
+static lab_ui *tui_lab_screen(const char *title)
+{
+    static const tui_command_hook LUA_HOOK = { vxlua_command_create, vxlua_command, vxlua_command_destroy };
+    return tui_lab_ui_create(&LUA_HOOK, title);
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -526,8 +537,12 @@ int main(int argc, char **argv)
         tui_set_command_hook(&lua_hook);
         return tui_main(argc - 2, argv + 2);
     }
-    if (strcmp(cmd, "lab") == 0)
+    if (strcmp(cmd, "lab") == 0) {
+        lab_set_terminal_ui(tui_lab_screen);
         return lab_main(argc - 1, argv + 1);
+    }
+    if (strcmp(cmd, "lua") == 0)
+        return vxlua_script_main(argc - 1, argv + 1);
     if (strcmp(cmd, "grade") == 0)
         return grade_main(argc - 1, argv + 1);
     static const char *const NOT_YET[] = { "gui" };

@@ -1,15 +1,19 @@
 # Labs (labs/<lab>/lab.lua) and the guest programs they boot (labs/<lab>/guest/*.c), plus the lab
-# tests (tests/labs): scripted `vx86 lab --text` runs, grading with reference / partial /
-# malformed answers, output-format validation, sandbox limits and byte-identical determinism.
-#   make labs         build build/guest/labs/<lab>/<prog>.elf and the test driver
-#   make check-labs   run tests/labs/run.sh (prints "lab-tests: N passed, M failed")
+# tests (tests/labs):
+#   tests/labs/run.sh      scripted `vx86 lab --text` runs, grading with reference / partial /
+#                          malformed answers, output formats, sandbox limits, parallel grading
+#   tests/labs/grading.sh  hostile answers and bad labs read by real consumers (prove, xmllint,
+#                          xml.etree, strict-UTF-8 json), never losing a submission, answers
+#                          notation, retries and --save, `vx86 lua`, and the determinism sweep
+#                          (idle, both cores busy, the sanitizer build)
+#   make labs         build build/guest/labs/<lab>/<prog>.elf
+#   make check-labs   run both ("lab-tests: N passed, M failed", "grading-tests: ...")
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
 # SVM test library of mk/svm.mk (tests/guest/svm/lib).
 
 LAB_GUEST_SRCS  := $(wildcard labs/*/guest/*.c)
 LAB_GUEST_IMAGES := $(foreach s,$(LAB_GUEST_SRCS),$(GUEST_BUILD)/labs/$(word 2,$(subst /, ,$(s)))/$(basename $(notdir $(s))).elf)
 LAB_SVM_OBJS    := $(GUEST_OBJ)/tests/guest/svm/lib/svm.o $(GUEST_OBJ)/tests/guest/svm/lib/svm_asm.o
-LAB_DRIVER      := $(BUILD)/tests/labs/vx86-lab
 
 $(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$<)
@@ -19,15 +23,10 @@ $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%
 
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
-# Until `vx86 lab` / `vx86 grade` are dispatched by emu/main.c, the tests use this driver; with
-# VX86_LAB=build/vx86 they run the real binary.
-$(LAB_DRIVER): tests/labs/driver.c $(BUILD)/libvx86.a
-	@mkdir -p $(dir $@)
-	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
-
 .PHONY: labs check-labs
-labs: $(LAB_GUEST_IMAGES) $(LAB_DRIVER)
+labs: $(LAB_GUEST_IMAGES)
 guest: $(LAB_GUEST_IMAGES)
 
-check-labs: labs
+check-labs: labs $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
+	tests/labs/grading.sh

@@ -11,11 +11,11 @@ set -eu
 # One line per purpose, so it is clear why each package is here.
 PACKAGES="
 clang lld gcc libc6-dev make pkg-config binutils
-libelf-dev libcapstone-dev liblua5.4-dev libncurses-dev libsdl2-dev
+libelf-dev libcapstone-dev liblua5.4-dev libncurses-dev libsdl2-dev libjansson-dev
 check
 qemu-system-x86
 bochs bochsbios vgabios bochs-term
-tmux xvfb gdb python3 parallel llvm
+tmux xvfb gdb python3 parallel llvm perl
 coreutils diffutils sed
 librsvg2-bin
 "

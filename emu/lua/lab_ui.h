@@ -1,7 +1,7 @@
 /* The lab runner's user interface: what `vx86 lab` shows and asks, independent of how. The lab
- * engine (lab.c) calls these; lab_ui_text.c prints plain text (the `--text` walk-through, the
- * only one tests script), emu/tui/tui_lab.c draws the ncurses lab screen. The engine never knows
- * which one it talks to. */
+ * engine (lab_engine.c, lab.c) calls these; lab_ui_text.c prints plain text (the `--text`
+ * walk-through, the only one tests script), emu/tui/tui_lab.c draws the ncurses lab screen. The
+ * engine never knows which one it talks to: the front end registers its screen below. */
 #ifndef VX86_LAB_UI_H
 #define VX86_LAB_UI_H
 
@@ -48,5 +48,11 @@ struct lab_ui {
 
 /* Plain text on stdout, answers read from stdin; solve prefixes narrative lines with "# ". */
 lab_ui *lab_ui_text_create(bool solve, bool pause);
+
+/* The lab screen of a front end, for `vx86 lab` on a terminal: the front end registers its
+ * factory (emu/main.c wires the TUI's), so the lab engine depends on no front end. NULL from
+ * the factory (or none registered) falls back to plain text. */
+typedef lab_ui *(*lab_ui_terminal_factory)(const char *title);
+void lab_set_terminal_ui(lab_ui_terminal_factory factory);
 
 #endif

@@ -1,10 +1,16 @@
-/* The sandbox for student Lua (answers files). Four limits, each ending in a graded failure:
+/* The sandbox for student Lua (answers files). Four limits, each ending in a graded failure, and
+ * none depending on how fast or busy the host is:
  *  - what it can reach: whitelisted globals and libraries (no os, io, package, debug, require,
  *    dofile, string.dump, math.random), read-only library tables, `load` of text chunks only;
  *  - instructions: a count hook (deterministic: the same script stops at the same place);
- *  - memory: the state's allocator refuses to hold more than the cap;
- *  - wall clock: the script runs in a forked child, so a long C call (a pathological pattern
- *    match on a long string) that no hook can interrupt is stopped by killing the child.
+ *  - memory: the state's allocator refuses to hold more than the cap; only a refusal that is
+ *    still a refusal after Lua's emergency full collection (the error reaches us as LUA_ERRMEM)
+ *    counts, so garbage that the collector can free never fails a submission;
+ *  - CPU time: the script runs in a forked child with RLIMIT_CPU, so a long C call (a
+ *    pathological pattern match on a long string) that no hook can interrupt is stopped by
+ *    SIGXCPU. CPU time, not wall-clock time: a loaded machine does not change it.
+ * A wall-clock backstop (generous, far above the CPU limit) only catches a child that makes no
+ * progress at all; hitting it is "not graded: retry" (status 3), never a grade.
  * The child sends the answers back over a pipe as length-prefixed records. */
 #include <errno.h>
 #include <lauxlib.h>
@@ -15,11 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "emu/lua/lab_report.h"
 #include "emu/lua/vx_internal.h"
 
 typedef struct sb_state {
@@ -39,13 +47,11 @@ static void *capped_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
         st->used -= old;
         return NULL;
     }
-    if (nsize > old && st->used - old + nsize > st->cap) {
-        st->memory_hit = true;
-        return NULL;
-    }
+    /* Refuse without judging: Lua collects everything it can and asks again, and only if that
+     * fails too does the error (LUA_ERRMEM) reach the script; see memory_failed below. */
+    if (nsize > old && st->used - old + nsize > st->cap) return NULL;
     void *p = realloc(ptr, nsize);
     if (p) st->used = st->used - old + nsize;
-    else if (nsize > old) st->memory_hit = true;
     return p;
 }
 
@@ -54,6 +60,13 @@ static sb_state *state_of(lua_State *S)
     void *ud;
     lua_getallocf(S, &ud);
     return ud;
+}
+
+/* A call's status: LUA_ERRMEM is an allocation that failed after a full collection. */
+static int note_status(sb_state *st, int rc)
+{
+    if (rc == LUA_ERRMEM) st->memory_hit = true;
+    return rc;
 }
 
 static void count_hook(lua_State *S, lua_Debug *ar)
@@ -280,7 +293,7 @@ static void child_eval(lua_State *L, int params_index, const char *chunk, size_t
         out_record(o, 'S', e, strlen(e), status, "", 0, "", 0);
         return;
     }
-    if (lua_pcall(S, 0, 1, 0) != LUA_OK || st.instructions_hit || st.memory_hit) {
+    if (note_status(&st, lua_pcall(S, 0, 1, 0)) != LUA_OK || st.instructions_hit || st.memory_hit) {
         const char *e = lua_tostring(S, -1) ? lua_tostring(S, -1) : "error object is not a string";
         e = limit_message(&st, e, msg, sizeof msg);
         out_record(o, 'S', e, strlen(e), 1, "", 0, "", 0);
@@ -314,7 +327,7 @@ static void child_eval(lua_State *L, int params_index, const char *chunk, size_t
         const char *err = NULL;
         if (lua_isfunction(S, -1)) {
             lua_pushvalue(S, params);
-            if (lua_pcall(S, 1, 1, 0) != LUA_OK || st.instructions_hit || st.memory_hit)
+            if (note_status(&st, lua_pcall(S, 1, 1, 0)) != LUA_OK || st.instructions_hit || st.memory_hit)
                 err = limit_message(&st, lua_tostring(S, -1) ? lua_tostring(S, -1) : "error", msg, sizeof msg);
         }
         int t = lua_type(S, -1);
@@ -373,7 +386,12 @@ static bool parse_records(const char *p, size_t len, const char *const *ids, int
         pos += alen + blen + clen;
         if (tag == 'S') {
             out->status = type;
-            snprintf(out->message, sizeof out->message, "%.*s", (int)alen, a);
+            /* Bounded and valid UTF-8, never cut inside a character. */
+            char *raw = strndup(a, alen);
+            char *clean = raw ? lab_text_clean(raw, sizeof out->message - 40) : NULL;
+            snprintf(out->message, sizeof out->message, "%s", clean ? clean : "?");
+            free(clean);
+            free(raw);
             have_status = true;
         } else if (tag == 'A' && out->count < id_count) {
             vxsb_answer *ans = &out->answers[out->count++];
@@ -409,6 +427,9 @@ void vxsb_eval(lua_State *L, int params_index, const char *chunk, size_t len, co
     }
     if (pid == 0) {
         close(fds[0]);
+        /* CPU seconds: SIGXCPU at the soft limit, SIGKILL one second later. */
+        struct rlimit cpu = { lim->cpu_s, lim->cpu_s + 1 };
+        setrlimit(RLIMIT_CPU, &cpu);
         out_buf o = { 0 };
         child_eval(L, params_index, chunk, len, chunkname, ids, id_count, lim, &o);
         size_t off = 0;
@@ -449,10 +470,14 @@ void vxsb_eval(lua_State *L, int params_index, const char *chunk, size_t len, co
     int wst = 0;
     while (waitpid(pid, &wst, 0) < 0 && errno == EINTR) {}
     if (timed_out) {
+        out->status = 3;
+        snprintf(out->message, sizeof out->message,
+                 "retry: the sandbox made no progress for %u s of wall clock (the grading host is overloaded?)",
+                 lim->wall_ms / 1000);
+    } else if (WIFSIGNALED(wst) && (WTERMSIG(wst) == SIGXCPU || WTERMSIG(wst) == SIGKILL)) {
         out->status = 1;
         snprintf(out->message, sizeof out->message,
-                 "time limit exceeded (%u ms of wall clock; a long-running library call such as a pattern match?)",
-                 lim->wall_ms);
+                 "CPU time limit exceeded (%u s; a long-running library call such as a pattern match?)", lim->cpu_s);
     } else if (!WIFEXITED(wst) || WEXITSTATUS(wst) != 0 || !parse_records(in.p, in.len, ids, id_count, out)) {
         out->status = 1;
         snprintf(out->message, sizeof out->message, "the sandbox process failed (%s %d)",

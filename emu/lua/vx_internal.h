@@ -31,10 +31,11 @@ const char *vxlua_vm_serial(void *vm, size_t *len);
 /* ---- the sandbox for student Lua (sandbox.c) ---- */
 typedef struct vxsb_limits {
     uint64_t instructions;   /* VM instructions, counted by a hook */
-    size_t memory;           /* bytes the allocator may hold */
-    unsigned wall_ms;        /* wall clock for the whole evaluation, C calls included */
+    size_t memory;           /* bytes the allocator may hold (after a full collection) */
+    unsigned cpu_s;          /* CPU seconds of the child (RLIMIT_CPU), C calls included */
+    unsigned wall_ms;        /* backstop only: no progress for this long is "retry", not a grade */
 } vxsb_limits;
-#define VXSB_DEFAULT_LIMITS ((vxsb_limits){ 20000000u, 64u << 20, 3000u })
+#define VXSB_DEFAULT_LIMITS ((vxsb_limits){ 20000000u, 64u << 20, 10u, 120000u })
 
 /* One evaluated answer. */
 typedef struct vxsb_answer {
@@ -45,7 +46,8 @@ typedef struct vxsb_answer {
 } vxsb_answer;
 
 typedef struct vxsb_result {
-    int status;              /* 0 evaluated, 1 graded failure (limit/sandbox), 2 malformed */
+    int status;              /* 0 evaluated, 1 graded failure (limit/sandbox), 2 malformed,
+                                3 not graded: retry (the wall-clock backstop fired) */
     char message[512];       /* for status 1 and 2 */
     vxsb_answer *answers;
     int count;

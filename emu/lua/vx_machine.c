@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "emu/cli.h"
 #include "emu/loader.h"
 #include "emu/machine.h"
 #include "emu/trace.h"
@@ -158,7 +159,15 @@ static int vx_boot(lua_State *L)
         cfg.memory_bytes = (uint32_t)bytes;
     }
     lua_pop(L, 1);
-    if (lua_getfield(L, 1, "trace") == LUA_TNUMBER) cfg.trace_capacity = (size_t)lua_tointeger(L, -1);
+    t = lua_getfield(L, 1, "trace");
+    if (t != LUA_TNIL) {   /* the same bounds as --trace-size: a huge ring overflows its sizes */
+        if (!lua_isinteger(L, -1) && !(t == LUA_TNUMBER && lua_tonumber(L, -1) == (lua_Number)(lua_Integer)lua_tonumber(L, -1)))
+            return luaL_error(L, "vx.boot: 'trace' must be a number of events");
+        lua_Integer n = lua_tointeger(L, -1);
+        if (n < 1 || (unsigned long long)n > CLI_TRACE_SIZE_MAX)
+            return luaL_error(L, "vx.boot: trace %I events is outside 1..%I", n, (lua_Integer)CLI_TRACE_SIZE_MAX);
+        cfg.trace_capacity = (size_t)n;
+    }
     lua_pop(L, 1);
     t = lua_getfield(L, 1, "modules");
     if (t == LUA_TTABLE) {
@@ -314,6 +323,7 @@ static int m_run(lua_State *L)
             lua_pushvalue(L, pred);
             lua_pushvalue(L, 1);
             lua_call(L, 1, 1);
+            if (!vm->m) return luaL_error(L, "vx.machine:run: the until function closed the machine");
             if (lua_toboolean(L, -1)) reason = "until";
             lua_pop(L, 1);
         }

@@ -27,12 +27,18 @@ void *vxlua_command_create(struct machine *m);
 bool vxlua_command(void *ctx, const char *line, char *out, size_t cap);
 void vxlua_command_destroy(void *ctx);
 
-/* `vx86 lab FILE [--seed N] [--solve] [--text] [--no-pause]` and
+/* `vx86 lab FILE [--seed N] [--solve] [--text] [--no-pause] [--save F]` and
  * `vx86 grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn] [--out P]
- *  [--submission ID]`. argv[0] is the command name ("lab" / "grade"). Exit status: 0 done/graded,
- * 2 could not be graded (or bad usage), 1 the lab itself failed. */
+ *  [--submission ID] [--cpu-limit S] [--time-limit S]`. argv[0] is the command name ("lab" /
+ * "grade"). Exit status: lab 0 done, 1 the lab itself failed, 2 bad usage; grade 0 graded,
+ * 2 not graded (a result file says why) or bad usage. `--help` prints the usage, exit 0. */
 int lab_main(int argc, char **argv);
 int grade_main(int argc, char **argv);
+
+/* `vx86 lua SCRIPT [ARGS]`: run an instructor's Lua script with every standard library and the
+ * `vx` module, as lua(1) does (the `arg` table, `...`, exit status from os.exit; 1 on an error).
+ * Not sandboxed. argv[0] is "lua". */
+int vxlua_script_main(int argc, char **argv);
 
 /* ---- the seeded PRNG labs use: PCG32 (O'Neill's permuted congruential generator, XSH RR) ---- */
 typedef struct vxlua_rng {

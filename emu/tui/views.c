@@ -463,7 +463,7 @@ static void put_pf_error(tui_line *l, uint32_t err) {
 }
 
 void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
-    tui_view_clear(v, "Page walk %08" PRIx32 "%s", lin, vmcb ? " (guest)" : "");
+    tui_view_clear(v, "Page walk 0x%08" PRIx32 "%s", lin, vmcb ? " (guest)" : "");
     cpu_walk w;
     memset(&w, 0, sizeof w);
     bool ok = vmcb ? machine_translate_vm(m, vmcb, lin, false, &w) : machine_translate(m, lin, false, &w);
@@ -475,11 +475,11 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
         machine_read_phys(m, vmcb + 0x550, &cr3, 8);
         machine_read_phys(m, vmcb + 0xB0, &ncr3, 8);
         tui_line_put(l, TUI_HL_LABEL, "VMCB ");
-        tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32 "  guest CR3 %08" PRIx32, vmcb, (uint32_t)cr3);
-        if (w.nested) tui_line_put(l, TUI_HL_NORMAL, "  N_CR3 %08" PRIx32, (uint32_t)ncr3);
+        tui_line_put(l, TUI_HL_NORMAL, "0x%08" PRIx32 "  guest CR3 0x%08" PRIx32, vmcb, (uint32_t)cr3);
+        if (w.nested) tui_line_put(l, TUI_HL_NORMAL, "  N_CR3 0x%08" PRIx32, (uint32_t)ncr3);
     } else {
         tui_line_put(l, TUI_HL_LABEL, "CR3 ");
-        tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, r.cr3);
+        tui_line_put(l, TUI_HL_NORMAL, "0x%08" PRIx32, r.cr3);
         if (r.guest_mode) tui_line_put(l, TUI_HL_NORMAL, " (guest)");
     }
     if (!w.paging && !w.nested) {
@@ -487,7 +487,7 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
         tui_line_put(l, TUI_HL_DIM, "paging off: linear = physical");
     } else {
         l = tui_view_line(v);
-        tui_line_put(l, TUI_HL_DIM, "dir %03x  table %03x  offset %03x%s", lin >> 22, (lin >> 12) & 0x3FF, lin & 0xFFF,
+        tui_line_put(l, TUI_HL_DIM, "dir %u  table %u  offset 0x%03x%s", lin >> 22, (lin >> 12) & 0x3FF, lin & 0xFFF,
                      w.nested ? "  (2-D walk)" : "");
     }
     for (int k = 0; k < w.step_count && k < CPU_WALK_MAX_STEPS; k++) {
@@ -497,22 +497,22 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
         const char *kind = s->level == 2 ? "PDE" : "PTE";
         if (s->nested) {
             tui_line_put(l, TUI_HL_DIM, "  n");
-            tui_line_put(l, TUI_HL_LABEL, "%s[%03x]", kind, index);
-            tui_line_put(l, TUI_HL_DIM, " gpa %08" PRIx32, s->gpa);
+            tui_line_put(l, TUI_HL_LABEL, "%s[%u]", kind, index);
+            tui_line_put(l, TUI_HL_DIM, " gpa 0x%08" PRIx32, s->gpa);
         } else {
-            tui_line_put(l, TUI_HL_LABEL, "%s[%03x]", kind, index);
+            tui_line_put(l, TUI_HL_LABEL, "%s[%u]", kind, index);
         }
-        tui_line_put(l, TUI_HL_NORMAL, " @%08" PRIx32 " = ", s->entry_addr);
-        tui_line_put(l, TUI_HL_ADDRESS, "%08" PRIx32, s->value);
+        tui_line_put(l, TUI_HL_NORMAL, " @0x%08" PRIx32 " = ", s->entry_addr);
+        tui_line_put(l, TUI_HL_ADDRESS, "0x%08" PRIx32, s->value);
         put_entry_flags(l, s->value, s->level);
     }
     l = tui_view_line(v);
     if (ok && w.ok) {
-        tui_line_put(l, TUI_HL_GOOD, "=> phys %08" PRIx32, w.paddr);
-        if (w.nested) tui_line_put(l, TUI_HL_NORMAL, " (gpa %08" PRIx32 ")", w.gpa);
+        tui_line_put(l, TUI_HL_GOOD, "=> phys 0x%08" PRIx32, w.paddr);
+        if (w.nested) tui_line_put(l, TUI_HL_NORMAL, " (gpa 0x%08" PRIx32 ")", w.gpa);
         if (w.paging) tui_line_put(l, TUI_HL_DIM, " %s page", w.large ? "4 MiB" : "4 KiB");
     } else if (w.npf) {
-        tui_line_put(l, TUI_HL_FAULT, "#NPF gpa %08" PRIx32 " info1 %#" PRIx64, w.npf_gpa, w.npf_info1);
+        tui_line_put(l, TUI_HL_FAULT, "#NPF gpa 0x%08" PRIx32 " info1 %#" PRIx64, w.npf_gpa, w.npf_info1);
     } else if (w.step_count > 0 || w.paging) {
         put_pf_error(l, w.error_code);
     } else {

@@ -3,7 +3,6 @@
 -- follows the 2-D walk of a guest-virtual address, counts its memory references with 4 KiB and
 -- 4 MiB nested pages and compares with the guest's own (native) walk, then meets a #NPF.
 
-local IMAGE = "build/guest/labs/nested-paging/npt.elf"
 
 local function hex(n) return string.format("0x%x", n) end
 
@@ -16,8 +15,8 @@ With nested paging a guest's page tables translate guest-virtual addresses (gVA)
 guest-physical addresses (gPA), and the hypervisor's nested page tables (rooted at the VMCB's
 N_CR3) translate every gPA to a host-physical address (hPA). The guest's CR3 and every entry it
 points at are gPAs too, so each guest page-table reference must itself be translated by a nested
-walk before it can be read: a 2-level guest walk under 2-level nested tables reads
-(2 + 1) x (2 + 1) - 1 = 8 entries. Larger nested pages shorten the nested walks. When a nested
+walk before it can be read: a g-level guest walk under n-level nested tables reads
+(g + 1) x (n + 1) - 1 entries. Larger nested pages shorten the nested walks. When a nested
 walk finds a not-present entry the guest exits with #NPF (exit code 0x400): EXITINFO1 holds a
 #PF-style error code (bit 0 present, bit 1 write, bit 2 user) plus bit 32 "the final gPA" or
 bit 33 "a guest page-table entry", and EXITINFO2 the faulting gPA.
@@ -29,7 +28,7 @@ hole_va, guest_cr3, guest_pd and guest_pt (the guest's entries by index).]],
 }
 
 function lab.setup(ctx)
-  local m = vx.boot{ kernel = IMAGE, memory = "64M", cmdline = "seed=" .. ctx.seed }
+  local m = vx.boot{ kernel = ctx.image("npt.elf"), memory = "64M", cmdline = "seed=" .. ctx.seed }
   local why = m:run{ until_serial = "npt: done", cycles = 1e8 }
   if why ~= "serial" then error("the hypervisor guest did not finish (" .. why .. "): " .. m:serial()) end
   local out = m:serial()
@@ -105,8 +104,11 @@ lab.steps = {
     action = function(ctx) return vx.show.walk(ctx.walk4m) end },
   { title = "A nested page fault",
     text = function(ctx)
-      return "Next the guest reads gVA " .. hex(ctx.hole_va) .. ". The trace shows its exits:\n\n" ..
-             vx.show.events(ctx.m:events{ kinds = { "vmexit" } })
+      local i = (ctx.hole_va >> 12) & 0x3ff
+      return string.format("Next the guest reads gVA %s. Its page-table entry for it is PTE %d = %s, but the\n" ..
+        "hypervisor left that guest-physical page out of its nested tables (with 4 KiB nested pages),\n" ..
+        "so the guest exits. (The trace of its exits is shown once you have answered.)",
+        hex(ctx.hole_va), i, string.format("0x%08x", ctx.params.guest_pt[i] or 0))
     end,
     questions = {
       { id = "n6_npf_gpa", points = 2, format = "hex",
@@ -120,7 +122,10 @@ lab.steps = {
         text = "was the failing nested entry present? (yes/no, EXITINFO1 bit 0)",
         answer = function(ctx) return ctx.npf.exitinfo1 & 1 == 1 end },
     },
-    action = function(ctx) return vx.show.walk(ctx.hole) end,
+    action = function(ctx)
+      return "The guest's exits:\n" .. vx.show.events(ctx.m:events{ kinds = { "vmexit" } }) .. "\n" ..
+             vx.show.walk(ctx.hole)
+    end,
     check = function(ctx)
       local ok = ctx.hole.fault == "#NPF" and ctx.hole.exitinfo2 == ctx.npf.exitinfo2
       return ok, "the walk of the lab agrees with the #NPF the guest took"

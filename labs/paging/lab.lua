@@ -3,7 +3,6 @@
 -- addresses by hand (directory index, table index, offset, physical address or fault) and
 -- decides what a user-mode program may do with two of them, then compares with the live walk.
 
-local IMAGE = "build/guest/labs/paging/paging.elf"
 
 local function hex(n) return string.format("0x%08x", n) end
 
@@ -48,7 +47,7 @@ Plain text, one answer per line:  question_id = answer   ('#' starts a comment; 
 }
 
 function lab.setup(ctx)
-  local m = vx.boot{ kernel = IMAGE, memory = "64M", cmdline = "seed=" .. ctx.seed }
+  local m = vx.boot{ kernel = ctx.image("paging.elf"), memory = "64M", cmdline = "seed=" .. ctx.seed }
   local why = m:run{ until_serial = "paging: ready", cycles = 5e7 }
   if why ~= "serial" then error("the paging guest did not get ready (" .. why .. "): " .. m:serial()) end
   m:run{ cycles = 10000 }   -- let it reach its final HLT

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Validate grader outputs against the documented field shapes (labs/README.md).
-usage: check_formats.py gradescope|prairielearn|junit FILE [gradable]"""
+"""Validate grader outputs against the documented field shapes (labs/README.md), with strict
+consumers: JSON must be UTF-8 (decoded strictly, no control characters in strings, no NaN),
+JUnit must be well-formed XML (xml.etree). Exit 1 with "format check failed: ..." otherwise.
+usage: check_formats.py gradescope|prairielearn|junit FILE [gradable|ungradable]"""
 import json
 import sys
 import xml.etree.ElementTree as ET
@@ -15,10 +17,25 @@ def num(x):
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
+def strict_json(path):
+    raw = open(path, "rb").read()
+    try:
+        text = raw.decode("utf-8", errors="strict")
+    except UnicodeDecodeError as e:
+        fail("not valid UTF-8: %s" % e)
+
+    def no_constant(name):
+        fail("non-standard JSON constant " + name)
+    try:
+        return json.loads(text, strict=True, parse_constant=no_constant)
+    except ValueError as e:
+        fail("not valid JSON: %s" % e)
+
+
 kind, path = sys.argv[1], sys.argv[2]
 gradable = len(sys.argv) < 4 or sys.argv[3] != "ungradable"
 if kind == "gradescope":
-    d = json.load(open(path))
+    d = strict_json(path)
     if not num(d.get("score")):
         fail("score must be a number")
     if not isinstance(d.get("output"), str):
@@ -41,7 +58,7 @@ if kind == "gradescope":
     if abs(total - d["score"]) > 1e-9:
         fail("score is not the sum of the tests")
 elif kind == "prairielearn":
-    d = json.load(open(path))
+    d = strict_json(path)
     if not isinstance(d.get("gradable"), bool):
         fail("gradable must be a boolean")
     if d["gradable"] != gradable:
@@ -65,7 +82,10 @@ elif kind == "prairielearn":
     if gradable and maxp and abs(pts / maxp - d["score"]) > 1e-6:
         fail("score is not points / max_points")
 elif kind == "junit":
-    root = ET.parse(path).getroot()
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as e:
+        fail("not well-formed XML: %s" % e)
     if root.tag != "testsuites":
         fail("root must be <testsuites>")
     suites = root.findall("testsuite")
@@ -74,6 +94,9 @@ elif kind == "junit":
     cases = suites[0].findall("testcase")
     if int(suites[0].get("failures")) != sum(1 for c in cases if c.find("failure") is not None):
         fail("failures attribute does not count <failure> elements")
+    errors = sum(1 for c in cases if c.find("error") is not None)
+    if int(suites[0].get("errors")) != errors or (errors > 0) == gradable:
+        fail("errors attribute / <error> elements do not match gradable=%s" % gradable)
 else:
     fail("unknown kind " + kind)
 print("ok")

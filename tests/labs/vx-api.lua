@@ -1,11 +1,12 @@
 -- A lab used as a test of the vx module on a live machine: each answer is true when one part of
 -- the API behaves; tests/labs/run.sh grades it with every answer "yes".
-local IMAGE = "build/guest/labs/paging/paging.elf"
+-- The paging lab's guest, relative to this file (ctx.dir), so the test runs from any directory.
+local IMAGE = "/../../build/guest/labs/paging/paging.elf"
 local function q(id, fn) return { id = id, points = 1, text = id, answer = fn } end
 return {
   id = "vx-api", title = "vx module self-test", version = "1",
   setup = function(ctx)
-    ctx.m = vx.boot{ kernel = IMAGE, cmdline = "seed=" .. ctx.seed, memory = "32M" }
+    ctx.m = vx.boot{ kernel = ctx.dir .. IMAGE, cmdline = "seed=" .. ctx.seed, memory = "32M" }
   end,
   steps = { { title = "api", questions = {
     q("until_symbol", function(ctx)
