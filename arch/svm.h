@@ -1,9 +1,14 @@
 /* The SVM subset's data layouts, defined once for the emulator (cpu/svm.c), its front ends (the
  * TUI's VMCB pane, Lua, the trace), the toy OS's hypervisor (hyperv/) and the guest tests.
  * Source: AMD64 APM vol. 2, §15 and appendix B (VMCB layout), appendix C (exit codes).
- * Freestanding: macros only. */
+ * Freestanding: macros, enums and inline functions (it needs <stdint.h>, which the guest
+ * toolchain has too). */
 #ifndef VX86_ARCH_SVM_H
 #define VX86_ARCH_SVM_H
+
+#include <stdint.h>
+
+#include "arch/x86.h"
 
 /* ---- VMCB control area (APM vol. 2, table B-1) ---- */
 #define VMCB_CR_READ      0x000   /* u16: bit n intercepts reads of CRn  -> exit 0x00+n */
@@ -131,6 +136,19 @@ enum { SVM_EXITS(SVM_EXIT_ENUM_) };
 #undef SVM_EXIT_ENUM_
 #define SVM_EXIT_INVALID 0xFFFFFFFFFFFFFFFFull   /* VMRUN failed a consistency check */
 
+/* "cpuid" for 0x72, the exception's name ("#PF") for 0x40 + vector, "invalid" for
+ * SVM_EXIT_INVALID, "unknown" for codes outside the subset. */
+static inline const char *svm_exit_name(uint64_t code) {
+    if (code == SVM_EXIT_INVALID) return "invalid";
+    if (code >= SVM_EXIT_EXC(0) && code < SVM_EXIT_EXC(32)) {
+        const char *e = x86_exception_name((unsigned)(code - SVM_EXIT_EXC(0)));
+        return e ? e : "exception";
+    }
+#define SVM_EXIT_CASE_(c, name, text) case c: return text;
+    switch (code) { SVM_EXITS(SVM_EXIT_CASE_) default: return "unknown"; }
+#undef SVM_EXIT_CASE_
+}
+
 /* ---- EVENTINJ and EXITINTINFO (APM vol. 2 §15.20) ---- */
 #define EVT_VECTOR(v)  ((unsigned)(v) & 0xFFu)
 #define EVT_TYPE(t)    ((unsigned)(t) << 8)
@@ -148,6 +166,8 @@ enum { SVM_EXITS(SVM_EXIT_ENUM_) };
 #define IOIO_SZ8       (1u << 4)
 #define IOIO_SZ16      (1u << 5)
 #define IOIO_SZ32      (1u << 6)
+#define IOIO_A16       (1u << 7)    /* address size of a string instruction */
+#define IOIO_A32       (1u << 8)
 #define IOIO_PORT(info1) (((unsigned)(info1) >> 16) & 0xFFFFu)
 
 /* ---- Nested page fault: EXITINFO1 holds a #PF-style error code, EXITINFO2 the guest-physical

@@ -543,6 +543,13 @@ void machine_request_stop(machine *m) {
     cpu_request_stop(&m->cpu);
 }
 
+_Static_assert(MACHINE_MAX_BREAKPOINTS == CPU_MAX_BREAKPOINTS && MACHINE_MAX_WATCHPOINTS == CPU_MAX_WATCHPOINTS,
+               "breakpoint limits differ");
+_Static_assert((int)MACHINE_WATCH_WRITE == (int)CPU_WATCH_WRITE && (int)MACHINE_WATCH_READ == (int)CPU_WATCH_READ &&
+                   (int)MACHINE_WATCH_ACCESS == (int)CPU_WATCH_ACCESS, "watch kinds differ");
+_Static_assert((int)MACHINE_SEG_LDTR == (int)S_LDTR && (int)MACHINE_SEG_TR == (int)S_TR &&
+                   (int)MACHINE_SEG_COUNT == (int)S_COUNT, "segment numbering differs");
+
 bool machine_add_breakpoint(machine *m, uint32_t eip) { return cpu_add_breakpoint(&m->cpu, eip); }
 bool machine_remove_breakpoint(machine *m, uint32_t eip) { return cpu_remove_breakpoint(&m->cpu, eip); }
 bool machine_add_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind) {
@@ -553,19 +560,53 @@ bool machine_remove_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind)
 }
 void machine_last_break(const machine *m, machine_break_info *info) { *info = m->last_break; }
 
-bool machine_translate(machine *m, uint32_t lin, bool write, cpu_walk *out) {
-    return cpu_translate(&m->cpu, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, false, out);
+/* The machine API's walk record is its own type (front ends do not include cpu/): a copy. */
+_Static_assert(MACHINE_WALK_MAX_STEPS == CPU_WALK_MAX_STEPS, "walk records differ in size");
+static bool walk_out(bool ok, const cpu_walk *w, machine_walk *out) {
+    memset(out, 0, sizeof *out);   /* padding too: callers may compare walks with memcmp */
+    out->paging = w->paging;
+    out->nested = w->nested;
+    out->step_count = w->step_count;
+    for (int k = 0; k < w->step_count && k < MACHINE_WALK_MAX_STEPS; k++) {
+        machine_walk_step *o = &out->steps[k];
+        o->level = w->steps[k].level;
+        o->nested = w->steps[k].nested;
+        o->gpa = w->steps[k].gpa;
+        o->entry_addr = w->steps[k].entry_addr;
+        o->value = w->steps[k].value;
+    }
+    out->ok = w->ok;
+    out->large = w->large;
+    out->gpa = w->gpa;
+    out->paddr = w->paddr;
+    out->error_code = w->error_code;
+    out->npf = w->npf;
+    out->npf_info1 = w->npf_info1;
+    out->npf_gpa = w->npf_gpa;
+    return ok;
 }
 
-bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, cpu_walk *out) {
-    if ((uint64_t)vmcb + 4096 > m->ram_size) return false;
-    return cpu_translate_vmcb(&m->cpu, vmcb, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, out);
+bool machine_translate(machine *m, uint32_t lin, bool write, machine_walk *out) {
+    cpu_walk w;
+    memset(&w, 0, sizeof w);
+    bool ok = cpu_translate(&m->cpu, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, false, &w);
+    return walk_out(ok, &w, out);
 }
+
+bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, machine_walk *out) {
+    if ((uint64_t)vmcb + 4096 > m->ram_size) return false;
+    cpu_walk w;
+    memset(&w, 0, sizeof w);
+    bool ok = cpu_translate_vmcb(&m->cpu, vmcb, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, &w);
+    return walk_out(ok, &w, out);
+}
+
+const char *machine_svm_check_name(int check) { return cpu_svm_check_name(check); }
 
 static bool linear_access(machine *m, uint32_t lin, void *buf, size_t len, bool write) {
     uint8_t *p = buf;
     while (len > 0) {
-        cpu_walk w;
+        machine_walk w;
         if (!machine_translate(m, lin, false, &w) || (uint64_t)w.paddr >= m->ram_size) return false;
         size_t chunk = 0x1000 - (lin & 0xFFF);
         if (chunk > len) chunk = len;
@@ -597,6 +638,8 @@ const loader_symbols *machine_symbols(machine *m) {
     return m->symbols_ok ? &m->symbols : NULL;
 }
 
+_Static_assert(MACHINE_VGA_TEXT_MAX >= VGA_LINE_MAX * VGA_ROWS && MACHINE_VGA_ROWS == VGA_ROWS &&
+                   MACHINE_VGA_COLS == VGA_COLS, "VGA text geometry differs");
 size_t machine_vga_text(machine *m, char *buf, size_t cap, int *cur_row, int *cur_col) {
     int row = -1, col = -1;
     if (!vga_cursor(&m->vga, &row, &col)) row = col = -1;
