@@ -95,32 +95,38 @@ static void pic_intr_changed(void *ctx, bool level) {
 
 static uint32_t bus_io_in(void *ctx, uint16_t port, int size) {
     machine *m = ctx;
-    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + 8) return uart_io_read(&m->uart, port, size);
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT) return uart_io_read(&m->uart, port, size);
     switch (port) {
-    case 0x20: case 0x21: case 0xA0: case 0xA1: return pic_io_read(&m->pic, port, size);
-    case 0x40: case 0x41: case 0x42: case 0x43: case PIT_PORT_B: return pit_io_read(&m->pit, port, size);
+    case PIC_MASTER_CMD: case PIC_MASTER_DATA: case PIC_SLAVE_CMD: case PIC_SLAVE_DATA:
+        return pic_io_read(&m->pic, port, size);
+    case PIT_BASE: case PIT_BASE + 1: case PIT_BASE + 2: case PIT_CMD: case PIT_PORT_B:
+        return pit_io_read(&m->pit, port, size);
     case I8042_DATA_PORT: case I8042_STATUS_PORT: return i8042_io_read(&m->kbd, port, size);
     case DEBUGPORT_CONSOLE: return debugport_io_read(&m->dbg, port, size);
     default: break;
     }
     if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) return vga_io_read(&m->vga, port, size);
-    if (port >= 0x0E80 && port <= 0x0E87) return probe_io_read(&m->probe, port, size);
+    if (port >= VX86_PROBE_PORT_RECORD && port < VX86_PROBE_PORT_RECORD + VX86_PROBE_PORT_COUNT) return probe_io_read(&m->probe, port, size);
     if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) return debugport_io_read(&m->dbg, port, size);
     return 0xFFFFFFFFu;   /* nothing decodes this port: the ISA bus floats high */
 }
 
 static void bus_io_out(void *ctx, uint16_t port, int size, uint32_t v) {
     machine *m = ctx;
-    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + 8) { uart_io_write(&m->uart, port, size, v); return; }
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT) { uart_io_write(&m->uart, port, size, v); return; }
     switch (port) {
-    case 0x20: case 0x21: case 0xA0: case 0xA1: pic_io_write(&m->pic, port, size, v); return;
-    case 0x40: case 0x41: case 0x42: case 0x43: case PIT_PORT_B: pit_io_write(&m->pit, port, size, v); return;
+    case PIC_MASTER_CMD: case PIC_MASTER_DATA: case PIC_SLAVE_CMD: case PIC_SLAVE_DATA:
+        pic_io_write(&m->pic, port, size, v);
+        return;
+    case PIT_BASE: case PIT_BASE + 1: case PIT_BASE + 2: case PIT_CMD: case PIT_PORT_B:
+        pit_io_write(&m->pit, port, size, v);
+        return;
     case I8042_DATA_PORT: case I8042_STATUS_PORT: i8042_io_write(&m->kbd, port, size, v); return;
     case DEBUGPORT_CONSOLE: debugport_io_write(&m->dbg, port, size, v); return;
     default: break;
     }
     if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) { vga_io_write(&m->vga, port, size, v); return; }
-    if (port >= 0x0E80 && port <= 0x0E87) { probe_io_write(&m->probe, port, size, v); return; }
+    if (port >= VX86_PROBE_PORT_RECORD && port < VX86_PROBE_PORT_RECORD + VX86_PROBE_PORT_COUNT) { probe_io_write(&m->probe, port, size, v); return; }
     if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) {
         debugport_io_write(&m->dbg, port, size, v);
         if (debugport_exit_requested(&m->dbg)) {

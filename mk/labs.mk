@@ -4,11 +4,11 @@
 #   make labs         build build/guest/labs/<lab>/<prog>.elf and the test driver
 #   make check-labs   run tests/labs/run.sh (prints "lab-tests: N passed, M failed")
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
-# SVM test library of mk/svm.mk (tests/guest/svm/lib).
+# hypervisor library (GUEST_SVM_OBJS: kernel/lib/svm, header vx/svm.h).
 
 LAB_GUEST_SRCS  := $(wildcard labs/*/guest/*.c)
 LAB_GUEST_IMAGES := $(foreach s,$(LAB_GUEST_SRCS),$(GUEST_BUILD)/labs/$(word 2,$(subst /, ,$(s)))/$(basename $(notdir $(s))).elf)
-LAB_SVM_OBJS    := $(GUEST_OBJ)/tests/guest/svm/lib/svm.o $(GUEST_OBJ)/tests/guest/svm/lib/svm_asm.o
+LAB_SVM_OBJS    := $(GUEST_SVM_OBJS)
 LAB_DRIVER      := $(BUILD)/tests/labs/vx86-lab
 
 $(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMAGE_DEPS)
@@ -19,8 +19,9 @@ $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%
 
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
-# Until `vx86 lab` / `vx86 grade` are dispatched by emu/main.c, the tests use this driver; with
-# VX86_LAB=build/vx86 they run the real binary.
+# tests/labs/run.sh takes `lab ...` / `grade ...` from this driver by default: it calls the same
+# entry points (lab_main, grade_main) as `vx86 lab` / `vx86 grade`, which emu/main.c dispatches,
+# without the rest of main.c. With VX86_LAB=build/vx86 the tests run the real binary.
 $(LAB_DRIVER): tests/labs/driver.c $(BUILD)/libvx86.a
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)

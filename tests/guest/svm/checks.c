@@ -2,7 +2,7 @@
  * VMRUN consistency checks (SVM.md §2.8 step 4): each failing VMCB gives VMEXIT_INVALID
  * (EXITCODE -1; low 32 bits compared, QEMU zero-extends) and the host continues after VMRUN
  * with its own registers. The host-paging check for nested paging is in npt.c (Bochs only). */
-#include "lib/svm.h"
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static uint8_t stack[4096] __attribute__((aligned(16)));
