@@ -85,5 +85,13 @@ check-all: all check-unit check-san check-guest check-cli check-isa check-sys ch
 clean:
 	rm -rf $(BUILD)
 
--include mk/*.mk
+# The fragments, in the order they are read: a fragment may use, in its targets and
+# prerequisites, the variables of those before it (guest.mk's toolchain, sys.mk's SYS_LIB_OBJS,
+# timing.mk's TIMING_IMAGES ...). Reading them alphabetically made check-snapshot's prerequisites
+# depend on what happened to be defined (36 checks from a clean tree, 54 later). Every file in
+# mk/ must be listed here.
+MK_FRAGMENTS := guest sys svm timing snapshot isa cli gdb tui labs bench
+MK_UNLISTED  := $(filter-out $(MK_FRAGMENTS:%=mk/%.mk),$(wildcard mk/*.mk))
+$(if $(MK_UNLISTED),$(error Makefile: $(MK_UNLISTED) not in MK_FRAGMENTS (list it where its variables are defined)))
+include $(MK_FRAGMENTS:%=mk/%.mk)
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
