@@ -3,7 +3,7 @@
  * interrupt, delivered through the guest IDT before the first guest instruction; an injection
  * whose delivery is intercepted reports it in EXITINTINFO. Virtual interrupts: V_IRQ delivery,
  * masking by guest IF, V_TPR priority, the VINTR intercept. The INTR intercept with the PIT.
- * Per SVM.md §3: EVENTINJ after #VMEXIT is compared by bit 31 only; EXITINTINFO only when valid. */
+ * Comparison masks (README.md): EVENTINJ after #VMEXIT is compared by bit 31 only; EXITINTINFO only when valid. */
 #include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));

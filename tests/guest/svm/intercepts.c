@@ -1,6 +1,6 @@
 /* svm-reference: qemu
  * Every "must" instruction and exception intercept with its exit code, EXITINFO and guest RIP
- * (SVM.md §2.4, §2.5, §2.7): CR0/CR3/CR4 reads and writes, exceptions #DE/#UD/#GP/#PF (the #PF
+ * (APM vol. 2 table B-1, appendix C): CR0/CR3/CR4 reads and writes, exceptions #DE/#UD/#GP/#PF (the #PF
  * intercept leaves CR2 alone), INVLPG, INVLPGA, VMRUN (mandatory), VMLOAD, VMSAVE, STGI, CLGI,
  * and SHUTDOWN (a guest triple fault). #BP is not used: QEMU checks INT3 against the INTn
  * intercept instead of the #BP one. */

@@ -1,5 +1,5 @@
 /* svm-reference: qemu
- * MSR intercepts through the MSRPM (SVM.md §2.7): EXITINFO1 0 = RDMSR, 1 = WRMSR; read and write
+ * MSR intercepts through the MSRPM (APM vol. 2 §15.11): EXITINFO1 0 = RDMSR, 1 = WRMSR; read and write
  * bits are separate; the three MSR ranges of the map and an MSR outside them (always exits). */
 #include "vx/svm.h"
 

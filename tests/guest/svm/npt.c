@@ -1,10 +1,11 @@
 /* svm-reference: bochs
- * Nested paging (SVM.md §2.9) in the legacy 2-level format with host CR4.PSE: 4 MiB nested pages
+ * Nested paging (APM vol. 2 §15.25) in the legacy 2-level format with host CR4.PSE: 4 MiB nested pages
  * (one remapped to another host region), 4 KiB nested pages, and #NPF (exit 0x400, EXITINFO2 =
  * the guest-physical address) for a not-present read (0x1_0000_0004), a not-present write
  * (0x1_0000_0006), a write to a read-only page (0x1_0000_0007) and a fault during the guest's own
- * page walk (bit 33: 0x2_0000_0006). NPT without host paging is VMEXIT_INVALID (Bochs; QEMU 7.2
- * ignores NPT for a legacy host, so Bochs is the reference). */
+ * page walk (bit 33: 0x2_0000_0006). NPT without host paging, and NPT with an invalid memory type
+ * in G_PAT, are VMEXIT_INVALID (Bochs; QEMU 7.2 ignores NPT for a legacy host, so Bochs is the
+ * reference). */
 #include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
@@ -51,6 +52,14 @@ int main(void)
     /* nested paging needs host paging (Bochs and vx86: VMEXIT_INVALID) */
     run("np_without_host_paging", g_read, 0);
     svm_host_paging_on();
+
+    /* with nested paging, G_PAT must hold valid memory types: 2 and 3 are reserved */
+    svm_guest_init(&vmcb, g_read, stack + sizeof stack);
+    npt_enable(&vmcb, npt_pd);
+    vmcb_w64(&vmcb, VMCB_G_PAT, 0x0007040600070402ull);
+    svm_gprs gp = { 0, 0, 0, 0, 0, 0 };
+    svm_run(&vmcb, &gp);
+    svm_report("np_invalid_gpat", &vmcb, g_read);
 
     *(volatile uint32_t *)(GPA_PAGE + 0x10) = 0x1111;
     *(volatile uint32_t *)(HPA_BIG + 0x10) = 0xB16B16;
