@@ -89,12 +89,8 @@ typedef struct cpu_watch {
     int kind;
 } cpu_watch;
 
-/* Instruction-cost classes: one cost table entry each (virtual time, DESIGN §2). */
-typedef enum cpu_cost_class {
-    COST_BASIC, COST_MUL, COST_DIV, COST_BRANCH, COST_STRING_ITER, COST_IO, COST_SYSTEM,
-    COST_EXCEPTION, COST_PAGE_WALK_REF, COST_TLB_FLUSH, COST_VMRUN, COST_VMEXIT, COST_NESTED_WALK_REF,
-    COST_CLASS_COUNT
-} cpu_cost_class;
+/* Instruction-cost classes (COST_*, cpu_cost_class): one cost table entry each (virtual time). */
+#include "cpu/cost_class.h"
 
 struct cpu_insn;
 struct cpu_code_page;

@@ -423,7 +423,7 @@ bool machine_snapshot_from_buffer(machine *m, const uint8_t *buf, size_t len, co
         snprintf(err, errlen, "%s: bad CPU state in the snapshot (the machine's RAM was overwritten)", name);
         return false;
     }
-    for (int k = 0; k < COSTS_COUNT; k++) p.costs->cycles[k] = p.cpu->cost[k];
+    for (int k = 0; k < COST_CLASS_COUNT; k++) p.costs->cycles[k] = p.cpu->cost[k];
     machine_timers_clear(m);
     /* Every load below succeeded on a copy, so these cannot fail. */
     pic_load(p.pic, pr.sec[SEC_PIC].data, pr.sec[SEC_PIC].len);
