@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/le.h"
 #include "arch/svm.h"
 #include "arch/x86.h"
 #include "emu/loader.h"
@@ -486,7 +487,7 @@ static int m_read32(lua_State *L)
     uint8_t b[4];
     bool ok = phys ? machine_read_phys(vm->m, addr, b, 4) : machine_read_linear(vm->m, addr, b, 4);
     if (!ok) return error_fmt(L, "vx.machine:read32: 0x%08x is not readable", (unsigned)addr);
-    lua_pushinteger(L, (lua_Integer)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24));
+    lua_pushinteger(L, (lua_Integer)le32_load(b));
     return 1;
 }
 
