@@ -60,7 +60,7 @@ static void add_step(cpu_walk *w, int level, bool nested, uint32_t gpa, uint32_t
     if (w->step_count < CPU_WALK_MAX_STEPS) w->steps[w->step_count++] = (cpu_walk_step){ level, nested, gpa, addr, value };
 }
 
-/* The nested dimension (SVM.md §2.9): translate a guest-physical address through the 2-level
+/* The nested dimension (APM vol. 2 §15.25; cpu/README.md): translate a guest-physical address through the 2-level
  * nested tables at N_CR3. Every level needs P=1 and U=1; RW=0 makes a page read-only. Walks of
  * the guest's own page tables count as writes (they may set A/D bits), as on both references. */
 static bool nested_translate(cpu *c, uint32_t gpa, bool write, bool guest_walk, bool set_ad, cpu_walk *w,
