@@ -12,11 +12,13 @@ enum {
     CHK_EFER_RESERVED, CHK_EFER_LONG, CHK_CR4_RESERVED, CHK_EVENTINJ, CHK_IOPM, CHK_MSRPM, CHK_NP_SEV,
     CHK_NP_HOST_PAGING, CHK_GPAT, CHK_COUNT
 };
+#define STR_(x) #x
+#define STR(x) STR_(x)   /* "0x4D0" from VMCB_EFER: the messages quote arch/svm.h's offsets */
 static const char *const check_names[CHK_COUNT] = {
     [CHK_NONE] = "none",
-    [CHK_VMRUN_INTERCEPT] = "VMRUN intercept (VMCB 0x010 bit 0) is clear",
-    [CHK_ASID] = "GUEST_ASID (VMCB 0x058) is 0",
-    [CHK_SVME] = "guest EFER.SVME (VMCB 0x4D0 bit 12) is 0",
+    [CHK_VMRUN_INTERCEPT] = "VMRUN intercept (VMCB " STR(VMCB_VEC4) " bit 0) is clear",
+    [CHK_ASID] = "GUEST_ASID (VMCB " STR(VMCB_ASID) ") is 0",
+    [CHK_SVME] = "guest EFER.SVME (VMCB " STR(VMCB_EFER) " bit 12) is 0",
     [CHK_CD_NW] = "guest CR0.CD=0 with CR0.NW=1",
     [CHK_CR0_HIGH] = "guest CR0 bits 63:32 are not zero",
     [CHK_DR6_HIGH] = "guest DR6 bits 63:32 are not zero",
@@ -24,12 +26,12 @@ static const char *const check_names[CHK_COUNT] = {
     [CHK_EFER_RESERVED] = "guest EFER has reserved bits set",
     [CHK_EFER_LONG] = "guest EFER.LME/LMA set: vx86 has no long mode",
     [CHK_CR4_RESERVED] = "guest CR4 has reserved (or unimplemented: PAE) bits set",
-    [CHK_EVENTINJ] = "EVENTINJ (VMCB 0x0A8) is illegal: reserved type, or exception vector 2 or > 31",
-    [CHK_IOPM] = "IOPM_BASE_PA (VMCB 0x040) is beyond the physical address space",
-    [CHK_MSRPM] = "MSRPM_BASE_PA (VMCB 0x048) is beyond the physical address space",
-    [CHK_NP_SEV] = "NP_ENABLE field (VMCB 0x090) sets SEV/SEV-ES bits, which must be zero",
+    [CHK_EVENTINJ] = "EVENTINJ (VMCB " STR(VMCB_EVENTINJ) ") is illegal: reserved type, or exception vector 2 or > 31",
+    [CHK_IOPM] = "IOPM_BASE_PA (VMCB " STR(VMCB_IOPM) ") is beyond the physical address space",
+    [CHK_MSRPM] = "MSRPM_BASE_PA (VMCB " STR(VMCB_MSRPM) ") is beyond the physical address space",
+    [CHK_NP_SEV] = "NP_ENABLE field (VMCB " STR(VMCB_NP_ENABLE) ") sets SEV/SEV-ES bits, which must be zero",
     [CHK_NP_HOST_PAGING] = "nested paging needs host paging: host CR0.PG is 0",
-    [CHK_GPAT] = "G_PAT (VMCB 0x668) holds an invalid memory type",
+    [CHK_GPAT] = "G_PAT (VMCB " STR(VMCB_G_PAT) ") holds an invalid memory type",
 };
 
 const char *cpu_svm_check_name(int check) {
