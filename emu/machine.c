@@ -105,7 +105,7 @@ static uint32_t bus_io_in(void *ctx, uint16_t port, int size) {
     case DEBUGPORT_CONSOLE: return debugport_io_read(&m->dbg, port, size);
     default: break;
     }
-    if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) return vga_io_read(&m->vga, port, size);
+    if ((port >= VGA_ATTR_INDEX && port <= VGA_GC_DATA) || (port >= VGA_CRTC_INDEX && port <= VGA_INPUT_STATUS)) return vga_io_read(&m->vga, port, size);
     if (port >= VX86_PROBE_PORT_RECORD && port < VX86_PROBE_PORT_RECORD + VX86_PROBE_PORT_COUNT) return probe_io_read(&m->probe, port, size);
     if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) return debugport_io_read(&m->dbg, port, size);
     return 0xFFFFFFFFu;   /* nothing decodes this port: the ISA bus floats high */
@@ -125,7 +125,7 @@ static void bus_io_out(void *ctx, uint16_t port, int size, uint32_t v) {
     case DEBUGPORT_CONSOLE: debugport_io_write(&m->dbg, port, size, v); return;
     default: break;
     }
-    if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) { vga_io_write(&m->vga, port, size, v); return; }
+    if ((port >= VGA_ATTR_INDEX && port <= VGA_GC_DATA) || (port >= VGA_CRTC_INDEX && port <= VGA_INPUT_STATUS)) { vga_io_write(&m->vga, port, size, v); return; }
     if (port >= VX86_PROBE_PORT_RECORD && port < VX86_PROBE_PORT_RECORD + VX86_PROBE_PORT_COUNT) { probe_io_write(&m->probe, port, size, v); return; }
     if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) {
         debugport_io_write(&m->dbg, port, size, v);
@@ -488,7 +488,7 @@ bool machine_set_reg(machine *m, const char *name, uint64_t value) {
     if (!strcasecmp(name, "cr0")) c->cr0 = ((uint32_t)value | CR0_ET | CR0_PE);
     else if (!strcasecmp(name, "cr2")) c->cr2 = (uint32_t)value;
     else if (!strcasecmp(name, "cr3")) c->cr3 = (uint32_t)value;
-    else if (!strcasecmp(name, "cr4")) c->cr4 = (uint32_t)value & (CR4_PSE | CR4_PGE | 0x4u);
+    else if (!strcasecmp(name, "cr4")) c->cr4 = (uint32_t)value & (CR4_PSE | CR4_PGE | CR4_TSD);
     else return false;
     cpu_flush_tlb(c);
     return true;
