@@ -11,17 +11,18 @@
 #include <sys/stat.h>
 
 #include "arch/le.h"
+#include "arch/multiboot.h"
 
-#define MB_HEADER_MAGIC   0x1BADB002u
-#define MB_FLAG_AOUT_KLUDGE (1u << 16)   /* header carries load addresses */
+#define MB_HEADER_MAGIC   ((uint32_t)MULTIBOOT_HEADER_MAGIC)   /* arch/multiboot.h */
+#define MB_FLAG_AOUT_KLUDGE ((uint32_t)MULTIBOOT_AOUT_KLUDGE)
 
 /* Multiboot info flags (Multiboot 0.6.96, section 3.3). */
-#define MBI_MEM        (1u << 0)
-#define MBI_BOOTDEV    (1u << 1)
-#define MBI_CMDLINE    (1u << 2)
-#define MBI_MODS       (1u << 3)
-#define MBI_MMAP       (1u << 6)
-#define MBI_LOADER     (1u << 9)
+#define MBI_MEM        ((uint32_t)MULTIBOOT_INFO_MEMORY)
+#define MBI_BOOTDEV    ((uint32_t)MULTIBOOT_INFO_BOOTDEV)
+#define MBI_CMDLINE    ((uint32_t)MULTIBOOT_INFO_CMDLINE)
+#define MBI_MODS       ((uint32_t)MULTIBOOT_INFO_MODS)
+#define MBI_MMAP       ((uint32_t)MULTIBOOT_INFO_MMAP)
+#define MBI_LOADER     ((uint32_t)MULTIBOOT_INFO_LOADER_NAME)
 
 /* Byte offsets of multiboot info fields. */
 enum {
