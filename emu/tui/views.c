@@ -528,19 +528,6 @@ static uint64_t vmcb_read(machine *m, uint32_t vmcb, uint32_t off, int size) {
     return v;
 }
 
-/* Names of the intercept bits of vectors 3 and 4 (APM vol. 2 table B-1), all of them, also those
- * outside vx86's subset, so a hypervisor's VMCB reads as it was written; NULL = not named. */
-static const char *const VEC3_NAMES[32] = {
-    "intr", "nmi", "smi", "init", "vintr", "cr0_sel_write", "idtr_read", "gdtr_read", "ldtr_read", "tr_read",
-    "idtr_write", "gdtr_write", "ldtr_write", "tr_write", "rdtsc", "rdpmc", "pushf", "popf", "cpuid", "rsm",
-    "iret", "intn", "invd", "pause", "hlt", "invlpg", "invlpga", "ioio", "msr", "task_switch", "ferr_freeze",
-    "shutdown",
-};
-static const char *const VEC4_NAMES[16] = {
-    "vmrun", "vmmcall", "vmload", "vmsave", "stgi", "clgi", "skinit", "rdtscp", "icebp", "wbinvd",
-    "monitor", "mwait", "mwait_cond", "xsetbv", "rdpru", NULL,
-};
-
 /* A list of set bits by name, wrapped onto new lines when it gets long. */
 static void put_bit_names(tui_view *v, const char *label, uint32_t bits, int nbits, const char *const *names,
                           const char *prefix) {
@@ -578,14 +565,19 @@ void tui_view_vmcb(tui_view *v, machine *m, uint32_t vmcb) {
     uint32_t cr_rd = (uint32_t)vmcb_read(m, vmcb, VMCB_CR_READ, 2), cr_wr = (uint32_t)vmcb_read(m, vmcb, VMCB_CR_WRITE, 2);
     uint32_t exc = (uint32_t)vmcb_read(m, vmcb, VMCB_EXC, 4);
     uint32_t v3 = (uint32_t)vmcb_read(m, vmcb, VMCB_VEC3, 4), v4 = (uint32_t)vmcb_read(m, vmcb, VMCB_VEC4, 4);
-    const char *exc_names[32];
-    for (unsigned k = 0; k < 32; k++) exc_names[k] = x86_exception_name(k);
+    /* Bits by name: exception vectors, and the exit each intercept bit causes (arch/). */
+    const char *exc_names[32], *v3_names[32], *v4_names[16];
+    for (unsigned k = 0; k < 32; k++) {
+        exc_names[k] = x86_exception_name(k);
+        v3_names[k] = svm_exit_known(SVM_EXIT_VEC3(k)) ? svm_exit_name(SVM_EXIT_VEC3(k)) : NULL;
+        if (k < 16) v4_names[k] = svm_exit_known(SVM_EXIT_VEC4(k)) ? svm_exit_name(SVM_EXIT_VEC4(k)) : NULL;
+    }
     static const char *const CR_NAMES[16] = { "cr0", "cr1", "cr2", "cr3", "cr4", "cr5", "cr6", "cr7", "cr8" };
     put_bit_names(v, "CR read", cr_rd, 16, CR_NAMES, "");
     put_bit_names(v, "CR write", cr_wr, 16, CR_NAMES, "");
     put_bit_names(v, "except", exc, 32, exc_names, "");
-    put_bit_names(v, "insn", v3, 32, VEC3_NAMES, "");
-    put_bit_names(v, "svm insn", v4, 16, VEC4_NAMES, "");
+    put_bit_names(v, "insn", v3, 32, v3_names, "");
+    put_bit_names(v, "svm insn", v4, 16, v4_names, "");
 
     uint64_t code = vmcb_read(m, vmcb, VMCB_EXITCODE, 8);
     tui_line *l = tui_view_line(v);

@@ -46,6 +46,11 @@ START_TEST(svm_exit_names_and_codes)
     ck_assert_uint_eq(SVM_EXIT_VEC4(V4_BIT_VMMCALL), SVM_EXIT_VMMCALL);
     ck_assert_uint_eq(SVM_EXIT_VEC4(V4_BIT_WBINVD), SVM_EXIT_WBINVD);
     ck_assert_uint_eq(SVM_EXIT_CR_WRITE(3), SVM_EXIT_CR3_WRITE);
+    /* every intercept bit of vectors 3 and 4 names its exit (the TUI's VMCB pane relies on it) */
+    for (unsigned b = 0; b < 32; b++) ck_assert(svm_exit_known(SVM_EXIT_VEC3(b)));
+    for (unsigned b = 0; b < 15; b++) ck_assert(svm_exit_known(SVM_EXIT_VEC4(b)));
+    ck_assert_str_eq(svm_exit_name(SVM_EXIT_VEC3(V3_BIT_INTN)), "swint");
+    ck_assert(!svm_exit_known(SVM_EXIT_EXC(EXC_PF)));
     /* every code in the table has its name, and the CPU reports the same names */
 #define CHECK_EXIT_(code, name, text) \
     ck_assert_str_eq(svm_exit_name(code), text); \
