@@ -81,7 +81,7 @@ void sys_init(void)
     gdt[3] = make_desc(0, 0xFFFFF, ACC_CODE_R | ACC_DPL(3), 0xC);
     gdt[4] = make_desc(0, 0xFFFFF, ACC_DATA_W | ACC_DPL(3), 0xC);
     /* Available 32-bit TSS (type 9), limit covering the bitmap and its terminator. */
-    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, sizeof tss - 1, 0x89, 0x0);
+    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, sizeof tss - 1, SEG_P | SEG_TYPE_TSS32, 0x0);
     for (int i = GDT_FIRST_SPARE; i < GDT_SLOTS; i++)
         gdt[i] = 0;
 
@@ -93,10 +93,10 @@ void sys_init(void)
     tss.iomap_end = 0xFF;
 
     for (int v = 0; v < 256; v++) {
-        sys_set_gate(v, 0x8E);          /* present, DPL0, 32-bit interrupt gate */
+        sys_set_gate(v, SEG_P | SEG_TYPE_INTGATE32);   /* DPL0 */
         handlers[v] = NULL;
     }
-    sys_set_gate(VEC_SYSCALL, 0xEE);    /* DPL3: ring 3 may `int 0x80` */
+    sys_set_gate(VEC_SYSCALL, SEG_P | SEG_DPL(3) | SEG_TYPE_INTGATE32);   /* ring 3 may `int 0x80` */
 
     struct table_reg gdtr = { sizeof gdt - 1, (uint32_t)(uintptr_t)gdt };
     struct table_reg idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
@@ -119,7 +119,7 @@ void sys_init(void)
 void sys_tss_limit(uint32_t limit)
 {
     /* LTR marks the descriptor busy and refuses a busy one: write it back as available. */
-    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, limit, 0x89, 0x0);
+    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, limit, SEG_P | SEG_TYPE_TSS32, 0x0);
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS) : "memory");
 }
 
