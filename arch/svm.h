@@ -1,9 +1,14 @@
 /* The SVM subset's data layouts, defined once for the emulator (cpu/svm.c), its front ends (the
  * TUI's VMCB pane, Lua, the trace), the toy OS's hypervisor (hyperv/) and the guest tests.
  * Source: AMD64 APM vol. 2, §15 and appendix B (VMCB layout), appendix C (exit codes).
- * Freestanding: macros only. */
+ * Freestanding: macros, enums and inline functions (it needs <stdint.h>, which the guest
+ * toolchain has too). */
 #ifndef VX86_ARCH_SVM_H
 #define VX86_ARCH_SVM_H
+
+#include <stdint.h>
+
+#include "arch/x86.h"
 
 /* ---- VMCB control area (APM vol. 2, table B-1) ---- */
 #define VMCB_CR_READ      0x000   /* u16: bit n intercepts reads of CRn  -> exit 0x00+n */
@@ -109,7 +114,9 @@
 
 /* ---- Exit codes (APM vol. 2, appendix C), with the short names the trace and the tools use.
  *      X(code, enum name, "name"). 0x00-0x1F CR accesses and 0x40-0x5F exceptions are ranges:
- *      SVM_EXIT_CR_READ(n), SVM_EXIT_CR_WRITE(n), SVM_EXIT_EXC(v). ---- */
+ *      SVM_EXIT_CR_READ(n), SVM_EXIT_CR_WRITE(n), SVM_EXIT_EXC(v). Every intercept bit of vectors
+ *      3 and 4 has its exit here, also those outside vx86's subset (SMI, RDPMC, MONITOR ...), so
+ *      a VMCB's intercepts can be named bit by bit (the TUI's VMCB pane). ---- */
 #define SVM_EXIT_CR_READ(n)  (0x00u + (n))
 #define SVM_EXIT_CR_WRITE(n) (0x10u + (n))
 #define SVM_EXIT_EXC(v)      (0x40u + (v))
@@ -117,19 +124,49 @@
     X(0x00, SVM_EXIT_CR0_READ, "cr0_read") X(0x03, SVM_EXIT_CR3_READ, "cr3_read") \
     X(0x04, SVM_EXIT_CR4_READ, "cr4_read") X(0x10, SVM_EXIT_CR0_WRITE, "cr0_write") \
     X(0x13, SVM_EXIT_CR3_WRITE, "cr3_write") X(0x14, SVM_EXIT_CR4_WRITE, "cr4_write") \
-    X(0x60, SVM_EXIT_INTR, "intr") X(0x61, SVM_EXIT_NMI, "nmi") X(0x64, SVM_EXIT_VINTR, "vintr") \
-    X(0x6E, SVM_EXIT_RDTSC, "rdtsc") X(0x70, SVM_EXIT_PUSHF, "pushf") X(0x71, SVM_EXIT_POPF, "popf") \
-    X(0x72, SVM_EXIT_CPUID, "cpuid") X(0x74, SVM_EXIT_IRET, "iret") X(0x75, SVM_EXIT_SWINT, "swint") \
-    X(0x76, SVM_EXIT_INVD, "invd") X(0x78, SVM_EXIT_HLT, "hlt") X(0x79, SVM_EXIT_INVLPG, "invlpg") \
-    X(0x7A, SVM_EXIT_INVLPGA, "invlpga") X(0x7B, SVM_EXIT_IOIO, "ioio") X(0x7C, SVM_EXIT_MSR, "msr") \
-    X(0x7F, SVM_EXIT_SHUTDOWN, "shutdown") X(0x80, SVM_EXIT_VMRUN, "vmrun") \
-    X(0x81, SVM_EXIT_VMMCALL, "vmmcall") X(0x82, SVM_EXIT_VMLOAD, "vmload") \
+    X(0x60, SVM_EXIT_INTR, "intr") X(0x61, SVM_EXIT_NMI, "nmi") X(0x62, SVM_EXIT_SMI, "smi") \
+    X(0x63, SVM_EXIT_INIT, "init") X(0x64, SVM_EXIT_VINTR, "vintr") \
+    X(0x65, SVM_EXIT_CR0_SEL_WRITE, "cr0_sel_write") X(0x66, SVM_EXIT_IDTR_READ, "idtr_read") \
+    X(0x67, SVM_EXIT_GDTR_READ, "gdtr_read") X(0x68, SVM_EXIT_LDTR_READ, "ldtr_read") \
+    X(0x69, SVM_EXIT_TR_READ, "tr_read") X(0x6A, SVM_EXIT_IDTR_WRITE, "idtr_write") \
+    X(0x6B, SVM_EXIT_GDTR_WRITE, "gdtr_write") X(0x6C, SVM_EXIT_LDTR_WRITE, "ldtr_write") \
+    X(0x6D, SVM_EXIT_TR_WRITE, "tr_write") X(0x6E, SVM_EXIT_RDTSC, "rdtsc") X(0x6F, SVM_EXIT_RDPMC, "rdpmc") \
+    X(0x70, SVM_EXIT_PUSHF, "pushf") X(0x71, SVM_EXIT_POPF, "popf") X(0x72, SVM_EXIT_CPUID, "cpuid") \
+    X(0x73, SVM_EXIT_RSM, "rsm") X(0x74, SVM_EXIT_IRET, "iret") X(0x75, SVM_EXIT_SWINT, "swint") \
+    X(0x76, SVM_EXIT_INVD, "invd") X(0x77, SVM_EXIT_PAUSE, "pause") X(0x78, SVM_EXIT_HLT, "hlt") \
+    X(0x79, SVM_EXIT_INVLPG, "invlpg") X(0x7A, SVM_EXIT_INVLPGA, "invlpga") X(0x7B, SVM_EXIT_IOIO, "ioio") \
+    X(0x7C, SVM_EXIT_MSR, "msr") X(0x7D, SVM_EXIT_TASK_SWITCH, "task_switch") \
+    X(0x7E, SVM_EXIT_FERR_FREEZE, "ferr_freeze") X(0x7F, SVM_EXIT_SHUTDOWN, "shutdown") \
+    X(0x80, SVM_EXIT_VMRUN, "vmrun") X(0x81, SVM_EXIT_VMMCALL, "vmmcall") X(0x82, SVM_EXIT_VMLOAD, "vmload") \
     X(0x83, SVM_EXIT_VMSAVE, "vmsave") X(0x84, SVM_EXIT_STGI, "stgi") X(0x85, SVM_EXIT_CLGI, "clgi") \
-    X(0x89, SVM_EXIT_WBINVD, "wbinvd") X(0x400, SVM_EXIT_NPF, "npf")
+    X(0x86, SVM_EXIT_SKINIT, "skinit") X(0x87, SVM_EXIT_RDTSCP, "rdtscp") X(0x88, SVM_EXIT_ICEBP, "icebp") \
+    X(0x89, SVM_EXIT_WBINVD, "wbinvd") X(0x8A, SVM_EXIT_MONITOR, "monitor") X(0x8B, SVM_EXIT_MWAIT, "mwait") \
+    X(0x8C, SVM_EXIT_MWAIT_COND, "mwait_cond") X(0x8D, SVM_EXIT_XSETBV, "xsetbv") \
+    X(0x8E, SVM_EXIT_RDPRU, "rdpru") X(0x400, SVM_EXIT_NPF, "npf")
 #define SVM_EXIT_ENUM_(code, name, text) name = code,
 enum { SVM_EXITS(SVM_EXIT_ENUM_) };
 #undef SVM_EXIT_ENUM_
 #define SVM_EXIT_INVALID 0xFFFFFFFFFFFFFFFFull   /* VMRUN failed a consistency check */
+
+/* Is code one of SVM_EXITS (not a CR or exception range, not INVALID)? */
+static inline int svm_exit_known(uint64_t code) {
+#define SVM_EXIT_KNOWN_(c, name, text) case c: return 1;
+    switch (code) { SVM_EXITS(SVM_EXIT_KNOWN_) default: return 0; }
+#undef SVM_EXIT_KNOWN_
+}
+
+/* "cpuid" for 0x72, the exception's name ("#PF") for 0x40 + vector, "invalid" for
+ * SVM_EXIT_INVALID, "unknown" for codes outside the subset. */
+static inline const char *svm_exit_name(uint64_t code) {
+    if (code == SVM_EXIT_INVALID) return "invalid";
+    if (code >= SVM_EXIT_EXC(0) && code < SVM_EXIT_EXC(32)) {
+        const char *e = x86_exception_name((unsigned)(code - SVM_EXIT_EXC(0)));
+        return e ? e : "exception";
+    }
+#define SVM_EXIT_CASE_(c, name, text) case c: return text;
+    switch (code) { SVM_EXITS(SVM_EXIT_CASE_) default: return "unknown"; }
+#undef SVM_EXIT_CASE_
+}
 
 /* ---- EVENTINJ and EXITINTINFO (APM vol. 2 §15.20) ---- */
 #define EVT_VECTOR(v)  ((unsigned)(v) & 0xFFu)
@@ -148,6 +185,8 @@ enum { SVM_EXITS(SVM_EXIT_ENUM_) };
 #define IOIO_SZ8       (1u << 4)
 #define IOIO_SZ16      (1u << 5)
 #define IOIO_SZ32      (1u << 6)
+#define IOIO_A16       (1u << 7)    /* address size of a string instruction */
+#define IOIO_A32       (1u << 8)
 #define IOIO_PORT(info1) (((unsigned)(info1) >> 16) & 0xFFFFu)
 
 /* ---- Nested page fault: EXITINFO1 holds a #PF-style error code, EXITINFO2 the guest-physical

@@ -7,6 +7,11 @@
 #ifndef VX86_ARCH_X86_H
 #define VX86_ARCH_X86_H
 
+/* General registers in their ModRM.reg encoding order, segment registers in their Sreg
+ * encoding order (SDM vol. 2A §2.1.5, tables 2-2 and 3-6 "Sreg"). */
+enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
+enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
+
 /* EFLAGS (SDM 3A §2.3) */
 #define F_CF 0x0001u
 #define F_PF 0x0004u
@@ -37,13 +42,26 @@
 #define CR0_NW 0x20000000u
 #define CR0_CD 0x40000000u
 #define CR0_PG 0x80000000u
+#define CR4_VME 0x00000001u
+#define CR4_PVI 0x00000002u
+#define CR4_TSD 0x00000004u     /* RDTSC is privileged */
+#define CR4_DE 0x00000008u
 #define CR4_PSE 0x00000010u
+#define CR4_PAE 0x00000020u
+#define CR4_MCE 0x00000040u
 #define CR4_PGE 0x00000080u
+#define CR4_PCE 0x00000100u
 
 /* MSRs and EFER (APM vol. 2 §3.1.7, §15.30) */
+#define MSR_TSC 0x10u
+#define MSR_SYSENTER_CS 0x174u      /* then SYSENTER_ESP 0x175, SYSENTER_EIP 0x176 */
 #define MSR_EFER 0xC0000080u
 #define MSR_VM_CR 0xC0010114u
 #define MSR_VM_HSAVE_PA 0xC0010117u
+#define EFER_SCE (1u << 0)
+#define EFER_LME (1u << 8)
+#define EFER_LMA (1u << 10)
+#define EFER_NXE (1u << 11)
 #define EFER_SVME (1u << 12)
 
 /* 32-bit paging entries, PDE and PTE alike (SDM 3A §4.3, tables 4-4 to 4-6) */

@@ -11,47 +11,10 @@
 #include <stdint.h>
 #include <setjmp.h>
 
-enum { R_EAX, R_ECX, R_EDX, R_EBX, R_ESP, R_EBP, R_ESI, R_EDI };
-enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS, S_LDTR, S_TR, S_COUNT };
+#include "arch/x86.h"   /* EFLAGS, CR0/CR4, EFER, exception vectors: the hardware facts */
 
-/* EFLAGS bits */
-#define F_CF 0x0001u
-#define F_PF 0x0004u
-#define F_AF 0x0010u
-#define F_ZF 0x0040u
-#define F_SF 0x0080u
-#define F_TF 0x0100u
-#define F_IF 0x0200u
-#define F_DF 0x0400u
-#define F_OF 0x0800u
-#define F_IOPL 0x3000u
-#define F_NT 0x4000u
-#define F_RF 0x10000u
-#define F_VM 0x20000u
-#define F_AC 0x40000u
-#define F_ID 0x200000u
-#define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
-
-#define CR0_PE 0x00000001u
-#define CR0_MP 0x00000002u
-#define CR0_EM 0x00000004u
-#define CR0_TS 0x00000008u
-#define CR0_ET 0x00000010u
-#define CR0_NE 0x00000020u
-#define CR0_WP 0x00010000u
-#define CR0_AM 0x00040000u
-#define CR0_NW 0x20000000u
-#define CR0_CD 0x40000000u
-#define CR0_PG 0x80000000u
-#define CR4_PSE 0x00000010u
-#define CR4_PGE 0x00000080u
-
-/* Exception vectors */
-enum {
-    EXC_DE = 0, EXC_DB = 1, EXC_NMI = 2, EXC_BP = 3, EXC_OF = 4, EXC_BR = 5, EXC_UD = 6, EXC_NM = 7,
-    EXC_DF = 8, EXC_TS = 10, EXC_NP = 11, EXC_SS = 12, EXC_GP = 13, EXC_PF = 14, EXC_MF = 16,
-    EXC_AC = 17,
-};
+/* The segment caches: the six of arch/x86.h's S_ES..S_GS, then the two system segments. */
+enum { S_LDTR = S_GS + 1, S_TR, S_COUNT };
 
 /* A segment register's hidden part (descriptor cache). */
 typedef struct cpu_seg {
@@ -126,12 +89,8 @@ typedef struct cpu_watch {
     int kind;
 } cpu_watch;
 
-/* Instruction-cost classes: one cost table entry each (virtual time, DESIGN §2). */
-typedef enum cpu_cost_class {
-    COST_BASIC, COST_MUL, COST_DIV, COST_BRANCH, COST_STRING_ITER, COST_IO, COST_SYSTEM,
-    COST_EXCEPTION, COST_PAGE_WALK_REF, COST_TLB_FLUSH, COST_VMRUN, COST_VMEXIT, COST_NESTED_WALK_REF,
-    COST_CLASS_COUNT
-} cpu_cost_class;
+/* Instruction-cost classes (COST_*, cpu_cost_class): one cost table entry each (virtual time). */
+#include "cpu/cost_class.h"
 
 struct cpu_insn;
 struct cpu_code_page;
@@ -288,7 +247,7 @@ bool cpu_remove_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind);
  * debugger or lab wants to show. vmcb is the guest's VMCB physical address. */
 bool cpu_translate_vmcb(cpu *c, uint32_t vmcb, uint32_t lin, int access, cpu_walk *out);
 
-/* SVM (AMD-V subset, shared/SVM.md). */
+/* SVM (the AMD-V subset cpu/README.md describes). */
 bool cpu_in_guest(const cpu *c);
 uint32_t cpu_vmcb(const cpu *c);           /* VMCB of the running (or last) guest, 0 if none */
 const char *cpu_svm_check_name(int check); /* the consistency check that failed a VMRUN */

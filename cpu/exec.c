@@ -96,9 +96,9 @@ void cpu_write_cr(cpu *c, int n, uint32_t v) {
         break;
     case 4: {
         /* Supported: VME..PCE bits we model (PSE, PGE) plus harmless ones; PAE and others #GP. */
-        uint32_t allowed = 0x00000001u | 0x2u | 0x4u | 0x8u | CR4_PSE | 0x40u | CR4_PGE | 0x100u;
+        uint32_t allowed = CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE;
         if (v & ~allowed) RAISE_GP0(c);
-        if (v & 0x20u) RAISE_GP0(c);   /* PAE is not implemented */
+        if (v & CR4_PAE) RAISE_GP0(c);   /* PAE is not implemented */
         uint32_t changed = c->cr4 ^ v;
         c->cr4 = v;
         if (changed & (CR4_PSE | CR4_PGE)) {
@@ -226,8 +226,8 @@ static void handle_exception(cpu *c) {
         if (prev == EXC_DF) {
             c->delivering = -1;
             cpu_emit(c, CPU_EV_TRIPLE_FAULT, (uint32_t)v, err, has, 0);
-            if (c->guest_mode && (c->svm->vec3 & 0x80000000u)) {
-                svm_vmexit(c, 0x7F, 0, 0);
+            if (c->guest_mode && (c->svm->vec3 & V3_SHUTDOWN)) {
+                svm_vmexit(c, SVM_EXIT_SHUTDOWN, 0, 0);
                 return;
             }
             c->shutdown = true;
@@ -244,12 +244,12 @@ static void handle_exception(cpu *c) {
     cpu_emit(c, CPU_EV_EXCEPTION, (uint32_t)v, err, has, v == EXC_PF ? fault_addr : 0);
     if (svm_exception_intercepted(c, v)) {
         /* intercepted before delivery; a #PF intercept leaves CR2 alone */
-        svm_vmexit(c, 0x40u + (uint32_t)v, has ? err : 0, v == EXC_PF ? fault_addr : 0);
+        svm_vmexit(c, SVM_EXIT_EXC((uint32_t)v), has ? err : 0, v == EXC_PF ? fault_addr : 0);
         return;
     }
     if (v == EXC_PF) c->cr2 = fault_addr;
     if (c->delivering < 0) {
-        c->deliver_info = (uint32_t)v | (3u << 8) | (has ? 0x800u : 0u);
+        c->deliver_info = EVT_VECTOR(v) | EVT_TYPE(EVT_EXC) | (has ? EVT_EV : 0u);
         c->deliver_error = err;
     }
     c->delivering = v;

@@ -4,14 +4,6 @@
 
 #include <stdlib.h>
 
-#define PTE_P 0x001u
-#define PTE_W 0x002u
-#define PTE_U 0x004u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
-#define PTE_PS 0x080u
-#define PTE_G 0x100u
-
 static bool in_ram(cpu *c, uint32_t pa, int size) {
     return (uint64_t)pa + (uint64_t)size <= c->bus.ram_size;
 }
@@ -68,7 +60,7 @@ static void add_step(cpu_walk *w, int level, bool nested, uint32_t gpa, uint32_t
     if (w->step_count < CPU_WALK_MAX_STEPS) w->steps[w->step_count++] = (cpu_walk_step){ level, nested, gpa, addr, value };
 }
 
-/* The nested dimension (SVM.md §2.9): translate a guest-physical address through the 2-level
+/* The nested dimension (APM vol. 2 §15.25; cpu/README.md): translate a guest-physical address through the 2-level
  * nested tables at N_CR3. Every level needs P=1 and U=1; RW=0 makes a page read-only. Walks of
  * the guest's own page tables count as writes (they may set A/D bits), as on both references.
  * `live`: the processor's own walk, which sets A/D bits and costs virtual time; a debugger's or a
@@ -194,11 +186,11 @@ bool cpu_translate_vmcb(cpu *c, uint32_t vmcb, uint32_t lin, int access, cpu_wal
     uint32_t cr0 = c->cr0, cr3 = c->cr3, cr4 = c->cr4;
     bool guest = c->guest_mode;
     cpu_svm saved = *c->svm;
-    c->cr0 = phys_read(c, vmcb + 0x558, 4);
-    c->cr3 = phys_read(c, vmcb + 0x550, 4);
-    c->cr4 = phys_read(c, vmcb + 0x548, 4);
-    c->svm->np = phys_read(c, vmcb + 0x090, 4) & 1;
-    c->svm->ncr3 = phys_read(c, vmcb + 0x0B0, 4) & ~0xFFFu;
+    c->cr0 = phys_read(c, vmcb + VMCB_CR0, 4);
+    c->cr3 = phys_read(c, vmcb + VMCB_CR3, 4);
+    c->cr4 = phys_read(c, vmcb + VMCB_CR4, 4);
+    c->svm->np = phys_read(c, vmcb + VMCB_NP_ENABLE, 4) & 1;
+    c->svm->ncr3 = phys_read(c, vmcb + VMCB_N_CR3, 4) & ~0xFFFu;
     if (!guest) c->svm->npse = (cr4 & CR4_PSE) != 0;
     c->guest_mode = true;
     bool global;
@@ -269,7 +261,7 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
         }
         return w.paddr;
     }
-    if (w.npf) svm_intercept(c, 0x400, w.npf_info1, w.npf_gpa);
+    if (w.npf) svm_intercept(c, SVM_EXIT_NPF, w.npf_info1, w.npf_gpa);
     c->exc_cr2 = lin;
     cpu_raise(c, EXC_PF, w.error_code, true);
 }

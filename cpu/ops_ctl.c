@@ -73,7 +73,7 @@ static void soft_interrupt(cpu *c, int vector, int kind) {
 }
 
 void op_int(cpu *c, const cpu_insn *i) {
-    svm_check3(c, 21, 0x75);
+    svm_check3(c, V3_BIT_INTN);
     soft_interrupt(c, i->imm & 0xFF, DELIVER_SOFT);
 }
 void op_int3(cpu *c, const cpu_insn *i) { (void)i; soft_interrupt(c, EXC_BP, DELIVER_SOFT); }
@@ -287,7 +287,7 @@ void op_retf(cpu *c, const cpu_insn *i) {
 
 void op_iret(cpu *c, const cpu_insn *i) {
     int size = opsize(i);
-    svm_check3(c, 20, 0x74);
+    svm_check3(c, V3_BIT_IRET);
     if (c->eflags_rest & F_NT) RAISE_GP0(c);   /* task return: hardware task switching is not modelled */
     uint32_t m = sp_mask(c), sp = c->regs[R_ESP];
     uint32_t eip = read_mem(c, S_SS, sp & m, size);

@@ -57,7 +57,7 @@ void op_out(cpu *c, const cpu_insn *i) {
 void op_hlt(cpu *c, const cpu_insn *i) {
     (void)i;
     PRIVILEGED(c);
-    svm_check3(c, 24, 0x78);
+    svm_check3(c, V3_BIT_HLT);
     c->halted = true;
     c->deadline = 0;
     cpu_emit(c, CPU_EV_HALT, 0, 0, false, 0);
@@ -92,13 +92,13 @@ void cpu_set_eflags_checked(cpu *c, uint32_t value, int size) {
 }
 
 void op_pushf(cpu *c, const cpu_insn *i) {
-    svm_check3(c, 16, 0x70);
+    svm_check3(c, V3_BIT_PUSHF);
     uint32_t f = cpu_get_eflags(c) & ~(F_VM | F_RF);
     push(c, opsize(i), f);
 }
 
 void op_popf(cpu *c, const cpu_insn *i) {
-    svm_check3(c, 17, 0x71);
+    svm_check3(c, V3_BIT_POPF);
     int size = opsize(i);
     uint32_t v = pop(c, size);
     cpu_set_eflags_checked(c, v & ~F_RF, size);
@@ -155,8 +155,8 @@ void op_clts(cpu *c, const cpu_insn *i) {
 
 void op_invd(cpu *c, const cpu_insn *i) {
     PRIVILEGED(c);
-    if (i->op == 0x08) svm_check3(c, 22, 0x76);
-    else svm_check4(c, 9, 0x89);
+    if (i->op == 0x08) svm_check3(c, V3_BIT_INVD);
+    else svm_check4(c, V4_BIT_WBINVD);
 }
 
 /* ---- CPUID, TSC, MSRs ---- */
@@ -166,7 +166,7 @@ void op_invd(cpu *c, const cpu_insn *i) {
 
 void op_cpuid(cpu *c, const cpu_insn *i) {
     (void)i;
-    svm_check3(c, 18, 0x72);
+    svm_check3(c, V3_BIT_CPUID);
     uint32_t leaf = c->regs[R_EAX], a = 0, b = 0, cx = 0, d = 0;
     switch (leaf) {
     case 0: a = 1; b = 0x68747541; d = 0x69746E65; cx = 0x444D4163; break;   /* "AuthenticAMD" */
@@ -184,16 +184,12 @@ void op_cpuid(cpu *c, const cpu_insn *i) {
 
 void op_rdtsc(cpu *c, const cpu_insn *i) {
     (void)i;
-    if ((c->cr4 & 0x4) && c->cpl != 0) RAISE_GP0(c);   /* CR4.TSD */
-    svm_check3(c, 14, 0x6E);
+    if ((c->cr4 & CR4_TSD) && c->cpl != 0) RAISE_GP0(c);
+    svm_check3(c, V3_BIT_RDTSC);
     uint64_t t = c->cycles + c->tsc_offset;
     c->regs[R_EAX] = (uint32_t)t;
     c->regs[R_EDX] = (uint32_t)(t >> 32);
 }
-
-#define MSR_TSC 0x10u
-#define MSR_SYSENTER_CS 0x174u
-#define MSR_EFER 0xC0000080u
 
 void op_rdmsr(cpu *c, const cpu_insn *i) {
     (void)i;
@@ -220,7 +216,7 @@ void op_wrmsr(cpu *c, const cpu_insn *i) {
     } else if (msr == MSR_TSC) c->tsc_offset = v - c->cycles;
     else if (msr >= MSR_SYSENTER_CS && msr <= MSR_SYSENTER_CS + 2) c->msr_sysenter[msr - MSR_SYSENTER_CS] = v;
     else if (msr == MSR_EFER) {
-        if (v & ~(1ull << 12)) RAISE_GP0(c);   /* only SVME: no long mode, NX or SYSCALL */
+        if (v & ~(uint64_t)EFER_SVME) RAISE_GP0(c);   /* only SVME: no long mode, NX or SYSCALL */
         c->efer = v;
     } else RAISE_GP0(c);
 }
@@ -264,7 +260,7 @@ void op_grp7(cpu *c, const cpu_insn *i) {
     }
     case 7: {  /* INVLPG */
         PRIVILEGED(c);
-        svm_check3(c, 25, 0x79);
+        svm_check3(c, V3_BIT_INVLPG);
         uint32_t lin = c->seg[i->seg].base + ea_of(c, i);
         tlb_flush_page(c, lin);
         c->cycles += c->cost[COST_TLB_FLUSH];

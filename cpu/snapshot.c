@@ -5,40 +5,14 @@
  * makes a restored run count exactly the cycles of the uninterrupted one. The decoded instructions
  * themselves are not saved: they are decoded again, from the same bytes, on first use. */
 #include "cpu/internal.h"
+#include "arch/le.h"
 
 #include <stdlib.h>
 
 #define CPU_SNAP_VERSION 1
 #define NO_PAGE 0xFFFFFFFFu
 
-/* A writer that only counts once the buffer is full, so save(NULL, 0) returns the size. */
-typedef struct snap_out {
-    uint8_t *buf;
-    size_t cap, pos;
-} snap_out;
-
-static void put8(snap_out *w, uint8_t v) {
-    if (w->buf && w->pos < w->cap) w->buf[w->pos] = v;
-    w->pos++;
-}
-static void put16(snap_out *w, uint16_t v) { put8(w, (uint8_t)v); put8(w, (uint8_t)(v >> 8)); }
-static void put32(snap_out *w, uint32_t v) { put16(w, (uint16_t)v); put16(w, (uint16_t)(v >> 16)); }
-static void put64(snap_out *w, uint64_t v) { put32(w, (uint32_t)v); put32(w, (uint32_t)(v >> 32)); }
-
-/* A reader that turns `ok` false on the first read past the end and yields zeros afterwards. */
-typedef struct snap_in {
-    const uint8_t *buf;
-    size_t len, pos;
-    bool ok;
-} snap_in;
-
-static uint8_t get8(snap_in *r) {
-    if (!r->ok || r->pos >= r->len) { r->ok = false; return 0; }
-    return r->buf[r->pos++];
-}
-static uint16_t get16(snap_in *r) { uint16_t lo = get8(r); return (uint16_t)(lo | (uint16_t)get8(r) << 8); }
-static uint32_t get32(snap_in *r) { uint32_t lo = get16(r); return lo | (uint32_t)get16(r) << 16; }
-static uint64_t get64(snap_in *r) { uint64_t lo = get32(r); return lo | (uint64_t)get32(r) << 32; }
+/* The stream writer and reader are arch/le.h's (the one little-endian serialiser). */
 
 /* Physical page a valid TLB entry points at (entries are only ever filled for RAM pages). */
 static uint32_t tlb_ppn(const cpu *c, const cpu_tlb_entry *e) {
@@ -46,163 +20,163 @@ static uint32_t tlb_ppn(const cpu *c, const cpu_tlb_entry *e) {
     return (uint32_t)((host - (uintptr_t)c->bus.ram) >> 12);
 }
 
-static void put_seg(snap_out *w, const cpu_seg *g) {
-    put16(w, g->sel);
-    put16(w, g->attr);
-    put32(w, g->base);
-    put32(w, g->limit);
+static void put_seg(le_writer *w, const cpu_seg *g) {
+    le_put16(w, g->sel);
+    le_put16(w, g->attr);
+    le_put32(w, g->base);
+    le_put32(w, g->limit);
 }
 
-static cpu_seg get_seg(snap_in *r) {
+static cpu_seg get_seg(le_reader *r) {
     cpu_seg g;
-    g.sel = get16(r);
-    g.attr = get16(r);
-    g.base = get32(r);
-    g.limit = get32(r);
+    g.sel = le_get16(r);
+    g.attr = le_get16(r);
+    g.base = le_get32(r);
+    g.limit = le_get32(r);
     return g;
 }
 
 /* The SVM state (cpu/svm.c): controls latched at VMRUN and the host state it saved. */
-static void save_svm(snap_out *w, const cpu_svm *v) {
-    put32(w, v->hsave_pa);
-    put32(w, v->vmcb);
-    put16(w, v->cr_read);
-    put16(w, v->cr_write);
-    put32(w, v->exc);
-    put32(w, v->vec3);
-    put32(w, v->vec4);
-    put32(w, v->iopm);
-    put32(w, v->msrpm);
-    put32(w, v->asid);
-    put8(w, (uint8_t)(v->np | v->npse << 1 | v->v_irq << 2 | v->v_ign_tpr << 3 | v->v_masking << 4 | v->host_if << 5));
-    put32(w, v->ncr3);
-    put8(w, v->v_tpr);
-    put8(w, v->v_prio);
-    put8(w, v->v_vector);
-    put64(w, v->entered_at);
+static void save_svm(le_writer *w, const cpu_svm *v) {
+    le_put32(w, v->hsave_pa);
+    le_put32(w, v->vmcb);
+    le_put16(w, v->cr_read);
+    le_put16(w, v->cr_write);
+    le_put32(w, v->exc);
+    le_put32(w, v->vec3);
+    le_put32(w, v->vec4);
+    le_put32(w, v->iopm);
+    le_put32(w, v->msrpm);
+    le_put32(w, v->asid);
+    le_put8(w, (uint8_t)(v->np | v->npse << 1 | v->v_irq << 2 | v->v_ign_tpr << 3 | v->v_masking << 4 | v->host_if << 5));
+    le_put32(w, v->ncr3);
+    le_put8(w, v->v_tpr);
+    le_put8(w, v->v_prio);
+    le_put8(w, v->v_vector);
+    le_put64(w, v->entered_at);
     for (int k = 0; k < 4; k++) put_seg(w, &v->h_seg[k]);
-    put32(w, v->h_gdtr.base);
-    put16(w, v->h_gdtr.limit);
-    put32(w, v->h_idtr.base);
-    put16(w, v->h_idtr.limit);
-    put64(w, v->h_efer);
-    put64(w, v->h_tsc_offset);
-    put32(w, v->h_cr0);
-    put32(w, v->h_cr3);
-    put32(w, v->h_cr4);
-    put32(w, v->h_eflags);
-    put32(w, v->h_esp);
-    put32(w, v->h_eax);
-    put32(w, v->h_eip);
-    put64(w, v->pend_code);
-    put64(w, v->pend_info1);
-    put64(w, v->pend_info2);
+    le_put32(w, v->h_gdtr.base);
+    le_put16(w, v->h_gdtr.limit);
+    le_put32(w, v->h_idtr.base);
+    le_put16(w, v->h_idtr.limit);
+    le_put64(w, v->h_efer);
+    le_put64(w, v->h_tsc_offset);
+    le_put32(w, v->h_cr0);
+    le_put32(w, v->h_cr3);
+    le_put32(w, v->h_cr4);
+    le_put32(w, v->h_eflags);
+    le_put32(w, v->h_esp);
+    le_put32(w, v->h_eax);
+    le_put32(w, v->h_eip);
+    le_put64(w, v->pend_code);
+    le_put64(w, v->pend_info1);
+    le_put64(w, v->pend_info2);
 }
 
-static bool load_svm(snap_in *r, cpu_svm *v) {
-    v->hsave_pa = get32(r);
-    v->vmcb = get32(r);
-    v->cr_read = get16(r);
-    v->cr_write = get16(r);
-    v->exc = get32(r);
-    v->vec3 = get32(r);
-    v->vec4 = get32(r);
-    v->iopm = get32(r);
-    v->msrpm = get32(r);
-    v->asid = get32(r);
-    uint8_t f = get8(r);
+static bool load_svm(le_reader *r, cpu_svm *v) {
+    v->hsave_pa = le_get32(r);
+    v->vmcb = le_get32(r);
+    v->cr_read = le_get16(r);
+    v->cr_write = le_get16(r);
+    v->exc = le_get32(r);
+    v->vec3 = le_get32(r);
+    v->vec4 = le_get32(r);
+    v->iopm = le_get32(r);
+    v->msrpm = le_get32(r);
+    v->asid = le_get32(r);
+    uint8_t f = le_get8(r);
     v->np = f & 1;
     v->npse = f & 2;
     v->v_irq = f & 4;
     v->v_ign_tpr = f & 8;
     v->v_masking = f & 16;
     v->host_if = f & 32;
-    v->ncr3 = get32(r);
-    v->v_tpr = get8(r);
-    v->v_prio = get8(r);
-    v->v_vector = get8(r);
-    v->entered_at = get64(r);
+    v->ncr3 = le_get32(r);
+    v->v_tpr = le_get8(r);
+    v->v_prio = le_get8(r);
+    v->v_vector = le_get8(r);
+    v->entered_at = le_get64(r);
     for (int k = 0; k < 4; k++) v->h_seg[k] = get_seg(r);
-    v->h_gdtr.base = get32(r);
-    v->h_gdtr.limit = get16(r);
-    v->h_idtr.base = get32(r);
-    v->h_idtr.limit = get16(r);
-    v->h_efer = get64(r);
-    v->h_tsc_offset = get64(r);
-    v->h_cr0 = get32(r);
-    v->h_cr3 = get32(r);
-    v->h_cr4 = get32(r);
-    v->h_eflags = get32(r);
-    v->h_esp = get32(r);
-    v->h_eax = get32(r);
-    v->h_eip = get32(r);
-    v->pend_code = get64(r);
-    v->pend_info1 = get64(r);
-    v->pend_info2 = get64(r);
+    v->h_gdtr.base = le_get32(r);
+    v->h_gdtr.limit = le_get16(r);
+    v->h_idtr.base = le_get32(r);
+    v->h_idtr.limit = le_get16(r);
+    v->h_efer = le_get64(r);
+    v->h_tsc_offset = le_get64(r);
+    v->h_cr0 = le_get32(r);
+    v->h_cr3 = le_get32(r);
+    v->h_cr4 = le_get32(r);
+    v->h_eflags = le_get32(r);
+    v->h_esp = le_get32(r);
+    v->h_eax = le_get32(r);
+    v->h_eip = le_get32(r);
+    v->pend_code = le_get64(r);
+    v->pend_info1 = le_get64(r);
+    v->pend_info2 = le_get64(r);
     return r->ok && f < 64;
 }
 
 size_t cpu_snapshot_save(cpu *c, uint8_t *buf, size_t cap) {
-    snap_out w = { buf, cap, 0 };
-    put8(&w, CPU_SNAP_VERSION);
-    for (int k = 0; k < 8; k++) put32(&w, c->regs[k]);
-    put32(&w, c->eip);
-    put32(&w, cpu_get_eflags(c));
+    le_writer w = { buf, cap, 0 };
+    le_put8(&w, CPU_SNAP_VERSION);
+    for (int k = 0; k < 8; k++) le_put32(&w, c->regs[k]);
+    le_put32(&w, c->eip);
+    le_put32(&w, cpu_get_eflags(c));
     for (int s = 0; s < S_COUNT; s++) put_seg(&w, &c->seg[s]);
-    put32(&w, c->gdtr.base);
-    put16(&w, c->gdtr.limit);
-    put32(&w, c->idtr.base);
-    put16(&w, c->idtr.limit);
-    put32(&w, c->cr0);
-    put32(&w, c->cr2);
-    put32(&w, c->cr3);
-    put32(&w, c->cr4);
-    put64(&w, c->efer);
-    put64(&w, c->tsc_offset);
-    put64(&w, c->cycles);
-    put64(&w, c->icount);
-    put8(&w, (uint8_t)(c->halted | c->shutdown << 1 | c->stop_requested << 2 | c->intr_line << 3));
-    put8(&w, c->inhibit_irq);
-    put8(&w, (uint8_t)c->cpl);
-    put32(&w, (uint32_t)c->delivering);
-    put32(&w, (uint32_t)c->exc_depth);
-    put8(&w, COST_CLASS_COUNT);
-    for (int k = 0; k < COST_CLASS_COUNT; k++) put64(&w, c->cost[k]);
-    for (int k = 0; k < 8; k++) put64(&w, c->dr[k]);
-    for (int k = 0; k < 3; k++) put64(&w, c->msr_sysenter[k]);
-    put64(&w, c->exc_cr2);
-    put32(&w, c->deliver_info);
-    put32(&w, c->deliver_error);
-    put8(&w, (uint8_t)(c->guest_mode | c->gif << 1 | (c->svm != NULL) << 2));
+    le_put32(&w, c->gdtr.base);
+    le_put16(&w, c->gdtr.limit);
+    le_put32(&w, c->idtr.base);
+    le_put16(&w, c->idtr.limit);
+    le_put32(&w, c->cr0);
+    le_put32(&w, c->cr2);
+    le_put32(&w, c->cr3);
+    le_put32(&w, c->cr4);
+    le_put64(&w, c->efer);
+    le_put64(&w, c->tsc_offset);
+    le_put64(&w, c->cycles);
+    le_put64(&w, c->icount);
+    le_put8(&w, (uint8_t)(c->halted | c->shutdown << 1 | c->stop_requested << 2 | c->intr_line << 3));
+    le_put8(&w, c->inhibit_irq);
+    le_put8(&w, (uint8_t)c->cpl);
+    le_put32(&w, (uint32_t)c->delivering);
+    le_put32(&w, (uint32_t)c->exc_depth);
+    le_put8(&w, COST_CLASS_COUNT);
+    for (int k = 0; k < COST_CLASS_COUNT; k++) le_put64(&w, c->cost[k]);
+    for (int k = 0; k < 8; k++) le_put64(&w, c->dr[k]);
+    for (int k = 0; k < 3; k++) le_put64(&w, c->msr_sysenter[k]);
+    le_put64(&w, c->exc_cr2);
+    le_put32(&w, c->deliver_info);
+    le_put32(&w, c->deliver_error);
+    le_put8(&w, (uint8_t)(c->guest_mode | c->gif << 1 | (c->svm != NULL) << 2));
     if (c->svm) save_svm(&w, c->svm);
 
     for (int u = 0; u < 2; u++)
         for (int k = 0; k < 2; k++)
             for (int n = 0; n < CPU_TLB_SIZE; n++) {
                 const cpu_tlb_entry *e = &c->tlb[u][k][n];
-                put32(&w, e->tag);
+                le_put32(&w, e->tag);
                 if (e->tag == CPU_TLB_INVALID) continue;
-                put8(&w, (uint8_t)(e->global != 0));
-                put32(&w, tlb_ppn(c, e));
+                le_put8(&w, (uint8_t)(e->global != 0));
+                le_put32(&w, tlb_ppn(c, e));
             }
-    put32(&w, c->fetch_lin_page);
-    put32(&w, c->fetch_lin_page != CPU_TLB_INVALID && c->fetch_page ? c->fetch_page->ppn : NO_PAGE);
+    le_put32(&w, c->fetch_lin_page);
+    le_put32(&w, c->fetch_lin_page != CPU_TLB_INVALID && c->fetch_page ? c->fetch_page->ppn : NO_PAGE);
 
     uint32_t pages = 0;
     for (uint32_t k = 0; c->code_pages && k < c->code_page_count; k++) pages += c->code_pages[k] != NULL;
-    put32(&w, pages);
+    le_put32(&w, pages);
     for (uint32_t k = 0; c->code_pages && k < c->code_page_count; k++) {
         const cpu_code_page *cp = c->code_pages[k];
         if (!cp) continue;
-        put32(&w, cp->ppn);
-        put8(&w, cp->mode);
-        put8(&w, cp->stale);
-        for (size_t b = 0; b < sizeof cp->covered; b++) put8(&w, cp->covered[b]);
+        le_put32(&w, cp->ppn);
+        le_put8(&w, cp->mode);
+        le_put8(&w, cp->stale);
+        for (size_t b = 0; b < sizeof cp->covered; b++) le_put8(&w, cp->covered[b]);
         /* Which offsets hold a decoded instruction: decoding again costs a page walk under paging. */
         for (uint32_t b = 0; b < CODE_PAGE_SIZE / 8; b++) {
             uint8_t starts = 0;
             for (uint32_t k = 0; k < 8; k++) starts |= (uint8_t)((cp->insns[b * 8 + k].fn != NULL) << k);
-            put8(&w, starts);
+            le_put8(&w, starts);
         }
     }
     return w.pos;
@@ -243,39 +217,39 @@ static void drop_code_pages(cpu *c) {
 
 /* One pass over the blob: with apply == false it only validates, so a bad blob changes nothing. */
 static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply, uint64_t *cost_out) {
-    snap_in r = { buf, len, 0, true };
-    if (get8(&r) != CPU_SNAP_VERSION) return false;
+    le_reader r = { buf, len, 0, true };
+    if (le_get8(&r) != CPU_SNAP_VERSION) return false;
     cpu s;   /* scalar state collected here, copied into *c at the end */
-    for (int k = 0; k < 8; k++) s.regs[k] = get32(&r);
-    s.eip = get32(&r);
-    uint32_t eflags = get32(&r);
+    for (int k = 0; k < 8; k++) s.regs[k] = le_get32(&r);
+    s.eip = le_get32(&r);
+    uint32_t eflags = le_get32(&r);
     for (int g = 0; g < S_COUNT; g++) s.seg[g] = get_seg(&r);
-    s.gdtr.base = get32(&r);
-    s.gdtr.limit = get16(&r);
-    s.idtr.base = get32(&r);
-    s.idtr.limit = get16(&r);
-    s.cr0 = get32(&r);
-    s.cr2 = get32(&r);
-    s.cr3 = get32(&r);
-    s.cr4 = get32(&r);
-    s.efer = get64(&r);
-    s.tsc_offset = get64(&r);
-    s.cycles = get64(&r);
-    s.icount = get64(&r);
-    uint8_t f = get8(&r);
-    s.inhibit_irq = get8(&r);
-    s.cpl = get8(&r);
-    s.delivering = (int)get32(&r);
-    s.exc_depth = (int)get32(&r);
-    if (get8(&r) != COST_CLASS_COUNT || s.cpl > 3 || s.inhibit_irq > 1 || f > 15) return false;
-    for (int k = 0; k < COST_CLASS_COUNT; k++) s.cost[k] = get64(&r);
+    s.gdtr.base = le_get32(&r);
+    s.gdtr.limit = le_get16(&r);
+    s.idtr.base = le_get32(&r);
+    s.idtr.limit = le_get16(&r);
+    s.cr0 = le_get32(&r);
+    s.cr2 = le_get32(&r);
+    s.cr3 = le_get32(&r);
+    s.cr4 = le_get32(&r);
+    s.efer = le_get64(&r);
+    s.tsc_offset = le_get64(&r);
+    s.cycles = le_get64(&r);
+    s.icount = le_get64(&r);
+    uint8_t f = le_get8(&r);
+    s.inhibit_irq = le_get8(&r);
+    s.cpl = le_get8(&r);
+    s.delivering = (int)le_get32(&r);
+    s.exc_depth = (int)le_get32(&r);
+    if (le_get8(&r) != COST_CLASS_COUNT || s.cpl > 3 || s.inhibit_irq > 1 || f > 15) return false;
+    for (int k = 0; k < COST_CLASS_COUNT; k++) s.cost[k] = le_get64(&r);
     if (cost_out) memcpy(cost_out, s.cost, sizeof s.cost);
-    for (int k = 0; k < 8; k++) s.dr[k] = get64(&r);
-    for (int k = 0; k < 3; k++) s.msr_sysenter[k] = get64(&r);
-    s.exc_cr2 = get64(&r);
-    s.deliver_info = get32(&r);
-    s.deliver_error = get32(&r);
-    uint8_t vf = get8(&r);
+    for (int k = 0; k < 8; k++) s.dr[k] = le_get64(&r);
+    for (int k = 0; k < 3; k++) s.msr_sysenter[k] = le_get64(&r);
+    s.exc_cr2 = le_get64(&r);
+    s.deliver_info = le_get32(&r);
+    s.deliver_error = le_get32(&r);
+    uint8_t vf = le_get8(&r);
     /* The SVM block exists exactly when this build has SVM state to put it in. */
     if (vf > 7 || ((vf & 4) != 0) != (c->svm != NULL)) return false;
     cpu_svm svm;
@@ -323,23 +297,23 @@ static bool load_pass(cpu *c, const uint8_t *buf, size_t len, bool apply, uint64
     for (int u = 0; u < 2; u++)
         for (int k = 0; k < 2; k++)
             for (int n = 0; n < CPU_TLB_SIZE; n++) {
-                cpu_tlb_entry e = { get32(&r), 0, 0 };
+                cpu_tlb_entry e = { le_get32(&r), 0, 0 };
                 if (e.tag != CPU_TLB_INVALID) {
-                    e.global = get8(&r);
-                    uint32_t ppn = get32(&r);
+                    e.global = le_get8(&r);
+                    uint32_t ppn = le_get32(&r);
                     /* An entry sits in the slot its linear page hashes to, and maps RAM. */
                     if ((e.tag & (CPU_TLB_SIZE - 1)) != (uint32_t)n || ppn >= ram_pages || e.global > 1) return false;
                     e.addend = (uintptr_t)(c->bus.ram + ((uintptr_t)ppn << 12)) - ((uintptr_t)e.tag << 12);
                 }
                 tlb[u][k][n] = e;
             }
-    uint32_t fetch_lin = get32(&r), fetch_ppn = get32(&r);
-    uint32_t pages = get32(&r);
+    uint32_t fetch_lin = le_get32(&r), fetch_ppn = le_get32(&r);
+    uint32_t pages = le_get32(&r);
     if (!r.ok || pages > c->code_page_count) return false;
     if (apply) drop_code_pages(c);
     for (uint32_t p = 0; p < pages; p++) {
-        uint32_t ppn = get32(&r);
-        uint8_t mode = get8(&r), stale = get8(&r);
+        uint32_t ppn = le_get32(&r);
+        uint8_t mode = le_get8(&r), stale = le_get8(&r);
         if (!r.ok || ppn >= c->code_page_count || stale > 1 || mode > 3 || r.len - r.pos < 2 * CODE_PAGE_SIZE / 8)
             return false;
         const uint8_t *covered = r.buf + r.pos, *starts = covered + CODE_PAGE_SIZE / 8;

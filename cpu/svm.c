@@ -1,31 +1,10 @@
-/* The virtualization extension: a faithful subset of AMD SVM (AMD64 APM vol. 2, ch. 15;
- * shared/SVM.md is the field-by-field contract). VMRUN loads a guest from the VMCB, #VMEXIT
- * stores it back; intercepts are checked where the intercepted instruction or event happens. */
+/* The virtualization extension: a faithful subset of AMD SVM (AMD64 APM vol. 2, ch. 15; the
+ * subset and where it differs from QEMU are in cpu/README.md). The VMCB layout and exit codes are
+ * arch/svm.h's. VMRUN loads a guest from the VMCB, #VMEXIT stores it back; intercepts are checked
+ * where the intercepted instruction or event happens. */
 #include "cpu/handlers.h"
 
 #include <stdlib.h>
-
-/* ---- VMCB layout (APM vol. 2, appendix B) ---- */
-enum {
-    VMCB_CR_READ = 0x000, VMCB_CR_WRITE = 0x002, VMCB_EXC = 0x008, VMCB_VEC3 = 0x00C, VMCB_VEC4 = 0x010,
-    VMCB_IOPM = 0x040, VMCB_MSRPM = 0x048, VMCB_TSC_OFFSET = 0x050, VMCB_ASID = 0x058,
-    VMCB_TLB_CONTROL = 0x05C, VMCB_V_INTR = 0x060, VMCB_V_VECTOR = 0x064, VMCB_INT_SHADOW = 0x068,
-    VMCB_EXITCODE = 0x070, VMCB_EXITINFO1 = 0x078, VMCB_EXITINFO2 = 0x080, VMCB_EXITINTINFO = 0x088,
-    VMCB_NP = 0x090, VMCB_EVENTINJ = 0x0A8, VMCB_NCR3 = 0x0B0,
-    VMCB_ES = 0x400, VMCB_CS = 0x410, VMCB_SS = 0x420, VMCB_DS = 0x430, VMCB_FS = 0x440, VMCB_GS = 0x450,
-    VMCB_GDTR = 0x460, VMCB_LDTR = 0x470, VMCB_IDTR = 0x480, VMCB_TR = 0x490, VMCB_CPL = 0x4CB,
-    VMCB_EFER = 0x4D0, VMCB_CR4 = 0x548, VMCB_CR3 = 0x550, VMCB_CR0 = 0x558, VMCB_DR7 = 0x560,
-    VMCB_DR6 = 0x568, VMCB_RFLAGS = 0x570, VMCB_RIP = 0x578, VMCB_RSP = 0x5D8, VMCB_RAX = 0x5F8,
-    VMCB_STAR = 0x600, VMCB_LSTAR = 0x608, VMCB_CSTAR = 0x610, VMCB_SFMASK = 0x618, VMCB_KGSBASE = 0x620,
-    VMCB_SYSENTER_CS = 0x628, VMCB_CR2 = 0x640, VMCB_GPAT = 0x668,
-};
-
-#define EFER_SVME (1ull << 12)
-#define MSR_EFER 0xC0000080u
-#define MSR_VM_CR 0xC0010114u
-#define MSR_VM_HSAVE_PA 0xC0010117u
-#define EXIT_INVALID 0xFFFFFFFFFFFFFFFFull
-#define EXIT_NPF 0x400
 
 /* One table of the consistency checks a VMRUN makes, in the order it makes them. */
 enum {
@@ -33,11 +12,13 @@ enum {
     CHK_EFER_RESERVED, CHK_EFER_LONG, CHK_CR4_RESERVED, CHK_EVENTINJ, CHK_IOPM, CHK_MSRPM, CHK_NP_SEV,
     CHK_NP_HOST_PAGING, CHK_GPAT, CHK_COUNT
 };
+#define STR_(x) #x
+#define STR(x) STR_(x)   /* "0x4D0" from VMCB_EFER: the messages quote arch/svm.h's offsets */
 static const char *const check_names[CHK_COUNT] = {
     [CHK_NONE] = "none",
-    [CHK_VMRUN_INTERCEPT] = "VMRUN intercept (VMCB 0x010 bit 0) is clear",
-    [CHK_ASID] = "GUEST_ASID (VMCB 0x058) is 0",
-    [CHK_SVME] = "guest EFER.SVME (VMCB 0x4D0 bit 12) is 0",
+    [CHK_VMRUN_INTERCEPT] = "VMRUN intercept (VMCB " STR(VMCB_VEC4) " bit 0) is clear",
+    [CHK_ASID] = "GUEST_ASID (VMCB " STR(VMCB_ASID) ") is 0",
+    [CHK_SVME] = "guest EFER.SVME (VMCB " STR(VMCB_EFER) " bit 12) is 0",
     [CHK_CD_NW] = "guest CR0.CD=0 with CR0.NW=1",
     [CHK_CR0_HIGH] = "guest CR0 bits 63:32 are not zero",
     [CHK_DR6_HIGH] = "guest DR6 bits 63:32 are not zero",
@@ -45,39 +26,19 @@ static const char *const check_names[CHK_COUNT] = {
     [CHK_EFER_RESERVED] = "guest EFER has reserved bits set",
     [CHK_EFER_LONG] = "guest EFER.LME/LMA set: vx86 has no long mode",
     [CHK_CR4_RESERVED] = "guest CR4 has reserved (or unimplemented: PAE) bits set",
-    [CHK_EVENTINJ] = "EVENTINJ (VMCB 0x0A8) is illegal: reserved type, or exception vector 2 or > 31",
-    [CHK_IOPM] = "IOPM_BASE_PA (VMCB 0x040) is beyond the physical address space",
-    [CHK_MSRPM] = "MSRPM_BASE_PA (VMCB 0x048) is beyond the physical address space",
-    [CHK_NP_SEV] = "NP_ENABLE field (VMCB 0x090) sets SEV/SEV-ES bits, which must be zero",
+    [CHK_EVENTINJ] = "EVENTINJ (VMCB " STR(VMCB_EVENTINJ) ") is illegal: reserved type, or exception vector 2 or > 31",
+    [CHK_IOPM] = "IOPM_BASE_PA (VMCB " STR(VMCB_IOPM) ") is beyond the physical address space",
+    [CHK_MSRPM] = "MSRPM_BASE_PA (VMCB " STR(VMCB_MSRPM) ") is beyond the physical address space",
+    [CHK_NP_SEV] = "NP_ENABLE field (VMCB " STR(VMCB_NP_ENABLE) ") sets SEV/SEV-ES bits, which must be zero",
     [CHK_NP_HOST_PAGING] = "nested paging needs host paging: host CR0.PG is 0",
-    [CHK_GPAT] = "G_PAT (VMCB 0x668) holds an invalid memory type",
+    [CHK_GPAT] = "G_PAT (VMCB " STR(VMCB_G_PAT) ") holds an invalid memory type",
 };
 
 const char *cpu_svm_check_name(int check) {
     return check >= 0 && check < CHK_COUNT ? check_names[check] : "unknown check";
 }
 
-const char *cpu_svm_exit_name(uint64_t code) {
-    static const struct { uint32_t code; const char *name; } names[] = {
-        { 0x00, "cr0_read" }, { 0x03, "cr3_read" }, { 0x04, "cr4_read" }, { 0x10, "cr0_write" },
-        { 0x13, "cr3_write" }, { 0x14, "cr4_write" }, { 0x60, "intr" }, { 0x61, "nmi" }, { 0x64, "vintr" },
-        { 0x6E, "rdtsc" }, { 0x70, "pushf" }, { 0x71, "popf" }, { 0x72, "cpuid" }, { 0x74, "iret" },
-        { 0x75, "swint" }, { 0x76, "invd" }, { 0x78, "hlt" }, { 0x79, "invlpg" }, { 0x7A, "invlpga" },
-        { 0x7B, "ioio" }, { 0x7C, "msr" }, { 0x7F, "shutdown" }, { 0x80, "vmrun" }, { 0x81, "vmmcall" },
-        { 0x82, "vmload" }, { 0x83, "vmsave" }, { 0x84, "stgi" }, { 0x85, "clgi" }, { 0x89, "wbinvd" },
-        { 0x400, "npf" },
-    };
-    static const char *const exc[32] = { "de", "db", "nmi", "bp", "of", "br", "ud", "nm", "df", "09", "ts", "np",
-                                         "ss", "gp", "pf", "15", "mf", "ac", "mc", "xf" };
-    if (code == EXIT_INVALID) return "invalid";
-    if (code >= 0x40 && code < 0x60) {
-        const char *e = exc[code - 0x40];
-        return e ? e : "exception";
-    }
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (names[k].code == code) return names[k].name;
-    return "unknown";
-}
+const char *cpu_svm_exit_name(uint64_t code) { return svm_exit_name(code); }
 
 void svm_init(cpu *c) { c->svm = calloc(1, sizeof *c->svm); }
 void svm_free(cpu *c) {
@@ -122,12 +83,12 @@ static void dtr_to_vmcb(cpu *c, const cpu_dtr *t, uint32_t pa) {
     wr64(c, pa + 8, t->base);
 }
 
-/* ---- the common checks of every SVM instruction (SVM.md §2.3) ---- */
+/* ---- the common checks of every SVM instruction (APM vol. 2 §15.5) ---- */
 
-static void svm_insn_checks(cpu *c, int vec4_bit, uint64_t exit_code, bool check_rax) {
+static void svm_insn_checks(cpu *c, int vec4_bit, bool check_rax) {
     if (!(c->efer & EFER_SVME)) RAISE(c, EXC_UD);
     if (c->cpl != 0) RAISE_GP0(c);
-    if (c->guest_mode && (c->svm->vec4 & (1u << vec4_bit))) svm_intercept(c, exit_code, 0, 0);
+    svm_check4(c, vec4_bit);
     if (check_rax && ((c->regs[R_EAX] & 0xFFF) || (uint64_t)c->regs[R_EAX] + 4096 > c->bus.ram_size)) RAISE_GP0(c);
 }
 
@@ -147,29 +108,30 @@ static void emit_svm(cpu *c, cpu_event_kind kind, uint32_t value, uint64_t code,
 static int consistency_check(cpu *c, uint32_t vmcb) {
     cpu_svm *s = c->svm;
     uint64_t efer = rd64(c, vmcb + VMCB_EFER), cr0 = rd64(c, vmcb + VMCB_CR0), cr4 = rd64(c, vmcb + VMCB_CR4);
-    if (!(s->vec4 & 1)) return CHK_VMRUN_INTERCEPT;
+    if (!(s->vec4 & V4_VMRUN)) return CHK_VMRUN_INTERCEPT;
     if (s->asid == 0) return CHK_ASID;
     if (!(efer & EFER_SVME)) return CHK_SVME;
     if ((cr0 & CR0_NW) && !(cr0 & CR0_CD)) return CHK_CD_NW;
     if (cr0 >> 32) return CHK_CR0_HIGH;
     if (rd64(c, vmcb + VMCB_DR6) >> 32) return CHK_DR6_HIGH;
     if (rd64(c, vmcb + VMCB_DR7) >> 32) return CHK_DR7_HIGH;
-    if (efer & ((1ull << 8) | (1ull << 10))) return CHK_EFER_LONG;
-    if (efer & ~(EFER_SVME | 1ull | (1ull << 11) | (1ull << 8) | (1ull << 10))) return CHK_EFER_RESERVED;
-    if ((cr4 >> 32) || (cr4 & ~0x1DFull)) return CHK_CR4_RESERVED;   /* PAE is not implemented either */
+    if (efer & (EFER_LME | EFER_LMA)) return CHK_EFER_LONG;
+    if (efer & ~(uint64_t)(EFER_SVME | EFER_SCE | EFER_NXE | EFER_LME | EFER_LMA)) return CHK_EFER_RESERVED;
+    if ((cr4 >> 32) || (cr4 & ~(uint64_t)(CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE)))
+        return CHK_CR4_RESERVED;   /* PAE is not implemented either */
     uint32_t inj = phys_read(c, vmcb + VMCB_EVENTINJ, 4);
-    if (inj & 0x80000000u) {
+    if (inj & EVT_V) {
         uint32_t type = (inj >> 8) & 7, vec = inj & 0xFF;
-        if (type == 1 || type >= 5) return CHK_EVENTINJ;
-        if (type == 3 && (vec == 2 || vec > 31)) return CHK_EVENTINJ;
+        if (type == 1 || type > EVT_SOFT) return CHK_EVENTINJ;
+        if (type == EVT_EXC && (vec == EXC_NMI || vec > 31)) return CHK_EVENTINJ;
     }
     if (rd64(c, vmcb + VMCB_IOPM) + 3 * 4096 > (1ull << 32)) return CHK_IOPM;
     if (rd64(c, vmcb + VMCB_MSRPM) + 2 * 4096 > (1ull << 32)) return CHK_MSRPM;
-    uint64_t np = rd64(c, vmcb + VMCB_NP);
-    if (np & 6) return CHK_NP_SEV;
+    uint64_t np = rd64(c, vmcb + VMCB_NP_ENABLE);
+    if (np & 6) return CHK_NP_SEV;   /* bits 1-2: SEV, SEV-ES */
     if (np & 1) {
         if (!(c->cr0 & CR0_PG)) return CHK_NP_HOST_PAGING;
-        uint64_t gpat = rd64(c, vmcb + VMCB_GPAT);
+        uint64_t gpat = rd64(c, vmcb + VMCB_G_PAT);
         for (int k = 0; k < 8; k++) {
             uint32_t t = (uint32_t)(gpat >> (8 * k)) & 0xFF;
             if (t == 2 || t == 3 || t > 7) return CHK_GPAT;
@@ -208,23 +170,23 @@ static void vmrun(cpu *c) {
 
     int check = consistency_check(c, vmcb);
     if (check != CHK_NONE) {
-        wr64(c, vmcb + VMCB_EXITCODE, EXIT_INVALID);
+        wr64(c, vmcb + VMCB_EXITCODE, SVM_EXIT_INVALID);
         wr64(c, vmcb + VMCB_EXITINFO1, 0);
         wr64(c, vmcb + VMCB_EXITINFO2, 0);
-        emit_svm(c, CPU_EV_VMRUN_INVALID, (uint32_t)check, EXIT_INVALID, 0, 0, 0);
+        emit_svm(c, CPU_EV_VMRUN_INVALID, (uint32_t)check, SVM_EXIT_INVALID, 0, 0, 0);
         return;   /* the host continues after VMRUN */
     }
     uint32_t v_intr = phys_read(c, vmcb + VMCB_V_INTR, 4);
-    s->v_tpr = v_intr & 0xF;
-    s->v_irq = (v_intr >> 8) & 1;
+    s->v_tpr = v_intr & V_INTR_TPR_MASK;
+    s->v_irq = (v_intr & V_INTR_IRQ) != 0;
     s->v_prio = (v_intr >> 16) & 0xF;
-    s->v_ign_tpr = (v_intr >> 20) & 1;
-    s->v_masking = (v_intr >> 24) & 1;
+    s->v_ign_tpr = (v_intr & V_INTR_IGN_TPR) != 0;
+    s->v_masking = (v_intr & V_INTR_MASKING) != 0;
     s->v_vector = (uint8_t)phys_read(c, vmcb + VMCB_V_VECTOR, 1);
     s->host_if = (s->h_eflags & F_IF) != 0;
-    uint64_t np = rd64(c, vmcb + VMCB_NP);
+    uint64_t np = rd64(c, vmcb + VMCB_NP_ENABLE);
     s->np = np & 1;
-    s->ncr3 = (uint32_t)(rd64(c, vmcb + VMCB_NCR3) & ~0xFFFull);
+    s->ncr3 = (uint32_t)(rd64(c, vmcb + VMCB_N_CR3) & ~0xFFFull);
     s->npse = (c->cr4 & CR4_PSE) != 0;   /* the host paging mode decides the nested table format */
 
     /* Load the guest. */
@@ -261,22 +223,22 @@ static void vmrun(cpu *c) {
     c->eip = guest_rip;
     c->eip_next = guest_rip;
     uint32_t inj = phys_read(c, vmcb + VMCB_EVENTINJ, 4);
-    if (inj & 0x80000000u) {
+    if (inj & EVT_V) {
         /* Inject the event through the guest IDT before its first instruction, whatever its IF. */
         uint32_t type = (inj >> 8) & 7, vec = inj & 0xFF;
         uint32_t err = phys_read(c, vmcb + VMCB_EVENTINJ + 4, 4);
-        bool has_err = (inj >> 11) & 1;
-        phys_write(c, vmcb + VMCB_EVENTINJ, 4, inj & ~0x80000000u);
+        bool has_err = (inj & EVT_EV) != 0;
+        phys_write(c, vmcb + VMCB_EVENTINJ, 4, inj & ~EVT_V);
         c->delivering = (int)vec;
         c->deliver_info = inj & 0x7FF;
         c->deliver_error = err;
-        cpu_deliver(c, (int)vec, err, has_err && type == 3, type == 4 ? DELIVER_SOFT : DELIVER_EXTERNAL, guest_rip);
+        cpu_deliver(c, (int)vec, err, has_err && type == EVT_EXC, type == EVT_SOFT ? DELIVER_SOFT : DELIVER_EXTERNAL, guest_rip);
         c->delivering = -1;
         c->eip_next = c->eip;
     }
 }
 
-/* ---- #VMEXIT (SVM.md §2.8) ---- */
+/* ---- #VMEXIT (APM vol. 2 §15.6) ---- */
 
 void svm_vmexit(cpu *c, uint64_t code, uint64_t info1, uint64_t info2) {
     cpu_svm *s = c->svm;
@@ -286,12 +248,12 @@ void svm_vmexit(cpu *c, uint64_t code, uint64_t info1, uint64_t info2) {
     wr64(c, vmcb + VMCB_EXITINFO2, info2);
     uint64_t intinfo = 0;
     if (c->delivering >= 0)
-        intinfo = (uint64_t)(c->deliver_info | 0x80000000u) | ((uint64_t)c->deliver_error << 32);
+        intinfo = (uint64_t)(c->deliver_info | EVT_V) | ((uint64_t)c->deliver_error << 32);
     wr64(c, vmcb + VMCB_EXITINTINFO, intinfo);
-    phys_write(c, vmcb + VMCB_EVENTINJ, 4, phys_read(c, vmcb + VMCB_EVENTINJ, 4) & ~0x80000000u);
+    phys_write(c, vmcb + VMCB_EVENTINJ, 4, phys_read(c, vmcb + VMCB_EVENTINJ, 4) & ~EVT_V);
     phys_write(c, vmcb + VMCB_INT_SHADOW, 4, (phys_read(c, vmcb + VMCB_INT_SHADOW, 4) & ~1u) | (c->inhibit_irq ? 1u : 0u));
     uint32_t v_intr = phys_read(c, vmcb + VMCB_V_INTR, 4);
-    v_intr = (v_intr & ~0x10Fu) | s->v_tpr | (s->v_irq ? 0x100u : 0u);
+    v_intr = (v_intr & ~(V_INTR_TPR_MASK | V_INTR_IRQ)) | s->v_tpr | (s->v_irq ? V_INTR_IRQ : 0u);
     phys_write(c, vmcb + VMCB_V_INTR, 4, v_intr);
     /* Save the guest. */
     seg_to_vmcb(c, S_ES, vmcb + VMCB_ES);
@@ -356,20 +318,20 @@ bool svm_exception_intercepted(cpu *c, int vector) {
     return c->guest_mode && vector < 32 && (c->svm->exc & (1u << vector));
 }
 
-/* Interrupts at an instruction boundary in guest mode (SVM.md §2.8 "Virtual interrupts"). */
+/* Interrupts at an instruction boundary in guest mode (APM vol. 2 §15.21, virtual interrupts). */
 bool svm_boundary(cpu *c) {
     cpu_svm *s = c->svm;
     bool guest_if = (c->eflags_rest & F_IF) != 0;
-    if (c->intr_line && c->gif && (s->vec3 & 1)) {
+    if (c->intr_line && c->gif && (s->vec3 & V3_INTR)) {
         bool allowed = s->v_masking ? s->host_if : guest_if;
         if (allowed && !c->inhibit_irq) {
-            svm_vmexit(c, 0x60, 0, 0);   /* the host acknowledges the PIC itself */
+            svm_vmexit(c, SVM_EXIT_INTR, 0, 0);   /* the host acknowledges the PIC itself */
             return true;
         }
     }
     if (s->v_irq && c->gif && guest_if && !c->inhibit_irq && (s->v_ign_tpr || s->v_prio > s->v_tpr)) {
-        if (s->vec3 & (1u << 4)) {
-            svm_vmexit(c, 0x64, 0, 0);
+        if (s->vec3 & V3_VINTR) {
+            svm_vmexit(c, SVM_EXIT_VINTR, 0, 0);
             return true;
         }
         s->v_irq = false;
@@ -388,27 +350,27 @@ bool svm_boundary(cpu *c) {
 /* ---- I/O and MSR permission maps ---- */
 
 void svm_io_check(cpu *c, uint16_t port, int size, bool in, bool str, bool rep, bool a16) {
-    if (!c->guest_mode || !(c->svm->vec3 & (1u << 27))) return;
+    if (!c->guest_mode || !(c->svm->vec3 & V3_IOIO)) return;
     bool hit = false;
     for (int k = 0; k < size; k++) {
         uint32_t p = (uint32_t)port + (uint32_t)k;   /* may run into the third IOPM page */
         if (phys_read(c, c->svm->iopm + p / 8, 1) & (1u << (p % 8))) hit = true;
     }
     if (!hit) return;
-    uint64_t info = ((uint64_t)port << 16) | (in ? 1u : 0u) | (str ? 4u : 0u) | (rep ? 8u : 0u) |
-                    (size == 1 ? 0x10u : size == 2 ? 0x20u : 0x40u) | (a16 ? 0x80u : 0x100u);
-    svm_intercept(c, 0x7B, info, c->eip_next);
+    uint64_t info = ((uint64_t)port << 16) | (in ? IOIO_IN : 0u) | (str ? IOIO_STR : 0u) | (rep ? IOIO_REP : 0u) |
+                    (size == 1 ? IOIO_SZ8 : size == 2 ? IOIO_SZ16 : IOIO_SZ32) | (a16 ? IOIO_A16 : IOIO_A32);
+    svm_intercept(c, SVM_EXIT_IOIO, info, c->eip_next);
 }
 
 void svm_msr_check(cpu *c, uint32_t msr, bool write) {
-    if (!c->guest_mode || !(c->svm->vec3 & (1u << 28))) return;
+    if (!c->guest_mode || !(c->svm->vec3 & V3_MSR)) return;
     uint32_t base;
     if (msr <= 0x1FFF) base = 0;
     else if (msr >= 0xC0000000u && msr <= 0xC0001FFFu) base = 0x800;
     else if (msr >= 0xC0010000u && msr <= 0xC0011FFFu) base = 0x1000;
-    else svm_intercept(c, 0x7C, write, 0);   /* outside the map: always intercepted */
+    else svm_intercept(c, SVM_EXIT_MSR, write, 0);   /* outside the map: always intercepted */
     uint32_t bit = (msr & 0x1FFF) * 2 + (write ? 1 : 0);
-    if (phys_read(c, c->svm->msrpm + base + bit / 8, 1) & (1u << (bit % 8))) svm_intercept(c, 0x7C, write, 0);
+    if (phys_read(c, c->svm->msrpm + base + bit / 8, 1) & (1u << (bit % 8))) svm_intercept(c, SVM_EXIT_MSR, write, 0);
 }
 
 bool svm_rdmsr(cpu *c, uint32_t msr, uint64_t *v) {
@@ -451,33 +413,33 @@ static void vmload_vmsave(cpu *c, bool load) {
 void op_svm(cpu *c, const cpu_insn *i) {
     switch (i->rm) {
     case 0: /* VMRUN */
-        svm_insn_checks(c, 0, 0x80, true);
+        svm_insn_checks(c, V4_BIT_VMRUN, true);
         vmrun(c);
         return;
     case 1: /* VMMCALL: only meaningful when intercepted */
-        if (c->guest_mode && (c->svm->vec4 & 2)) svm_intercept(c, 0x81, 0, 0);
+        if (c->guest_mode && (c->svm->vec4 & V4_VMMCALL)) svm_intercept(c, SVM_EXIT_VMMCALL, 0, 0);
         RAISE(c, EXC_UD);
     case 2: /* VMLOAD */
-        svm_insn_checks(c, 2, 0x82, true);
+        svm_insn_checks(c, V4_BIT_VMLOAD, true);
         vmload_vmsave(c, true);
         return;
     case 3: /* VMSAVE */
-        svm_insn_checks(c, 3, 0x83, true);
+        svm_insn_checks(c, V4_BIT_VMSAVE, true);
         vmload_vmsave(c, false);
         return;
     case 4: /* STGI */
-        svm_insn_checks(c, 4, 0x84, false);
+        svm_insn_checks(c, V4_BIT_STGI, false);
         c->gif = true;
         c->deadline = 0;
         return;
     case 5: /* CLGI */
-        svm_insn_checks(c, 5, 0x85, false);
+        svm_insn_checks(c, V4_BIT_CLGI, false);
         c->gif = false;
         return;
     case 7: /* INVLPGA: the subset flushes the page for every ASID */
         if (!(c->efer & EFER_SVME)) RAISE(c, EXC_UD);
         if (c->cpl != 0) RAISE_GP0(c);
-        svm_check3(c, 26, 0x7A);
+        svm_check3(c, V3_BIT_INVLPGA);
         tlb_flush_page(c, c->regs[R_EAX]);
         return;
     default: /* SKINIT and the rest: not in the subset */

@@ -13,11 +13,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "devices/debugport_abi.h"   /* the port numbers */
 #include "devices/dev.h"
 
-#define DEBUGPORT_CONSOLE   0xE9
-#define DEBUGPORT_EXIT      0xF4
-#define DEBUGPORT_EXIT_SIZE 4
 #define DEBUGPORT_BUFFER    4096    /* console bytes held before the output callback is called */
 
 typedef struct debugport {

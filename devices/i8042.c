@@ -8,10 +8,11 @@
 
 #define I8042_SNAP_VERSION 1
 
-#define STATUS_OBF    0x01
-#define STATUS_SYS    0x04
-#define STATUS_CMD    0x08
-#define STATUS_UNLOCK 0x10         /* keyboard not inhibited by the key lock */
+/* Status bits: devices/i8042_abi.h. */
+#define STATUS_OBF    I8042_STATUS_OBF
+#define STATUS_SYS    I8042_STATUS_SYS
+#define STATUS_CMD    I8042_STATUS_CMD
+#define STATUS_UNLOCK I8042_STATUS_UNLOCK   /* keyboard not inhibited by the key lock */
 #define CB_KBD_INT    0x01
 #define CB_SYS        0x04
 #define CB_KBD_OFF    0x10

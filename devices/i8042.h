@@ -16,10 +16,7 @@
 #include <stdint.h>
 
 #include "devices/dev.h"
-
-#define I8042_DATA_PORT   0x60
-#define I8042_STATUS_PORT 0x64
-#define I8042_IRQ         1
+#include "devices/i8042_abi.h"   /* ports, IRQ, status bits */
 #define I8042_QUEUE_SIZE  256      /* keyboard bytes waiting for the output buffer */
 
 typedef struct i8042 {

@@ -11,10 +11,7 @@
 #include <stdint.h>
 
 #include "devices/dev.h"
-
-#define PIC_MASTER_BASE 0x20
-#define PIC_SLAVE_BASE  0xA0
-#define PIC_CASCADE_IRQ 2
+#include "devices/pic_abi.h"   /* ports and command words */
 
 typedef struct pic_chip {
     uint8_t irr, isr, imr;

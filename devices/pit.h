@@ -16,11 +16,7 @@
 #include <stdint.h>
 
 #include "devices/dev.h"
-
-#define PIT_BASE        0x40
-#define PIT_PORT_B      0x61      /* system control port B: channel 2 gate/speaker, OUT2 */
-#define PIT_HZ          1193182u
-#define PIT_IRQ         0
+#include "devices/pit_abi.h"   /* ports, input clock, control word */
 
 typedef struct pit_channel {
     uint8_t mode;              /* 0-5 (6 and 7 are stored as 2 and 3) */

@@ -7,31 +7,11 @@
 
 #define UART_SNAP_VERSION 1
 
+/* Register offsets and bits: devices/uart_abi.h. */
 enum {
-    REG_DATA = 0, REG_IER = 1, REG_IIR_FCR = 2, REG_LCR = 3,
-    REG_MCR = 4, REG_LSR = 5, REG_MSR = 6, REG_SCR = 7,
+    REG_DATA = UART_RBR, REG_IER = UART_IER, REG_IIR_FCR = UART_IIR, REG_LCR = UART_LCR,
+    REG_MCR = UART_MCR, REG_LSR = UART_LSR, REG_MSR = UART_MSR, REG_SCR = UART_SCR,
 };
-
-#define IER_RDA   0x01
-#define IER_THRE  0x02
-#define IER_RLS   0x04
-#define IER_MS    0x08
-#define LCR_DLAB  0x80
-#define MCR_DTR   0x01
-#define MCR_RTS   0x02
-#define MCR_OUT1  0x04
-#define MCR_OUT2  0x08
-#define MCR_LOOP  0x10
-#define LSR_DR    0x01
-#define LSR_OE    0x02
-#define LSR_THRE  0x20
-#define LSR_TEMT  0x40
-#define IIR_NONE      0x01
-#define IIR_MODEM     0x00
-#define IIR_THRE      0x02
-#define IIR_RDA       0x04
-#define IIR_RLS       0x06
-#define IIR_TIMEOUT   0x0C
 
 static bool fifo_on(const uart *d)
 {

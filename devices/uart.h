@@ -13,9 +13,8 @@
 #include <stdint.h>
 
 #include "devices/dev.h"
+#include "devices/uart_abi.h"   /* ports, register offsets and bits */
 
-#define UART_COM1_BASE   0x3F8
-#define UART_COM1_IRQ    4
 #define UART_FIFO_SIZE   16
 #define UART_INPUT_QUEUE 4096      /* host input waiting for room in the RX FIFO */
 

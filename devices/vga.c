@@ -8,13 +8,6 @@
 
 #define VGA_SNAP_VERSION 1
 
-#define CRTC_CURSOR_START 0x0A
-#define CRTC_CURSOR_END   0x0B
-#define CRTC_START_HI     0x0C
-#define CRTC_START_LO     0x0D
-#define CRTC_CURSOR_HI    0x0E
-#define CRTC_CURSOR_LO    0x0F
-#define CURSOR_OFF        0x20
 
 static const uint16_t cp437[256] = {
     0x0020, 0x263A, 0x263B, 0x2665, 0x2666, 0x2663, 0x2660, 0x2022,
@@ -142,23 +135,23 @@ size_t vga_render_text(const vga *d, bool trim, char *buf, size_t cap)
 static uint8_t vga_read_byte(vga *d, uint16_t port)
 {
     switch (port) {
-    case 0x3D4: return d->crtc_index;
-    case 0x3D5: return d->crtc_index < VGA_CRTC_REGS ? d->crtc[d->crtc_index] : 0xFF;
-    case 0x3DA:
+    case VGA_CRTC_INDEX: return d->crtc_index;
+    case VGA_CRTC_DATA: return d->crtc_index < VGA_CRTC_REGS ? d->crtc[d->crtc_index] : 0xFF;
+    case VGA_INPUT_STATUS:
         /* Alternate between "in retrace" (bits 0 and 3) and "displaying" on every read so both
          * halves of the usual wait-for-retrace loop finish, without depending on time. */
         d->attr_flip = false;
         d->status_phase ^= 1;
         return d->status_phase ? 0x09 : 0x00;
-    case 0x3C0: return d->attr_index;
-    case 0x3C1: return d->attr_index < sizeof d->attr ? d->attr[d->attr_index] : 0xFF;
-    case 0x3C2: return 0x10;        /* input status 0: switch sense */
-    case 0x3C4: return d->seq_index;
-    case 0x3C5: return d->seq_index < sizeof d->seq ? d->seq[d->seq_index] : 0xFF;
-    case 0x3C6: return d->dac_mask;
-    case 0x3C7: return 0x00;        /* DAC state: in write mode */
-    case 0x3C8: return d->dac_write;
-    case 0x3C9: {
+    case VGA_ATTR_INDEX: return d->attr_index;
+    case VGA_ATTR_READ: return d->attr_index < sizeof d->attr ? d->attr[d->attr_index] : 0xFF;
+    case VGA_MISC_WRITE: return 0x10;        /* input status 0: switch sense */
+    case VGA_SEQ_INDEX: return d->seq_index;
+    case VGA_SEQ_DATA: return d->seq_index < sizeof d->seq ? d->seq[d->seq_index] : 0xFF;
+    case VGA_DAC_MASK: return d->dac_mask;
+    case VGA_DAC_READ: return 0x00;        /* DAC state: in write mode */
+    case VGA_DAC_WRITE: return d->dac_write;
+    case VGA_DAC_DATA: {
         uint8_t v = d->dac[d->dac_read * 3 + d->dac_component];
         if (++d->dac_component == 3) {
             d->dac_component = 0;
@@ -166,9 +159,9 @@ static uint8_t vga_read_byte(vga *d, uint16_t port)
         }
         return v;
     }
-    case 0x3CC: return d->misc;
-    case 0x3CE: return d->gc_index;
-    case 0x3CF: return d->gc_index < sizeof d->gc ? d->gc[d->gc_index] : 0xFF;
+    case VGA_MISC_READ: return d->misc;
+    case VGA_GC_INDEX: return d->gc_index;
+    case VGA_GC_DATA: return d->gc_index < sizeof d->gc ? d->gc[d->gc_index] : 0xFF;
     default: return 0xFF;
     }
 }
@@ -176,32 +169,32 @@ static uint8_t vga_read_byte(vga *d, uint16_t port)
 static void vga_write_byte(vga *d, uint16_t port, uint8_t v)
 {
     switch (port) {
-    case 0x3D4: d->crtc_index = v; break;
-    case 0x3D5:
+    case VGA_CRTC_INDEX: d->crtc_index = v; break;
+    case VGA_CRTC_DATA:
         if (d->crtc_index < VGA_CRTC_REGS) d->crtc[d->crtc_index] = v;
         break;
-    case 0x3C0:
+    case VGA_ATTR_INDEX:
         if (!d->attr_flip) d->attr_index = v & 0x3F;
         else if ((d->attr_index & 0x1F) < sizeof d->attr) d->attr[d->attr_index & 0x1F] = v;
         d->attr_flip = !d->attr_flip;
         break;
-    case 0x3C2: d->misc = v; break;
-    case 0x3C4: d->seq_index = v; break;
-    case 0x3C5:
+    case VGA_MISC_WRITE: d->misc = v; break;
+    case VGA_SEQ_INDEX: d->seq_index = v; break;
+    case VGA_SEQ_DATA:
         if (d->seq_index < sizeof d->seq) d->seq[d->seq_index] = v;
         break;
-    case 0x3C6: d->dac_mask = v; break;
-    case 0x3C7: d->dac_read = v; d->dac_component = 0; break;
-    case 0x3C8: d->dac_write = v; d->dac_component = 0; break;
-    case 0x3C9:
+    case VGA_DAC_MASK: d->dac_mask = v; break;
+    case VGA_DAC_READ: d->dac_read = v; d->dac_component = 0; break;
+    case VGA_DAC_WRITE: d->dac_write = v; d->dac_component = 0; break;
+    case VGA_DAC_DATA:
         d->dac[d->dac_write * 3 + d->dac_component] = v & 0x3F;
         if (++d->dac_component == 3) {
             d->dac_component = 0;
             d->dac_write++;
         }
         break;
-    case 0x3CE: d->gc_index = v; break;
-    case 0x3CF:
+    case VGA_GC_INDEX: d->gc_index = v; break;
+    case VGA_GC_DATA:
         if (d->gc_index < sizeof d->gc) d->gc[d->gc_index] = v;
         break;
     default: break;

@@ -12,11 +12,8 @@
 #include <stdint.h>
 
 #include "devices/dev.h"
+#include "devices/vga_abi.h"   /* text buffer, geometry, ports, CRTC registers */
 
-#define VGA_TEXT_ADDR   0xB8000u
-#define VGA_TEXT_BYTES  0x8000u     /* the 32 KiB colour text window 0xB8000-0xBFFFF */
-#define VGA_COLS        80
-#define VGA_ROWS        25
 #define VGA_CRTC_REGS   0x19
 /* Longest rendered line: 80 cells of up to 3 UTF-8 bytes, a newline and a NUL. */
 #define VGA_LINE_MAX    (VGA_COLS * 3 + 2)

@@ -8,32 +8,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
-
-_Static_assert((int)COSTS_TLB_FLUSH == (int)COST_TLB_FLUSH && (int)COSTS_VMRUN == (int)COST_VMRUN &&
-                   (int)COSTS_NESTED_WALK_REF == (int)COST_NESTED_WALK_REF && (int)COSTS_COUNT == (int)COST_CLASS_COUNT,
-               "costs_id must list cpu_cost_class in the same order");
 
 /* Instruction classes must cost at least one cycle (zero would let a loop run forever without time
  * passing) and at most 255 (the decoder keeps an instruction's cost in one byte). Events may be free. */
 #define INSN 1, 255
 #define EVENT 0, 1000000
 
-static const costs_info TABLE[COSTS_COUNT] = {
-    [COSTS_BASIC] = { "basic", 1, INSN, "every instruction not in another class (MOV, ADD, PUSH, LEA ...)" },
-    [COSTS_MUL] = { "mul", 1, INSN, "MUL, IMUL" },
-    [COSTS_DIV] = { "div", 1, INSN, "DIV, IDIV" },
-    [COSTS_BRANCH] = { "branch", 1, INSN, "jumps, calls, returns, LOOP" },
-    [COSTS_STRING_ITER] = { "string_iter", 1, INSN, "a string instruction, and each further REP iteration" },
-    [COSTS_IO] = { "io", 1, INSN, "IN/OUT instructions, and again per port access" },
-    [COSTS_SYSTEM] = { "system", 1, INSN, "system instructions (MOV CRn, LGDT, INT, IRET, CPUID, RDTSC ...)" },
-    [COSTS_EXCEPTION] = { "exception", 1, EVENT, "delivering an exception, added to the instruction's cost" },
-    [COSTS_PAGE_WALK_REF] = { "page_walk_ref", 1, EVENT, "each memory reference of a page walk (TLB miss)" },
-    [COSTS_TLB_FLUSH] = { "tlb_flush", 1, EVENT, "a TLB flush: CR3 write or INVLPG" },
+static const costs_info TABLE[COST_CLASS_COUNT] = {
+    [COST_BASIC] = { "basic", 1, INSN, "every instruction not in another class (MOV, ADD, PUSH, LEA ...)" },
+    [COST_MUL] = { "mul", 1, INSN, "MUL, IMUL" },
+    [COST_DIV] = { "div", 1, INSN, "DIV, IDIV" },
+    [COST_BRANCH] = { "branch", 1, INSN, "jumps, calls, returns, LOOP" },
+    [COST_STRING_ITER] = { "string_iter", 1, INSN, "a string instruction, and each further REP iteration" },
+    [COST_IO] = { "io", 1, INSN, "IN/OUT instructions, and again per port access" },
+    [COST_SYSTEM] = { "system", 1, INSN, "system instructions (MOV CRn, LGDT, INT, IRET, CPUID, RDTSC ...)" },
+    [COST_EXCEPTION] = { "exception", 1, EVENT, "delivering an exception, added to the instruction's cost" },
+    [COST_PAGE_WALK_REF] = { "page_walk_ref", 1, EVENT, "each memory reference of a page walk (TLB miss)" },
+    [COST_TLB_FLUSH] = { "tlb_flush", 1, EVENT, "a TLB flush: CR3 write or INVLPG" },
     /* AMD hardware measures a VMRUN + #VMEXIT round trip near 1,400 cycles (DESIGN §2). */
-    [COSTS_VMRUN] = { "vmrun", 700, EVENT, "VMRUN: the world switch into a guest" },
-    [COSTS_VMEXIT] = { "vmexit", 700, EVENT, "#VMEXIT: the world switch back to the host" },
-    [COSTS_NESTED_WALK_REF] = { "nested_walk_ref", 1, EVENT,
+    [COST_VMRUN] = { "vmrun", 700, EVENT, "VMRUN: the world switch into a guest" },
+    [COST_VMEXIT] = { "vmexit", 700, EVENT, "#VMEXIT: the world switch back to the host" },
+    [COST_NESTED_WALK_REF] = { "nested_walk_ref", 1, EVENT,
                                 "each memory reference of a nested page walk" },
 };
 
@@ -42,7 +37,7 @@ const costs_info *costs_table(void) { return TABLE; }
 
 int costs_lookup(const char *name)
 {
-    for (int k = 0; k < COSTS_COUNT; k++)
+    for (int k = 0; k < COST_CLASS_COUNT; k++)
         if (strcmp(TABLE[k].name, name) == 0)
             return k;
     return -1;
@@ -50,7 +45,7 @@ int costs_lookup(const char *name)
 
 void costs_defaults(costs *c)
 {
-    for (int k = 0; k < COSTS_COUNT; k++)
+    for (int k = 0; k < COST_CLASS_COUNT; k++)
         c->cycles[k] = TABLE[k].default_cycles;
 }
 
@@ -204,10 +199,10 @@ void costs_write(FILE *out, const costs *c)
           "# instruction that caused them. The machine runs at 1e9 cycles per second, so at the\n"
           "# defaults one simple instruction takes one nanosecond of guest time.\n",
           out);
-    for (int k = 0; k < COSTS_COUNT; k++) {
-        if (k == COSTS_EXCEPTION)
+    for (int k = 0; k < COST_CLASS_COUNT; k++) {
+        if (k == COST_EXCEPTION)
             fputs("\n# CPU events\n", out);
-        else if (k == COSTS_VMRUN)
+        else if (k == COST_VMRUN)
             fputs("\n# Secure Virtual Machine (AMD SVM)\n", out);
         else if (k == 0)
             fputs("\n# Instruction classes\n", out);

@@ -12,16 +12,10 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* The entries match cpu.h's cpu_cost_class one for one (a static assert in costs.c checks it). */
-typedef enum costs_id {
-    COSTS_BASIC, COSTS_MUL, COSTS_DIV, COSTS_BRANCH, COSTS_STRING_ITER, COSTS_IO, COSTS_SYSTEM,
-    COSTS_EXCEPTION, COSTS_PAGE_WALK_REF, COSTS_TLB_FLUSH,
-    COSTS_VMRUN, COSTS_VMEXIT, COSTS_NESTED_WALK_REF,
-    COSTS_COUNT
-} costs_id;
+#include "cpu/cost_class.h"   /* the entries: COST_BASIC ... COST_CLASS_COUNT, the CPU's own */
 
 typedef struct costs {
-    uint64_t cycles[COSTS_COUNT];
+    uint64_t cycles[COST_CLASS_COUNT];
 } costs;
 
 typedef struct costs_info {
@@ -31,7 +25,7 @@ typedef struct costs_info {
     const char *what;        /* one line for the docs */
 } costs_info;
 
-/* The table, indexed by costs_id. */
+/* The table, indexed by cpu_cost_class. */
 const costs_info *costs_table(void);
 /* The id of a name, or -1. */
 int costs_lookup(const char *name);

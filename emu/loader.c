@@ -10,16 +10,19 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define MB_HEADER_MAGIC   0x1BADB002u
-#define MB_FLAG_AOUT_KLUDGE (1u << 16)   /* header carries load addresses */
+#include "arch/le.h"
+#include "arch/multiboot.h"
+
+#define MB_HEADER_MAGIC   ((uint32_t)MULTIBOOT_HEADER_MAGIC)   /* arch/multiboot.h */
+#define MB_FLAG_AOUT_KLUDGE ((uint32_t)MULTIBOOT_AOUT_KLUDGE)
 
 /* Multiboot info flags (Multiboot 0.6.96, section 3.3). */
-#define MBI_MEM        (1u << 0)
-#define MBI_BOOTDEV    (1u << 1)
-#define MBI_CMDLINE    (1u << 2)
-#define MBI_MODS       (1u << 3)
-#define MBI_MMAP       (1u << 6)
-#define MBI_LOADER     (1u << 9)
+#define MBI_MEM        ((uint32_t)MULTIBOOT_INFO_MEMORY)
+#define MBI_BOOTDEV    ((uint32_t)MULTIBOOT_INFO_BOOTDEV)
+#define MBI_CMDLINE    ((uint32_t)MULTIBOOT_INFO_CMDLINE)
+#define MBI_MODS       ((uint32_t)MULTIBOOT_INFO_MODS)
+#define MBI_MMAP       ((uint32_t)MULTIBOOT_INFO_MMAP)
+#define MBI_LOADER     ((uint32_t)MULTIBOOT_INFO_LOADER_NAME)
 
 /* Byte offsets of multiboot info fields. */
 enum {
@@ -74,17 +77,6 @@ static bool fail(char *err, size_t errlen, const char *path, const char *fmt, ..
     }
     return false;
 }
-
-static uint16_t rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-static uint32_t rd32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-static void wr32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); p[2] = (uint8_t)(v >> 16); p[3] = (uint8_t)(v >> 24);
-}
-static void wr64(uint8_t *p, uint64_t v) { wr32(p, (uint32_t)v); wr32(p + 4, (uint32_t)(v >> 32)); }
 
 /* True if [off, off+len) lies inside a buffer of `size` bytes (no overflow for any inputs). */
 static bool in_bounds(uint64_t off, uint64_t len, uint64_t size) { return off <= size && len <= size - off; }
@@ -151,9 +143,9 @@ static long find_multiboot_header(const file_buf *f, long *bad_checksum_at)
     *bad_checksum_at = -1;
     size_t limit = f->size < LOADER_HEADER_SEARCH ? f->size : LOADER_HEADER_SEARCH;
     for (size_t off = 0; off + 12 <= limit; off += 4) {
-        if (rd32(f->data + off) != MB_HEADER_MAGIC)
+        if (le32_load(f->data + off) != MB_HEADER_MAGIC)
             continue;
-        uint32_t flags = rd32(f->data + off + 4), sum = rd32(f->data + off + 8);
+        uint32_t flags = le32_load(f->data + off + 4), sum = le32_load(f->data + off + 8);
         if ((uint32_t)(MB_HEADER_MAGIC + flags + sum) == 0)
             return (long)off;
         if (*bad_checksum_at < 0)
@@ -187,9 +179,9 @@ static bool load_with_header_addresses(const file_buf *f, size_t hdr, uint8_t *r
 {
     if (!in_bounds(hdr, 32, f->size))
         return fail(err, errlen, f->path, "multiboot header truncated: load address fields missing");
-    uint32_t header_addr = rd32(f->data + hdr + 12), load_addr = rd32(f->data + hdr + 16);
-    uint32_t load_end = rd32(f->data + hdr + 20), bss_end = rd32(f->data + hdr + 24);
-    uint32_t entry = rd32(f->data + hdr + 28);
+    uint32_t header_addr = le32_load(f->data + hdr + 12), load_addr = le32_load(f->data + hdr + 16);
+    uint32_t load_end = le32_load(f->data + hdr + 20), bss_end = le32_load(f->data + hdr + 24);
+    uint32_t entry = le32_load(f->data + hdr + 28);
     if (load_addr > header_addr || header_addr - load_addr > hdr)
         return fail(err, errlen, f->path,
                     "multiboot header_addr 0x%x and load_addr 0x%x do not match the header's file offset 0x%zx",
@@ -253,7 +245,7 @@ static bool check_elf_ident(const file_buf *f, char *err, size_t errlen)
                     cls == ELFCLASS64 ? 64 : cls);
     if (f->data[EI_DATA] != ELFDATA2LSB)
         return fail(err, errlen, f->path, "big-endian ELF not supported: need ELF32 i386");
-    uint16_t machine = rd16(f->data + 18);
+    uint16_t machine = le16_load(f->data + 18);
     if (machine != EM_386)
         return fail(err, errlen, f->path, "ELF machine %u%s not supported: need i386 (3)", machine,
                     machine == EM_X86_64 ? " (x86-64)" : "");
@@ -266,12 +258,12 @@ static bool load_elf_segments(const file_buf *f, uint8_t *ram, uint32_t ram_size
     if (!check_elf_ident(f, err, errlen))
         return false;
     const uint8_t *eh = f->data;
-    uint16_t type = rd16(eh + 16);
+    uint16_t type = le16_load(eh + 16);
     if (type != ET_EXEC)
         return fail(err, errlen, f->path, "ELF type %u (%s) not supported: need an executable (ET_EXEC)",
                     type, elf_type_name(type));
-    uint32_t entry = rd32(eh + 24), phoff = rd32(eh + 28);
-    uint16_t phentsize = rd16(eh + 42), phnum = rd16(eh + 44);
+    uint32_t entry = le32_load(eh + 24), phoff = le32_load(eh + 28);
+    uint16_t phentsize = le16_load(eh + 42), phnum = le16_load(eh + 44);
     if (phnum == 0)
         return fail(err, errlen, f->path, "ELF has no program headers");
     if (phentsize < ELF_PHDR_SIZE)
@@ -290,10 +282,10 @@ static bool load_elf_segments(const file_buf *f, uint8_t *ram, uint32_t ram_size
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned i = 0; i < phnum; i++) {
             const uint8_t *ph = eh + phoff + (size_t)i * phentsize;
-            if (rd32(ph) != PT_LOAD)
+            if (le32_load(ph) != PT_LOAD)
                 continue;
-            uint32_t off = rd32(ph + 4), vaddr = rd32(ph + 8), paddr = rd32(ph + 12);
-            uint32_t filesz = rd32(ph + 16), memsz = rd32(ph + 20);
+            uint32_t off = le32_load(ph + 4), vaddr = le32_load(ph + 8), paddr = le32_load(ph + 12);
+            uint32_t filesz = le32_load(ph + 16), memsz = le32_load(ph + 20);
             if (memsz == 0)
                 continue;
             if (pass == 1) {
@@ -356,10 +348,10 @@ static const char LOADER_NAME[] = "vx86";
 
 static void write_mmap_entry(uint8_t *p, uint64_t base, uint64_t len, uint32_t type)
 {
-    wr32(p, 20);          /* size of the rest of the entry; the field itself is not counted */
-    wr64(p + 4, base);
-    wr64(p + 12, len);
-    wr32(p + 20, type);
+    le32_store(p, 20);          /* size of the rest of the entry; the field itself is not counted */
+    le64_store(p + 4, base);
+    le64_store(p + 12, len);
+    le32_store(p + 20, type);
 }
 
 bool loader_load_multiboot(uint8_t *ram, uint32_t ram_size, const machine_config *cfg,
@@ -404,7 +396,7 @@ bool loader_load_multiboot(uint8_t *ram, uint32_t ram_size, const machine_config
             ok = fail(err, errlen, kpath, "multiboot header at offset 0x%lx has a bad checksum", bad_sum_at);
         else
             ok = fail(err, errlen, kpath, "no multiboot header in the first 8 KiB");
-    } else if (rd32(kernel.data + hdr + 4) & MB_FLAG_AOUT_KLUDGE) {
+    } else if (le32_load(kernel.data + hdr + 4) & MB_FLAG_AOUT_KLUDGE) {
         ok = load_with_header_addresses(&kernel, (size_t)hdr, ram, ram_size, info_end, out, err, errlen);
     } else {
         ok = load_elf_segments(&kernel, ram, ram_size, info_end, out, err, errlen);
@@ -436,10 +428,10 @@ bool loader_load_multiboot(uint8_t *ram, uint32_t ram_size, const machine_config
         memcpy(ram + cursor, data.data, data.size);
         free(data.data);
         uint8_t *entry = ram + INFO_MODS_ADDR + (uint32_t)i * INFO_MOD_ENTRY;
-        wr32(entry, (uint32_t)cursor);
-        wr32(entry + 4, (uint32_t)(cursor + data.size));
-        wr32(entry + 8, string_at);
-        wr32(entry + 12, 0);
+        le32_store(entry, (uint32_t)cursor);
+        le32_store(entry + 4, (uint32_t)(cursor + data.size));
+        le32_store(entry + 8, string_at);
+        le32_store(entry + 12, 0);
         string_at = put_joined(ram, string_at, mod->path, mod->args);
         out->modules_end = (uint32_t)(cursor + data.size);
         cursor = page_align(cursor + data.size);
@@ -454,16 +446,16 @@ bool loader_load_multiboot(uint8_t *ram, uint32_t ram_size, const machine_config
 
     uint8_t *mbi = ram + LOADER_MBI_ADDR;
     memset(mbi, 0, MBI_SIZE);
-    wr32(mbi + MBI_OFF_FLAGS, MBI_MEM | MBI_BOOTDEV | MBI_CMDLINE | MBI_MODS | MBI_MMAP | MBI_LOADER);
-    wr32(mbi + MBI_OFF_MEM_LOWER, LOW_MEM_KIB);
-    wr32(mbi + MBI_OFF_MEM_UPPER, (ram_size - HIGH_MEM_START) / 1024u);
-    wr32(mbi + MBI_OFF_BOOT_DEVICE, BOOT_DEVICE_NONE);
-    wr32(mbi + MBI_OFF_CMDLINE, cmdline_addr);
-    wr32(mbi + MBI_OFF_MODS_COUNT, (uint32_t)cfg->module_count);
-    wr32(mbi + MBI_OFF_MODS_ADDR, INFO_MODS_ADDR);
-    wr32(mbi + MBI_OFF_MMAP_LENGTH, INFO_MMAP_ENTRIES * INFO_MMAP_ENTRY);
-    wr32(mbi + MBI_OFF_MMAP_ADDR, INFO_MMAP_ADDR);
-    wr32(mbi + MBI_OFF_LOADER_NAME, loader_name_addr);
+    le32_store(mbi + MBI_OFF_FLAGS, MBI_MEM | MBI_BOOTDEV | MBI_CMDLINE | MBI_MODS | MBI_MMAP | MBI_LOADER);
+    le32_store(mbi + MBI_OFF_MEM_LOWER, LOW_MEM_KIB);
+    le32_store(mbi + MBI_OFF_MEM_UPPER, (ram_size - HIGH_MEM_START) / 1024u);
+    le32_store(mbi + MBI_OFF_BOOT_DEVICE, BOOT_DEVICE_NONE);
+    le32_store(mbi + MBI_OFF_CMDLINE, cmdline_addr);
+    le32_store(mbi + MBI_OFF_MODS_COUNT, (uint32_t)cfg->module_count);
+    le32_store(mbi + MBI_OFF_MODS_ADDR, INFO_MODS_ADDR);
+    le32_store(mbi + MBI_OFF_MMAP_LENGTH, INFO_MMAP_ENTRIES * INFO_MMAP_ENTRY);
+    le32_store(mbi + MBI_OFF_MMAP_ADDR, INFO_MMAP_ADDR);
+    le32_store(mbi + MBI_OFF_LOADER_NAME, loader_name_addr);
 
     out->mbi_addr = LOADER_MBI_ADDR;
     out->info_end = info_end;
@@ -507,8 +499,8 @@ static bool symbols_from_elf(const file_buf *f, loader_symbols *out, char *err, 
     if (!check_elf_ident(f, err, errlen))
         return false;
     const uint8_t *eh = f->data;
-    uint32_t shoff = rd32(eh + 32);
-    uint16_t shentsize = rd16(eh + 46), shnum = rd16(eh + 48);
+    uint32_t shoff = le32_load(eh + 32);
+    uint16_t shentsize = le16_load(eh + 46), shnum = le16_load(eh + 48);
     if (shoff == 0 || shnum == 0)
         return true;   /* stripped: no sections, no symbols */
     if (shentsize < ELF_SHDR_SIZE)
@@ -521,15 +513,15 @@ static bool symbols_from_elf(const file_buf *f, loader_symbols *out, char *err, 
     const uint8_t *symtab = NULL;
     for (unsigned i = 0; i < shnum; i++) {
         const uint8_t *sh = eh + shoff + (size_t)i * shentsize;
-        if (rd32(sh + 4) == SHT_SYMTAB) {
+        if (le32_load(sh + 4) == SHT_SYMTAB) {
             symtab = sh;
             break;
         }
     }
     if (!symtab)
         return true;
-    uint32_t sym_off = rd32(symtab + 16), sym_size = rd32(symtab + 20), link = rd32(symtab + 24);
-    uint32_t entsize = rd32(symtab + 36);
+    uint32_t sym_off = le32_load(symtab + 16), sym_size = le32_load(symtab + 20), link = le32_load(symtab + 24);
+    uint32_t entsize = le32_load(symtab + 36);
     if (entsize < ELF_SYM_SIZE)
         entsize = ELF_SYM_SIZE;
     if (!in_bounds(sym_off, sym_size, f->size))
@@ -538,8 +530,8 @@ static bool symbols_from_elf(const file_buf *f, loader_symbols *out, char *err, 
     if (link >= shnum)
         return fail(err, errlen, f->path, "symbol table links to missing section %u", link);
     const uint8_t *strsh = eh + shoff + (size_t)link * shentsize;
-    uint32_t str_off = rd32(strsh + 16), str_size = rd32(strsh + 20);
-    if (rd32(strsh + 4) != SHT_STRTAB || !in_bounds(str_off, str_size, f->size))
+    uint32_t str_off = le32_load(strsh + 16), str_size = le32_load(strsh + 20);
+    if (le32_load(strsh + 4) != SHT_STRTAB || !in_bounds(str_off, str_size, f->size))
         return fail(err, errlen, f->path, "symbol string table (section %u) missing or beyond end of file",
                     link);
     const char *strs = (const char *)eh + str_off;
@@ -550,9 +542,9 @@ static bool symbols_from_elf(const file_buf *f, loader_symbols *out, char *err, 
         kept = 0;
         for (size_t i = 0; i < n; i++) {
             const uint8_t *s = eh + sym_off + i * entsize;
-            uint32_t name = rd32(s), value = rd32(s + 4), size = rd32(s + 8);
+            uint32_t name = le32_load(s), value = le32_load(s + 4), size = le32_load(s + 8);
             uint8_t kind = s[12] & 0xf;
-            uint16_t shndx = rd16(s + 14);
+            uint16_t shndx = le16_load(s + 14);
             if (kind != STT_FUNC && kind != STT_OBJECT && kind != STT_NOTYPE)
                 continue;
             if (shndx == SHN_UNDEF || shndx >= SHN_LORESERVE || name == 0 || name >= str_size)

@@ -15,12 +15,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "arch/multiboot.h"
 #include "emu/machine.h"
 
 #define LOADER_MBI_ADDR      0x9000u   /* multiboot info structure */
 #define LOADER_INFO_LIMIT    0x9FC00u  /* info, map, module list and strings end below this */
-#define LOADER_HEADER_SEARCH 8192u     /* the multiboot header lies in the first 8 KiB */
-#define LOADER_BOOT_MAGIC    0x2BADB002u
+#define LOADER_HEADER_SEARCH ((uint32_t)MULTIBOOT_HEADER_SEARCH)     /* arch/multiboot.h */
+#define LOADER_BOOT_MAGIC    ((uint32_t)MULTIBOOT_BOOTLOADER_MAGIC)
 
 typedef struct loader_boot {
     uint32_t entry;         /* physical entry point: EIP at boot */

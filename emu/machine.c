@@ -97,32 +97,38 @@ static void pic_intr_changed(void *ctx, bool level) {
 
 static uint32_t bus_io_in(void *ctx, uint16_t port, int size) {
     machine *m = ctx;
-    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + 8) return uart_io_read(&m->uart, port, size);
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT) return uart_io_read(&m->uart, port, size);
     switch (port) {
-    case 0x20: case 0x21: case 0xA0: case 0xA1: return pic_io_read(&m->pic, port, size);
-    case 0x40: case 0x41: case 0x42: case 0x43: case PIT_PORT_B: return pit_io_read(&m->pit, port, size);
+    case PIC_MASTER_CMD: case PIC_MASTER_DATA: case PIC_SLAVE_CMD: case PIC_SLAVE_DATA:
+        return pic_io_read(&m->pic, port, size);
+    case PIT_BASE: case PIT_BASE + 1: case PIT_BASE + 2: case PIT_CMD: case PIT_PORT_B:
+        return pit_io_read(&m->pit, port, size);
     case I8042_DATA_PORT: case I8042_STATUS_PORT: return i8042_io_read(&m->kbd, port, size);
     case DEBUGPORT_CONSOLE: return debugport_io_read(&m->dbg, port, size);
     default: break;
     }
-    if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) return vga_io_read(&m->vga, port, size);
-    if (port >= 0x0E80 && port <= 0x0E87) return probe_io_read(&m->probe, port, size);
+    if ((port >= VGA_ATTR_INDEX && port <= VGA_GC_DATA) || (port >= VGA_CRTC_INDEX && port <= VGA_INPUT_STATUS)) return vga_io_read(&m->vga, port, size);
+    if (port >= VX86_PROBE_PORT_RECORD && port < VX86_PROBE_PORT_RECORD + VX86_PROBE_PORT_COUNT) return probe_io_read(&m->probe, port, size);
     if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) return debugport_io_read(&m->dbg, port, size);
     return 0xFFFFFFFFu;   /* nothing decodes this port: the ISA bus floats high */
 }
 
 static void bus_io_out(void *ctx, uint16_t port, int size, uint32_t v) {
     machine *m = ctx;
-    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + 8) { uart_io_write(&m->uart, port, size, v); return; }
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT) { uart_io_write(&m->uart, port, size, v); return; }
     switch (port) {
-    case 0x20: case 0x21: case 0xA0: case 0xA1: pic_io_write(&m->pic, port, size, v); return;
-    case 0x40: case 0x41: case 0x42: case 0x43: case PIT_PORT_B: pit_io_write(&m->pit, port, size, v); return;
+    case PIC_MASTER_CMD: case PIC_MASTER_DATA: case PIC_SLAVE_CMD: case PIC_SLAVE_DATA:
+        pic_io_write(&m->pic, port, size, v);
+        return;
+    case PIT_BASE: case PIT_BASE + 1: case PIT_BASE + 2: case PIT_CMD: case PIT_PORT_B:
+        pit_io_write(&m->pit, port, size, v);
+        return;
     case I8042_DATA_PORT: case I8042_STATUS_PORT: i8042_io_write(&m->kbd, port, size, v); return;
     case DEBUGPORT_CONSOLE: debugport_io_write(&m->dbg, port, size, v); return;
     default: break;
     }
-    if ((port >= 0x3C0 && port <= 0x3CF) || (port >= 0x3D4 && port <= 0x3DA)) { vga_io_write(&m->vga, port, size, v); return; }
-    if (port >= 0x0E80 && port <= 0x0E87) { probe_io_write(&m->probe, port, size, v); return; }
+    if ((port >= VGA_ATTR_INDEX && port <= VGA_GC_DATA) || (port >= VGA_CRTC_INDEX && port <= VGA_INPUT_STATUS)) { vga_io_write(&m->vga, port, size, v); return; }
+    if (port >= VX86_PROBE_PORT_RECORD && port < VX86_PROBE_PORT_RECORD + VX86_PROBE_PORT_COUNT) { probe_io_write(&m->probe, port, size, v); return; }
     if (port >= DEBUGPORT_EXIT && port < DEBUGPORT_EXIT + DEBUGPORT_EXIT_SIZE) {
         debugport_io_write(&m->dbg, port, size, v);
         if (debugport_exit_requested(&m->dbg)) {
@@ -503,7 +509,7 @@ bool machine_set_reg(machine *m, const char *name, uint64_t value) {
     if (!strcasecmp(name, "cr0")) c->cr0 = ((uint32_t)value | CR0_ET | CR0_PE);
     else if (!strcasecmp(name, "cr2")) c->cr2 = (uint32_t)value;
     else if (!strcasecmp(name, "cr3")) c->cr3 = (uint32_t)value;
-    else if (!strcasecmp(name, "cr4")) c->cr4 = (uint32_t)value & (CR4_PSE | CR4_PGE | 0x4u);
+    else if (!strcasecmp(name, "cr4")) c->cr4 = (uint32_t)value & (CR4_PSE | CR4_PGE | CR4_TSD);
     else return false;
     cpu_flush_tlb(c);
     return true;
@@ -564,6 +570,13 @@ void machine_request_stop(machine *m) {
     cpu_request_stop(&m->cpu);
 }
 
+_Static_assert(MACHINE_MAX_BREAKPOINTS == CPU_MAX_BREAKPOINTS && MACHINE_MAX_WATCHPOINTS == CPU_MAX_WATCHPOINTS,
+               "breakpoint limits differ");
+_Static_assert((int)MACHINE_WATCH_WRITE == (int)CPU_WATCH_WRITE && (int)MACHINE_WATCH_READ == (int)CPU_WATCH_READ &&
+                   (int)MACHINE_WATCH_ACCESS == (int)CPU_WATCH_ACCESS, "watch kinds differ");
+_Static_assert((int)MACHINE_SEG_LDTR == (int)S_LDTR && (int)MACHINE_SEG_TR == (int)S_TR &&
+                   (int)MACHINE_SEG_COUNT == (int)S_COUNT, "segment numbering differs");
+
 bool machine_add_breakpoint(machine *m, uint32_t eip) { return cpu_add_breakpoint(&m->cpu, eip); }
 bool machine_remove_breakpoint(machine *m, uint32_t eip) { return cpu_remove_breakpoint(&m->cpu, eip); }
 bool machine_add_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind) {
@@ -574,19 +587,53 @@ bool machine_remove_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind)
 }
 void machine_last_break(const machine *m, machine_break_info *info) { *info = m->last_break; }
 
-bool machine_translate(machine *m, uint32_t lin, bool write, cpu_walk *out) {
-    return cpu_translate(&m->cpu, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, false, out);
+/* The machine API's walk record is its own type (front ends do not include cpu/): a copy. */
+_Static_assert(MACHINE_WALK_MAX_STEPS == CPU_WALK_MAX_STEPS, "walk records differ in size");
+static bool walk_out(bool ok, const cpu_walk *w, machine_walk *out) {
+    memset(out, 0, sizeof *out);   /* padding too: callers may compare walks with memcmp */
+    out->paging = w->paging;
+    out->nested = w->nested;
+    out->step_count = w->step_count;
+    for (int k = 0; k < w->step_count && k < MACHINE_WALK_MAX_STEPS; k++) {
+        machine_walk_step *o = &out->steps[k];
+        o->level = w->steps[k].level;
+        o->nested = w->steps[k].nested;
+        o->gpa = w->steps[k].gpa;
+        o->entry_addr = w->steps[k].entry_addr;
+        o->value = w->steps[k].value;
+    }
+    out->ok = w->ok;
+    out->large = w->large;
+    out->gpa = w->gpa;
+    out->paddr = w->paddr;
+    out->error_code = w->error_code;
+    out->npf = w->npf;
+    out->npf_info1 = w->npf_info1;
+    out->npf_gpa = w->npf_gpa;
+    return ok;
 }
 
-bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, cpu_walk *out) {
-    if ((uint64_t)vmcb + 4096 > m->ram_size) return false;
-    return cpu_translate_vmcb(&m->cpu, vmcb, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, out);
+bool machine_translate(machine *m, uint32_t lin, bool write, machine_walk *out) {
+    cpu_walk w;
+    memset(&w, 0, sizeof w);
+    bool ok = cpu_translate(&m->cpu, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, false, &w);
+    return walk_out(ok, &w, out);
 }
+
+bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, machine_walk *out) {
+    if ((uint64_t)vmcb + 4096 > m->ram_size) return false;
+    cpu_walk w;
+    memset(&w, 0, sizeof w);
+    bool ok = cpu_translate_vmcb(&m->cpu, vmcb, lin, write ? CPU_ACCESS_WRITE : CPU_ACCESS_READ, &w);
+    return walk_out(ok, &w, out);
+}
+
+const char *machine_svm_check_name(int check) { return cpu_svm_check_name(check); }
 
 static bool linear_access(machine *m, uint32_t lin, void *buf, size_t len, bool write) {
     uint8_t *p = buf;
     while (len > 0) {
-        cpu_walk w;
+        machine_walk w;
         if (!machine_translate(m, lin, false, &w) || (uint64_t)w.paddr >= m->ram_size) return false;
         size_t chunk = 0x1000 - (lin & 0xFFF);
         if (chunk > len) chunk = len;
@@ -618,6 +665,8 @@ const loader_symbols *machine_symbols(machine *m) {
     return m->symbols_ok ? &m->symbols : NULL;
 }
 
+_Static_assert(MACHINE_VGA_TEXT_MAX >= VGA_LINE_MAX * VGA_ROWS && MACHINE_VGA_ROWS == VGA_ROWS &&
+                   MACHINE_VGA_COLS == VGA_COLS, "VGA text geometry differs");
 size_t machine_vga_text(machine *m, char *buf, size_t cap, int *cur_row, int *cur_col) {
     int row = -1, col = -1;
     if (!vga_cursor(&m->vga, &row, &col)) row = col = -1;

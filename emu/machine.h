@@ -8,6 +8,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "arch/x86.h"   /* register and segment numbering (R_*, S_*), EFLAGS/CR bits, exception names */
+
 #define MACHINE_MAX_MODULES 16
 
 typedef struct machine_module {
@@ -85,7 +87,8 @@ bool machine_load_costs(machine *m, const char *path, char *err, size_t errlen);
 /* The trace ring buffer (emu/trace.h): CPU events and trace-probe records, cycle-stamped. */
 struct trace *machine_trace(machine *m);
 
-/* The underlying cpu (for emu/ internals and tests only). */
+/* The underlying cpu (for emu/ internals and CPU-level unit tests only; front ends use the
+ * functions above). */
 struct cpu *machine_cpu(machine *m);
 
 /* Snapshots (emu/snapshot.c): the whole machine state, versioned and CRC-checked, so that a
@@ -113,10 +116,12 @@ typedef struct machine_seg {
     uint32_t base, limit;
 } machine_seg;
 
+enum { MACHINE_SEG_LDTR = S_GS + 1, MACHINE_SEG_TR, MACHINE_SEG_COUNT };
+
 typedef struct machine_regs {
-    uint32_t gpr[8];         /* eax ecx edx ebx esp ebp esi edi */
+    uint32_t gpr[8];         /* indexed by R_EAX..R_EDI (arch/x86.h): eax ecx edx ebx esp ebp esi edi */
     uint32_t eip, eflags;
-    machine_seg seg[8];      /* es cs ss ds fs gs ldtr tr */
+    machine_seg seg[MACHINE_SEG_COUNT];   /* S_ES..S_GS (arch/x86.h), MACHINE_SEG_LDTR, MACHINE_SEG_TR */
     uint32_t gdtr_base, idtr_base;
     uint16_t gdtr_limit, idtr_limit;
     uint32_t cr0, cr2, cr3, cr4;
@@ -135,8 +140,12 @@ machine_stop machine_step(machine *m);
 /* Ask a running machine_run to return MACHINE_STOP_BREAK at the next instruction boundary. */
 void machine_request_stop(machine *m);
 
-/* Breakpoints on EIP; watchpoints on linear data addresses (kind: 1 write, 2 read, 3 access).
- * machine_run returns MACHINE_STOP_BREAK when one hits; machine_last_break says which. */
+/* Breakpoints on EIP; watchpoints on linear data addresses (kind: MACHINE_WATCH_*).
+ * machine_run returns MACHINE_STOP_BREAK when one hits; machine_last_break says which. At most
+ * MACHINE_MAX_BREAKPOINTS and MACHINE_MAX_WATCHPOINTS are set at once (adding more returns false). */
+#define MACHINE_MAX_BREAKPOINTS 64
+#define MACHINE_MAX_WATCHPOINTS 16
+enum { MACHINE_WATCH_WRITE = 1, MACHINE_WATCH_READ = 2, MACHINE_WATCH_ACCESS = 3 };
 bool machine_add_breakpoint(machine *m, uint32_t eip);
 bool machine_remove_breakpoint(machine *m, uint32_t eip);
 bool machine_add_watchpoint(machine *m, uint32_t lin, uint32_t len, int kind);
@@ -145,16 +154,46 @@ typedef enum { MACHINE_BREAK_NONE, MACHINE_BREAK_BREAKPOINT, MACHINE_BREAK_WATCH
 typedef struct machine_break_info {
     machine_break_kind kind;
     uint32_t addr;           /* the breakpoint's EIP or the watched address touched */
-    int access;              /* watchpoints: 1 write, 2 read */
+    int access;              /* watchpoints: MACHINE_WATCH_WRITE or MACHINE_WATCH_READ */
 } machine_break_info;
 void machine_last_break(const machine *m, machine_break_info *info);
 
-/* Page walks, step by step (cpu_walk in cpu/cpu.h is the shared, public walk record). The first
- * walks with the CPU's current paging state (inside a running guest: the 2-D walk); the second
- * with the paging state saved in a guest's VMCB. No side effects: A/D bits are not touched. */
-struct cpu_walk;
-bool machine_translate(machine *m, uint32_t lin, bool write, struct cpu_walk *out);
-bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, struct cpu_walk *out);
+/* One page walk, step by step, as the CPU made it. With nested paging (an SVM guest with
+ * NP_ENABLE) it is the two-dimensional walk: every guest-physical address the guest walk uses (its
+ * PDE, its PTE, the final address) is itself translated through the nested tables, and every
+ * memory reference of both dimensions is a step, in the order the CPU makes them. */
+typedef struct machine_walk_step {
+    int level;            /* 2 = page directory, 1 = page table */
+    bool nested;          /* a nested-table (NPT) reference */
+    uint32_t gpa;         /* nested steps: the guest-physical address being translated */
+    uint32_t entry_addr;  /* physical address of the entry read */
+    uint32_t value;       /* the entry as read (before A/D updates) */
+} machine_walk_step;
+
+#define MACHINE_WALK_MAX_STEPS 12
+typedef struct machine_walk {
+    bool paging;          /* guest (or host) CR0.PG was set: otherwise linear == (guest-)physical */
+    bool nested;          /* a nested-paging walk */
+    int step_count;
+    machine_walk_step steps[MACHINE_WALK_MAX_STEPS];
+    bool ok;
+    bool large;           /* a 4 MiB page */
+    uint32_t gpa;         /* guest-physical result (== paddr without nested paging) */
+    uint32_t paddr;       /* host-physical result */
+    uint32_t error_code;  /* #PF error code (arch/x86.h PF_*) when !ok and !npf */
+    bool npf;             /* failed in the nested dimension: a #NPF */
+    uint64_t npf_info1;   /* EXITINFO1 of that #NPF */
+    uint32_t npf_gpa;     /* EXITINFO2: the guest-physical address */
+} machine_walk;
+
+/* The first walks with the CPU's current paging state (inside a running guest: the 2-D walk); the
+ * second with the paging state saved in a guest's VMCB. No side effects: A/D bits are not touched. */
+bool machine_translate(machine *m, uint32_t lin, bool write, machine_walk *out);
+bool machine_translate_vm(machine *m, uint32_t vmcb, uint32_t lin, bool write, machine_walk *out);
+
+/* The VMRUN consistency check a trace's vmrun_invalid event names by number, as text ("guest
+ * EFER.SVME (VMCB 0x4D0 bit 12) is 0"). Exit codes are named by arch/svm.h's svm_exit_name. */
+const char *machine_svm_check_name(int check);
 
 /* Linear (virtual) memory through the current page tables, without side effects. */
 bool machine_read_linear(machine *m, uint32_t lin, void *buf, size_t len);
@@ -168,5 +207,10 @@ const struct loader_symbols *machine_symbols(machine *m);
  * returns the length (truncated to cap). The cursor cell goes to cur_row/cur_col (either may be
  * NULL), or -1/-1 when the cursor is off. */
 size_t machine_vga_text(machine *m, char *buf, size_t cap, int *cur_row, int *cur_col);
+/* The screen is MACHINE_VGA_ROWS rows of MACHINE_VGA_COLS cells; a buffer of MACHINE_VGA_TEXT_MAX
+ * bytes always holds it all (3 UTF-8 bytes a cell, plus line ends). */
+#define MACHINE_VGA_ROWS 25
+#define MACHINE_VGA_COLS 80
+#define MACHINE_VGA_TEXT_MAX ((MACHINE_VGA_COLS * 3 + 2) * MACHINE_VGA_ROWS)
 
 #endif

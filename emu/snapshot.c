@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/le.h"
 #include "devices/dev.h"
 #include "emu/cli.h"
 
@@ -61,19 +62,9 @@ static uint8_t *sb_grab(sbuf *b, size_t n) {
     return at;
 }
 
-static void le_store(uint8_t *p, uint64_t v, int bytes) {
-    for (int k = 0; k < bytes; k++) p[k] = (uint8_t)(v >> (8 * k));
-}
-
-static uint64_t le_load(const uint8_t *p, int bytes) {
-    uint64_t v = 0;
-    for (int k = bytes - 1; k >= 0; k--) v = v << 8 | p[k];
-    return v;
-}
-
 static void sb_put(sbuf *b, uint64_t v, int bytes) {
     uint8_t *p = sb_grab(b, (size_t)bytes);
-    if (p) le_store(p, v, bytes);
+    if (p) le_store_n(p, v, bytes);
 }
 
 static void sb_bytes(sbuf *b, const void *src, size_t n) {
@@ -89,7 +80,7 @@ static size_t section_begin(sbuf *b, const char tag[4]) {
 }
 
 static void section_end(sbuf *b, size_t start) {
-    if (!b->oom) le_store(b->p + start - 8, b->len - start, 8);
+    if (!b->oom) le64_store(b->p + start - 8, b->len - start);
 }
 
 /* A device blob: the save functions report the size when given no buffer. */
@@ -193,7 +184,7 @@ bool machine_snapshot_to_buffer(machine *m, uint8_t **out, size_t *out_len, char
         snprintf(err, errlen, "snapshot: out of memory");
         return false;
     }
-    le_store(b.p + 16, b.len + 4, 8);
+    le64_store(b.p + 16, b.len + 4);
     sb_put(&b, snapshot_crc32(b.p, b.len), 4);
     if (b.oom) {
         free(b.p);
@@ -237,12 +228,12 @@ static bool parse(const uint8_t *buf, size_t len, const char *name, parsed *out,
         snprintf(err, errlen, "%s: truncated (expected at least %u bytes, got %zu)", name, SNAPSHOT_HEADER_SIZE, len);
         return false;
     }
-    uint32_t version = (uint32_t)le_load(buf + 8, 4);
+    uint32_t version = (uint32_t)le32_load(buf + 8);
     if (version != SNAPSHOT_VERSION) {
         snprintf(err, errlen, "%s: snapshot version %u, this vx86 reads version %u", name, version, SNAPSHOT_VERSION);
         return false;
     }
-    uint64_t total = le_load(buf + 16, 8);
+    uint64_t total = le64_load(buf + 16);
     if (total < SNAPSHOT_HEADER_SIZE + SNAPSHOT_TRAILER_SIZE) {
         snprintf(err, errlen, "%s: checksum mismatch (corrupted)", name);
         return false;
@@ -256,18 +247,18 @@ static bool parse(const uint8_t *buf, size_t len, const char *name, parsed *out,
                  len - (size_t)total);
         return false;
     }
-    if (memcmp(buf + len - 8, "CRC ", 4) != 0 || le_load(buf + len - 4, 4) != snapshot_crc32(buf, len - 4)) {
+    if (memcmp(buf + len - 8, "CRC ", 4) != 0 || le32_load(buf + len - 4) != snapshot_crc32(buf, len - 4)) {
         snprintf(err, errlen, "%s: checksum mismatch (corrupted)", name);
         return false;
     }
     /* The checksum holds, so what follows can only fail for a snapshot written by a buggy vx86. */
     size_t pos = SNAPSHOT_HEADER_SIZE, end = len - SNAPSHOT_TRAILER_SIZE;
     while (pos < end) {
-        if (end - pos < 12 || le_load(buf + pos + 4, 8) > end - pos - 12) {
+        if (end - pos < 12 || le64_load(buf + pos + 4) > end - pos - 12) {
             snprintf(err, errlen, "%s: malformed section table", name);
             return false;
         }
-        size_t n = (size_t)le_load(buf + pos + 4, 8);
+        size_t n = (size_t)le64_load(buf + pos + 4);
         int id = -1;
         for (int k = 0; k < SEC_COUNT; k++)
             if (memcmp(buf + pos, SECTION_TAGS[k], 4) == 0) id = k;
@@ -285,11 +276,11 @@ static bool parse(const uint8_t *buf, size_t len, const char *name, parsed *out,
         }
     }
     const section *cfg = &out->sec[SEC_MCFG];
-    if (cfg->len < 9 || le_load(cfg->data + 5, 4) != cfg->len - 9) {
+    if (cfg->len < 9 || le32_load(cfg->data + 5) != cfg->len - 9) {
         snprintf(err, errlen, "%s: bad machine configuration section", name);
         return false;
     }
-    out->ram_size = (uint32_t)le_load(cfg->data, 4);
+    out->ram_size = (uint32_t)le32_load(cfg->data);
     out->exited = cfg->data[4] != 0;
     out->kernel = cfg->data + 9;
     out->kernel_len = (uint32_t)(cfg->len - 9);
@@ -309,7 +300,7 @@ static bool parse(const uint8_t *buf, size_t len, const char *name, parsed *out,
     const section *ram = &out->sec[SEC_RAM];
     uint32_t pages = out->ram_size / PAGE;
     size_t map_len = (pages + 7) / 8;
-    if (ram->len < 4 + map_len || le_load(ram->data, 4) != pages) {
+    if (ram->len < 4 + map_len || le32_load(ram->data) != pages) {
         snprintf(err, errlen, "%s: bad RAM section", name);
         return false;
     }
@@ -393,7 +384,7 @@ static bool restore_into(machine *m, const uint8_t *buf, size_t len, const char 
         return false;
     }
     costs trial;
-    for (int k = 0; k < COSTS_COUNT; k++) {
+    for (int k = 0; k < COST_CLASS_COUNT; k++) {
         char why[200];
         if (!costs_set(&trial, costs_table()[k].name, cost[k], why, sizeof why)) {
             snprintf(err, errlen, "%s: %s", name, why);
@@ -414,14 +405,14 @@ static bool restore_into(machine *m, const uint8_t *buf, size_t len, const char 
 
     /* The timers the devices re-arm must be the ones the machine had pending. */
     const section *tim = &pr.sec[SEC_TIMR];
-    uint32_t saved = tim->len >= 4 ? (uint32_t)le_load(tim->data, 4) : UINT32_MAX;
+    uint32_t saved = tim->len >= 4 ? (uint32_t)le32_load(tim->data) : UINT32_MAX;
     bool timers_ok = !log.overflow && saved <= SNAPSHOT_MAX_TIMERS && tim->len == 4 + (size_t)saved * 12;
     int armed = 0;
     for (int k = 0; k < log.count; k++) armed += log.at[k] != UINT64_MAX;
     timers_ok = timers_ok && armed == (int)saved;
     for (uint32_t k = 0; timers_ok && k < saved; k++) {
-        int id = (int)le_load(tim->data + 4 + k * 12, 4);
-        uint64_t at = le_load(tim->data + 8 + k * 12, 8);
+        int id = (int)le32_load(tim->data + 4 + k * 12);
+        uint64_t at = le64_load(tim->data + 8 + k * 12);
         bool found = false;
         for (int j = 0; j < log.count; j++) found |= log.id[j] == id && log.at[j] == at;
         timers_ok = found;
@@ -459,7 +450,7 @@ static bool restore_into(machine *m, const uint8_t *buf, size_t len, const char 
         snprintf(err, errlen, "%s: bad CPU state in the snapshot (the machine's RAM was overwritten)", name);
         return false;
     }
-    for (int k = 0; k < COSTS_COUNT; k++) p.costs->cycles[k] = p.cpu->cost[k];
+    for (int k = 0; k < COST_CLASS_COUNT; k++) p.costs->cycles[k] = p.cpu->cost[k];
     machine_timers_clear(m);
     /* Every load below succeeded on a copy, so these cannot fail. */
     pic_load(p.pic, pr.sec[SEC_PIC].data, pr.sec[SEC_PIC].len);
@@ -527,8 +518,8 @@ static uint8_t *read_file(const char *path, size_t *len, char *err, size_t errle
     }
     uint8_t head[SNAPSHOT_HEADER_SIZE];
     size_t n = fread(head, 1, sizeof head, f);
-    uint64_t total = n == sizeof head ? le_load(head + 16, 8) : n;
-    bool ours = n == sizeof head && memcmp(head, SNAPSHOT_MAGIC, 8) == 0 && le_load(head + 8, 4) == SNAPSHOT_VERSION;
+    uint64_t total = n == sizeof head ? le64_load(head + 16) : n;
+    bool ours = n == sizeof head && memcmp(head, SNAPSHOT_MAGIC, 8) == 0 && le32_load(head + 8) == SNAPSHOT_VERSION;
     if (!ours) total = n;   /* parse() says what is wrong with these bytes */
     if (ours && total > SNAPSHOT_MAX_BYTES) {
         fclose(f);

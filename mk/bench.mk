@@ -1,9 +1,7 @@
 # `make bench`: guest MIPS of vx86 beside QEMU TCG and Bochs (scripts/bench.sh). Not part of
 # `make check`: it measures, it does not test.
 #   make bench BENCH_ARGS="--rounds 100 --repeat 3 --no-bochs"
-#
-# This fragment is read before mk/guest.mk (alphabetical order), so guest.mk's variables are only
-# used where make expands them late: in recipes, never in targets or prerequisites.
+# Uses mk/guest.mk's rules and variables (read before this fragment).
 
 BENCH_OBJ := $(BUILD)/guest/obj/tests/guest/bench/bench.o
 BENCH_ELF := $(BUILD)/guest/bench/bench.elf
@@ -16,13 +14,12 @@ $(SVMRT_OBJ): GUEST_OPT := -O2
 $(BENCH_OBJ): GUEST_OPT := -O2
 
 .PHONY: bench bench-image
-# The image is relinked every time (it takes milliseconds) because its runtime prerequisites
-# come from guest.mk, which this fragment cannot name in a prerequisite list.
-bench-image: $(BENCH_OBJ) $(SVMRT_OBJ)
-	@$(MAKE) -s --no-print-directory $(filter-out %.ld,$(GUEST_IMAGE_DEPS))
-	@mkdir -p $(dir $(BENCH_ELF))
-	$(GUEST_LD) $(GUEST_LDFLAGS) -o $(BENCH_ELF) $(GUEST_CRT0) $(BENCH_OBJ) $(GUEST_LIB)
-	$(GUEST_LD) $(GUEST_LDFLAGS) -o $(SVMRT_ELF) $(GUEST_CRT0) $(SVMRT_OBJ) $(GUEST_LIB)
+$(BENCH_ELF): $(BENCH_OBJ) $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$(BENCH_OBJ))
+$(SVMRT_ELF): $(SVMRT_OBJ) $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$(SVMRT_OBJ))
+.SECONDARY: $(BENCH_OBJ) $(SVMRT_OBJ)
+bench-image: $(BENCH_ELF) $(SVMRT_ELF)
 
 
 bench: $(VX86) bench-image

@@ -1,9 +1,7 @@
 # The GDB stub's end-to-end tests (tests/gdb/): real gdb against a stand-in for
 # `vx86 run --gdb PORT` (tests/gdb/driver.c, linked with libvx86.a) debugging a small guest with
 # symbols. The driver is also built with ASan/UBSan and gets the malformed-input test.
-#
-# Read before mk/guest.mk (alphabetical order): guest.mk's variables appear only in recipes, where
-# make expands them late (as in mk/bench.mk).
+# Uses mk/guest.mk's rules and variables (read before this fragment).
 .PHONY: check-gdb gdb-image
 
 GDB_TEST_DIR      := $(BUILD)/gdb
@@ -26,12 +24,11 @@ $(GDB_TEST_RAWCLIENT): tests/gdb/rawclient.c
 	$(CC) $(HOST_CFLAGS) -o $@ $<
 
 # -O0: every variable lives in memory, so watchpoints and `print` see each change.
-# The image is relinked every time (milliseconds): its runtime prerequisites come from guest.mk.
 $(GDB_TEST_OBJ): GUEST_OPT := -O0
-gdb-image: $(GDB_TEST_OBJ)
-	@$(MAKE) -s --no-print-directory $(filter-out %.ld,$(GUEST_IMAGE_DEPS))
-	@mkdir -p $(dir $(GDB_TEST_IMAGE))
-	$(GUEST_LD) $(GUEST_LDFLAGS) -o $(GDB_TEST_IMAGE) $(GUEST_CRT0) $(GDB_TEST_OBJ) $(GUEST_LIB)
+$(GDB_TEST_IMAGE): $(GDB_TEST_OBJ) $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$(GDB_TEST_OBJ))
+.SECONDARY: $(GDB_TEST_OBJ)
+gdb-image: $(GDB_TEST_IMAGE)
 
 check-gdb: $(GDB_TEST_DRIVER) $(GDB_TEST_DRIVER_SAN) $(GDB_TEST_RAWCLIENT) gdb-image
 	tests/gdb/run-gdb-tests.sh $(GDB_TEST_DRIVER) $(GDB_TEST_DRIVER_SAN) $(GDB_TEST_RAWCLIENT) $(GDB_TEST_IMAGE)

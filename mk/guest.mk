@@ -15,14 +15,16 @@ GUEST_LD      ?= ld.lld
 GUEST_BUILD   := $(BUILD)/guest
 GUEST_OBJ     := $(GUEST_BUILD)/obj
 GUEST_OPT     ?= -O2
-# Only the compiler's own freestanding headers (stdint.h, stdarg.h, limits.h ...) plus ours:
+# Only the compiler's own freestanding headers (stdint.h, stdarg.h, limits.h ...) plus ours: the
+# runtime's (kernel/lib/include) and, from the repository root, the facts host and guest share:
+# "arch/x86.h", "arch/svm.h" and the devices' ABI headers ("devices/uart_abi.h", "devices/probe_abi.h").
 # -nostdinc keeps the host's glibc headers out of guest code. The path is looked up on first
 # use, not while make parses, because on a fresh machine `make check` installs clang (deps) later.
 GUEST_RESOURCE_INC = $(eval GUEST_RESOURCE_INC := $$(shell $$(GUEST_CC) -print-resource-dir)/include)$(GUEST_RESOURCE_INC)
 GUEST_CFLAGS   = --target=i386-unknown-none-elf -march=i686 -mgeneral-regs-only \
                  -ffreestanding -fno-pic -fno-stack-protector \
                  -fno-asynchronous-unwind-tables -fno-unwind-tables \
-                 -nostdinc -isystem $(GUEST_RESOURCE_INC) -Ikernel/lib/include \
+                 -nostdinc -isystem $(GUEST_RESOURCE_INC) -Ikernel/lib/include -I. \
                  -std=c11 -g -Wall -Wextra -Werror
 GUEST_LDSCRIPT:= kernel/lib/link.ld
 GUEST_LDFLAGS := -m elf_i386 -static -nostdlib --no-undefined -T $(GUEST_LDSCRIPT)
@@ -31,6 +33,9 @@ GUEST_LIB_SRCS := $(wildcard kernel/lib/*.c)
 GUEST_CRT0     := $(GUEST_OBJ)/kernel/lib/entry.o
 GUEST_LIB      := $(GUEST_BUILD)/libvx.a
 GUEST_IMAGE_DEPS := $(GUEST_CRT0) $(GUEST_LIB) $(GUEST_LDSCRIPT)
+# The hypervisor library (kernel/lib/svm, header vx/svm.h): programs that run VMs link these
+# objects too (the SVM tests, the nested-paging lab).
+GUEST_SVM_OBJS := $(GUEST_OBJ)/kernel/lib/svm/svm.o $(GUEST_OBJ)/kernel/lib/svm/svm_asm.o
 
 # Link objects with the entry stub and the runtime into the multiboot image $@.
 guest_link = @mkdir -p $(dir $@) && $(GUEST_LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_CRT0) $(1) $(GUEST_LIB)
@@ -44,7 +49,8 @@ $(GUEST_OBJ)/%.o: %.S
 	$(GUEST_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 # The runtime is always optimised, whatever level the program it serves is built at.
-$(GUEST_LIB_SRCS:%.c=$(GUEST_OBJ)/%.o): GUEST_OPT := -O2
+$(GUEST_LIB_SRCS:%.c=$(GUEST_OBJ)/%.o) $(GUEST_SVM_OBJS): GUEST_OPT := -O2
+.SECONDARY: $(GUEST_SVM_OBJS)
 
 $(GUEST_LIB): $(GUEST_LIB_SRCS:%.c=$(GUEST_OBJ)/%.o)
 	@rm -f $@; ar rcs $@ $^

@@ -9,11 +9,11 @@
 #   make labs         build build/guest/labs/<lab>/<prog>.elf
 #   make check-labs   run both ("lab-tests: N passed, M failed", "grading-tests: ...")
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
-# SVM test library of mk/svm.mk (tests/guest/svm/lib).
+# hypervisor library (GUEST_SVM_OBJS: kernel/lib/svm, header vx/svm.h).
 
 LAB_GUEST_SRCS  := $(wildcard labs/*/guest/*.c)
 LAB_GUEST_IMAGES := $(foreach s,$(LAB_GUEST_SRCS),$(GUEST_BUILD)/labs/$(word 2,$(subst /, ,$(s)))/$(basename $(notdir $(s))).elf)
-LAB_SVM_OBJS    := $(GUEST_OBJ)/tests/guest/svm/lib/svm.o $(GUEST_OBJ)/tests/guest/svm/lib/svm_asm.o
+LAB_SVM_OBJS    := $(GUEST_SVM_OBJS)
 
 $(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$<)

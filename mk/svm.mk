@@ -1,5 +1,5 @@
 # SVM guest tests: each tests/guest/svm/*.c is a host ("toy hypervisor") image linked with the
-# small hypervisor library in tests/guest/svm/lib and the guest runtime.
+# small hypervisor library (kernel/lib/svm, GUEST_SVM_OBJS of mk/guest.mk) and the guest runtime.
 #   make check-svm    build build/guest/svm/*.elf, compare vx86 with tests/guest/svm/expected,
 #                     and with QEMU / Bochs where installed (tests/guest/svm/run.sh)
 # Reuses the guest toolchain of mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS).
@@ -7,13 +7,12 @@
 SVM_DIR      := tests/guest/svm
 SVM_SRCS     := $(wildcard $(SVM_DIR)/*.c)
 SVM_IMAGES   := $(SVM_SRCS:$(SVM_DIR)/%.c=$(GUEST_BUILD)/svm/%.elf)
-SVM_LIB_OBJS := $(GUEST_OBJ)/$(SVM_DIR)/lib/svm.o $(GUEST_OBJ)/$(SVM_DIR)/lib/svm_asm.o
+SVM_LIB_OBJS := $(GUEST_SVM_OBJS)
 
 $(GUEST_BUILD)/svm/%.elf: $(GUEST_OBJ)/$(SVM_DIR)/%.o $(SVM_LIB_OBJS) $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$< $(SVM_LIB_OBJS))
 
 .SECONDARY: $(SVM_SRCS:%.c=$(GUEST_OBJ)/%.o)
-.SECONDARY: $(SVM_LIB_OBJS)
 
 .PHONY: check-svm svm-images
 svm-images: $(SVM_IMAGES)

@@ -12,7 +12,8 @@ TIMING_SYS_PF := $(GUEST_BUILD)/sys/paging_pf.elf
 $(GUEST_BUILD)/timing/%.elf: $(GUEST_OBJ)/$(TIMING_DIR)/%.o $(SYS_LIB_OBJS) $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$< $(SYS_LIB_OBJS))
 
-.PRECIOUS: $(GUEST_OBJ)/$(TIMING_DIR)/%.o
+# Keep the objects (make would delete them as intermediates): their .d files track headers.
+.SECONDARY: $(patsubst %.c,$(GUEST_OBJ)/%.o,$(wildcard $(TIMING_DIR)/*.c))
 
 .PHONY: check-timing timing-images
 timing-images: $(TIMING_IMAGES)

@@ -17,6 +17,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "arch/le.h"
+
 /* Replies are built unframed in a buffer this big; memory reads are clamped to fit. */
 #define REPLY_MAX GDBSTUB_PACKET_MAX
 #define MAX_STUB_BREAKPOINTS 128
@@ -99,7 +101,7 @@ static int reg_read(const machine_regs *r, int n, uint8_t out[10]) {
  * Segment and control registers cannot be set through the machine API: writing the value they
  * already hold succeeds (so a whole-file G round-trips), anything else fails. */
 static bool reg_write(machine *m, int n, const uint8_t *bytes) {
-    uint32_t v = (uint32_t)bytes[0] | (uint32_t)bytes[1] << 8 | (uint32_t)bytes[2] << 16 | (uint32_t)bytes[3] << 24;
+    uint32_t v = le32_load(bytes);
     if (n <= REG_EFLAGS) return machine_set_reg(m, REGS[n].name, v);
     if (n >= REG_ST0 && n < REG_CR0) return true;
     machine_regs r;

@@ -9,7 +9,7 @@
 
 #include "emu/lua/vxlua.h"
 
-struct cpu_walk;
+struct machine_walk;
 
 /* Adds vx.show and vx.export to the module table on top of the stack. */
 void vxlua_open_show(lua_State *L);
@@ -20,7 +20,7 @@ void vxlua_open_tasks(lua_State *L);
 struct trace_event;
 void vxlua_set_task_fields(lua_State *L, const struct trace_event *ev, const uint8_t *payload);
 /* Push the Lua view model of a page walk. */
-void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const struct cpu_walk *w);
+void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const struct machine_walk *w);
 
 /* The "vx.machine" userdata at idx, or NULL if it is something else (lab.c shows ctx.m). */
 void *vxlua_to_vm(lua_State *L, int idx);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
+#include "arch/le.h"
+#include "arch/svm.h"
+#include "arch/x86.h"
 #include "emu/cli.h"
 #include "emu/loader.h"
 #include "emu/machine.h"
@@ -495,7 +497,7 @@ static int m_read32(lua_State *L)
     uint8_t b[4];
     bool ok = phys ? machine_read_phys(vm->m, addr, b, 4) : machine_read_linear(vm->m, addr, b, 4);
     if (!ok) return error_fmt(L, "vx.machine:read32: 0x%08x is not readable", (unsigned)addr);
-    lua_pushinteger(L, (lua_Integer)(b[0] | b[1] << 8 | b[2] << 16 | (uint32_t)b[3] << 24));
+    lua_pushinteger(L, (lua_Integer)le32_load(b));
     return 1;
 }
 
@@ -513,7 +515,7 @@ static int m_write(lua_State *L)
 }
 
 /* The walk as a Lua table: the view model vx.show.walk and vx.export.svg draw. */
-void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const cpu_walk *w)
+void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const machine_walk *w)
 {
     lua_createtable(L, 0, 16);
     set_int(L, "linear", lin);
@@ -524,8 +526,8 @@ void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const cpu_walk *w)
     set_bool(L, "large", w->large);
     set_int(L, "gpa", w->gpa);
     set_int(L, "paddr", w->paddr);
-    set_int(L, "pde_index", lin >> 22);
-    set_int(L, "pte_index", (lin >> 12) & 0x3FF);
+    set_int(L, "pde_index", PDX(lin));
+    set_int(L, "pte_index", PTX(lin));
     set_int(L, "offset", w->large ? (lin & 0x3FFFFF) : (lin & 0xFFF));
     set_int(L, "references", w->step_count);
     if (!w->ok) {
@@ -541,18 +543,18 @@ void vxlua_push_walk(lua_State *L, uint32_t lin, bool write, const cpu_walk *w)
         }
     }
     lua_createtable(L, w->step_count, 0);
-    for (int i = 0; i < w->step_count && i < CPU_WALK_MAX_STEPS; i++) {
-        const cpu_walk_step *s = &w->steps[i];
+    for (int i = 0; i < w->step_count && i < MACHINE_WALK_MAX_STEPS; i++) {
+        const machine_walk_step *s = &w->steps[i];
         lua_createtable(L, 0, 10);
         set_int(L, "level", s->level);
         set_bool(L, "nested", s->nested);
         set_int(L, "gpa", s->gpa);
         set_int(L, "entry_addr", s->entry_addr);
         set_int(L, "value", s->value);
-        set_bool(L, "present", s->value & 1);
-        set_bool(L, "rw", s->value & 2);
-        set_bool(L, "us", s->value & 4);
-        set_bool(L, "ps", s->level == 2 && (s->value & 0x80));
+        set_bool(L, "present", s->value & PTE_P);
+        set_bool(L, "rw", s->value & PTE_W);
+        set_bool(L, "us", s->value & PTE_U);
+        set_bool(L, "ps", s->level == 2 && (s->value & PTE_PS));
         set_int(L, "index", (s->entry_addr & 0xFFF) >> 2);
         lua_rawseti(L, -2, i + 1);
     }
@@ -571,12 +573,12 @@ static int m_translate(lua_State *L)
         vmcb = lua_isnil(L, -1) ? 0 : luaL_checkinteger(L, -1);
         lua_pop(L, 1);
     }
-    cpu_walk w;
+    machine_walk w;
     memset(&w, 0, sizeof w);
     if (vmcb) {
         if (vmcb < 0 || vmcb > 0xFFFFFFFFll || (vmcb & 0xFFF))
             return error_fmt(L, "vx.machine:translate: vm=0x%x is not a page-aligned VMCB address", (unsigned)vmcb);
-        static const cpu_walk none;
+        static const machine_walk none;
         if (!machine_translate_vm(vm->m, (uint32_t)vmcb, lin, write, &w) && memcmp(&w, &none, sizeof w) == 0)
             return error_fmt(L, "vx.machine:translate: VMCB 0x%x is outside RAM", (unsigned)vmcb);
     } else
@@ -639,7 +641,7 @@ static int m_events(lua_State *L)
             set_int(L, "exitinfo1", (lua_Integer)d.info1);
             set_int(L, "exitinfo2", (lua_Integer)d.info2);
             set_int(L, "guest_cycles", (lua_Integer)d.guest_cycles);
-            lua_pushstring(L, cpu_svm_exit_name(d.exitcode));
+            lua_pushstring(L, svm_exit_name(d.exitcode));
             lua_setfield(L, -2, "exit_name");
         } else if (ev->length) {
             lua_pushlstring(L, (const char *)trace_payload(t, ev), ev->length);

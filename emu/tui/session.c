@@ -309,7 +309,7 @@ bool tui_session_toggle_breakpoint(tui_session *s, uint32_t addr, bool *now_set)
         *now_set = false;
         return true;
     }
-    if (s->bp_count >= CPU_MAX_BREAKPOINTS) return false;
+    if (s->bp_count >= MACHINE_MAX_BREAKPOINTS) return false;
     if (!(s->temp_bp_set && s->temp_bp == addr) && !machine_add_breakpoint(s->m, addr)) return false;
     if (s->temp_bp_set && s->temp_bp == addr) s->temp_bp_is_user = true;
     s->bps[s->bp_count++] = addr;
@@ -390,7 +390,7 @@ void tui_session_command(tui_session *s, const char *line, char *out, size_t cap
                  s->watches[k].kind == 1 ? "w" : s->watches[k].kind == 2 ? "r" : "rw");
     } else if (!strcmp(cmd, "watch")) {
         uint32_t len = 4;
-        int kind = CPU_WATCH_WRITE;
+        int kind = MACHINE_WATCH_WRITE;
         if (!arg) {
             outf(out, cap, "usage: watch ADDR [LEN] [r|w|rw]");
             return;
@@ -402,11 +402,11 @@ void tui_session_command(tui_session *s, const char *line, char *out, size_t cap
         const char *mode = arg3;
         if (arg2 && isdigit((unsigned char)arg2[0])) len = (uint32_t)strtoul(arg2, NULL, 0);
         else if (arg2) mode = arg2;
-        if (mode) kind = !strcmp(mode, "r") ? CPU_WATCH_READ : !strcmp(mode, "rw") ? CPU_WATCH_ACCESS : CPU_WATCH_WRITE;
+        if (mode) kind = !strcmp(mode, "r") ? MACHINE_WATCH_READ : !strcmp(mode, "rw") ? MACHINE_WATCH_ACCESS : MACHINE_WATCH_WRITE;
         if (len == 0 || len > 4096) outf(out, cap, "watch length must be 1..4096");
         else if (!tui_session_add_watch(s, addr, len, kind)) outf(out, cap, "too many watchpoints");
         else outf(out, cap, "watching %#" PRIx32 " (%" PRIu32 " bytes, %s)", addr, len,
-                  kind == CPU_WATCH_WRITE ? "writes" : kind == CPU_WATCH_READ ? "reads" : "accesses");
+                  kind == MACHINE_WATCH_WRITE ? "writes" : kind == MACHINE_WATCH_READ ? "reads" : "accesses");
     } else if (!strcmp(cmd, "x") || !strcmp(cmd, "walk")) {
         if (!arg) {
             outf(out, cap, "usage: %s ADDR|SYMBOL|REGISTER", cmd);

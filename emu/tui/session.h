@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "cpu/cpu.h"
 #include "emu/machine.h"
 #include "emu/tui/tui.h"
 #include "emu/tui/views.h"
@@ -20,7 +19,7 @@ typedef enum tui_pane {
 
 typedef enum tui_run_kind { TUI_RUN_CONTINUE, TUI_RUN_CYCLES, TUI_RUN_FINISH, TUI_RUN_STEP_OVER } tui_run_kind;
 
-#define TUI_MAX_WATCHES CPU_MAX_WATCHPOINTS
+#define TUI_MAX_WATCHES MACHINE_MAX_WATCHPOINTS
 #define TUI_MEM_SNAPSHOT 1024
 
 typedef struct tui_session {
@@ -29,7 +28,7 @@ typedef struct tui_session {
     tui_serial serial;
     machine_regs regs, prev;        /* at this stop and at the one before: changes are highlighted */
     bool have_prev;
-    uint32_t bps[CPU_MAX_BREAKPOINTS];
+    uint32_t bps[MACHINE_MAX_BREAKPOINTS];
     int bp_count;
     struct { uint32_t addr, len; int kind; } watches[TUI_MAX_WATCHES];
     int watch_count;

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpu/cpu.h"
-#include "devices/vga.h"
+#include "arch/svm.h"
+#include "arch/x86.h"
 #include "emu/loader.h"
 #include "emu/trace.h"
 
@@ -404,7 +404,7 @@ void tui_view_stack(tui_view *v, machine *m, const machine_regs *r, int rows) {
 /* ---- VGA ---- */
 
 void tui_view_vga(tui_view *v, machine *m) {
-    static char text[VGA_LINE_MAX * VGA_ROWS];
+    static char text[MACHINE_VGA_TEXT_MAX];
     int row, col;
     machine_vga_text(m, text, sizeof text, &row, &col);
     if (row >= 0)
@@ -412,7 +412,7 @@ void tui_view_vga(tui_view *v, machine *m) {
     else
         tui_view_clear(v, "VGA text");
     char *p = text;
-    for (int r = 0; r < VGA_ROWS && *p; r++) {
+    for (int r = 0; r < MACHINE_VGA_ROWS && *p; r++) {
         char *nl = strchr(p, '\n');
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         tui_line *l = tui_view_line(v);
@@ -443,28 +443,28 @@ void tui_view_vga(tui_view *v, machine *m) {
 
 static void put_entry_flags(tui_line *l, uint32_t e, int level) {
     static const struct { uint32_t bit; const char *name; } bits[] = {
-        { 0x001, "P" }, { 0x002, "W" }, { 0x004, "U" }, { 0x008, "PWT" }, { 0x010, "PCD" },
-        { 0x020, "A" }, { 0x040, "D" }, { 0x080, "PS" }, { 0x100, "G" },
+        { PTE_P, "P" }, { PTE_W, "W" }, { PTE_U, "U" }, { PTE_PWT, "PWT" }, { PTE_PCD, "PCD" },
+        { PTE_A, "A" }, { PTE_D, "D" }, { PTE_PS, "PS" }, { PTE_G, "G" },
     };
-    if (!(e & 1)) {
+    if (!(e & PTE_P)) {
         tui_line_put(l, TUI_HL_FAULT, " not present");
         return;
     }
     for (size_t k = 0; k < sizeof bits / sizeof bits[0]; k++) {
         if (!(e & bits[k].bit)) continue;
-        if (bits[k].bit == 0x080 && level == 1) continue;   /* PAT in a PTE: not shown */
+        if (bits[k].bit == PTE_PS && level == 1) continue;   /* PAT in a PTE: not shown */
         tui_line_put(l, TUI_HL_DIM, " %s", bits[k].name);
     }
 }
 
 static void put_pf_error(tui_line *l, uint32_t err) {
-    tui_line_put(l, TUI_HL_FAULT, "#PF error %#x: %s, %s, %s", err, err & 1 ? "protection" : "not present",
-                 err & 2 ? "write" : "read", err & 4 ? "user" : "supervisor");
+    tui_line_put(l, TUI_HL_FAULT, "#PF error %#x: %s, %s, %s", err, err & PF_P ? "protection" : "not present",
+                 err & PF_W ? "write" : "read", err & PF_U ? "user" : "supervisor");
 }
 
 void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
     tui_view_clear(v, "Page walk 0x%08" PRIx32 "%s", lin, vmcb ? " (guest)" : "");
-    cpu_walk w;
+    machine_walk w;
     memset(&w, 0, sizeof w);
     bool ok = vmcb ? machine_translate_vm(m, vmcb, lin, false, &w) : machine_translate(m, lin, false, &w);
     tui_line *l = tui_view_line(v);
@@ -472,8 +472,8 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
     machine_get_regs(m, &r);
     if (vmcb) {
         uint64_t cr3 = 0, ncr3 = 0;
-        machine_read_phys(m, vmcb + 0x550, &cr3, 8);
-        machine_read_phys(m, vmcb + 0xB0, &ncr3, 8);
+        machine_read_phys(m, vmcb + VMCB_CR3, &cr3, 8);
+        machine_read_phys(m, vmcb + VMCB_N_CR3, &ncr3, 8);
         tui_line_put(l, TUI_HL_LABEL, "VMCB ");
         tui_line_put(l, TUI_HL_NORMAL, "0x%08" PRIx32 "  guest CR3 0x%08" PRIx32, vmcb, (uint32_t)cr3);
         if (w.nested) tui_line_put(l, TUI_HL_NORMAL, "  N_CR3 0x%08" PRIx32, (uint32_t)ncr3);
@@ -487,11 +487,11 @@ void tui_view_walk(tui_view *v, machine *m, uint32_t lin, uint32_t vmcb) {
         tui_line_put(l, TUI_HL_DIM, "paging off: linear = physical");
     } else {
         l = tui_view_line(v);
-        tui_line_put(l, TUI_HL_DIM, "dir %u  table %u  offset 0x%03x%s", lin >> 22, (lin >> 12) & 0x3FF, lin & 0xFFF,
+        tui_line_put(l, TUI_HL_DIM, "dir %u  table %u  offset 0x%03x%s", PDX(lin), PTX(lin), lin & 0xFFF,
                      w.nested ? "  (2-D walk)" : "");
     }
-    for (int k = 0; k < w.step_count && k < CPU_WALK_MAX_STEPS; k++) {
-        const cpu_walk_step *s = &w.steps[k];
+    for (int k = 0; k < w.step_count && k < MACHINE_WALK_MAX_STEPS; k++) {
+        const machine_walk_step *s = &w.steps[k];
         l = tui_view_line(v);
         uint32_t index = (s->entry_addr & 0xFFF) / 4;
         const char *kind = s->level == 2 ? "PDE" : "PTE";
@@ -528,22 +528,6 @@ static uint64_t vmcb_read(machine *m, uint32_t vmcb, uint32_t off, int size) {
     return v;
 }
 
-/* Names of intercept vectors 3 and 4 (shared/SVM.md table 2.5); NULL = not named. */
-static const char *const VEC3_NAMES[32] = {
-    "intr", "nmi", "smi", "init", "vintr", "cr0_sel_write", "idtr_read", "gdtr_read", "ldtr_read", "tr_read",
-    "idtr_write", "gdtr_write", "ldtr_write", "tr_write", "rdtsc", "rdpmc", "pushf", "popf", "cpuid", "rsm",
-    "iret", "intn", "invd", "pause", "hlt", "invlpg", "invlpga", "ioio", "msr", "task_switch", "ferr_freeze",
-    "shutdown",
-};
-static const char *const VEC4_NAMES[16] = {
-    "vmrun", "vmmcall", "vmload", "vmsave", "stgi", "clgi", "skinit", "rdtscp", "icebp", "wbinvd",
-    "monitor", "mwait", "mwait_cond", "xsetbv", "rdpru", NULL,
-};
-static const char *const EXC_NAMES[32] = {
-    "DE", "DB", "NMI", "BP", "OF", "BR", "UD", "NM", "DF", "9", "TS", "NP", "SS", "GP", "PF", "15",
-    "MF", "AC", "MC", "XF",
-};
-
 /* A list of set bits by name, wrapped onto new lines when it gets long. */
 static void put_bit_names(tui_view *v, const char *label, uint32_t bits, int nbits, const char *const *names,
                           const char *prefix) {
@@ -578,27 +562,34 @@ void tui_view_vmcb(tui_view *v, machine *m, uint32_t vmcb) {
         tui_line_put(tui_view_line(v), TUI_HL_FAULT, "VMCB %08" PRIx32 " is outside RAM", vmcb);
         return;
     }
-    uint32_t cr_rd = (uint32_t)vmcb_read(m, vmcb, 0x000, 2), cr_wr = (uint32_t)vmcb_read(m, vmcb, 0x002, 2);
-    uint32_t exc = (uint32_t)vmcb_read(m, vmcb, 0x008, 4);
-    uint32_t v3 = (uint32_t)vmcb_read(m, vmcb, 0x00C, 4), v4 = (uint32_t)vmcb_read(m, vmcb, 0x010, 4);
+    uint32_t cr_rd = (uint32_t)vmcb_read(m, vmcb, VMCB_CR_READ, 2), cr_wr = (uint32_t)vmcb_read(m, vmcb, VMCB_CR_WRITE, 2);
+    uint32_t exc = (uint32_t)vmcb_read(m, vmcb, VMCB_EXC, 4);
+    uint32_t v3 = (uint32_t)vmcb_read(m, vmcb, VMCB_VEC3, 4), v4 = (uint32_t)vmcb_read(m, vmcb, VMCB_VEC4, 4);
+    /* Bits by name: exception vectors, and the exit each intercept bit causes (arch/). */
+    const char *exc_names[32], *v3_names[32], *v4_names[16];
+    for (unsigned k = 0; k < 32; k++) {
+        exc_names[k] = x86_exception_name(k);
+        v3_names[k] = svm_exit_known(SVM_EXIT_VEC3(k)) ? svm_exit_name(SVM_EXIT_VEC3(k)) : NULL;
+        if (k < 16) v4_names[k] = svm_exit_known(SVM_EXIT_VEC4(k)) ? svm_exit_name(SVM_EXIT_VEC4(k)) : NULL;
+    }
     static const char *const CR_NAMES[16] = { "cr0", "cr1", "cr2", "cr3", "cr4", "cr5", "cr6", "cr7", "cr8" };
     put_bit_names(v, "CR read", cr_rd, 16, CR_NAMES, "");
     put_bit_names(v, "CR write", cr_wr, 16, CR_NAMES, "");
-    put_bit_names(v, "except", exc, 32, EXC_NAMES, "#");
-    put_bit_names(v, "insn", v3, 32, VEC3_NAMES, "");
-    put_bit_names(v, "svm insn", v4, 16, VEC4_NAMES, "");
+    put_bit_names(v, "except", exc, 32, exc_names, "");
+    put_bit_names(v, "insn", v3, 32, v3_names, "");
+    put_bit_names(v, "svm insn", v4, 16, v4_names, "");
 
-    uint64_t code = vmcb_read(m, vmcb, 0x070, 8);
+    uint64_t code = vmcb_read(m, vmcb, VMCB_EXITCODE, 8);
     tui_line *l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "EXITCODE ");
-    tui_line_put(l, TUI_HL_CHANGED, "%#" PRIx64 " %s", code, cpu_svm_exit_name(code));
+    tui_line_put(l, TUI_HL_CHANGED, "%#" PRIx64 " %s", code, svm_exit_name(code));
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "INFO1 ");
-    tui_line_put(l, TUI_HL_NORMAL, "%#" PRIx64, vmcb_read(m, vmcb, 0x078, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%#" PRIx64, vmcb_read(m, vmcb, VMCB_EXITINFO1, 8));
     tui_line_put(l, TUI_HL_LABEL, "  INFO2 ");
-    tui_line_put(l, TUI_HL_NORMAL, "%#" PRIx64, vmcb_read(m, vmcb, 0x080, 8));
-    uint64_t intinfo = vmcb_read(m, vmcb, 0x088, 8), inj = vmcb_read(m, vmcb, 0x0A8, 8);
-    if ((intinfo | inj) & 0x80000000u) {
+    tui_line_put(l, TUI_HL_NORMAL, "%#" PRIx64, vmcb_read(m, vmcb, VMCB_EXITINFO2, 8));
+    uint64_t intinfo = vmcb_read(m, vmcb, VMCB_EXITINTINFO, 8), inj = vmcb_read(m, vmcb, VMCB_EVENTINJ, 8);
+    if ((intinfo | inj) & EVT_V) {
         l = tui_view_line(v);
         tui_line_put(l, TUI_HL_LABEL, "EXITINTINFO ");
         tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)intinfo);
@@ -607,44 +598,44 @@ void tui_view_vmcb(tui_view *v, machine *m, uint32_t vmcb) {
     }
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "ASID ");
-    tui_line_put(l, TUI_HL_NORMAL, "%" PRIu32, (uint32_t)vmcb_read(m, vmcb, 0x058, 4));
+    tui_line_put(l, TUI_HL_NORMAL, "%" PRIu32, (uint32_t)vmcb_read(m, vmcb, VMCB_ASID, 4));
     tui_line_put(l, TUI_HL_LABEL, "  TLB_CTL ");
-    tui_line_put(l, TUI_HL_NORMAL, "%u", (unsigned)vmcb_read(m, vmcb, 0x05C, 1));
+    tui_line_put(l, TUI_HL_NORMAL, "%u", (unsigned)vmcb_read(m, vmcb, VMCB_TLB_CONTROL, 1));
     tui_line_put(l, TUI_HL_LABEL, "  V_INTR ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x060, 4));
-    bool np = vmcb_read(m, vmcb, 0x090, 8) & 1;
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_V_INTR, 4));
+    bool np = vmcb_read(m, vmcb, VMCB_NP_ENABLE, 8) & 1;
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "NP ");
     tui_line_put(l, np ? TUI_HL_GOOD : TUI_HL_DIM, "%s", np ? "on" : "off");
     tui_line_put(l, TUI_HL_LABEL, "  N_CR3 ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x0B0, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_N_CR3, 8));
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "IOPM ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x040, 8) & ~0xFFFu);
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_IOPM, 8) & ~0xFFFu);
     tui_line_put(l, TUI_HL_LABEL, "  MSRPM ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x048, 8) & ~0xFFFu);
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_MSRPM, 8) & ~0xFFFu);
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "guest RIP ");
-    tui_line_put(l, TUI_HL_ADDRESS, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x578, 8));
+    tui_line_put(l, TUI_HL_ADDRESS, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_RIP, 8));
     tui_line_put(l, TUI_HL_LABEL, "  RSP ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x5D8, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_RSP, 8));
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "guest RAX ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x5F8, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_RAX, 8));
     tui_line_put(l, TUI_HL_LABEL, "  RFL ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x570, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_RFLAGS, 8));
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "guest CR0 ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x558, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_CR0, 8));
     tui_line_put(l, TUI_HL_LABEL, "  CR3 ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x550, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_CR3, 8));
     l = tui_view_line(v);
     tui_line_put(l, TUI_HL_LABEL, "guest CR4 ");
-    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, 0x548, 8));
+    tui_line_put(l, TUI_HL_NORMAL, "%08" PRIx32, (uint32_t)vmcb_read(m, vmcb, VMCB_CR4, 8));
     tui_line_put(l, TUI_HL_LABEL, "  CPL ");
-    tui_line_put(l, TUI_HL_NORMAL, "%u", (unsigned)vmcb_read(m, vmcb, 0x4CB, 1));
+    tui_line_put(l, TUI_HL_NORMAL, "%u", (unsigned)vmcb_read(m, vmcb, VMCB_CPL, 1));
     tui_line_put(l, TUI_HL_LABEL, "  CS ");
-    tui_line_put(l, TUI_HL_NORMAL, "%04x", (unsigned)vmcb_read(m, vmcb, 0x410, 2));
+    tui_line_put(l, TUI_HL_NORMAL, "%04x", (unsigned)vmcb_read(m, vmcb, VMCB_CS + VMCB_SEG_SEL, 2));
 }
 
 /* ---- events ---- */
@@ -654,12 +645,14 @@ static void put_event(tui_line *l, const trace *t, const trace_event *e) {
     const char *name = trace_kind_name(e->kind);
     tui_line_put(l, TUI_HL_LABEL, "%-10s", name ? name : "?");
     switch (e->kind) {
-    case TRACE_EXCEPTION:
-        tui_line_put(l, TUI_HL_FAULT, " #%s", e->vector < 32 && EXC_NAMES[e->vector] ? EXC_NAMES[e->vector] : "?");
+    case TRACE_EXCEPTION: {
+        const char *exc = x86_exception_name(e->vector);
+        tui_line_put(l, TUI_HL_FAULT, " %s", exc ? exc : "?");
         if (e->has_error) tui_line_put(l, TUI_HL_NORMAL, " err=%#" PRIx32, e->error);
         tui_line_put(l, TUI_HL_NORMAL, " eip=%08" PRIx32, e->eip);
         if (e->vector == EXC_PF) tui_line_put(l, TUI_HL_NORMAL, " cr2=%08" PRIx32, e->value);
         break;
+    }
     case TRACE_INTERRUPT:
     case TRACE_SOFTINT:
         tui_line_put(l, TUI_HL_NORMAL, " vec %" PRIu32 " eip=%08" PRIx32, e->vector, e->eip);
@@ -674,7 +667,7 @@ static void put_event(tui_line *l, const trace *t, const trace_event *e) {
         const uint8_t *p = trace_payload(t, e);
         if (p && e->length >= sizeof d) {
             memcpy(&d, p, sizeof d);
-            tui_line_put(l, TUI_HL_NORMAL, " %s info1=%#" PRIx64, cpu_svm_exit_name(d.exitcode), d.info1);
+            tui_line_put(l, TUI_HL_NORMAL, " %s info1=%#" PRIx64, svm_exit_name(d.exitcode), d.info1);
         }
         break;
     }

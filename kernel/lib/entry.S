@@ -4,8 +4,10 @@
  * segments, interrupts off, with EAX = 0x2BADB002 and EBX = physical address of the multiboot
  * info (Multiboot Specification 0.6.96, section 3.2). ESP is undefined, so we bring our own stack. */
 
-#define MB_MAGIC      0x1BADB002
-#define MB_FLAGS      0x00000003   /* bit 0: page-align modules, bit 1: give us memory info */
+#include "arch/multiboot.h"
+
+#define MB_MAGIC      MULTIBOOT_HEADER_MAGIC
+#define MB_FLAGS      (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO)
 #define STACK_BYTES   65536
 
     .section .multiboot, "a"

@@ -1,10 +1,11 @@
 /* Program lifecycle: from the entry stub to main and back out through the debug-exit port. */
 #include "vxlib.h"
 #include "vx/io.h"
+#include "devices/debugport_abi.h"
 
-/* QEMU's isa-debug-exit (iobase=0xf4) and vx86's debug-exit device: a write of V ends the
+/* QEMU's isa-debug-exit and vx86's debug-exit device (DEBUGPORT_EXIT): a write of V ends the
  * run with host exit status (V << 1) | 1. */
-#define DEBUG_EXIT_PORT 0xF4
+#define DEBUG_EXIT_PORT DEBUGPORT_EXIT
 
 static const struct multiboot_info *boot_info;
 

@@ -1,35 +1,27 @@
-/* COM1 console: a 16550 UART at 0x3F8 driven by polling (interrupts stay off). */
+/* COM1 console: a 16550 UART driven by polling (interrupts stay off). Ports and register bits
+ * are the device model's own (devices/uart_abi.h). */
 #include "vxlib.h"
 #include "vx/io.h"
+#include "devices/uart_abi.h"
 
-#define COM1 0x3F8
-/* Register offsets from the 16550 data sheet. */
-#define UART_DATA 0        /* THR/RBR; divisor low byte when LCR.DLAB = 1 */
-#define UART_IER  1        /* interrupt enable; divisor high byte when DLAB = 1 */
-#define UART_FCR  2
-#define UART_LCR  3
-#define UART_MCR  4
-#define UART_LSR  5
-#define LCR_8N1   0x03
-#define LCR_DLAB  0x80
-#define LSR_THRE  0x20     /* transmit holding register empty */
+#define COM1 UART_COM1_BASE
 
 void vx_serial_init(void)
 {
     outb(COM1 + UART_IER, 0x00);        /* no interrupts: we poll */
     outb(COM1 + UART_LCR, LCR_DLAB);
-    outb(COM1 + UART_DATA, 1);          /* divisor 1 = 115200 baud */
-    outb(COM1 + UART_IER, 0);
+    outb(COM1 + UART_DLL, 1);           /* divisor 1 = 115200 baud */
+    outb(COM1 + UART_DLM, 0);
     outb(COM1 + UART_LCR, LCR_8N1);
-    outb(COM1 + UART_FCR, 0xC7);        /* enable and clear FIFOs, 14-byte trigger */
-    outb(COM1 + UART_MCR, 0x03);        /* DTR + RTS; OUT2 stays off so no IRQ reaches the PIC */
+    outb(COM1 + UART_FCR, FCR_ENABLE | FCR_CLEAR_RX | FCR_CLEAR_TX | FCR_TRIGGER_14);
+    outb(COM1 + UART_MCR, MCR_DTR | MCR_RTS);   /* OUT2 stays off so no IRQ reaches the PIC */
 }
 
 void vx_serial_putc(char c)
 {
     while ((inb(COM1 + UART_LSR) & LSR_THRE) == 0)
         ;
-    outb(COM1 + UART_DATA, (uint8_t)c);
+    outb(COM1 + UART_THR, (uint8_t)c);
 }
 
 void vx_serial_write(const char *s, size_t len)
@@ -60,7 +52,7 @@ int vx_serial_getc(void)
 {
     while ((inb(COM1 + UART_LSR) & LSR_DR) == 0)
         ;
-    return inb(COM1 + UART_DATA);
+    return inb(COM1 + UART_RBR);
 }
 
 int getchar(void)

@@ -1,4 +1,4 @@
--- Lab: nested paging, the two-dimensional walk (AMD APM Vol. 2 §15.25; SVM.md §2.9).
+-- Lab: nested paging, the two-dimensional walk (AMD APM Vol. 2 §15.25; the subset in cpu/README.md).
 -- A guest hypervisor runs a guest with its own page tables under nested page tables. The learner
 -- follows the 2-D walk of a guest-virtual address, counts its memory references with 4 KiB and
 -- 4 MiB nested pages and compares with the guest's own (native) walk, then meets a #NPF.

@@ -23,7 +23,15 @@ failed=0
 
 pass() { passed=$((passed + 1)); echo "ok   - $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL - $1: $2"; }
+# Every image is required (a missing one is a failure, never a shorter run), so the suite runs
+# the same checks from a clean tree as later: 9 per image, 9 for damaged files and options.
+IMAGES=(suite/sort-O2.elf suite/crc32-O0.elf demo.elf timing/ticks.elf timing/paging_trace.elf)
+EXPECTED_CHECKS=$((9 * ${#IMAGES[@]} + 9))
 finish() {
+    if [ $((passed + failed)) -ne "$EXPECTED_CHECKS" ]; then
+        failed=$((failed + 1))
+        echo "FAIL - ran $((passed + failed - 1)) checks, expected $EXPECTED_CHECKS"
+    fi
     echo "snapshot-tests: $passed passed, $failed failed"
     [ "$failed" -eq 0 ]
     exit
@@ -35,16 +43,18 @@ if [ ! -x "$vx86" ]; then
     finish
 fi
 
-# Images: a compute-bound suite program, the demo, and the timer-driven ones where they exist.
+# Images: two compute-bound suite programs, the demo, and two timer-driven ones.
 images=()
-for img in suite/sort-O2.elf suite/crc32-O0.elf demo.elf timing/ticks.elf timing/paging_trace.elf; do
-    [ -f "$root/build/guest/$img" ] && images+=("$root/build/guest/$img")
+for img in "${IMAGES[@]}"; do
+    if [ -f "$root/build/guest/$img" ]; then
+        images+=("$root/build/guest/$img")
+    else
+        echo "snapshot-tests: build/guest/$img missing; run 'make check-snapshot' (it builds the images)" >&2
+        failed=$EXPECTED_CHECKS
+        passed=0
+        finish
+    fi
 done
-if [ "${#images[@]}" -lt 2 ]; then
-    echo "snapshot-tests: guest images missing under build/guest; run 'make guest' first" >&2
-    failed=1
-    finish
-fi
 
 # vx86 ARGS... -> $work/out (stdout), $work/err (stderr), $status. 120 s at most.
 status=0

@@ -2,10 +2,11 @@
  * "echo: LINE", by polling the line status register, until it receives "quit". */
 #include "vxlib.h"
 #include "vx/io.h"
+#include "devices/uart_abi.h"
 
-#define COM1_DATA 0x3F8
-#define COM1_LSR (0x3F8 + 5)
-#define LSR_DATA_READY 0x01
+#define COM1_DATA (UART_COM1_BASE + UART_RBR)
+#define COM1_LSR (UART_COM1_BASE + UART_LSR)
+#define LSR_DATA_READY LSR_DR
 
 static char read_char(void)
 {

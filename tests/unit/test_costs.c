@@ -14,13 +14,13 @@ START_TEST(defaults_match_table_and_cpu)
     costs c;
     costs_defaults(&c);
     const costs_info *t = costs_table();
-    for (int k = 0; k < COSTS_COUNT; k++) {
+    for (int k = 0; k < COST_CLASS_COUNT; k++) {
         ck_assert_uint_eq(c.cycles[k], t[k].default_cycles);
         ck_assert_int_eq(costs_lookup(t[k].name), k);
         ck_assert(t[k].what && t[k].what[0]);
     }
-    ck_assert_uint_eq(c.cycles[COSTS_BASIC], 1);
-    ck_assert_uint_eq(c.cycles[COSTS_VMRUN] + c.cycles[COSTS_VMEXIT], 1400);
+    ck_assert_uint_eq(c.cycles[COST_BASIC], 1);
+    ck_assert_uint_eq(c.cycles[COST_VMRUN] + c.cycles[COST_VMEXIT], 1400);
     ck_assert_int_eq(costs_lookup("mul"), COST_MUL);
     ck_assert_int_eq(costs_lookup("tlb_flush"), COST_TLB_FLUSH);
     ck_assert_int_eq(costs_lookup("nested_walk_ref"), COST_NESTED_WALK_REF);
@@ -35,14 +35,14 @@ START_TEST(parse_overrides_and_comments)
     const char *text = "# a comment\n\n  basic=3\r\ndiv = 40   # trailing comment\n"
                        "exception = 0\npage_walk_ref = 7\nbasic = 4\n";
     ck_assert_msg(costs_parse(&c, text, "t.costs", err, sizeof err), "%s", err);
-    ck_assert_uint_eq(c.cycles[COSTS_BASIC], 4);   /* the later line wins */
-    ck_assert_uint_eq(c.cycles[COSTS_DIV], 40);
-    ck_assert_uint_eq(c.cycles[COSTS_EXCEPTION], 0);
-    ck_assert_uint_eq(c.cycles[COSTS_PAGE_WALK_REF], 7);
-    ck_assert_uint_eq(c.cycles[COSTS_MUL], 1);     /* untouched */
+    ck_assert_uint_eq(c.cycles[COST_BASIC], 4);   /* the later line wins */
+    ck_assert_uint_eq(c.cycles[COST_DIV], 40);
+    ck_assert_uint_eq(c.cycles[COST_EXCEPTION], 0);
+    ck_assert_uint_eq(c.cycles[COST_PAGE_WALK_REF], 7);
+    ck_assert_uint_eq(c.cycles[COST_MUL], 1);     /* untouched */
     ck_assert(costs_parse(&c, "", "empty", err, sizeof err));
     ck_assert(costs_parse(&c, "mul = 2", "no-newline", err, sizeof err));
-    ck_assert_uint_eq(c.cycles[COSTS_MUL], 2);
+    ck_assert_uint_eq(c.cycles[COST_MUL], 2);
 }
 END_TEST
 
@@ -77,7 +77,7 @@ START_TEST(set_by_name)
     costs c;
     costs_defaults(&c);
     ck_assert(costs_set(&c, "io", 9, err, sizeof err));
-    ck_assert_uint_eq(c.cycles[COSTS_IO], 9);
+    ck_assert_uint_eq(c.cycles[COST_IO], 9);
     ck_assert(!costs_set(&c, "io", 0, err, sizeof err));
     ck_assert(!costs_set(&c, "bogus", 1, err, sizeof err));
     ck_assert_str_eq(err, "unknown cost 'bogus'");
@@ -89,7 +89,7 @@ START_TEST(write_round_trip_and_default_file)
 {
     costs c, back;
     costs_defaults(&c);
-    c.cycles[COSTS_MUL] = 5;
+    c.cycles[COST_MUL] = 5;
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arch/svm.h"
 #include "cpu/cpu.h"
 #include "emu/machine.h"
 #include "emu/tui/session.h"
@@ -196,19 +197,19 @@ static void put(uint32_t off, uint64_t value, size_t size) {
 }
 
 START_TEST(vmcb_decodes_intercepts_and_exit_info) {
-    put(0x000, 0x0009, 2);                          /* CR0 and CR3 reads */
-    put(0x002, 0x0008, 2);                          /* CR3 writes */
-    put(0x008, (1u << EXC_PF) | (1u << EXC_GP), 4);
-    put(0x00C, (1u << 18) | (1u << 24) | (1u << 27), 4);   /* CPUID, HLT, IOIO_PROT */
-    put(0x010, 0x3, 4);                             /* VMRUN, VMMCALL */
-    put(0x058, 1, 4);                               /* ASID */
-    put(0x070, 0x72, 8);                            /* EXITCODE: CPUID */
-    put(0x078, 0x11, 8);
-    put(0x080, 0x22, 8);
-    put(0x090, 1, 8);                               /* NP_ENABLE */
-    put(0x0B0, 0x400000, 8);                        /* N_CR3 */
-    put(0x578, 0x1234, 8);                          /* guest RIP */
-    put(0x550, 0x5000, 8);                          /* guest CR3 */
+    put(VMCB_CR_READ, 0x0009, 2);                   /* CR0 and CR3 reads */
+    put(VMCB_CR_WRITE, 0x0008, 2);                  /* CR3 writes */
+    put(VMCB_EXC, (1u << EXC_PF) | (1u << EXC_GP), 4);
+    put(VMCB_VEC3, V3_CPUID | V3_HLT | V3_IOIO, 4);
+    put(VMCB_VEC4, V4_VMRUN | V4_VMMCALL, 4);
+    put(VMCB_ASID, 1, 4);
+    put(VMCB_EXITCODE, SVM_EXIT_CPUID, 8);
+    put(VMCB_EXITINFO1, 0x11, 8);
+    put(VMCB_EXITINFO2, 0x22, 8);
+    put(VMCB_NP_ENABLE, 1, 8);
+    put(VMCB_N_CR3, 0x400000, 8);
+    put(VMCB_RIP, 0x1234, 8);
+    put(VMCB_CR3, 0x5000, 8);
     tui_view_vmcb(view, m, VMCB_ADDR);
     ck_assert_str_eq(view->title, "VMCB 00300000");
     int l = must_find("CR read");
@@ -230,7 +231,7 @@ START_TEST(vmcb_decodes_intercepts_and_exit_info) {
     must_find("guest RIP 00001234");
     must_find("CR3 00005000");
 
-    put(0x070, 0x400, 8);                           /* #NPF */
+    put(VMCB_EXITCODE, SVM_EXIT_NPF, 8);
     tui_view_vmcb(view, m, VMCB_ADDR);
     must_find("EXITCODE 0x400 npf");
 

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "vx/multiboot.h"
+#include "arch/multiboot.h"
 
 /* First line kernel_entry prints, so tests can drop whatever firmware printed before it
  * (SeaBIOS on QEMU). */

@@ -1,4 +1,5 @@
-/* The nested-paging lab's guest hypervisor (AMD APM Vol. 2 §15.25, /work/shared/SVM.md §2.9).
+/* The nested-paging lab's guest hypervisor (AMD APM Vol. 2 §15.25; the subset's nested paging is
+ * described in cpu/README.md).
  * It builds one guest with its own two-level page tables and two nested page tables for it:
  *   - VMCB "4k": nested tables map the guest's memory with 4 KiB pages around its page tables
  *     and data (4 MiB pages elsewhere), and one guest-physical page left unmapped (the hole);
@@ -6,8 +7,8 @@
  *     walks it to compare).
  * The guest reads a seeded mapped address and VMMCALLs, then reads the address whose
  * guest-physical page is the hole, which exits with #NPF. Each exit is printed; then it halts.
- * The command line's "seed=N" picks the guest mappings. Uses the SVM test library. */
-#include "../../../tests/guest/svm/lib/svm.h"
+ * The command line's "seed=N" picks the guest mappings. Uses the hypervisor library (vx/svm.h). */
+#include "vx/svm.h"
 
 #define GUEST_REGION 0x40000000u     /* guest-virtual: page directory index 256 */
 #define DATA_GPA     0x00800000u     /* guest-physical frames of the mapped pages: [8, 12) MiB */
@@ -42,9 +43,9 @@ static uint32_t next_random(void)
 static void guest_paging(svm_vmcb *v, uint32_t *npt_root)
 {
     svm_guest_init(v, g_reader, guest_stack + sizeof guest_stack);
-    vmcb_w64(v, VMCB_CR4, vmcb_r64(v, VMCB_CR4) | 0x10);                  /* PSE */
+    vmcb_w64(v, VMCB_CR4, vmcb_r64(v, VMCB_CR4) | CR4_PSE);
     vmcb_w64(v, VMCB_CR3, (uint32_t)(uintptr_t)guest_pd);
-    vmcb_w64(v, VMCB_CR0, vmcb_r64(v, VMCB_CR0) | 0x80000001u);           /* PG | PE */
+    vmcb_w64(v, VMCB_CR0, vmcb_r64(v, VMCB_CR0) | CR0_PG | CR0_PE);
     npt_enable(v, npt_root);
 }
 
@@ -60,8 +61,8 @@ int main(void)
 
     /* The guest's own tables: the first 4 MiB identity (its code and stack), and eight 4 KiB
      * pages of GUEST_REGION at seeded table slots on seeded frames in [8, 12) MiB. */
-    guest_pd[0] = 0x00000000u | PTE_PS | PTE_RW | PTE_P;
-    guest_pd[GUEST_REGION >> 22] = (uint32_t)(uintptr_t)guest_pt | PTE_RW | PTE_P;
+    guest_pd[0] = 0x00000000u | PTE_PS | PTE_W | PTE_P;
+    guest_pd[PDX(GUEST_REGION)] = (uint32_t)(uintptr_t)guest_pt | PTE_W | PTE_P;
     uint32_t slots[8];
     for (int i = 0; i < 8; i++) {
         uint32_t slot;
@@ -72,15 +73,15 @@ int main(void)
             for (int j = 0; j < i; j++) again |= slots[j] == slot;
         } while (again);
         slots[i] = slot;
-        guest_pt[slot] = (DATA_GPA + (next_random() % 1024) * 4096u) | PTE_RW | PTE_P;
+        guest_pt[slot] = (DATA_GPA + (next_random() % 1024) * 4096u) | PTE_W | PTE_P;
     }
 
     /* Nested tables. */
     npt_map_4m(npt_pd_4m);
     npt_map_4m(npt_pd_4k);
-    npt_split_4k(npt_pd_4k, npt_low_4k, (uint32_t)(uintptr_t)guest_pd, PTE_P | PTE_RW | PTE_US);
+    npt_split_4k(npt_pd_4k, npt_low_4k, (uint32_t)(uintptr_t)guest_pd, PTE_P | PTE_W | PTE_U);
     uint32_t hole_gpa = guest_pt[slots[7]] & ~0xFFFu;
-    uint32_t *hole = npt_split_4k(npt_pd_4k, npt_data_4k, hole_gpa, PTE_P | PTE_RW | PTE_US);
+    uint32_t *hole = npt_split_4k(npt_pd_4k, npt_data_4k, hole_gpa, PTE_P | PTE_W | PTE_U);
     /* Another guest page shares the hole's frame only by chance; keep the lesson clean. */
     *hole = 0;
 

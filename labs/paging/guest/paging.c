@@ -6,11 +6,8 @@
  *   - one more directory entry is present-bit-clear (a fault at the first level).
  * It prints "paging: ready" and halts with interrupts off. */
 #include "vxlib.h"
+#include "arch/x86.h"
 
-#define PTE_P  0x001u
-#define PTE_RW 0x002u
-#define PTE_US 0x004u
-#define PDE_PS 0x080u
 #define TABLES 3
 
 static uint32_t page_dir[1024] __attribute__((aligned(4096)));
@@ -47,7 +44,7 @@ int main(void)
     rng_state = seed * 2654435761u + 0x9E3779B9u;
     if (!rng_state) rng_state = 1;
 
-    page_dir[0] = 0x00000000u | PDE_PS | PTE_RW | PTE_P;   /* supervisor identity 4 MiB */
+    page_dir[0] = 0x00000000u | PTE_PS | PTE_W | PTE_P;   /* supervisor identity 4 MiB */
     uint32_t used[TABLES + 1];
     int n = 0;
     while (n < TABLES + 1) {
@@ -57,23 +54,23 @@ int main(void)
     for (int t = 0; t < TABLES; t++) {
         /* Directory entries allow what their tables allow, except that one table is supervisor
          * only: the effective rights are the AND of both levels. */
-        uint32_t dir_flags = PTE_P | PTE_RW | (t == 1 ? 0 : PTE_US);
+        uint32_t dir_flags = PTE_P | PTE_W | (t == 1 ? 0 : PTE_U);
         page_dir[used[t]] = (uint32_t)(uintptr_t)page_tables[t] | dir_flags;
         int entries = 5 + (int)random_below(4);
         for (int e = 0; e < entries; e++) {
             uint32_t index = random_below(1024);
             uint32_t frame = 0x400u + random_below(0x3000u);     /* 4 MiB .. 52 MiB */
-            uint32_t flags = PTE_P | (random_below(2) ? PTE_RW : 0) | (random_below(3) ? PTE_US : 0);
+            uint32_t flags = PTE_P | (random_below(2) ? PTE_W : 0) | (random_below(3) ? PTE_U : 0);
             if (e == entries - 1) flags &= ~PTE_P;               /* one not-present entry */
             page_tables[t][index] = (frame << 12) | flags;
         }
     }
-    page_dir[used[TABLES]] = (0x800u + random_below(0x100u)) << 12 | PTE_RW;   /* present bit clear */
+    page_dir[used[TABLES]] = (0x800u + random_below(0x100u)) << 12 | PTE_W;   /* present bit clear */
 
-    __asm__ volatile("movl %%cr4, %%eax\n orl $0x10, %%eax\n movl %%eax, %%cr4\n"  /* CR4.PSE */
+    __asm__ volatile("movl %%cr4, %%eax\n orl %1, %%eax\n movl %%eax, %%cr4\n"
                      "movl %0, %%cr3\n"
-                     "movl %%cr0, %%eax\n orl $0x80000000, %%eax\n movl %%eax, %%cr0\n"
-                     : : "r"(page_dir) : "eax", "memory");
+                     "movl %%cr0, %%eax\n orl %2, %%eax\n movl %%eax, %%cr0\n"
+                     : : "r"(page_dir), "i"(CR4_PSE), "i"(CR0_PG) : "eax", "memory");
     printf("paging: ready seed=%u cr3=%#x\n", (unsigned)seed, (unsigned)(uintptr_t)page_dir);
     for (;;) __asm__ volatile("cli; hlt");
 }

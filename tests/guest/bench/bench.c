@@ -14,6 +14,7 @@
  * on QEMU with -icount shift=0, on Bochs, and cycles on vx86), "bench: done". */
 #include "vxlib.h"
 #include "vx/io.h"
+#include "arch/x86.h"
 
 #ifndef BENCH_ROUNDS
 #define BENCH_ROUNDS 520      /* about 500 million instructions at -O2 (QEMU -icount count) */
@@ -311,13 +312,13 @@ static void enable_paging(void)
 {
     for (uint32_t t = 0; t < BENCH_MAPPED_MB / 4; t++) {
         for (uint32_t e = 0; e < 1024; e++)
-            page_tables[t][e] = ((t * 1024 + e) << 12) | 0x3;   /* present, writable */
-        page_dir[t] = (uint32_t)(uintptr_t)page_tables[t] | 0x3;
+            page_tables[t][e] = ((t * 1024 + e) << 12) | PTE_W | PTE_P;
+        page_dir[t] = (uint32_t)(uintptr_t)page_tables[t] | PTE_W | PTE_P;
     }
     __asm__ volatile("mov %0, %%cr3" : : "r"((uint32_t)(uintptr_t)page_dir) : "memory");
     uint32_t cr0;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | 0x80000000u) : "memory");
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG) : "memory");
 }
 
 int main(void)

@@ -4,8 +4,8 @@
  * The multiboot command line may carry "trips=N" (default 100000). */
 #include <vxlib.h>
 
-#define MSR_EFER 0xC0000080u
-#define MSR_VM_HSAVE_PA 0xC0010117u
+#include "arch/svm.h"
+#include "arch/x86.h"
 
 static uint8_t vmcb[4096] __attribute__((aligned(4096)));
 static uint8_t hsave[4096] __attribute__((aligned(4096)));
@@ -52,27 +52,27 @@ static uint32_t parse_trips(void) {
 
 int main(void) {
     uint32_t trips = parse_trips();
-    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | (1u << 12));
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, (uint32_t)hsave);
     memset(vmcb, 0, sizeof vmcb);
-    wr32(0x010, 0x3);                 /* intercept VMRUN (required) and VMMCALL */
-    wr32(0x058, 1);                   /* ASID */
-    flat_segment(0x400, 0x10, 0x0C93); /* ES */
-    flat_segment(0x410, 0x08, 0x0C9B); /* CS */
-    flat_segment(0x420, 0x10, 0x0C93); /* SS */
-    flat_segment(0x430, 0x10, 0x0C93); /* DS */
-    wr64(0x4D0, 1u << 12);            /* guest EFER.SVME */
-    wr64(0x558, 0x11);                /* guest CR0: PE, ET */
-    wr64(0x570, 0x2);                 /* RFLAGS */
-    wr64(0x578, (uint32_t)guest_loop);
-    wr64(0x5D8, (uint32_t)(guest_stack + sizeof guest_stack));
+    wr32(VMCB_VEC4, V4_VMRUN | V4_VMMCALL);   /* VMRUN is required */
+    wr32(VMCB_ASID, 1);
+    flat_segment(VMCB_ES, 0x10, 0x0C93);
+    flat_segment(VMCB_CS, 0x08, 0x0C9B);
+    flat_segment(VMCB_SS, 0x10, 0x0C93);
+    flat_segment(VMCB_DS, 0x10, 0x0C93);
+    wr64(VMCB_EFER, EFER_SVME);
+    wr64(VMCB_CR0, CR0_PE | CR0_ET);
+    wr64(VMCB_RFLAGS, 0x2);               /* the reserved bit 1 only */
+    wr64(VMCB_RIP, (uint32_t)guest_loop);
+    wr64(VMCB_RSP, (uint32_t)(guest_stack + sizeof guest_stack));
     uint32_t exits = 0;
     uint64_t t0 = rdtsc();
     for (uint32_t k = 0; k < trips; k++) {
         __asm__ volatile("vmrun %%eax" : : "a"((uint32_t)vmcb) : "memory");
-        if (rd32(0x070) != 0x81) break;
+        if (rd32(VMCB_EXITCODE) != SVM_EXIT_VMMCALL) break;
         exits++;
-        wr32(0x578, rd32(0x578) + 3);  /* over the VMMCALL: no NRIP in this SVM subset */
+        wr32(VMCB_RIP, rd32(VMCB_RIP) + 3);  /* over the VMMCALL: no NRIP in this SVM subset */
     }
     uint64_t t1 = rdtsc();
     printf("svm round trips: %u\n", exits);

@@ -9,14 +9,8 @@
  * address the test stored in isa_resume. Instructions are written as .byte where an assembler
  * might pick another encoding. */
 #include "vxlib.h"
+#include "arch/x86.h"
 
-#define F_CF 0x001u
-#define F_PF 0x004u
-#define F_AF 0x010u
-#define F_ZF 0x040u
-#define F_SF 0x080u
-#define F_OF 0x800u
-#define F_ARITH (F_CF | F_PF | F_AF | F_ZF | F_SF | F_OF)
 #define NO_VECTOR 0xFFFFFFFFu
 
 /* ---- exception capture ---- */

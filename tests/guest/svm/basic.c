@@ -1,7 +1,7 @@
 /* svm-reference: qemu
  * Basic intercepts: CPUID (0x72), HLT (0x78), VMMCALL (0x81); the guest's registers survive
  * the world switch (svm_run swaps EBX..EBP), and VMRUN hands back RAX = the guest's RAX. */
-#include "lib/svm.h"
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static uint8_t stack[4096] __attribute__((aligned(16)));

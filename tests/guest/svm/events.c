@@ -3,8 +3,8 @@
  * interrupt, delivered through the guest IDT before the first guest instruction; an injection
  * whose delivery is intercepted reports it in EXITINTINFO. Virtual interrupts: V_IRQ delivery,
  * masking by guest IF, V_TPR priority, the VINTR intercept. The INTR intercept with the PIT.
- * Per SVM.md §3: EVENTINJ after #VMEXIT is compared by bit 31 only; EXITINTINFO only when valid. */
-#include "lib/svm.h"
+ * Comparison masks (README.md): EVENTINJ after #VMEXIT is compared by bit 31 only; EXITINTINFO only when valid. */
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static uint8_t stack[4096] __attribute__((aligned(16)));
@@ -39,7 +39,7 @@ static void inject(const char *name, uint32_t event, uint32_t error)
     vmcb_w32(&vmcb, VMCB_EXC, 1u << 11);   /* #NP: a not-present gate */
     svm_gprs g = { 0, 0, 0, 0, 0, 0 };
     svm_run(&vmcb, &g);
-    if ((uint32_t)vmcb_r64(&vmcb, VMCB_EXITCODE) == EXIT_EXC(11)) {
+    if ((uint32_t)vmcb_r64(&vmcb, VMCB_EXITCODE) == SVM_EXIT_EXC(11)) {
         /* QEMU never sets the EXT bit (bit 0) of an error code; vx86 and hardware do for an
          * injected external interrupt: compare it on vx86 only */
         printf("~%s: error code EXT=%u\n", name, (unsigned)(vmcb_r64(&vmcb, VMCB_EXITINFO1) & 1));
@@ -64,7 +64,7 @@ static void vintr(const char *name, uint32_t v_intr, uint32_t vec3)
     g.ebx = 0;
     svm_run(&vmcb, &g);
     svm_report(name, &vmcb, g_handlers);
-    if ((uint32_t)vmcb_r64(&vmcb, VMCB_EXITCODE) == EXIT_VMMCALL)
+    if ((uint32_t)vmcb_r64(&vmcb, VMCB_EXITCODE) == SVM_EXIT_VMMCALL)
         show_regs(name, &g, g_vintr);
 }
 

@@ -1,9 +1,9 @@
 /* svm-reference: qemu
- * #UD and #GP of every SVM instruction (SVM.md §2.3): #UD with EFER.SVME=0 (and always for
+ * #UD and #GP of every SVM instruction (APM vol. 2 §15.5, §15.6): #UD with EFER.SVME=0 (and always for
  * VMMCALL without its intercept, and SKINIT); #GP(0) at CPL 3 (checked before the intercept);
  * #GP(0) for a VMRUN/VMLOAD/VMSAVE rAX that is not 4 KiB aligned or beyond RAM. Host faults are
  * caught by the library's IDT; guest faults by exception intercepts (#UD 0x46, #GP 0x4D). */
-#include "lib/svm.h"
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static uint8_t stack[4096] __attribute__((aligned(16)));

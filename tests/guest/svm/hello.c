@@ -5,7 +5,8 @@
  * exit-reason histogram. The interleaving and the counts depend on timing, so they are "~" lines
  * (vx86 only, where they are deterministic); references compare each guest's text, which the
  * host prints again per guest at the end. */
-#include "lib/svm.h"
+#include "vx/svm.h"
+#include "devices/uart_abi.h"
 
 #define GUESTS 2
 #define LINES 3
@@ -22,7 +23,7 @@ __attribute__((noinline, noreturn)) static void guest_main(const char *name)
         char text[48];
         int n = snprintf(text, sizeof text, "%s: hello hypervisor %d\n", name, line);
         for (int k = 0; k < n; k++) {
-            outb(0x3F8, (uint8_t)text[k]);
+            outb(UART_COM1_BASE + UART_THR, (uint8_t)text[k]);
             for (volatile int spin = 0; spin < 2000; spin++)
                 ;
         }
@@ -56,7 +57,7 @@ int main(void)
     svm_host_paging_on();
     npt_map_4m(npt_pd);
     svm_maps_clear();
-    svm_iopm_set(0x3F8);
+    svm_iopm_set(UART_COM1_BASE + UART_THR);
     for (int k = 0; k < GUESTS; k++) {
         struct guest *g = &guests[k];
         g->vmcb = &vmcbs[k];
@@ -83,7 +84,7 @@ int main(void)
         uint32_t code = (uint32_t)vmcb_r64(g->vmcb, VMCB_EXITCODE);
         hist_add(code);
         bool next = false;
-        if (code == EXIT_IOIO) {
+        if (code == SVM_EXIT_IOIO) {
             char c = (char)vmcb_r64(g->vmcb, VMCB_RAX);
             if (g->len < sizeof g->line - 1)
                 g->line[g->len++] = c;
@@ -98,9 +99,9 @@ int main(void)
                 g->len = 0;
             }
             vmcb_w64(g->vmcb, VMCB_RIP, vmcb_r64(g->vmcb, VMCB_EXITINFO2));
-        } else if (code == EXIT_INTR) {
+        } else if (code == SVM_EXIT_INTR) {
             next = true;
-        } else if (code == EXIT_VMMCALL) {
+        } else if (code == SVM_EXIT_VMMCALL) {
             g->done = true;
             running--;
             next = true;
@@ -126,7 +127,7 @@ int main(void)
     for (uint32_t code = 0; code <= 0x400; code++)
         if (histogram[code])
             printf("~  %#5x %-8s %u\n", (unsigned)code,
-                   code == EXIT_IOIO ? "ioio" : code == EXIT_INTR ? "intr" :
-                   code == EXIT_VMMCALL ? "vmmcall" : "other", histogram[code]);
+                   code == SVM_EXIT_IOIO ? "ioio" : code == SVM_EXIT_INTR ? "intr" :
+                   code == SVM_EXIT_VMMCALL ? "vmmcall" : "other", histogram[code]);
     return svm_done("hello");
 }

@@ -1,10 +1,10 @@
 /* svm-reference: qemu
  * Every "must" instruction and exception intercept with its exit code, EXITINFO and guest RIP
- * (SVM.md §2.4, §2.5, §2.7): CR0/CR3/CR4 reads and writes, exceptions #DE/#UD/#GP/#PF (the #PF
+ * (APM vol. 2 table B-1, appendix C): CR0/CR3/CR4 reads and writes, exceptions #DE/#UD/#GP/#PF (the #PF
  * intercept leaves CR2 alone), INVLPG, INVLPGA, VMRUN (mandatory), VMLOAD, VMSAVE, STGI, CLGI,
  * and SHUTDOWN (a guest triple fault). #BP is not used: QEMU checks INT3 against the INTn
  * intercept instead of the #BP one. */
-#include "lib/svm.h"
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static svm_vmcb other __attribute__((aligned(4096)));
@@ -60,20 +60,20 @@ int main(void)
     /* a read intercept does not catch the write and vice versa */
     run("cr0_write_not_read", g_cr0w, 0, 0, 0xFFFF, 0, 0);
     run("cr0_read_not_write", g_cr0r, 0, 0, 0, 0xFFFE, 0);
-    run("exc_de", g_de, 0, 0, 0, 0, 1u << 0);
-    run("exc_ud", g_ud, 0, 0, 0, 0, 1u << 6);
-    run("exc_gp", g_gp, 0, 0, 0, 0, 1u << 13);
+    run("exc_de", g_de, 0, 0, 0, 0, 1u << EXC_DE);
+    run("exc_ud", g_ud, 0, 0, 0, 0, 1u << EXC_UD);
+    run("exc_gp", g_gp, 0, 0, 0, 0, 1u << EXC_GP);
 
     /* #PF from the guest's own paging: 4 MiB guest pages for the low 12 MiB only */
     for (uint32_t k = 0; k < 1024; k++)
-        guest_pd[k] = k < 3 ? ((k << 22) | 0x87u) : 0;
+        guest_pd[k] = k < 3 ? ((k << 22) | PTE_PS | PTE_U | PTE_W | PTE_P) : 0;
     for (int w = 0; w < 2; w++) {
         const char *entry = w ? g_pfw : g_pf;
         svm_guest_init(&vmcb, entry, stack + sizeof stack);
-        vmcb_w32(&vmcb, VMCB_EXC, 1u << 14);
-        vmcb_w64(&vmcb, VMCB_CR4, 0x10);
+        vmcb_w32(&vmcb, VMCB_EXC, 1u << EXC_PF);
+        vmcb_w64(&vmcb, VMCB_CR4, CR4_PSE);
         vmcb_w64(&vmcb, VMCB_CR3, (uint32_t)(uintptr_t)guest_pd);
-        vmcb_w64(&vmcb, VMCB_CR0, 0x80000011u);
+        vmcb_w64(&vmcb, VMCB_CR0, CR0_PG | CR0_ET | CR0_PE);
         vmcb_w64(&vmcb, VMCB_CR2, 0x5555000);
         svm_gprs g = { 0, 0, 0, 0, 0, 0 };
         svm_run(&vmcb, &g);

@@ -1,10 +1,10 @@
 /* svm-reference: qemu
- * IOIO intercepts through the IOPM (SVM.md §2.7): EXITINFO1 type/size/string/rep/port bits
+ * IOIO intercepts through the IOPM (APM vol. 2 §15.10.2): EXITINFO1 type/size/string/rep/port bits
  * (address-size and segment bits 7-12 masked: QEMU leaves them 0), EXITINFO2 = the next RIP.
  * An access of size s checks bits p..p+s-1: only the port whose bit is set must catch 1/2/4-byte
  * accesses that cover it, at a byte boundary of the map and at the top of the port space,
  * where a 4-byte access reads the third IOPM page. */
-#include "lib/svm.h"
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static uint8_t stack[4096] __attribute__((aligned(16)));

@@ -1,7 +1,7 @@
 /* svm-reference: qemu
- * MSR intercepts through the MSRPM (SVM.md §2.7): EXITINFO1 0 = RDMSR, 1 = WRMSR; read and write
+ * MSR intercepts through the MSRPM (APM vol. 2 §15.11): EXITINFO1 0 = RDMSR, 1 = WRMSR; read and write
  * bits are separate; the three MSR ranges of the map and an MSR outside them (always exits). */
-#include "lib/svm.h"
+#include "vx/svm.h"
 
 static svm_vmcb vmcb __attribute__((aligned(4096)));
 static uint8_t stack[4096] __attribute__((aligned(16)));

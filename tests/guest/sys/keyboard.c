@@ -7,11 +7,12 @@
  * and prints them (lines start with "keys:" so run.sh can drop them where keys cannot be
  * scripted). */
 #include "lib/sys.h"
+#include "devices/i8042_abi.h"
 
-#define DATA 0x60
-#define STATUS 0x64
-#define ST_OBF 0x01
-#define ST_IBF 0x02
+#define DATA I8042_DATA_PORT
+#define STATUS I8042_STATUS_PORT
+#define ST_OBF I8042_STATUS_OBF
+#define ST_IBF I8042_STATUS_IBF
 #define WAIT_LIMIT 2000000u
 
 static void wait_write(void)

@@ -74,7 +74,7 @@ int main(void)
     puts("-- 4 MiB pages");
     uint32_t *big = sys_pde(BIG_VA);
     *at(0x00400000u + 0x123450) = 0x0badf00du;
-    *big = 0x00400000u | PDE_PS | PTE_P | PTE_W | PTE_U;
+    *big = 0x00400000u | PTE_PS | PTE_P | PTE_W | PTE_U;
     write_cr3(read_cr3());
     show_ad("4 MiB PDE after mapping", *big);
     printf("%-40s %#x\n", "read via 4 MiB page", *at(BIG_VA + 0x123450));
@@ -84,10 +84,10 @@ int main(void)
     printf("%-40s %#x\n", "same byte via identity map", *at(0x00400000u + 0x123450));
     printf("%-40s %#x\n", "offset bits 21:0 kept", *at(0x00523450u));
     *at(0x00800000u + 0x10) = 0xbeef0002u;
-    *big = 0x00800000u | PDE_PS | PTE_P | PTE_W | PTE_U;
+    *big = 0x00800000u | PTE_PS | PTE_P | PTE_W | PTE_U;
     write_cr3(read_cr3());
     printf("%-40s %#x\n", "PDE retargeted, CR3 reload", *at(BIG_VA + 0x10));
-    *big = 0x00400000u | PDE_PS | PTE_P | PTE_U;
+    *big = 0x00400000u | PTE_PS | PTE_P | PTE_U;
     invlpg(BIG_VA);
     write_cr0(read_cr0() | CR0_WP);
     SYS_PROBE("movl $1, (%0)", : : "r"(BIG_VA + 0x2000) : "memory");

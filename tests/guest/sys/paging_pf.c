@@ -17,7 +17,7 @@ static void report(const char *what, uint32_t va)
 {
     printf("%-44s ", what);
     sys_print_fault();
-    if (sys_last.vector == VEC_PF)
+    if (sys_last.vector == EXC_PF)
         printf(" cr2=%s eip=%s", sys_last.cr2 == va ? "addr" : "WRONG",
                sys_fault_at_probe() ? "insn" : "WRONG");
     putchar('\n');

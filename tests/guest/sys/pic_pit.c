@@ -38,9 +38,9 @@ int main(void)
     sys_init();                     /* remaps the PIC and masks every IRQ */
     sys_set_handler(PIC1_BASE + 0, on_irq0);
 
-    outb(0x21, 0xA5);
-    outb(0xA1, 0x5A);
-    printf("IMR read back: master %#x slave %#x\n", inb(0x21), inb(0xA1));
+    outb(PIC_MASTER_DATA, 0xA5);
+    outb(PIC_SLAVE_DATA, 0x5A);
+    printf("IMR read back: master %#x slave %#x\n", inb(PIC_MASTER_DATA), inb(PIC_SLAVE_DATA));
     sys_pic_mask(0xFFFF);
     printf("ISR at rest: master %#x slave %#x\n", sys_pic_isr(0), sys_pic_isr(1));
 
@@ -89,7 +89,7 @@ int main(void)
     cpu_cli();
     printf("next IRQ0 waits in IRR: %s, not delivered: %s\n", yn(latched), yn(ticks == before));
     printf("IRR %#x ISR %#x\n", sys_pic_irr(0) & 1, sys_pic_isr(0));
-    outb(0x20, 0x60);               /* OCW2: specific EOI for IRQ0 */
+    outb(PIC_MASTER_CMD, OCW2_SPECIFIC_EOI | 0);   /* for IRQ0 */
     printf("after specific EOI: ISR %#x\n", sys_pic_isr(0));
     cpu_sti();
     __asm__ volatile("nop");

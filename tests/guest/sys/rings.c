@@ -177,7 +177,7 @@ int main(void)
     puts("-- ring 3");
     uint32_t v = sys_run_user(u_cpl, 0, 0);
     printf("entered by IRET: CS=%#x SS=%#x, back through int 0x80\n", v & 0xFFFF, v >> 16);
-    sys_set_gate(0x81, 0xEE);
+    sys_set_gate(0x81, SEG_P | SEG_DPL(3) | SEG_TYPE_INTGATE32);
     sys_set_handler(0x81, on_int81);
     user("int 0x81 (DPL3 gate)", u_int81, 0, 0);
     printf("  handler saw vector %#x, CS=%#x, SS=%#x, on the ring-0 stack: %s\n",

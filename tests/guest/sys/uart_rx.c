@@ -5,21 +5,18 @@
  * RX-data interrupt, OUT2, PIC), and echoes both. Its lines start with "input:" so run.sh can
  * drop them where the emulator has no way to script serial input. */
 #include "lib/sys.h"
+#include "devices/uart_abi.h"
 
-#define COM1 0x3F8
-#define RBR (COM1 + 0)
-#define THR (COM1 + 0)
-#define IER (COM1 + 1)
-#define IIR (COM1 + 2)
-#define FCR (COM1 + 2)
-#define MCR (COM1 + 4)
-#define LSR (COM1 + 5)
-#define SCR (COM1 + 7)
-#define LSR_DR 0x01
-#define LSR_OE 0x02
-#define MCR_NORMAL 0x03             /* DTR, RTS: what the runtime sets */
-#define MCR_OUT2 0x08
-#define MCR_LOOP 0x10
+#define COM1 UART_COM1_BASE
+#define RBR (COM1 + UART_RBR)
+#define THR (COM1 + UART_THR)
+#define IER (COM1 + UART_IER)
+#define IIR (COM1 + UART_IIR)
+#define FCR (COM1 + UART_FCR)
+#define MCR (COM1 + UART_MCR)
+#define LSR (COM1 + UART_LSR)
+#define SCR (COM1 + UART_SCR)
+#define MCR_NORMAL (MCR_DTR | MCR_RTS)   /* what the runtime sets */
 
 static void drain(void)
 {

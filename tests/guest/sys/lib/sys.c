@@ -81,7 +81,7 @@ void sys_init(void)
     gdt[3] = make_desc(0, 0xFFFFF, ACC_CODE_R | ACC_DPL(3), 0xC);
     gdt[4] = make_desc(0, 0xFFFFF, ACC_DATA_W | ACC_DPL(3), 0xC);
     /* Available 32-bit TSS (type 9), limit covering the bitmap and its terminator. */
-    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, sizeof tss - 1, 0x89, 0x0);
+    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, sizeof tss - 1, SEG_P | SEG_TYPE_TSS32, 0x0);
     for (int i = GDT_FIRST_SPARE; i < GDT_SLOTS; i++)
         gdt[i] = 0;
 
@@ -93,10 +93,10 @@ void sys_init(void)
     tss.iomap_end = 0xFF;
 
     for (int v = 0; v < 256; v++) {
-        sys_set_gate(v, 0x8E);          /* present, DPL0, 32-bit interrupt gate */
+        sys_set_gate(v, SEG_P | SEG_TYPE_INTGATE32);   /* DPL0 */
         handlers[v] = NULL;
     }
-    sys_set_gate(VEC_SYSCALL, 0xEE);    /* DPL3: ring 3 may `int 0x80` */
+    sys_set_gate(VEC_SYSCALL, SEG_P | SEG_DPL(3) | SEG_TYPE_INTGATE32);   /* ring 3 may `int 0x80` */
 
     struct table_reg gdtr = { sizeof gdt - 1, (uint32_t)(uintptr_t)gdt };
     struct table_reg idtr = { sizeof idt - 1, (uint32_t)(uintptr_t)idt };
@@ -119,26 +119,21 @@ void sys_init(void)
 void sys_tss_limit(uint32_t limit)
 {
     /* LTR marks the descriptor busy and refuses a busy one: write it back as available. */
-    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, limit, 0x89, 0x0);
+    gdt[5] = make_desc((uint32_t)(uintptr_t)&tss, limit, SEG_P | SEG_TYPE_TSS32, 0x0);
     __asm__ volatile("ltr %w0" : : "r"(SEL_TSS) : "memory");
 }
 
 const char *sys_vector_name(int vector)
 {
-    static const char *const names[20] = {
-        "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "CSO",
-        "#TS", "#NP", "#SS", "#GP", "#PF", "v15", "#MF", "#AC", "#MC", "#XM",
-    };
-    if (vector >= 0 && vector < 20)
-        return names[vector];
-    return "int";
+    const char *name = vector >= 0 ? x86_exception_name((unsigned)vector) : NULL;
+    return name ? name : "int";
 }
 
 void sys_print_fault(void)
 {
     if (sys_last.vector == VEC_NONE)
         printf("ok");
-    else if (sys_last.vector < 20)
+    else if (sys_last.vector >= 0 && x86_exception_name((unsigned)sys_last.vector))
         printf("%s(0x%04x)", sys_vector_name(sys_last.vector), (unsigned)sys_last.error);
     else
         printf("vector %#x", (unsigned)sys_last.vector);
@@ -157,7 +152,7 @@ void sys_trap(struct sys_frame *f)
         sys_last.error = f->error;
         sys_last.eip = f->eip;
         sys_last.cs = f->cs;
-        sys_last.cr2 = f->vector == VEC_PF ? read_cr2() : 0;
+        sys_last.cr2 = f->vector == EXC_PF ? read_cr2() : 0;
         f->eip = sys_resume_eip;
         sys_resume_eip = 0;
         return;
@@ -183,8 +178,8 @@ void sys_paging_on(void)
     }
     sys_page_dir[0] = (uint32_t)(uintptr_t)low_table | PTE_P | PTE_W | PTE_U;
     for (uint32_t i = 1; i < 16; i++)
-        sys_page_dir[i] = (i << 22) | PDE_PS | PTE_P | PTE_W | PTE_U;
-    sys_page_dir[TEST_VA >> 22] = (uint32_t)(uintptr_t)test_table | PTE_P | PTE_W | PTE_U;
+        sys_page_dir[i] = (i << 22) | PTE_PS | PTE_P | PTE_W | PTE_U;
+    sys_page_dir[PDX(TEST_VA)] = (uint32_t)(uintptr_t)test_table | PTE_P | PTE_W | PTE_U;
     write_cr4(read_cr4() | CR4_PSE);
     write_cr3((uint32_t)(uintptr_t)sys_page_dir);
     write_cr0(read_cr0() | CR0_PG);
@@ -192,13 +187,13 @@ void sys_paging_on(void)
 
 uint32_t *sys_pde(uint32_t va)
 {
-    return &sys_page_dir[va >> 22];
+    return &sys_page_dir[PDX(va)];
 }
 
 uint32_t *sys_pte(uint32_t va)
 {
-    uint32_t *table = (va >> 22) == 0 ? low_table : test_table;
-    return &table[(va >> 12) & 1023];
+    uint32_t *table = PDX(va) == 0 ? low_table : test_table;
+    return &table[PTX(va)];
 }
 
 void sys_map(uint32_t va, uint32_t pa, uint32_t flags)
@@ -209,21 +204,22 @@ void sys_map(uint32_t va, uint32_t pa, uint32_t flags)
 
 /* ---- PIC and PIT ---- */
 
-#define PIC1_CMD 0x20
-#define PIC1_DATA 0x21
-#define PIC2_CMD 0xA0
-#define PIC2_DATA 0xA1
+/* Ports and command words: devices/pic_abi.h, devices/pit_abi.h. */
+#define PIC1_CMD PIC_MASTER_CMD
+#define PIC1_DATA PIC_MASTER_DATA
+#define PIC2_CMD PIC_SLAVE_CMD
+#define PIC2_DATA PIC_SLAVE_DATA
 
 void sys_pic_remap(void)
 {
-    outb(PIC1_CMD, 0x11);           /* ICW1: edge, cascade, ICW4 follows */
-    outb(PIC2_CMD, 0x11);
+    outb(PIC1_CMD, ICW1_INIT | ICW1_ICW4);   /* ICW1: edge, cascade, ICW4 follows */
+    outb(PIC2_CMD, ICW1_INIT | ICW1_ICW4);
     outb(PIC1_DATA, PIC1_BASE);     /* ICW2: vector base */
     outb(PIC2_DATA, PIC2_BASE);
-    outb(PIC1_DATA, 0x04);          /* ICW3: slave on IRQ2 */
-    outb(PIC2_DATA, 0x02);          /* ICW3: slave identity 2 */
-    outb(PIC1_DATA, 0x01);          /* ICW4: 8086 mode, normal EOI */
-    outb(PIC2_DATA, 0x01);
+    outb(PIC1_DATA, 1u << PIC_CASCADE_IRQ);  /* ICW3: slave on IRQ2 */
+    outb(PIC2_DATA, PIC_CASCADE_IRQ);        /* ICW3: slave identity 2 */
+    outb(PIC1_DATA, ICW4_8086);              /* ICW4: 8086 mode, normal EOI */
+    outb(PIC2_DATA, ICW4_8086);
     sys_pic_mask(0xFFFF);
 }
 
@@ -236,35 +232,35 @@ void sys_pic_mask(uint16_t mask)
 uint8_t sys_pic_isr(int chip)
 {
     uint16_t port = chip ? PIC2_CMD : PIC1_CMD;
-    outb(port, 0x0B);               /* OCW3: read ISR on the next read */
+    outb(port, OCW3_READ_ISR);      /* the next read returns the ISR */
     return inb(port);
 }
 
 uint8_t sys_pic_irr(int chip)
 {
     uint16_t port = chip ? PIC2_CMD : PIC1_CMD;
-    outb(port, 0x0A);               /* OCW3: read IRR on the next read */
+    outb(port, OCW3_READ_IRR);      /* the next read returns the IRR */
     return inb(port);
 }
 
 void sys_pic_eoi(int irq)
 {
     if (irq >= 8)
-        outb(PIC2_CMD, 0x20);
-    outb(PIC1_CMD, 0x20);
+        outb(PIC2_CMD, OCW2_EOI);
+    outb(PIC1_CMD, OCW2_EOI);
 }
 
 void sys_pit_periodic(uint16_t divisor)
 {
-    outb(0x43, 0x34);               /* channel 0, lobyte/hibyte, mode 2, binary */
-    outb(0x40, (uint8_t)divisor);
-    outb(0x40, (uint8_t)(divisor >> 8));
+    outb(PIT_CMD, PIT_SEL_CH0 | PIT_RW_LOHI | PIT_MODE_RATE);   /* binary */
+    outb(PIT_CH0, (uint8_t)divisor);
+    outb(PIT_CH0, (uint8_t)(divisor >> 8));
 }
 
 uint16_t sys_pit_read(void)
 {
-    outb(0x43, 0x00);               /* counter latch, channel 0 */
-    uint8_t lo = inb(0x40);
-    uint8_t hi = inb(0x40);
+    outb(PIT_CMD, PIT_SEL_CH0 | PIT_RW_LATCH);   /* counter latch, channel 0 */
+    uint8_t lo = inb(PIT_CH0);
+    uint8_t hi = inb(PIT_CH0);
     return (uint16_t)(lo | hi << 8);
 }

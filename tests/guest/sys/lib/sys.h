@@ -15,6 +15,9 @@
 #include <stdbool.h>
 #include "vxlib.h"
 #include "vx/io.h"
+#include "arch/x86.h"
+#include "devices/pic_abi.h"
+#include "devices/pit_abi.h"
 
 /* ---- selectors ---- */
 #define SEL_KCODE 0x08
@@ -25,17 +28,16 @@
 #define GDT_FIRST_SPARE 6   /* slots 6 .. GDT_SLOTS-1 are free for tests */
 #define GDT_SLOTS 16        /* the GDT limit is GDT_SLOTS * 8 - 1 */
 
-/* Descriptor access bytes (P, DPL, S, type). */
-#define ACC_CODE_R  0x9A    /* present, DPL0, code, execute/read */
-#define ACC_CODE_X  0x98    /* present, DPL0, code, execute-only */
-#define ACC_DATA_W  0x92    /* present, DPL0, data, read/write */
-#define ACC_DATA_R  0x90    /* present, DPL0, data, read-only */
-#define ACC_DPL(n)  ((n) << 5)
-#define ACC_PRESENT 0x80
+/* Descriptor access bytes (P, DPL, S, type), from arch/x86.h's SEG_* bits. */
+#define ACC_CODE_R  (SEG_P | SEG_S | SEG_CODE | SEG_RW)   /* present, DPL0, code, execute/read */
+#define ACC_CODE_X  (SEG_P | SEG_S | SEG_CODE)            /* present, DPL0, code, execute-only */
+#define ACC_DATA_W  (SEG_P | SEG_S | SEG_RW)              /* present, DPL0, data, read/write */
+#define ACC_DATA_R  (SEG_P | SEG_S)                       /* present, DPL0, data, read-only */
+#define ACC_DPL(n)  SEG_DPL(n)
+#define ACC_PRESENT SEG_P
 
-/* ---- exceptions ---- */
-enum { VEC_DE = 0, VEC_UD = 6, VEC_NM = 7, VEC_DF = 8, VEC_TS = 10, VEC_NP = 11, VEC_SS = 12,
-       VEC_GP = 13, VEC_PF = 14, VEC_SYSCALL = 0x80, VEC_NONE = -1 };
+/* ---- exceptions: vectors are arch/x86.h's EXC_* ---- */
+enum { VEC_SYSCALL = 0x80, VEC_NONE = -1 };
 
 /* What the dispatcher pushed/saved, lowest address first. user_esp/user_ss exist only when the
  * interrupt came from ring 3. */
@@ -82,7 +84,7 @@ void sys_tss_limit(uint32_t limit);
 
 /* Print the last fault as "#GP(0x0010)" etc., or "ok" when none. */
 void sys_print_fault(void);
-/* "#GP" for 13 ... */
+/* "#GP" for 13 (arch/x86.h's x86_exception_name), "int" for other vectors. */
 const char *sys_vector_name(int vector);
 /* Did the last fault's EIP point at the probed instruction? */
 static inline bool sys_fault_at_probe(void) { return sys_last.eip == sys_probe_eip; }
@@ -112,12 +114,7 @@ static inline void sys_probe_write32(uint32_t va, uint32_t value)
     SYS_PROBE("movl %1, (%0)", : : "r"(va), "r"(value) : "memory");
 }
 
-/* ---- control registers ---- */
-#define CR0_PE 0x00000001u
-#define CR0_WP 0x00010000u
-#define CR0_PG 0x80000000u
-#define CR4_PSE 0x00000010u
-#define CR4_PGE 0x00000080u
+/* ---- control registers (bits: arch/x86.h) ---- */
 static inline uint32_t read_cr0(void) { uint32_t v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr2(void) { uint32_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
 static inline uint32_t read_cr3(void) { uint32_t v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v; }
@@ -132,14 +129,7 @@ static inline uint32_t read_eflags(void) { uint32_t v; __asm__ volatile("pushfl;
  * sys_paging_on: identity-maps 0..4 MiB with 4 KiB pages (one page table) and 4..64 MiB with
  * 4 MiB pages, all present, writable and user; enables CR4.PSE and CR0.PG (CR0.WP stays off).
  * Virtual TEST_VA .. TEST_VA + 4 MiB has its own page table, initially all not present; the
- * program maps TEST_VA pages onto sys_frames with sys_map. */
-#define PTE_P 0x001u
-#define PTE_W 0x002u
-#define PTE_U 0x004u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
-#define PDE_PS 0x080u
-#define PTE_G 0x100u
+ * program maps TEST_VA pages onto sys_frames with sys_map. Entry bits: arch/x86.h's PTE_*. */
 #define TEST_VA 0x40000000u
 #define SYS_FRAMES 8
 extern uint8_t sys_frames[SYS_FRAMES][4096];

@@ -1,5 +1,8 @@
-/* The SVM test hypervisor library: see svm.h. */
-#include "svm.h"
+/* The small hypervisor library for guest programs: see vx/svm.h. */
+#include "vx/svm.h"
+#include "devices/pic_abi.h"
+#include "devices/pit_abi.h"
+#include "devices/uart_abi.h"
 
 /* GDT: null, ring-0 code/data, ring-3 code/data, all flat 4 GiB. */
 static uint64_t host_gdt[5] = {
@@ -44,7 +47,7 @@ static uint64_t gate(const void *handler, unsigned dpl)
 {
     uint32_t off = (uint32_t)(uintptr_t)handler;
     return (uint64_t)(off & 0xFFFF) | ((uint64_t)SEL_CODE << 16) |
-           ((uint64_t)(0x8E | (dpl << 5)) << 40) | ((uint64_t)(off >> 16) << 48);
+           ((uint64_t)(SEG_P | SEG_DPL(dpl) | SEG_TYPE_INTGATE32) << 40) | ((uint64_t)(off >> 16) << 48);
 }
 
 void svm_host_fault(struct host_frame *f)
@@ -60,7 +63,7 @@ void svm_host_fault(struct host_frame *f)
 void svm_host_tick(void)
 {
     svm_timer_ticks++;
-    outb(0x20, 0x20);   /* non-specific EOI */
+    outb(PIC_MASTER_CMD, OCW2_EOI);
 }
 
 uint64_t svm_rdmsr(uint32_t msr)
@@ -85,7 +88,7 @@ void svm_host_init(void)
     host_idt[0x20] = gate(svm_host_irq0, 0);
     struct dtr i = { sizeof host_idt - 1, (uint32_t)(uintptr_t)host_idt };
     __asm__ volatile("lidt %0" : : "m"(i));
-    svm_pic_init(0xFF);   /* no physical interrupts unless a test asks (Bochs deviation, SVM.md §3) */
+    svm_pic_init(0xFF);   /* no physical interrupts unless a test asks: Bochs delivers them to guests differently */
     svm_wrmsr(MSR_EFER, svm_rdmsr(MSR_EFER) | EFER_SVME);
     svm_wrmsr(MSR_VM_HSAVE_PA, (uint32_t)(uintptr_t)hsave);
 }
@@ -93,31 +96,31 @@ void svm_host_init(void)
 void svm_host_paging_on(void)
 {
     for (uint32_t k = 0; k < 64; k++)
-        host_pd[k] = (k << 22) | PTE_P | PTE_RW | PTE_PS;
+        host_pd[k] = (k << 22) | PTE_P | PTE_W | PTE_PS;
     uint32_t cr4;
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | 0x10u));
+    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PSE));
     __asm__ volatile("mov %0, %%cr3" : : "r"(host_pd));
     uint32_t cr0;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | 0x80000000u) : "memory");
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG) : "memory");
 }
 
 /* 8259 pair: ICW1 edge/cascade/ICW4, vectors 0x20/0x28, cascade on IRQ2, 8086 mode. */
 void svm_pic_init(uint8_t mask)
 {
-    outb(0x20, 0x11); outb(0xA0, 0x11);
-    outb(0x21, 0x20); outb(0xA1, 0x28);
-    outb(0x21, 0x04); outb(0xA1, 0x02);
-    outb(0x21, 0x01); outb(0xA1, 0x01);
-    outb(0x21, mask); outb(0xA1, 0xFF);
+    outb(PIC_MASTER_CMD, ICW1_INIT | ICW1_ICW4); outb(PIC_SLAVE_CMD, ICW1_INIT | ICW1_ICW4);
+    outb(PIC_MASTER_DATA, 0x20); outb(PIC_SLAVE_DATA, 0x28);
+    outb(PIC_MASTER_DATA, 1u << PIC_CASCADE_IRQ); outb(PIC_SLAVE_DATA, PIC_CASCADE_IRQ);
+    outb(PIC_MASTER_DATA, ICW4_8086); outb(PIC_SLAVE_DATA, ICW4_8086);
+    outb(PIC_MASTER_DATA, mask); outb(PIC_SLAVE_DATA, 0xFF);
 }
 
 void svm_pit_periodic(uint16_t divisor)
 {
-    outb(0x43, 0x34);   /* channel 0, lobyte/hibyte, mode 2 (rate generator) */
-    outb(0x40, (uint8_t)divisor);
-    outb(0x40, (uint8_t)(divisor >> 8));
+    outb(PIT_CMD, PIT_SEL_CH0 | PIT_RW_LOHI | PIT_MODE_RATE);
+    outb(PIT_CH0, (uint8_t)divisor);
+    outb(PIT_CH0, (uint8_t)(divisor >> 8));
 }
 
 void vmcb_set_seg(svm_vmcb *v, unsigned off, uint16_t sel, uint16_t attrib, uint32_t limit, uint32_t base)
@@ -146,7 +149,7 @@ void svm_guest_init(svm_vmcb *v, const void *entry, void *stack_top)
     vmcb_w64(v, VMCB_IDTR + 8, (uint32_t)(uintptr_t)svm_guest_idt);
     vmcb_w8(v, VMCB_CPL, 0);
     vmcb_w64(v, VMCB_EFER, EFER_SVME);
-    vmcb_w64(v, VMCB_CR0, 0x11);   /* PE, ET */
+    vmcb_w64(v, VMCB_CR0, CR0_PE | CR0_ET);
     vmcb_w64(v, VMCB_DR6, 0xFFFF0FF0u);
     vmcb_w64(v, VMCB_DR7, 0x400);
     /* IF=1: Bochs logs "HLT instruction with IF=0" even for an intercepted guest HLT, and
@@ -213,17 +216,17 @@ void svm_report(const char *name, const svm_vmcb *v, const void *base)
     uint64_t info2 = vmcb_r64(v, VMCB_EXITINFO2);
     uint32_t intinfo = vmcb_r32(v, VMCB_EXITINTINFO);
     printf("%s: exit=%#x", name, (unsigned)code);
-    if (code == EXIT_IOIO)
+    if (code == SVM_EXIT_IOIO)
         info1 &= ~(uint64_t)0x1F80;   /* address size and segment: QEMU leaves them 0 */
     printf(" info1=%#llx", (unsigned long long)info1);
-    if (code == EXIT_IOIO)
+    if (code == SVM_EXIT_IOIO)
         print_rel("info2", info2, base);
-    else if (!(code >= 0x40 && code < 0x60 && code != EXIT_EXC(14)))
+    else if (!(code >= SVM_EXIT_EXC(0) && code < SVM_EXIT_EXC(32) && code != SVM_EXIT_EXC(EXC_PF)))
         printf(" info2=%#llx", (unsigned long long)info2);
-    if (code != EXIT_INVALID && code != 0x7F)
+    if (code != SVM_EXIT_INVALID_LO && code != SVM_EXIT_SHUTDOWN)
         print_rel("rip", vmcb_r64(v, VMCB_RIP), base);
     /* QEMU copies an illegal EVENTINJ into EXITINTINFO on VMEXIT_INVALID: not compared */
-    if ((intinfo & EVT_V) && code != 0x7F && code != EXIT_INVALID)
+    if ((intinfo & EVT_V) && code != SVM_EXIT_SHUTDOWN && code != SVM_EXIT_INVALID_LO)
         printf(" intinfo=%#x err=%#x", (unsigned)intinfo, (unsigned)vmcb_r32(v, VMCB_EXITINTINFO + 4));
     putchar('\n');
 }
@@ -231,7 +234,7 @@ void svm_report(const char *name, const svm_vmcb *v, const void *base)
 void npt_map_4m(uint32_t *pd)
 {
     for (uint32_t k = 0; k < 1024; k++)
-        pd[k] = k < 64 ? ((k << 22) | PTE_P | PTE_RW | PTE_US | PTE_PS) : 0;
+        pd[k] = k < 64 ? ((k << 22) | PTE_P | PTE_W | PTE_U | PTE_PS) : 0;
 }
 
 uint32_t *npt_split_4k(uint32_t *pd, uint32_t *pt, uint32_t gpa, uint32_t flags)
@@ -239,8 +242,8 @@ uint32_t *npt_split_4k(uint32_t *pd, uint32_t *pt, uint32_t gpa, uint32_t flags)
     uint32_t region = gpa & ~0x3FFFFFu;
     for (uint32_t k = 0; k < 1024; k++)
         pt[k] = (region + (k << 12)) | flags;
-    pd[gpa >> 22] = (uint32_t)(uintptr_t)pt | PTE_P | PTE_RW | PTE_US;
-    return &pt[(gpa >> 12) & 1023];
+    pd[PDX(gpa)] = (uint32_t)(uintptr_t)pt | PTE_P | PTE_W | PTE_U;
+    return &pt[PTX(gpa)];
 }
 
 void npt_enable(svm_vmcb *v, uint32_t *pd)
@@ -252,8 +255,8 @@ void npt_enable(svm_vmcb *v, uint32_t *pd)
 int svm_done(const char *test)
 {
     printf("%s: done\n", test);
-    /* Let the UART drain (LSR bit 6) before the run ends: Bochs drops what is still queued. */
-    while (!(inb(0x3FD) & 0x40))
+    /* Let the UART drain (LSR.TEMT) before the run ends: Bochs drops what is still queued. */
+    while (!(inb(UART_COM1_BASE + UART_LSR) & LSR_TEMT))
         ;
     return 0;
 }

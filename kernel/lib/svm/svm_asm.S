@@ -1,8 +1,8 @@
-/* The world switch and the host's interrupt entry points for the SVM test library. */
+/* The world switch and the host's interrupt entry points for the hypervisor library (vx/svm.h). */
 
     .text
 /* void svm_run(svm_vmcb *v, svm_gprs *g): VMRUN switches EAX, ESP, EIP, flags, segments and
- * control registers; EBX, ECX, EDX, ESI, EDI and EBP are ours to swap (SVM.md §2.6). */
+ * control registers; EBX, ECX, EDX, ESI, EDI and EBP are ours to swap (APM vol. 2 §15.5.1). */
     .globl svm_run
     .type svm_run, @function
 svm_run:
