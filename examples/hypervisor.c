@@ -21,10 +21,11 @@
 #include "arch/svm.h"
 #include "arch/x86.h"
 #include "devices/probe_abi.h"
+#include "devices/uart_abi.h"
 
 #define VMS        2
 #define LINES      3
-#define COM1_DATA  0x3F8
+#define COM1_DATA  (UART_COM1_BASE + UART_THR)
 #define VMMCALL_BYTES 3   /* 0F 01 D9: without NRIP support the host steps over it itself */
 
 /* ---- the guests ---- */

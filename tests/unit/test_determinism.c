@@ -14,23 +14,12 @@
 #include <unistd.h>
 
 #include "arch/svm.h"
+#include "arch/x86.h"
 #include "cpu/cpu.h"
 #include "emu/gdb/gdbstub.h"
 #include "emu/lua/vxlua.h"
 #include "emu/machine.h"
 #include "tests/cli/mkelf.h"
-
-/* These are arch/x86.h's, token for token (identical redefinitions are legal C). That header
- * cannot be included beside cpu/cpu.h until cpu.h stops repeating its exception enum. */
-#define PTE_P 0x001u
-#define PTE_W 0x002u
-#define PTE_U 0x004u
-#define PTE_A 0x020u
-#define PTE_D 0x040u
-#define PTE_PS 0x080u
-#define PAGE_SIZE 4096u
-#define PAGE_SIZE_4M 0x400000u
-#define EFER_SVME (1u << 12)
 
 #define RAM_SIZE (16u * 1024 * 1024)
 #define BASE 0x100000u
