@@ -159,7 +159,7 @@ START_TEST(translate_is_free_in_a_nested_guest) {
     machine *m = running_guest();
     state before = take_state(m);
     for (int k = 0; k < LOOKS; k++) {
-        cpu_walk w;
+        machine_walk w;
         ck_assert(machine_translate(m, GUEST_DATA + 4 * (uint32_t)k, k & 1, &w));
         ck_assert(w.ok && w.nested && w.paging);
         ck_assert_uint_eq(w.paddr, GUEST_HPA + GUEST_DATA + 4 * (uint32_t)k);
@@ -172,7 +172,7 @@ START_TEST(translate_is_free_in_a_nested_guest) {
     assert_same_state(&before, &after, "machine_translate");
     free_state(&after);
     /* A page the guest never touched: its A bit must stay clear after the look. */
-    cpu_walk w;
+    machine_walk w;
     ck_assert(machine_translate(m, 0x300000, true, &w));
     uint32_t pte = 0;
     ck_assert(machine_read_phys(m, GUEST_HPA + GUEST_PT + 4 * 0x300, &pte, 4));
@@ -194,7 +194,7 @@ START_TEST(read_linear_is_free_in_a_nested_guest) {
         ck_assert_mem_eq(code, GUEST, sizeof GUEST);
         uint8_t page_cross[16];
         ck_assert(machine_read_linear(m, GUEST_DATA - 8, page_cross, sizeof page_cross));
-        cpu_walk w;
+        machine_walk w;
         ck_assert(machine_translate_vm(m, VMCB_PA, GUEST_CODE, false, &w));
         ck_assert_uint_eq(w.paddr, GUEST_HPA + GUEST_CODE);
     }
@@ -211,7 +211,7 @@ START_TEST(looking_does_not_change_the_run) {
     machine *looked = running_guest(), *twin = running_guest();
     for (int round = 0; round < 5; round++) {
         for (int k = 0; k < LOOKS; k++) {
-            cpu_walk w;
+            machine_walk w;
             uint32_t v;
             machine_translate(looked, GUEST_CODE, false, &w);
             machine_read_linear(looked, GUEST_DATA, &v, 4);
