@@ -394,7 +394,7 @@ START_TEST(impossible_values_are_refused) {
      * and --max-cycles never arrive), and an event dearer than its range. */
     machine *z = make(&log);
     costs c = *machine_costs(z);
-    c.cycles[COSTS_BASIC] = 0;
+    c.cycles[COST_BASIC] = 0;
     machine_set_costs(z, &c);   /* the machine API trusts its caller; a file must not be trusted */
     size_t zlen;
     uint8_t *zero = snap(z, &zlen);
@@ -407,7 +407,7 @@ START_TEST(impossible_values_are_refused) {
     ck_assert_str_eq(err, want);
     free(zero);
     c = *machine_costs(m);
-    c.cycles[COSTS_VMRUN] = 2000000;
+    c.cycles[COST_VMRUN] = 2000000;
     machine_set_costs(z, &c);
     zero = snap(z, &zlen);
     expect_refused(m, zero, zlen, "S: cost 'vmrun' = 2000000 out of range 0..1000000");
