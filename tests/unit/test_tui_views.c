@@ -155,12 +155,12 @@ static void enable_paging(void) {
 START_TEST(page_walk_of_a_mapped_address) {
     enable_paging();
     tui_view_walk(view, m, BASE + 0x123, 0);
-    ck_assert_str_eq(view->title, "Page walk 00100123");
-    must_find("CR3 00200000");
-    int pde = must_find("PDE[000] @00200000 = 00201003");
+    ck_assert_str_eq(view->title, "Page walk 0x00100123");
+    must_find("CR3 0x00200000");
+    int pde = must_find("PDE[0] @0x00200000 = 0x00201003");
     ck_assert_ptr_nonnull(strstr(view->lines[pde].text, " P W"));
-    must_find("PTE[100] @00201400 = 00100003");
-    int res = must_find("=> phys 00100123");
+    must_find("PTE[256] @0x00201400 = 0x00100003");
+    int res = must_find("=> phys 0x00100123");
     ck_assert_int_eq(tui_view_hl_of(view, res, "=> phys"), TUI_HL_GOOD);
     must_find("4 KiB page");
     ck_assert_int_lt(tui_view_find(view, "#PF", 0), 0);
@@ -171,15 +171,15 @@ START_TEST(page_walk_of_unmapped_addresses) {
     enable_paging();
     /* The table exists but its entry is empty. */
     tui_view_walk(view, m, 0x300000, 0);
-    must_find("PDE[000] @00200000 = 00201003");
-    int pte = must_find("PTE[300] @00201c00 = 00000000");
+    must_find("PDE[0] @0x00200000 = 0x00201003");
+    int pte = must_find("PTE[768] @0x00201c00 = 0x00000000");
     ck_assert_int_eq(tui_view_hl_of(view, pte, "not present"), TUI_HL_FAULT);
     int fault = must_find("#PF error 0: not present, read, supervisor");
     ck_assert_int_eq(tui_view_hl_of(view, fault, "#PF"), TUI_HL_FAULT);
     ck_assert_int_lt(tui_view_find(view, "=> phys", 0), 0);
     /* No table at all: the walk stops at the directory. */
     tui_view_walk(view, m, 0x00C00000, 0);
-    must_find("PDE[003] @0020000c = 00000000 not present");
+    must_find("PDE[3] @0x0020000c = 0x00000000 not present");
     ck_assert_int_lt(tui_view_find(view, "PTE[", 0), 0);
     must_find("#PF error 0: not present");
 }
@@ -188,7 +188,7 @@ END_TEST
 START_TEST(page_walk_without_paging) {
     tui_view_walk(view, m, 0x1234, 0);
     must_find("paging off: linear = physical");
-    must_find("=> phys 00001234");
+    must_find("=> phys 0x00001234");
 }
 END_TEST
 
@@ -325,7 +325,7 @@ START_TEST(session_breakpoint_continue_and_step_over) {
     fclose(f);
     ck_assert_ptr_nonnull(strstr(dump, "== Registers =="));
     ck_assert_ptr_nonnull(strstr(dump, "== Disassembly - start+0x10 =="));
-    ck_assert_ptr_nonnull(strstr(dump, "== Page walk 00100010 =="));
+    ck_assert_ptr_nonnull(strstr(dump, "== Page walk 0x00100010 =="));
     ck_assert_ptr_nonnull(strstr(dump, "== VMCB =="));
     free(dump);
     tui_session_close(&s);
