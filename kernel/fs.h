@@ -56,10 +56,13 @@ struct fs_dirent {
 struct inode_ops {
     struct inode *(*lookup)(struct inode *dir, const char *name, int *err);
     struct inode *(*create)(struct inode *dir, const char *name, uint32_t mode, int *err);
-    int (*link)(struct inode *dir, const char *name, struct inode *ip);   /* rename's helper */
-    int (*unlink)(struct inode *dir, const char *name);                   /* files and empty dirs */
+    /* Remove an entry: a file (dir=0) or an empty directory (dir=1); EISDIR/ENOTDIR/ENOTEMPTY. */
+    int (*unlink)(struct inode *dir, const char *name, int isdir);
+    /* Move odir/oname to ndir/nname (same super; the VFS checks), replacing a compatible target. */
+    int (*rename)(struct inode *odir, const char *oname, struct inode *ndir, const char *nname);
     int (*readdir)(struct inode *dir, uint32_t *pos, struct fs_dirent *out); /* 1 entry, 0 end */
     int (*readlink)(struct inode *ip, char *buf, uint32_t n);              /* length */
+    struct inode *(*parent)(struct inode *dir);  /* "..": the file system's root returns itself */
     int (*truncate)(struct inode *ip, uint32_t size);
     void (*evict)(struct inode *ip);            /* last reference gone: free private data */
 };
@@ -139,6 +142,7 @@ void file_close(struct file *f);
 int  fs_open_console(struct proc *p);                       /* fds 0,1,2 of init on /dev/console */
 void fs_proc_exit(struct proc *p);                          /* close all fds, drop cwd and root */
 int  fs_proc_fork(struct proc *child, struct proc *parent); /* share fds, cwd, root: 0 */
+void fs_proc_exec(struct proc *p);                          /* close the FD_CLOEXEC descriptors */
 
 /* ---- VFS (vfs.c) ---- */
 struct inode *inode_alloc(struct super *sb, uint32_t mode, const struct inode_ops *iop,
@@ -152,13 +156,17 @@ struct mnt_table *vfs_mnt_of(struct proc *p);
  * name in `last` (FS_NAME_MAX+1 bytes). `follow` follows a final symlink. */
 struct inode *vfs_lookup(struct proc *p, const char *path, int follow, int *err);
 struct inode *vfs_lookup_parent(struct proc *p, const char *path, char *last, int *err);
+/* The same from directory dir (NULL: the cwd), for the *at() calls; last as above or NULL. */
+struct inode *vfs_lookup_at(struct proc *p, struct inode *dir, const char *path, char *last,
+                            int follow, int *err);
 int  vfs_mount(struct mnt_table *t, const char *source, struct inode *target,
                const char *fstype, uint32_t flags, const char *data);
 int  vfs_umount(struct mnt_table *t, struct inode *target);
 int  vfs_getcwd(struct proc *p, char *buf, uint32_t n);     /* length including NUL, or -errno */
 int  vfs_mounts_text(struct mnt_table *t, char *buf, uint32_t n);  /* /proc/mounts lines */
 void vfs_stat(struct inode *ip, struct stat64 *st);
-int  vfs_is_mounted_on(struct mnt_table *t, struct inode *ip);
+int  vfs_is_mounted_on(struct mnt_table *t, struct inode *ip);  /* a mount point or mounted root */
+int  file_uses_super(struct super *sb);                     /* file.c: an open file in sb */
 
 /* ---- open files (file.c) ---- */
 struct file *file_alloc(void);                              /* ref 1; NULL when the table is full */
@@ -169,12 +177,7 @@ int  fd_alloc(struct proc *p, struct file *f, int from);    /* lowest free fd >=
 struct file *fd_get(struct proc *p, int fd);                /* NULL when not open */
 
 /* ---- file systems ---- */
-extern const struct fs_type ramfs_type, procfs_type, devfs_type;
-struct inode *ramfs_mknod(struct inode *dir, const char *name, uint32_t mode, uint32_t rdev, int *err);
+extern const struct fs_type ramfs_type, tmpfs_type, procfs_type, devfs_type;
 int  pipe_alloc(struct file **rd, struct file **wr);        /* 0, -ENFILE, -ENOMEM */
-
-/* ---- memory the file layer needs (kernel heap; the host test supplies its own) ---- */
-void *fs_zalloc(uint32_t n);                                /* zeroed, or NULL */
-void  fs_free(void *p);
 
 #endif

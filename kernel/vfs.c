@@ -1,0 +1,630 @@
+/* vfs.c -- the virtual file system: the inode table, file-system types, mount tables and path
+ * lookup. File systems (ramfs.c, devfs.c, procfs.c; later cgroupfs and overlayfs) plug in through
+ * struct fs_type and the ops tables of fs.h; nothing here knows how any of them stores data.
+ *
+ * Lookup follows path_resolution(7): an absolute path starts at the process's root (chroot), a
+ * relative one at its cwd; "." stays, ".." at the root stays at the root; a component longer than
+ * NAME_MAX is ENAMETOOLONG, a missing one ENOENT, a non-directory in the middle ENOTDIR; more than
+ * FS_SYMLOOP nested symbolic links is ELOOP. Crossing a mount point downwards enters the mounted
+ * file system's root; ".." from a mounted root goes to the covered directory's parent.
+ * Simplified: mounts are found by inode (Linux keeps (vfsmount, dentry) pairs), so mounting the
+ * same directory twice in one table stacks; propagation does not exist (every mount is private). */
+#include "kernel/fs.h"
+#include "kernel/kernel.h"
+#include "kernel/proc.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+#include "kernel/uapi/limits.h"
+#include "kernel/uapi/stat.h"
+
+#define FS_SYMLOOP 8           /* nested symlinks followed before ELOOP (Linux: 40 in total) */
+#define NFSTYPE 8
+
+static struct inode inode_table[NINODE];
+static const struct fs_type *fs_types[NFSTYPE];
+static uint32_t next_dev = 1;
+
+/* The one mount table of today: every process uses it (the mount namespace changes vfs_mnt_of). */
+static struct mnt_table init_mnt = { .ref = 1, .id = 0xF0000000u };
+
+struct mnt_table *vfs_mnt_of(struct proc *p)
+{
+    (void)p;
+    return &init_mnt;
+}
+
+/* ---- bytes in and out ---- */
+
+int iob_put(struct iobuf b, uint32_t at, const void *src, uint32_t n)
+{
+    if (b.k) {
+        memcpy(b.k + at, src, n);
+        return 0;
+    }
+    return copyout(b.u + at, src, n);
+}
+
+int iob_get(void *dst, struct iobuf b, uint32_t at, uint32_t n)
+{
+    if (b.k) {
+        memcpy(dst, b.k + at, n);
+        return 0;
+    }
+    return copyin(dst, b.u + at, n);
+}
+
+/* ---- inodes ---- */
+
+struct inode *inode_alloc(struct super *sb, uint32_t mode, const struct inode_ops *iop,
+                          const struct file_ops *fop)
+{
+    for (int i = 0; i < NINODE; i++) {
+        struct inode *ip = &inode_table[i];
+        if (ip->ref == 0) {
+            memset(ip, 0, sizeof *ip);
+            ip->ref = 1;
+            ip->nlink = 1;
+            ip->mode = mode;
+            ip->sb = sb;
+            ip->ino = sb ? sb->next_ino++ : 0;
+            ip->iop = iop;
+            ip->fop = fop;
+            ip->mtime = (uint32_t)(ktime_ns() / 1000000000u);
+            return ip;
+        }
+    }
+    return NULL;
+}
+
+struct inode *idup(struct inode *ip)
+{
+    if (ip)
+        ip->ref++;
+    return ip;
+}
+
+void iput(struct inode *ip)
+{
+    if (!ip)
+        return;
+    if (ip->ref <= 0)
+        panic("iput: inode %u has ref %d", ip->ino, ip->ref);
+    if (ip->ref == 1 && ip->iop && ip->iop->evict)
+        ip->iop->evict(ip);          /* may iput other inodes (a directory's entries) */
+    ip->ref--;
+}
+
+int inode_is_dir(const struct inode *ip) { return S_ISDIR(ip->mode); }
+
+int inode_read(struct inode *ip, void *kdst, uint32_t off, uint32_t n)
+{
+    if (S_ISDIR(ip->mode))
+        return -EISDIR;
+    if (!ip->fop || !ip->fop->read)
+        return -EINVAL;
+    return (int)ip->fop->read(ip, NULL, iob_kernel(kdst), off, n);
+}
+
+void vfs_stat(struct inode *ip, struct stat64 *st)
+{
+    memset(st, 0, sizeof *st);
+    st->st_dev = ip->sb ? ip->sb->dev : 0;
+    st->__st_ino = ip->ino;
+    st->st_ino = ip->ino;
+    st->st_mode = ip->mode;
+    st->st_nlink = ip->nlink;
+    st->st_rdev = ip->rdev;
+    st->st_size = ip->size;
+    st->st_blksize = 4096;
+    st->st_blocks = (ip->size + 511) / 512;
+    st->st_atime = st->st_mtime = st->st_ctime = ip->mtime;
+}
+
+/* ---- file-system types and supers ---- */
+
+void fs_register(const struct fs_type *t)
+{
+    for (int i = 0; i < NFSTYPE; i++)
+        if (!fs_types[i]) {
+            fs_types[i] = t;
+            return;
+        }
+    panic("fs_register: no room for %s", t->name);
+}
+
+const struct fs_type *fs_find_type(const char *name)
+{
+    for (int i = 0; i < NFSTYPE; i++)
+        if (fs_types[i] && strcmp(fs_types[i]->name, name) == 0)
+            return fs_types[i];
+    return NULL;
+}
+
+struct super *super_alloc(const struct fs_type *t)
+{
+    struct super *sb = kzalloc(sizeof *sb);
+    if (!sb)
+        return NULL;
+    sb->type = t;
+    sb->dev = next_dev++;
+    sb->next_ino = 1;
+    return sb;
+}
+
+/* ---- mounts ---- */
+
+/* The topmost mount whose mount point is ip, or NULL. */
+static struct mount *mount_over(struct mnt_table *t, struct inode *ip)
+{
+    for (int i = NMOUNT - 1; i > 0; i--)
+        if (t->m[i].sb && t->m[i].mountpoint == ip)
+            return &t->m[i];
+    return NULL;
+}
+
+/* The topmost mount whose root is ip (not the table's root mount), or NULL. */
+static struct mount *mount_rooted_at(struct mnt_table *t, struct inode *ip)
+{
+    for (int i = NMOUNT - 1; i > 0; i--)
+        if (t->m[i].sb && t->m[i].root == ip)
+            return &t->m[i];
+    return NULL;
+}
+
+int vfs_is_mounted_on(struct mnt_table *t, struct inode *ip)
+{
+    return mount_over(t, ip) != NULL || (t->m[0].root == ip) || mount_rooted_at(t, ip) != NULL;
+}
+
+/* Follow mounts down: the inode a walk sees at ip. Consumes ip's reference, returns one. */
+static struct inode *cross_down(struct mnt_table *t, struct inode *ip)
+{
+    struct mount *m;
+    while ((m = mount_over(t, ip)) != NULL) {
+        struct inode *r = idup(m->root);
+        iput(ip);
+        ip = r;
+    }
+    return ip;
+}
+
+/* "..": consumes cur's reference. *seen (if given) gets the inode the parent lists for this
+ * child (the covered mount point rather than a mounted root), without a reference. */
+static struct inode *dotdot(struct proc *p, struct mnt_table *t, struct inode *cur,
+                            struct inode **seen)
+{
+    struct inode *root = p && p->root ? p->root : t->m[0].root;
+    struct mount *m;
+    if (cur == root) {
+        if (seen)
+            *seen = cur;
+        return cur;
+    }
+    while ((m = mount_rooted_at(t, cur)) != NULL && m->mountpoint) {
+        struct inode *mp = idup(m->mountpoint);
+        iput(cur);
+        cur = mp;
+        if (cur == root)
+            break;
+    }
+    if (seen)
+        *seen = cur;
+    if (cur == root || !cur->iop || !cur->iop->parent)
+        return cur;
+    struct inode *par = cur->iop->parent(cur);
+    iput(cur);
+    return par;
+}
+
+static struct inode *walk(struct proc *p, struct inode *start, const char *path, char *last,
+                          int follow, int depth, int *err);
+
+/* Resolve a symlink found while walking in dir: the target, relative to dir. */
+static struct inode *follow_link(struct proc *p, struct inode *dir, struct inode *link, int depth,
+                                 int *err)
+{
+    if (depth >= FS_SYMLOOP) {
+        *err = -ELOOP;
+        return NULL;
+    }
+    char *target = kmalloc(UAPI_PATH_MAX);
+    if (!target) {
+        *err = -ENOMEM;
+        return NULL;
+    }
+    int n = link->iop && link->iop->readlink ? link->iop->readlink(link, target, UAPI_PATH_MAX - 1)
+                                             : -EINVAL;
+    struct inode *r = NULL;
+    if (n < 0) {
+        *err = n;
+    } else {
+        target[n] = 0;
+        r = walk(p, idup(dir), target, NULL, 1, depth + 1, err);
+    }
+    kfree(target);
+    return r;
+}
+
+/* Walk path from start (consumed). With last != NULL, stop before the final component: return
+ * its directory and copy the component into last ("" when the path has none, as "/"). */
+static struct inode *walk(struct proc *p, struct inode *start, const char *path, char *last,
+                          int follow, int depth, int *err)
+{
+    struct mnt_table *t = vfs_mnt_of(p);
+    struct inode *root = p && p->root ? p->root : t->m[0].root;
+    struct inode *cur;
+    char name[UAPI_NAME_MAX + 1];
+
+    if (path[0] == 0) {
+        iput(start);
+        *err = -ENOENT;
+        return NULL;
+    }
+    if (path[0] == '/') {
+        iput(start);
+        cur = idup(root);
+    } else {
+        cur = start;
+    }
+    if (last)
+        last[0] = 0;
+    for (;;) {
+        while (*path == '/')
+            path++;
+        if (*path == 0)
+            return cur;              /* "/", "a/" (its trailing slash checked below) */
+        const char *end = path;
+        while (*end && *end != '/')
+            end++;
+        uint32_t len = (uint32_t)(end - path);
+        if (len > UAPI_NAME_MAX) {
+            *err = -ENAMETOOLONG;
+            goto fail;
+        }
+        memcpy(name, path, len);
+        name[len] = 0;
+        const char *rest = end;
+        while (*rest == '/')
+            rest++;
+        int is_last = (*rest == 0);
+        int trailing_slash = (*end == '/');
+        if (!S_ISDIR(cur->mode)) {
+            *err = -ENOTDIR;
+            goto fail;
+        }
+        if (is_last && last) {
+            memcpy(last, name, len + 1);
+            return cur;
+        }
+        path = end;
+        if (strcmp(name, ".") == 0)
+            continue;
+        if (strcmp(name, "..") == 0) {
+            cur = dotdot(p, t, cur, NULL);
+            continue;
+        }
+        if (!cur->iop || !cur->iop->lookup) {
+            *err = -ENOENT;
+            goto fail;
+        }
+        struct inode *next = cur->iop->lookup(cur, name, err);
+        if (!next)
+            goto fail;
+        next = cross_down(t, next);
+        if (S_ISLNK(next->mode) && (!is_last || follow || trailing_slash)) {
+            struct inode *res = follow_link(p, cur, next, depth, err);
+            iput(next);
+            if (!res)
+                goto fail;
+            next = res;
+        }
+        iput(cur);
+        cur = next;
+        if (is_last && trailing_slash && !S_ISDIR(cur->mode)) {
+            *err = -ENOTDIR;
+            goto fail;
+        }
+    }
+fail:
+    iput(cur);
+    return NULL;
+}
+
+static struct inode *walk_start(struct proc *p)
+{
+    struct mnt_table *t = vfs_mnt_of(p);
+    return idup(p && p->cwd ? p->cwd : t->m[0].root);
+}
+
+struct inode *vfs_lookup(struct proc *p, const char *path, int follow, int *err)
+{
+    return walk(p, walk_start(p), path, NULL, follow, 0, err);
+}
+
+struct inode *vfs_lookup_parent(struct proc *p, const char *path, char *last, int *err)
+{
+    return walk(p, walk_start(p), path, last, 1, 0, err);
+}
+
+struct inode *vfs_lookup_at(struct proc *p, struct inode *dir, const char *path, char *last,
+                            int follow, int *err)
+{
+    struct inode *start = dir ? idup(dir) : walk_start(p);
+    return walk(p, start, path, last, follow, 0, err);
+}
+
+struct inode *namei(const char *path, int *err)
+{
+    return vfs_lookup(curproc(), path, 1, err);
+}
+
+/* ---- mount and umount ---- */
+
+int vfs_mount(struct mnt_table *t, const char *source, struct inode *target, const char *fstype,
+              uint32_t flags, const char *data)
+{
+    if (!S_ISDIR(target->mode))
+        return -ENOTDIR;
+    const struct fs_type *type = fs_find_type(fstype);
+    if (!type)
+        return -ENODEV;
+    struct mount *slot = NULL;
+    for (int i = 1; i < NMOUNT && !slot; i++)
+        if (!t->m[i].sb)
+            slot = &t->m[i];
+    if (!slot && t->m[0].sb)
+        return -ENOMEM;
+    int err = 0;
+    struct super *sb = type->mount(type, source, data, &err);
+    if (!sb)
+        return err ? err : -ENOMEM;
+    if (!t->m[0].sb) {               /* the first mount is the table's root */
+        slot = &t->m[0];
+        target = NULL;
+    }
+    sb->mounts++;
+    slot->sb = sb;
+    slot->root = idup(sb->root);
+    slot->mountpoint = idup(target);
+    slot->parent = NULL;
+    slot->flags = flags;
+    strlcpy(slot->source, source ? source : "none", sizeof slot->source);
+    if (target)
+        for (int i = NMOUNT - 1; i >= 0; i--)
+            if (&t->m[i] != slot && t->m[i].sb && t->m[i].sb == target->sb) {
+                slot->parent = &t->m[i];
+                break;
+            }
+    return 0;
+}
+
+/* Is anything in sb in use by an open file or a process's cwd or root? */
+static int super_busy(struct super *sb)
+{
+    if (file_uses_super(sb))
+        return 1;
+    int cursor = 0;
+    struct proc *q;
+    while ((q = proc_iter(&cursor)) != NULL)
+        if ((q->cwd && q->cwd->sb == sb) || (q->root && q->root->sb == sb))
+            return 1;
+    return 0;
+}
+
+int vfs_umount(struct mnt_table *t, struct inode *target)
+{
+    struct mount *m = mount_rooted_at(t, target);
+    if (!m || !m->mountpoint)
+        return target == t->m[0].root ? -EBUSY : -EINVAL;
+    for (int i = 0; i < NMOUNT; i++)
+        if (t->m[i].sb && t->m[i].parent == m)
+            return -EBUSY;
+    if (super_busy(m->sb))
+        return -EBUSY;
+    struct super *sb = m->sb;
+    iput(m->root);
+    iput(m->mountpoint);
+    memset(m, 0, sizeof *m);
+    if (--sb->mounts == 0) {
+        if (sb->type->kill)
+            sb->type->kill(sb);
+        kfree(sb);
+    }
+    return 0;
+}
+
+/* ---- names back from inodes: getcwd and /proc/mounts ---- */
+
+/* Find the name dir lists for child; 0 or -ENOENT. */
+static int name_in_dir(struct inode *dir, struct inode *child, char *out)
+{
+    if (!dir->iop || !dir->iop->readdir)
+        return -ENOENT;
+    struct fs_dirent *de = kmalloc(sizeof *de);
+    if (!de)
+        return -ENOMEM;
+    uint32_t pos = 0;
+    int r = -ENOENT;
+    while (dir->iop->readdir(dir, &pos, de) > 0)
+        if (de->ino == child->ino && child->sb == dir->sb && strcmp(de->name, ".") &&
+            strcmp(de->name, "..")) {
+            strlcpy(out, de->name, UAPI_NAME_MAX + 1);
+            r = 0;
+            break;
+        }
+    kfree(de);
+    return r;
+}
+
+/* The path of ip as seen from p's root, into buf (n bytes): length including NUL, or -errno
+ * (-ERANGE when it does not fit, -ENOENT when ip is unlinked or not below the root). */
+static int path_of(struct proc *p, struct inode *ip, char *buf, uint32_t n)
+{
+    struct mnt_table *t = vfs_mnt_of(p);
+    struct inode *root = p && p->root ? p->root : t->m[0].root;
+    char *tmp = kmalloc(UAPI_PATH_MAX);
+    char *name = kmalloc(UAPI_NAME_MAX + 1);
+    int r = 0;
+    if (!tmp || !name) {
+        r = -ENOMEM;
+        goto out;
+    }
+    uint32_t pos = UAPI_PATH_MAX - 1;      /* build right to left */
+    tmp[pos] = 0;
+    struct inode *cur = idup(ip);
+    while (cur != root) {
+        struct inode *seen;
+        struct inode *par = dotdot(p, t, idup(cur), &seen);
+        if (par == seen) {                 /* a file system root that is not ours: unreachable */
+            iput(par);
+            r = -ENOENT;
+            break;
+        }
+        r = name_in_dir(par, seen, name);
+        iput(cur);
+        cur = par;
+        if (r < 0)
+            break;
+        uint32_t len = (uint32_t)strlen(name);
+        if (len + 1 > pos) {
+            r = -ENAMETOOLONG;
+            break;
+        }
+        pos -= len;
+        memcpy(tmp + pos, name, len);
+        tmp[--pos] = '/';
+    }
+    iput(cur);
+    if (r == 0) {
+        if (pos == UAPI_PATH_MAX - 1)
+            tmp[--pos] = '/';
+        uint32_t len = UAPI_PATH_MAX - pos;    /* with the NUL */
+        if (len > n)
+            r = -ERANGE;
+        else {
+            memcpy(buf, tmp + pos, len);
+            r = (int)len;
+        }
+    }
+out:
+    kfree(tmp);
+    kfree(name);
+    return r;
+}
+
+int vfs_getcwd(struct proc *p, char *buf, uint32_t n)
+{
+    struct inode *cwd = p && p->cwd ? p->cwd : vfs_mnt_of(p)->m[0].root;
+    return path_of(p, cwd, buf, n);
+}
+
+/* Lines as Linux's /proc/mounts: "source target fstype rw 0 0". */
+int vfs_mounts_text(struct mnt_table *t, char *buf, uint32_t n)
+{
+    uint32_t len = 0;
+    char *path = kmalloc(UAPI_PATH_MAX);
+    if (!path)
+        return -ENOMEM;
+    for (int i = 0; i < NMOUNT; i++) {
+        struct mount *m = &t->m[i];
+        if (!m->sb)
+            continue;
+        if (!m->mountpoint)
+            strlcpy(path, "/", UAPI_PATH_MAX);
+        else if (path_of(NULL, m->root, path, UAPI_PATH_MAX) < 0)
+            continue;                      /* hidden below another mount */
+        int w = ksnprintf(buf + len, n - len, "%s %s %s %s 0 0\n", m->source, path,
+                          m->sb->type->name, (m->flags & 1) ? "ro" : "rw");
+        if (w < 0 || (uint32_t)w >= n - len)
+            break;
+        len += (uint32_t)w;
+    }
+    kfree(path);
+    return (int)len;
+}
+
+/* ---- boot ---- */
+
+static void must(int r, const char *what)
+{
+    if (r < 0)
+        panic("fs_init: %s: error %d", what, -r);
+}
+
+void fs_init(void)
+{
+    int err = 0;
+    fs_register(&ramfs_type);
+    fs_register(&tmpfs_type);
+    fs_register(&devfs_type);
+    fs_register(&procfs_type);
+    must(vfs_mount(&init_mnt, "rootfs", NULL, "ramfs", 0, NULL), "mount rootfs");
+    static const char *const dirs[] = { "/dev", "/proc", "/tmp", "/sys" };
+    for (unsigned i = 0; i < ARRAY_SIZE(dirs); i++)
+        must(fs_create_file(dirs[i], NULL, 0, S_IFDIR | 0755), dirs[i]);
+    struct inode *dev = vfs_lookup(NULL, "/dev", 1, &err);
+    struct inode *proc = vfs_lookup(NULL, "/proc", 1, &err);
+    if (!dev || !proc)
+        panic("fs_init: /dev or /proc missing");
+    must(vfs_mount(&init_mnt, "devtmpfs", dev, "devtmpfs", 0, NULL), "mount /dev");
+    must(vfs_mount(&init_mnt, "proc", proc, "proc", 0, NULL), "mount /proc");
+    iput(dev);
+    iput(proc);
+}
+
+/* Create path (and missing directories before it) holding data: boot modules and initramfs. */
+int fs_create_file(const char *path, const void *data, uint32_t len, uint32_t mode)
+{
+    char last[UAPI_NAME_MAX + 1];
+    int err = 0;
+    struct inode *dir = vfs_lookup_parent(NULL, path, last, &err);
+    if (!dir && err == -ENOENT) {          /* make the parents, one level at a time */
+        char *parent = kmalloc(UAPI_PATH_MAX);
+        if (!parent)
+            return -ENOMEM;
+        strlcpy(parent, path, UAPI_PATH_MAX);
+        char *slash = parent + strlen(parent);
+        while (slash > parent && *--slash != '/')
+            ;
+        *slash = 0;
+        err = parent[0] ? fs_create_file(parent, NULL, 0, S_IFDIR | 0755) : -ENOENT;
+        kfree(parent);
+        if (err < 0)
+            return err;
+        dir = vfs_lookup_parent(NULL, path, last, &err);
+    }
+    if (!dir)
+        return err;
+    if (!last[0]) {
+        iput(dir);
+        return S_ISDIR(mode) ? 0 : -EISDIR;
+    }
+    struct inode *ip = dir->iop && dir->iop->lookup ? dir->iop->lookup(dir, last, &err) : NULL;
+    if (ip && S_ISDIR(mode) && S_ISDIR(ip->mode)) {
+        iput(ip);
+        iput(dir);
+        return 0;
+    }
+    if (ip) {                              /* a module replaces a file of the initramfs */
+        int isdir = S_ISDIR(ip->mode);
+        iput(ip);
+        err = isdir ? -EISDIR : dir->iop->unlink(dir, last, 0);
+        if (err < 0) {
+            iput(dir);
+            return err;
+        }
+    }
+    if (!(mode & S_IFMT))
+        mode |= S_IFREG;
+    ip = dir->iop && dir->iop->create ? dir->iop->create(dir, last, mode, &err) : NULL;
+    if (!ip && err == 0)
+        err = -EPERM;
+    iput(dir);
+    if (!ip)
+        return err;
+    long w = 0;
+    if (len && (S_ISREG(mode) || S_ISLNK(mode)))   /* a symlink's data is its target */
+        w = ip->fop->write(ip, NULL, iob_kernel((void *)data), 0, len);
+    iput(ip);
+    return w < 0 ? (int)w : 0;
+}
