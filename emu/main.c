@@ -1,5 +1,8 @@
 /* vx86: the command-line program. Drives the machine through emu/machine.h only. */
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <termios.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,6 +31,8 @@ static const char USAGE[] =
     "Commands:\n"
     "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
+    "  os [OPTIONS]        boot the toy OS (os/kernel.elf + os/initrd.img beside vx86) with\n"
+    "                      its console on this terminal (Ctrl-] leaves); the options of 'run'\n"
     "  costs               print the default cost table (the --costs file format)\n"
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
@@ -77,6 +82,12 @@ static const char USAGE[] =
     "  6       --max-cycles reached\n"
     "  8       triple fault (shutdown)\n"
     "  10      internal error\n";
+
+/* vx86 os: while set, keystrokes on the terminal go to COM1 as the guest runs (console_poll). */
+static bool os_console;
+static struct termios os_saved_tio;
+static bool os_tio_saved;
+static bool os_left;                       /* the user pressed the escape key */
 
 static int usage_error(const char *msg)
 {
@@ -149,6 +160,49 @@ static bool finish_trace(FILE *f, const char *path, const trace *t, bool (*write
     if (!ok)
         fprintf(stderr, "vx86: %s: write error: %s\n", path, strerror(errno));
     return ok;
+}
+
+static void console_restore(void)
+{
+    if (os_tio_saved)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &os_saved_tio);
+    os_tio_saved = false;
+}
+
+/* Raw terminal: every byte (Ctrl-C included) goes to the guest, whose line discipline echoes.
+ * Ctrl-] leaves, as telnet's escape does. */
+static bool console_raw(void)
+{
+    struct termios t;
+    if (tcgetattr(STDIN_FILENO, &os_saved_tio) != 0)
+        return false;
+    os_tio_saved = true;
+    atexit(console_restore);
+    t = os_saved_tio;
+    t.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
+    t.c_oflag &= ~(unsigned)OPOST;
+    t.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
+    t.c_cc[VMIN] = 1;
+    t.c_cc[VTIME] = 0;
+    return tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
+}
+
+#define CONSOLE_ESCAPE 0x1D                /* Ctrl-] */
+/* Feed what the terminal has typed to COM1; false when the user asked to leave. */
+static bool console_poll(machine *m)
+{
+    struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
+    uint8_t buf[256];
+    while (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)) {
+        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
+        if (n <= 0)
+            return true;
+        for (ssize_t i = 0; i < n; i++)
+            if (buf[i] == CONSOLE_ESCAPE)
+                return false;
+        machine_serial_input(m, buf, (size_t)n);
+    }
+    return true;
 }
 
 static int run_image(const cli_run_options *opts)
@@ -236,6 +290,13 @@ static int run_image(const cli_run_options *opts)
     }
     for (; opts->gdb_port < 0;) {
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
+        if (os_console) {
+            fflush(stdout);
+            if (!console_poll(m)) {
+                os_left = true;
+                break;
+            }
+        }
         if (snapshot_pending) {
             uint64_t now = machine_cycles(m);
             if (now >= opts->snapshot_at) {
@@ -276,6 +337,10 @@ static int run_image(const cli_run_options *opts)
         status = CLI_EXIT_HALTED;
         break;
     case MACHINE_STOP_LIMIT:
+        if (os_left) {
+            status = 0;
+            break;
+        }
         fprintf(stderr, "vx86: stopped after %llu cycles (--max-cycles)\n", (unsigned long long)opts->max_cycles);
         status = CLI_EXIT_MAX_CYCLES;
         break;
@@ -328,6 +393,56 @@ static int cmd_run(int argc, char **argv)
         usage_error(err);
     }
     cli_run_options_free(&opts);
+    return rc;
+}
+
+/* vx86 os [ARGS]: run build/os/kernel.elf --module build/os/initrd.img ARGS, the images found
+ * beside the vx86 binary. On a terminal the console is live (raw input, real-time pace); with
+ * stdin redirected, stdin is the serial input. */
+static int cmd_os(int argc, char **argv)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return usage_error("cannot find the vx86 binary's directory");
+    exe[n] = 0;
+    char kernel[PATH_MAX + 32], initrd[PATH_MAX + 32];
+    const char *dir = dirname(exe);
+    snprintf(kernel, sizeof kernel, "%s/os/kernel.elf", dir);
+    snprintf(initrd, sizeof initrd, "%s/os/initrd.img", dir);
+    struct stat st;
+    if (stat(kernel, &st) != 0 || stat(initrd, &st) != 0) {
+        fprintf(stderr, "vx86: %s or %s not found; run 'make os' first\n", kernel, initrd);
+        return CLI_EXIT_IMAGE;
+    }
+    char **args = calloc((size_t)argc + 4, sizeof *args);
+    if (!args)
+        return CLI_EXIT_INTERNAL;
+    args[0] = kernel;
+    args[1] = "--module";
+    args[2] = initrd;
+    memcpy(args + 3, argv, (size_t)argc * sizeof *args);
+    cli_run_options opts;
+    char err[512];
+    int rc = cli_parse_run(argc + 3, args, &opts, err, sizeof err);
+    if (rc == 0 && opts.help) {
+        fputs(USAGE, stdout);
+    } else if (rc == 0) {
+        if (!opts.serial_input_file && isatty(STDIN_FILENO) && opts.gdb_port < 0) {
+            os_console = console_raw();
+            opts.realtime = true;
+            if (os_console)
+                fprintf(stderr, "vx86 os: console on this terminal; Ctrl-] leaves\r\n");
+        } else if (!opts.serial_input_file && !isatty(STDIN_FILENO)) {
+            opts.serial_input_file = "-";
+        }
+        rc = run_image(&opts);
+        console_restore();
+    } else {
+        usage_error(err);
+    }
+    cli_run_options_free(&opts);
+    free(args);
     return rc;
 }
 
@@ -385,6 +500,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "os") == 0)
+        return cmd_os(argc - 2, argv + 2);
     if (strcmp(cmd, "costs") == 0) {
         if (argc > 2)
             return usage_error("'costs' takes no arguments");

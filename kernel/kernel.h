@@ -43,6 +43,7 @@ int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap);
 /* The kernel log ring (what dmesg reads through /proc or syslog): copies up to n bytes
  * starting at byte off of the log; returns the count. */
 uint32_t klog_read(char *dst, uint32_t off, uint32_t n);
+void klog(const char *fmt, ...) __attribute__((format(printf, 1, 2)));   /* the log only */
 extern int printk_console;                 /* 1: printk also goes to the console (not with quiet/cmd=) */
 
 /* ---- klib.c: string and memory helpers ---- */
@@ -66,6 +67,10 @@ void kfree(void *p);
 extern volatile uint64_t jiffies;          /* timer ticks since boot */
 extern uint32_t hz;                        /* ticks per second (cmdline hz=, default 100) */
 uint64_t ktime_ns(void);                   /* nanoseconds since boot, tick-granular */
+
+/* ---- trap.c ---- */
+void trap_init(void);
+void tss_set_kstack(uint32_t esp0);
 
 /* ---- power (main.c) ---- */
 _Noreturn void machine_poweroff(int status);   /* debug-exit port with status, else halt */

@@ -8,7 +8,7 @@
 #define NPROC   64                         /* the task table; fork beyond it is -EAGAIN */
 #define NOFILE  32                         /* open files per process */
 #define NSIG    65                         /* signals 1..64, as Linux */
-#define KSTACK_SIZE 8192                   /* two pages per task */
+#define KSTACK_SIZE 16384                  /* per task, from a static array (contiguous) */
 #define PROC_NAME_LEN 16
 #define PROC_CMDLINE_LEN 128
 
@@ -121,7 +121,8 @@ int sleep_until(uint64_t until);
 /* ---- signal.c ---- */
 int signal_pending(struct proc *p);        /* a signal that is not blocked and not ignored */
 int signal_send(struct proc *p, int sig);  /* 0 or -errno */
-int signal_send_group(int pgid, int sig);  /* to every task of a process group */
+int signal_send_group(int pgid, int sig);
+void signal_force(struct proc *p, int sig); /* a fault's signal: unblocked, default if ignored */  /* to every task of a process group */
 void signal_deliver(struct trapframe *tf); /* on return to user: default action or handler */
 void signal_fork(struct proc *child, struct proc *parent);
 void signal_exec(struct proc *p);          /* handlers reset to SIG_DFL, as execve(2) says */
