@@ -25,6 +25,7 @@
     X(21, mount) \
     X(24, getuid) \
     X(33, access) \
+    X(36, sync) \
     X(37, kill) \
     X(38, rename) \
     X(39, mkdir) \
@@ -46,12 +47,19 @@
     X(74, sethostname) \
     X(85, readlink) \
     X(88, reboot) \
+    X(92, truncate) \
+    X(93, ftruncate) \
+    X(103, syslog) \
     X(114, wait4) \
     X(117, ipc) \
+    X(118, fsync) \
     X(120, clone) \
     X(122, uname) \
     X(132, getpgid) \
+    X(133, fchdir) \
     X(140, _llseek) \
+    X(145, readv) \
+    X(146, writev) \
     X(158, sched_yield) \
     X(162, nanosleep) \
     X(173, rt_sigreturn) \
@@ -69,8 +77,12 @@
     X(252, exit_group) \
     X(265, clock_gettime) \
     X(295, openat) \
+    X(296, mkdirat) \
     X(300, fstatat64) \
+    X(301, unlinkat) \
     X(310, unshare) \
+    X(330, dup3) \
+    X(331, pipe2) \
     X(346, setns) \
     X(399, msgget) \
     X(400, msgsnd) \

@@ -1,0 +1,21 @@
+/* env [NAME=VALUE...] [COMMAND [ARG...]]: print the environment, or run COMMAND with additions. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    int i = 1;
+    for (; i < argc && strchr(argv[i], '='); i++)
+        putenv(argv[i]);
+    if (i == argc) {
+        for (char **e = environ; *e; e++)
+            puts(*e);
+        return 0;
+    }
+    execvp(argv[i], argv + i);
+    fprintf(stderr, "env: '%s': %s\n", argv[i], strerror(errno));
+    return errno == ENOENT ? 127 : 126;
+}

@@ -1,0 +1,31 @@
+/* head [-n N] [FILE]: the first N (10) lines. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int main(int argc, char **argv)
+{
+    long n = 10;
+    int c;
+    while ((c = getopt(argc, argv, "n:")) != -1) {
+        if (c != 'n') {
+            fprintf(stderr, "usage: head [-n N] [FILE]\n");
+            return 1;
+        }
+        n = atol(optarg);
+    }
+    FILE *f = stdin;
+    if (optind < argc && !(f = fopen(argv[optind], "r"))) {
+        fprintf(stderr, "head: cannot open '%s' for reading: %s\n", argv[optind], strerror(errno));
+        return 1;
+    }
+    int ch;
+    while (n > 0 && (ch = fgetc(f)) != EOF) {
+        putchar(ch);
+        if (ch == '\n')
+            n--;
+    }
+    return 0;
+}
