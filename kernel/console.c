@@ -84,10 +84,11 @@ int console_write(const char *kbuf, int n)
     return n;
 }
 
-/* Edit and echo the raw bytes: called with interrupts off, when a reader is there. */
+/* Edit and echo raw bytes, up to the end of one line: called with interrupts off, when a
+ * reader is there. The next line waits (unechoed) for the next read. */
 static void process_raw(void)
 {
-    while (con.rr != con.rw) {
+    while (con.rr != con.rw && con.r == con.w) {
         int c = con.raw[con.rr++ % RAW_SIZE];
         if (c == '\r')
             c = '\n';

@@ -2,7 +2,7 @@
  * traps, the console and the file systems, turns modules into files, starts pid 1 and becomes
  * the idle task.
  *
- * Command line (QEMU -append, vx86 --cmdline): cmd=REST (the rest of the line: pid 1 is
+ * Command line (QEMU -append, vx86 --cmdline): cmd=REST (the rest of the line: init runs
  * /bin/sh -c REST, the console shows only what it prints, and the machine powers off with its
  * status), quiet, verbose, init=PATH, hz=N, mem=SIZE[K|M|G]. */
 #include "kernel/kernel.h"
@@ -163,14 +163,15 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     fs_init();
     load_modules();
 
+    /* init runs `/bin/sh -c REST` for cmd= (it reaps orphans meanwhile) and powers off with
+     * its status; init=/bin/sh works too, since a shell takes -c. */
     static char *argv[4];
+    argv[0] = (char *)opt_init;
     if (opt_cmd) {
-        argv[0] = "sh"; argv[1] = "-c"; argv[2] = (char *)opt_cmd; argv[3] = NULL;
-        proc_userinit("/bin/sh", argv);
-    } else {
-        argv[0] = (char *)opt_init; argv[1] = NULL;
-        proc_userinit(opt_init, argv);
+        argv[1] = "-c";
+        argv[2] = (char *)opt_cmd;
     }
+    proc_userinit(opt_init, argv);
     /* The idle task: wait for an interrupt; run whoever became runnable. */
     for (;;) {
         __asm__ volatile("sti; hlt; cli");

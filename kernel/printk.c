@@ -17,7 +17,7 @@ static void put(char **p, char *end, char c, int *count)
     (*count)++;
 }
 
-/* %[-0][width][l|ll](d i u x X s c p %) -- what the kernel needs, nothing more. */
+/* %[-0][width][l|ll](d i u x X o s c p %) -- what the kernel needs, nothing more. */
 int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
 {
     char *p = buf, *end = n ? buf + n - 1 : buf;
@@ -60,10 +60,11 @@ int kvsnprintf(char *buf, size_t n, const char *fmt, va_list ap)
             put(&p, end, '0', &count); put(&p, end, 'x', &count);
             zero = 1; width = 8;
             /* fall through */
-        case 'x': case 'X': {
+        case 'x': case 'X': case 'o': {
             const char *digits = *fmt == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+            unsigned shift = *fmt == 'o' ? 3 : 4;
             v = longs == 2 ? va_arg(ap, uint64_t) : va_arg(ap, uint32_t);
-            do { tmp[sizeof tmp - 1 - len++] = digits[v & 15]; v >>= 4; } while (v);
+            do { tmp[sizeof tmp - 1 - len++] = digits[v & ((1u << shift) - 1)]; v >>= shift; } while (v);
             s = tmp + sizeof tmp - len;
             break;
         }
