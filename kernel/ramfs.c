@@ -4,7 +4,7 @@
  *
  * Directories are a linked list of entries (name -> inode); each entry holds one reference on
  * its inode, so an inode lives while it is linked or open. Files and symbolic links keep their
- * bytes in 4 KiB pages found through a two-level table (1024 tables of 1024 pages: 4 GiB), holes
+ * bytes in 4 KiB pages found through a two-level table (on i386, 1024 tables of 1024 pages: 4 GiB), holes
  * read as zeros. A directory remembers its parent for "..". */
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
@@ -13,7 +13,7 @@
 #include "kernel/uapi/stat.h"
 
 #define RAMFS_PAGE 4096u
-#define RAMFS_FAN  1024u           /* pointers per table page */
+#define RAMFS_FAN  ((uint32_t)(RAMFS_PAGE / sizeof(char *)))   /* pointers per table page */
 
 struct rent {                      /* one directory entry */
     struct rent *next;

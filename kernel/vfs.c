@@ -363,8 +363,8 @@ struct inode *namei(const char *path, int *err)
 int vfs_mount(struct mnt_table *t, const char *source, struct inode *target, const char *fstype,
               uint32_t flags, const char *data)
 {
-    if (!S_ISDIR(target->mode))
-        return -ENOTDIR;
+    if (target ? !S_ISDIR(target->mode) : t->m[0].sb != NULL)
+        return target ? -ENOTDIR : -EINVAL;   /* no target: only the table's first (root) mount */
     const struct fs_type *type = fs_find_type(fstype);
     if (!type)
         return -ENODEV;

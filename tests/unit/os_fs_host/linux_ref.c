@@ -1,0 +1,82 @@
+/* The oracle for test_os_fs: the same file operations on the host's Linux, in a fresh temporary
+ * directory, returning 0/count or -errno exactly as the system call gave it. Kept in its own
+ * file because it needs the C library's <errno.h> and <fcntl.h>, whose macros clash with the
+ * toy's kernel/uapi enums in one translation unit. */
+#define _GNU_SOURCE
+#include "linux_ref.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static char saved_cwd[4096];
+static char tmpdir[64];
+
+int lx_begin(void)
+{
+    if (!getcwd(saved_cwd, sizeof saved_cwd))
+        return -1;
+    strcpy(tmpdir, "/tmp/vx86-osfs-XXXXXX");
+    if (!mkdtemp(tmpdir) || chdir(tmpdir) < 0)
+        return -1;
+    return 0;
+}
+
+void lx_end(void)
+{
+    char cmd[128];
+    if (chdir(saved_cwd) < 0)
+        return;
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+    if (system(cmd) != 0)
+        fprintf(stderr, "linux_ref: could not remove %s\n", tmpdir);
+}
+
+static int R(long r) { return r < 0 ? -errno : (int)r; }
+
+int lx_op(const struct fs_op *op)
+{
+    /* The toy's open flags are Linux's values, so they pass straight through. */
+    switch (op->kind) {
+    case OP_OPEN: {
+        int fd = open(op->a, op->arg, 0644);
+        if (fd < 0)
+            return -errno;
+        close(fd);
+        return 0;
+    }
+    case OP_MKDIR:    return R(mkdir(op->a, 0755));
+    case OP_RMDIR:    return R(rmdir(op->a));
+    case OP_UNLINK:   return R(unlink(op->a));
+    case OP_RENAME:   return R(rename(op->a, op->b));
+    case OP_CHDIR:    return R(chdir(op->a));
+    case OP_ACCESS:   return R(access(op->a, op->arg));
+    case OP_TRUNCATE: return R(truncate(op->a, op->arg));
+    case OP_WRITE: {
+        int fd = open(op->a, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        if (fd < 0)
+            return -errno;
+        long r = write(fd, op->b, strlen(op->b));
+        int e = errno;
+        close(fd);
+        return r < 0 ? -e : (int)r;
+    }
+    case OP_STAT: {
+        struct stat st;
+        if (stat(op->a, &st) < 0)
+            return -errno;
+        /* type, and size for files: what both must agree on (a directory's size is the file system's own) */
+        return (int)((st.st_mode & S_IFMT) >> 12) * 100000 + (S_ISREG(st.st_mode) ? (int)st.st_size : 0);
+    }
+    case OP_READLINK: {
+        char buf[64];
+        return R(readlink(op->a, buf, sizeof buf));
+    }
+    default:
+        return -EINVAL;
+    }
+}
