@@ -47,6 +47,8 @@ static long cons_read(struct inode *ip, struct file *f, struct iobuf b, uint32_t
 {
     (void)ip, (void)f, (void)off;
     char kbuf[DEV_CHUNK];
+    if (n == 0)
+        return 0;
     int r = console_read(kbuf, (int)(n < DEV_CHUNK ? n : DEV_CHUNK));
     if (r > 0 && iob_put(b, 0, kbuf, (uint32_t)r) < 0)
         return -EFAULT;

@@ -32,6 +32,8 @@ static long pipe_read(struct inode *ip, struct file *f, struct iobuf b, uint32_t
     (void)ip;
     (void)off;
     struct pipe *pi = f->priv;
+    if (n == 0)
+        return 0;                  /* read(2) of 0 bytes: 0 at once, never a wait */
     uint32_t fl = irq_save();
     while (pipe_used(pi) == 0 && pi->writers > 0) {
         if (f->flags & O_NONBLOCK) {
@@ -71,6 +73,8 @@ static long pipe_write(struct inode *ip, struct file *f, struct iobuf b, uint32_
     (void)off;
     struct pipe *pi = f->priv;
     uint32_t done = 0;
+    if (n == 0)
+        return 0;                  /* as Linux's pipe_write: before looking for readers */
     uint32_t fl = irq_save();
     while (done < n) {
         if (pi->readers == 0) {

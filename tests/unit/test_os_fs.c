@@ -281,6 +281,7 @@ START_TEST(test_pipe_ring_and_errors)
     int rd = ((int *)K(fds))[0], wr = ((int *)K(fds))[1];
     ck_assert_int_eq(rd, 0);
     ck_assert_int_eq(wr, 1);
+    ck_assert_int_eq(S3(read, rd, UBUF(8), 0), 0);          /* blocking, empty, but 0 bytes: no wait */
     ck_assert_int_eq(S3(fcntl, rd, F_SETFL, O_NONBLOCK), 0);
     ck_assert_int_eq(S3(fcntl, wr, F_SETFL, O_NONBLOCK), 0);
     uint32_t src = UBUF(8192), dst = UBUF(8192);
@@ -542,6 +543,7 @@ END_TEST
 START_TEST(test_no_leaks)
 {
     uint32_t base = host_kmalloc_live;
+    int inodes = vfs_inodes_in_use();
     ck_assert_int_eq(S2(mkdir, U("/d"), 0755), 0);
     long fd = open_("/d/big", O_CREAT | O_RDWR);
     uint32_t src = UBUF(100000);
@@ -559,7 +561,13 @@ START_TEST(test_no_leaks)
     ck_assert_ptr_nonnull(read_all("/proc/1/status"));
     ck_assert_int_eq(S1(unlink, U("/d/big")), 0);
     ck_assert_int_eq(S1(rmdir, U("/d")), 0);
+    uint32_t cwd = UBUF(64);
+    ck_assert_int_eq(S1(chdir, U("/proc/1")), 0);
+    ck_assert_int_eq(S2(getcwd, cwd, 64), 8);
+    ck_assert_int_eq(S1(chdir, U("/")), 0);
+    ck_assert_int_eq(S2(stat64, U("/proc/self/../1/./status"), UBUF(sizeof(struct stat64))), 0);
     ck_assert_uint_eq(host_kmalloc_live, base);
+    ck_assert_int_eq(vfs_inodes_in_use(), inodes);
 }
 END_TEST
 
