@@ -89,6 +89,12 @@ long sys_gettid(const struct syscall_args *a) { (void)a; return current->pid; }
 long sys_getppid(const struct syscall_args *a) { (void)a; return current->parent ? current->parent->pid : 0; }
 long sys_getuid(const struct syscall_args *a) { (void)a; return 0; }   /* everyone is root */
 
+/* The heap grows lazily: pages below the break are demand-zero (vm.c). Like Linux's heuristic
+ * overcommit, a request larger than the free memory (less a reserve for the kernel) is refused,
+ * so malloc sees ENOMEM; a page that still cannot be had at first touch is a SIGSEGV (Linux's
+ * OOM killer would pick a victim instead). */
+#define BRK_RESERVE_FRAMES 256
+
 long sys_brk(const struct syscall_args *a)
 {
     struct proc *p = current;
@@ -96,9 +102,10 @@ long sys_brk(const struct syscall_args *a)
     if (want < p->brk_start || want > HEAP_MAX)
         return (long)p->brk;               /* Linux returns the old break on failure */
     uint32_t old_top = PGROUNDUP(p->brk), new_top = PGROUNDUP(want);
-    if (new_top > old_top && vm_alloc_range(p->pgdir, old_top, new_top, PTE_W, p->pid) < 0) {
-        vm_dealloc_range(p->pgdir, old_top, new_top);
-        return (long)p->brk;
+    if (new_top > old_top) {
+        uint32_t need = (new_top - old_top) / PAGE_SIZE;
+        if (need + BRK_RESERVE_FRAMES > frame_counters.free)
+            return (long)p->brk;
     }
     if (new_top < old_top)
         vm_dealloc_range(p->pgdir, new_top, old_top);

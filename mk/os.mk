@@ -26,8 +26,17 @@ $(OSK_ELF): $(OSK_OBJS) $(OSK_LDSCRIPT)
 
 -include $(OSK_OBJS:.o=.d)
 
+# Test programs for tests/os, built like kernel/user programs (mk/user.mk's flags, read when the
+# recipe runs: that fragment is included after this one) and passed to the OS as modules.
+OSK_TEST_PROGS := segv cowtest hostile forkbomb oom forkbench
+OSK_TEST_ELFS  := $(OSK_TEST_PROGS:%=$(OSK_BUILD)/test/%.elf)
+$(OSK_BUILD)/test/%.elf: tests/os/progs/%.c $(OSK_BUILD)/user/libc.a $(OSK_BUILD)/user/obj/kernel/user/lib/crt0.o
+	@mkdir -p $(dir $@)
+	$(OSU_CC) $(OSU_CFLAGS) -O2 -c $< -o $@.o
+	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $@.o $(OSU_LIB)
+
 .PHONY: os check-os
 os: $(OSK_ELF) $(BUILD)/os/initrd.img
 
-check-os: os $(VX86)
+check-os: os $(OSK_TEST_ELFS) $(VX86)
 	tests/os/run.sh

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The toy OS's system tests (make check-os): boot build/os/kernel.elf with build/os/initrd.img on
+# vx86 and on qemu-system-i386, and compare what they print.
+#   cmd=         `echo hi` prints hi and exits with status 1 ((0 << 1) | 1); `exit 3` gives 7
+#   session      tests/os/session.txt typed at the shell prompt: the output from the first prompt
+#                on equals tests/os/session.expected on vx86, and QEMU prints the same line by line
+#   determinism  the session twice on vx86: the same output and the same cycle count
+#   cow          tests/os/progs/cowtest: a child writing K of N shared pages copies exactly K
+#   hostile      tests/os/progs/hostile: 100,000 random system calls, bad pointers to every call,
+#                random bytes executed; forkbomb (EAGAIN), oom (ENOMEM); the shell answers after
+# QEMU parts run where qemu-system-i386 is installed (scripts/install-deps.sh installs it).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+source tests/os/lib.sh
+T=build/os/test
+MODULES="$T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
+out=$(mktemp -d /tmp/check-os.XXXXXX)
+trap 'rm -rf "$out"' EXIT
+fails=0
+pass() { echo "ok   $*"; }
+fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+
+# expect_status NAME WANT GOT
+expect_status() { if [ "$3" = "$2" ]; then pass "$1 (exit status $3)"; else fail "$1: exit status $3, expected $2"; fi; }
+# expect_text NAME FILE: FILE's text (CRs removed) equals stdin
+expect_text() {
+    if diff -u - <(tr -d '\r' < "$2") > "$out/diff"; then pass "$1"; else fail "$1:"; cat "$out/diff"; fi
+}
+
+# ---- cmd= on vx86 and QEMU ----
+rc=0; os_vx86 "$out/hi.v" 'cmd=echo hi' || rc=$?
+expect_status "vx86 cmd=echo hi" 1 $rc
+printf 'hi\n' | expect_text "vx86 cmd=echo hi prints only hi" "$out/hi.v"
+rc=0; os_vx86 "$out/exit.v" 'cmd=echo bye; exit 3' || rc=$?
+expect_status "vx86 cmd=exit 3" 7 $rc
+if have_qemu; then
+    rc=0; os_qemu "$out/hi.q" 'cmd=echo hi' || rc=$?
+    expect_status "qemu cmd=echo hi" 1 $rc
+    after_bootmsg "$out/hi.q" > "$out/hi.qt"
+    printf 'hi\n' | expect_text "qemu cmd=echo hi prints only hi" "$out/hi.qt"
+    rc=0; os_qemu "$out/exit.q" 'cmd=exit 3' || rc=$?
+    expect_status "qemu cmd=exit 3" 7 $rc
+fi
+
+# ---- the scripted session ----
+n=$(grep -c . tests/os/session.txt)
+rc=0; os_vx86 "$out/s1.v" '' --serial-input tests/os/session.txt --input-after '$ ' --stats 2> "$out/s1.stats" || rc=$?
+expect_status "vx86 session of $n commands ends with poweroff" 1 $rc
+after_prompt "$out/s1.v" > "$out/s1.vt"
+expect_text "vx86 session output matches tests/os/session.expected" "$out/s1.vt" < tests/os/session.expected
+rc=0; os_vx86 "$out/s2.v" '' --serial-input tests/os/session.txt --input-after '$ ' --stats 2> "$out/s2.stats" || rc=$?
+c1=$(grep '^cycles:' "$out/s1.stats"); c2=$(grep '^cycles:' "$out/s2.stats")
+if cmp -s "$out/s1.v" "$out/s2.v" && [ "$c1" = "$c2" ]; then pass "determinism: same output, same $c1"
+else fail "determinism: runs differ ($c1 / $c2)"; fi
+if have_qemu; then
+    rc=0; os_qemu "$out/s.q" '' tests/os/session.txt || rc=$?
+    expect_status "qemu session" 1 $rc
+    after_prompt "$out/s.q" > "$out/s.qt"
+    expect_text "qemu session prints what vx86 prints, line by line" "$out/s.qt" < "$out/s1.vt"
+fi
+
+# ---- copy-on-write ----
+cow_expected='child wrote 10 of 64 shared pages: 10 pages copied
+parent'"'"'s pages unchanged'
+rc=0; os_vx86 "$out/cow.v" 'cmd=/bin/cowtest' || rc=$?
+expect_status "vx86 cowtest" 1 $rc
+echo "$cow_expected" | expect_text "vx86 cowtest copies only the written pages" "$out/cow.v"
+if have_qemu; then
+    rc=0; os_qemu "$out/cow.q" 'cmd=/bin/cowtest' || rc=$?
+    expect_status "qemu cowtest" 1 $rc
+    after_bootmsg "$out/cow.q" > "$out/cow.qt"
+    echo "$cow_expected" | expect_text "qemu cowtest copies only the written pages" "$out/cow.qt"
+fi
+
+# ---- hostile programs ----
+rc=0; os_vx86 "$out/h.v" 'cmd=/bin/hostile 1 100000 200; echo hostile status $?; echo shell alive' || rc=$?
+expect_status "vx86 hostile" 1 $rc
+expect_text "vx86 hostile: every child ends, the kernel survives" "$out/h.v" <<'EOF2'
+hostile: every system call number with 13 kinds of bad pointer: 13/13 children ended
+hostile: 100000 random system calls in 50 children: 50 ended
+hostile: random bytes executed 200 times: 200 ended, 200 by a signal
+hostile: kernel alive
+hostile status 0
+shell alive
+EOF2
+rc=0; os_vx86 "$out/fb.v" 'cmd=/bin/forkbomb; echo forkbomb status $?; /bin/segv; echo segv status $?; echo shell alive' || rc=$?
+expect_status "vx86 forkbomb" 1 $rc
+expect_text "vx86 forkbomb ends in EAGAIN, a fault is SIGSEGV, the shell answers" "$out/fb.v" <<'EOF2'
+forkbomb: fork failed after many children: Resource temporarily unavailable
+forkbomb: all children killed and reaped
+forkbomb status 0
+writing to address 0
+Segmentation fault
+segv status 139
+shell alive
+EOF2
+rc=0; os_vx86 "$out/oom.v" 'mem=16M cmd=/bin/oom; echo oom status $?; echo shell alive' || rc=$?
+expect_status "vx86 oom" 1 $rc
+expect_text "vx86 oom: malloc gets ENOMEM, the kernel survives" "$out/oom.v" <<'EOF2'
+oom: malloc failed after at least 8 MiB: Cannot allocate memory
+oom status 0
+shell alive
+EOF2
+if have_qemu; then
+    rc=0; os_qemu "$out/h.q" 'cmd=/bin/hostile 7 20000 50; echo shell alive' || rc=$?
+    expect_status "qemu hostile" 1 $rc
+    after_bootmsg "$out/h.q" | tail -n 2 > "$out/h.qt"
+    printf 'hostile: kernel alive\nshell alive\n' | expect_text "qemu hostile: the kernel survives" "$out/h.qt"
+fi
+
+if [ $fails -ne 0 ]; then
+    echo "check-os: $fails failed"
+    exit 1
+fi
+echo "check-os: all passed"

@@ -1,0 +1,113 @@
+#!/usr/bin/env bash
+# make check-os-user: the toy OS's user space against real Linux, before (and beside) the kernel.
+#  1. parity: each tests/os/parity/*.c is built natively (host cc, glibc) and with scripts/os-cc;
+#     the os-cc build runs under qemu-i386 (real Linux system calls); stdout, stderr and exit status
+#     must be identical.
+#  2. shell: each case of sh-cases.sh runs under our sh and under dash with the same (our) utilities
+#     on PATH; outputs must be identical.
+#  3. utilities: each case of util-cases.sh runs with our utilities and with coreutils/procps under
+#     dash; outputs must be identical.
+#  4. selftest passes under qemu-i386, and the fuzzer's runs each end in an error or a signal.
+# Our static i386 programs cannot be exec'd by the host kernel directly (no binfmt_misc here), so
+# every program is reached through a two-line wrapper script that runs it under qemu-i386.
+set -u
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$root"
+QEMU=${QEMU_I386:-$(command -v qemu-i386 || true)}
+if [ -z "$QEMU" ]; then
+    echo "check-os-user: qemu-i386 not found (install qemu-user: scripts/install-deps.sh)" >&2
+    exit 1
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+
+# ---- wrappers: $tmp/bin/NAME runs build/os/user/NAME.elf under qemu-i386 with argv[0] kept
+mkdir -p "$tmp/bin"
+wrap() {  # wrap ELF NAME
+    printf '#!/bin/sh\nexec %s -0 "$0" %s "$@"\n' "$QEMU" "$1" > "$tmp/bin/$2"
+    chmod +x "$tmp/bin/$2"
+}
+for elf in build/os/user/*.elf; do
+    wrap "$root/$elf" "$(basename "$elf" .elf)"
+done
+wrap "$root/build/os/user/test.elf" "["
+OSPATH=$tmp/bin
+HOSTPATH=/usr/bin:/bin
+
+# ---- 1. parity programs
+n=0
+for src in tests/os/parity/*.c; do
+    name=$(basename "$src" .c)
+    cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$tmp/$name.native" "$src" || { bad "$name: native build"; continue; }
+    scripts/os-cc -O2 "$src" -o "$tmp/$name.os" || { bad "$name: os-cc build"; continue; }
+    for kind in native os; do
+        mkdir -p "$tmp/run-$kind-$name"
+        runner=()
+        [ $kind = os ] && runner=("$QEMU")
+        (cd "$tmp/run-$kind-$name" && env -i PATH="$OSPATH:$HOSTPATH" HOME=/ PARITY_A=alpha \
+            PARITY_ENV_PATH="$OSPATH/env" ${runner[@]+"${runner[@]}"} "$tmp/$name.$kind" \
+            > "$tmp/$name.$kind.out" 2> "$tmp/$name.$kind.err"; echo "exit $?" >> "$tmp/$name.$kind.out")
+    done
+    # qemu-i386 itself reports a guest's death by signal on stderr; Linux prints nothing
+    sed -i '/^qemu: uncaught target signal/d' "$tmp/$name.os.err"
+    if ! diff -u "$tmp/$name.native.out" "$tmp/$name.os.out" > "$tmp/$name.diff" ||
+       ! diff -u "$tmp/$name.native.err" "$tmp/$name.os.err" >> "$tmp/$name.diff"; then
+        bad "parity $name (native glibc vs os-cc under qemu-i386):"
+        head -40 "$tmp/$name.diff"
+    fi
+    n=$((n + 1))
+done
+echo "parity: $n programs compared"
+
+# ---- 2 and 3. case files: blocks separated by lines "### NAME"; each block is a script
+run_cases() {  # run_cases FILE LABEL SHELL_A PATH_A SHELL_B PATH_B
+    local file=$1 label=$2 count=0
+    local dir=$tmp/cases-$label
+    mkdir -p "$dir"
+    awk -v dir="$dir" '/^### /{name=$2; next} name{print > (dir "/" name ".sh")}' "$file"
+    for script in "$dir"/*.sh; do
+        local case=$(basename "$script" .sh)
+        for side in a b; do
+            local shell path
+            if [ $side = a ]; then shell=$3 path=$4; else shell=$5 path=$6; fi
+            rm -rf "$dir/work" && mkdir -p "$dir/work"
+            (cd "$dir/work" && env -i PATH="$path" HOME=/ LC_ALL=C $shell "$script" > "$dir/$case.$side" 2>&1 \
+                < /dev/null; echo "exit $?" >> "$dir/$case.$side")
+        done
+        if ! diff -u "$dir/$case.b" "$dir/$case.a" > "$dir/$case.diff"; then
+            bad "$label case $case (- reference, + ours):"
+            head -30 "$dir/$case.diff"
+        fi
+        count=$((count + 1))
+    done
+    echo "$label: $count cases compared"
+}
+run_cases tests/os/user/sh-cases.sh sh "$OSPATH/sh" "$OSPATH" /bin/dash "$OSPATH"
+run_cases tests/os/user/util-cases.sh utils /bin/dash "$OSPATH" /bin/dash "$HOSTPATH"
+
+# ---- 4. selftest and the fuzzer on real Linux
+if [ -f build/os/user/selftest.elf ]; then
+    mkdir -p "$tmp/selftest" && (cd "$tmp/selftest" && env -i PATH="$OSPATH" "$QEMU" "$root/build/os/user/selftest.elf" > "$tmp/selftest.out" 2>&1)
+    st=$?
+    if [ $st -ne 0 ] || ! tail -1 "$tmp/selftest.out" | grep -q '^selftest: ALL OK'; then
+        bad "selftest under qemu-i386 (exit $st):"
+        grep -v ': ok$' "$tmp/selftest.out" | head -30
+    else
+        echo "selftest: $(grep -c ': ok$' "$tmp/selftest.out") checks passed under qemu-i386"
+    fi
+fi
+if [ -f build/os/user/fuzz.elf ]; then
+    out=$(cd "$tmp" && "$QEMU" "$root/build/os/user/fuzz.elf" -n 20000 -s 1 2>&1)
+    st=$?
+    if [ $st -ne 0 ] || ! grep -q '^fuzz: done' <<<"$out"; then
+        bad "fuzz under qemu-i386 (exit $st):"
+        tail -5 <<<"$out"
+    else
+        echo "$out" | tail -1
+    fi
+fi
+
+[ $fail -eq 0 ] && echo "check-os-user: all passed"
+exit $fail
