@@ -79,7 +79,7 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: all check-unit check-san check-guest check-cli check-isa check-sys check-timing check-snapshot \
-           check-svm check-gdb check-tui check-labs check-os
+           check-svm check-gdb check-tui check-labs check-os-user check-os
 	@echo "all test suites passed"
 
 clean:

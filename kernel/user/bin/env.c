@@ -1,4 +1,5 @@
-/* env [NAME=VALUE...] [COMMAND [ARG...]]: print the environment, or run COMMAND with additions. */
+/* env [-i] [NAME=VALUE...] [COMMAND [ARG...]]: print the environment, or run COMMAND with
+ * additions; -i starts from an empty environment. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +9,11 @@
 int main(int argc, char **argv)
 {
     int i = 1;
+    static char *empty[] = { 0 };
+    if (i < argc && !strcmp(argv[i], "-i")) {
+        environ = empty;
+        i++;
+    }
     for (; i < argc && strchr(argv[i], '='); i++)
         putenv(argv[i]);
     if (i == argc) {

@@ -247,6 +247,23 @@ static void lex(struct lexer *lx, const char *src)
                     break;
                 }
                 str_add(&w, *p++);
+            } else if (c == '$' && p[1] == '(') {
+                /* command substitution: copy up to the matching parenthesis */
+                int depth = 0;
+                str_add(&w, *p++);   /* the '$' */
+                do {
+                    if (*p == '(')
+                        depth++;
+                    else if (*p == ')')
+                        depth--;
+                    str_add(&w, *p++);
+                } while (*p && depth > 0);
+                if (depth > 0) {
+                    lx->incomplete = 1;
+                    free(w.s);
+                    push_tok(lx, T_EOF, 0);
+                    return;
+                }
             } else if (c == '\'' || c == '"') {
                 str_add(&w, *p++);
                 while (*p && *p != c) {
@@ -578,10 +595,71 @@ static void fields_free(struct fields *f)
     f->n = f->cap = 0;
 }
 
-/* The value of $NAME, ${NAME} or a special parameter at *pp (just after the '$'). */
+static int run_text(const char *src, int final);
+
+/* $(CMD): run CMD in a child with stdout on a pipe; the value is its output without trailing
+ * newlines. *pp is just after "$(" and is left after the matching ")". */
+static char *command_subst(const char **pp)
+{
+    const char *p = *pp;
+    int depth = 1;
+    struct str cmd = { 0, 0, 0 };
+    for (; *p; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')' && --depth == 0)
+            break;
+        str_add(&cmd, *p);
+    }
+    *pp = *p ? p + 1 : p;
+    char *text = str_take(&cmd);
+    struct str out = { 0, 0, 0 };
+    int fds[2];
+    if (pipe(fds) < 0) {
+        free(text);
+        return strdup("");
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(fds[0]);
+        dup2(fds[1], 1);
+        close(fds[1]);
+        interactive = 0;
+        signal(SIGINT, SIG_DFL);
+        run_text(text, 1);
+        fflush(stdout);
+        _exit(last_status);
+    }
+    close(fds[1]);
+    char buf[256];
+    ssize_t n;
+    while ((n = read(fds[0], buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+        for (ssize_t i = 0; i < n; i++)
+            str_add(&out, buf[i]);
+    close(fds[0]);
+    int st;
+    if (pid > 0) {
+        while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+            ;
+        last_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    }
+    free(text);
+    char *v = str_take(&out);
+    size_t len = strlen(v);
+    while (len && v[len - 1] == '\n')
+        v[--len] = 0;
+    return v;
+}
+
+/* The value of $NAME, ${NAME}, $(CMD) or a special parameter at *pp (just after the '$'). */
 static char *param(const char **pp)
 {
     const char *p = *pp;
+    if (*p == '(') {
+        *pp = p + 1;
+        return command_subst(pp);
+    }
     static char num[16];
     char name[128];
     size_t n = 0;
@@ -725,7 +803,7 @@ static void expand(struct fields *out, const char *w, int do_glob)
                 if (*p == '\\' && p[1] && strchr("$\"\\`", p[1])) {
                     str_add(&cur, p[1]);
                     p += 2;
-                } else if (*p == '$' && p[1] && (isalnum((unsigned char)p[1]) || strchr("_{?$!#@*", p[1]))) {
+                } else if (*p == '$' && p[1] && (isalnum((unsigned char)p[1]) || strchr("_{?$!#@*(", p[1]))) {
                     p++;
                     char *v = param(&p);
                     str_cat(&cur, v);
@@ -737,7 +815,7 @@ static void expand(struct fields *out, const char *w, int do_glob)
             if (*p)
                 p++;
             have = 1;
-        } else if (c == '$' && p[1] && (isalnum((unsigned char)p[1]) || strchr("_{?$!#@*", p[1]))) {
+        } else if (c == '$' && p[1] && (isalnum((unsigned char)p[1]) || strchr("_{?$!#@*(", p[1]))) {
             p++;
             char *v = param(&p);
             /* unquoted: split at blanks */
