@@ -77,10 +77,13 @@ static void putc_out(int c)
     vga_putc(c);
 }
 
+/* Interrupts off while writing, so an echo from the receive interrupt never lands mid-write. */
 int console_write(const char *kbuf, int n)
 {
+    uint32_t f = irq_save();
     for (int i = 0; i < n; i++)
         putc_out((uint8_t)kbuf[i]);
+    irq_restore(f);
     return n;
 }
 

@@ -63,6 +63,8 @@ int signal_send(struct proc *p, int sig)
         return -EINVAL;
     if (p->state == P_ZOMBIE || p->state == P_UNUSED)
         return 0;
+    if (p == initproc && p->sigact[sig].handler == H_DFL)
+        return 0;                          /* init gets only the signals it handles (Linux's SIGNAL_UNKILLABLE) */
     uint32_t f = irq_save();
     if (sig == SIGKILL) {
         p->killed = 1;

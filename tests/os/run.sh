@@ -42,6 +42,22 @@ if have_qemu; then
     expect_status "qemu cmd=exit 3" 7 $rc
 fi
 
+# ---- Ctrl-C: SIGINT to the foreground process group (init is immune, as on Linux) ----
+printf '\003' > "$out/ctrl-c"
+rc=0; os_vx86 "$out/int.v" 'cmd=echo ready; sleep 5; echo not reached' --serial-input "$out/ctrl-c" --input-after ready || rc=$?
+expect_status "vx86 Ctrl-C ends the command: init powers off with 130 (exit (130 << 1 | 1) & 255)" 5 $rc
+printf 'ready\n^C\n' | expect_text "vx86 Ctrl-C echoes ^C and interrupts sleep" "$out/int.v"
+
+# ---- vx86 os: the short form, stdin as the console's input when it is not a terminal ----
+rc=0; printf 'echo typed at the console\npoweroff 4\n' | timeout 300 "$VX86" os --input-after '$ ' > "$out/os.v" || rc=$?
+expect_status "vx86 os < input, poweroff 4" 9 $rc
+after_prompt "$out/os.v" > "$out/os.vt"
+expect_text "vx86 os runs the shell on the console" "$out/os.vt" <<'EOF2'
+$ echo typed at the console
+typed at the console
+$ poweroff 4
+EOF2
+
 # ---- the scripted session ----
 n=$(grep -c . tests/os/session.txt)
 rc=0; os_vx86 "$out/s1.v" '' --serial-input tests/os/session.txt --input-after '$ ' --stats 2> "$out/s1.stats" || rc=$?

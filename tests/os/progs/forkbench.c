@@ -1,6 +1,8 @@
 /* forkbench: the costs the OS issue tracks, in virtual cycles (RDTSC: vx86's TSC counts the
  * machine's virtual cycles). fork+exec+exit+wait of /bin/true, and a context switch measured
- * as half of a pipe ping-pong round trip between two processes. Prints averages. */
+ * as half of a sched_yield ping-pong between two processes (each yield is a system call and a
+ * switch), and a pipe round trip. Prints averages. */
+#include <sched.h>
 #include <stdio.h>
 #include <stdint.h>
 #include <sys/wait.h>
@@ -48,6 +50,21 @@ int main(void)
     }
     uint64_t round = (rdtsc() - t0) / ROUNDS;
     waitpid(pid, 0, 0);
+    enum { YIELDS = 500 };
+    pid = fork();
+    if (pid == 0) {
+        for (int i = 0; i < YIELDS; i++)
+            sched_yield();
+        _exit(0);
+    }
+    sched_yield();                         /* let the child start yielding */
+    t0 = rdtsc();
+    for (int i = 0; i < YIELDS; i++)
+        sched_yield();
+    uint64_t yield = (rdtsc() - t0) / (2 * YIELDS);
+    waitpid(pid, 0, 0);
+    printf("sched_yield to another process (system call + context switch): %llu cycles\n",
+           (unsigned long long)yield);
     printf("fork+exec+exit+wait of /bin/true: %llu cycles\n", (unsigned long long)spawn);
     printf("pipe round trip (2 switches + 2 reads + 2 writes): %llu cycles\n", (unsigned long long)round);
     return 0;
