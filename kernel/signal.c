@@ -153,7 +153,7 @@ void signal_deliver(struct trapframe *tf)
     if (h == H_IGN || (h == H_DFL && default_ignored(sig)))
         return;
     if (h == H_DFL || setup_frame(p, tf, sig) < 0)
-        proc_exit(W_EXITCODE(0, sig));     /* a frame we cannot write is a SIGSEGV on Linux */
+        proc_exit(W_EXITCODE(0, h == H_DFL ? sig : SIGSEGV));   /* an unwritable frame: SIGSEGV, as Linux */
 }
 
 /* ---- system calls ---- */
