@@ -7,7 +7,8 @@
 #     on PATH; outputs must be identical.
 #  3. utilities: each case of util-cases.sh runs with our utilities and with coreutils/procps under
 #     dash; outputs must be identical.
-#  4. selftest passes under qemu-i386, and the fuzzer's runs each end in an error or a signal.
+#  4. selftest passes under qemu-i386 (the hostile fuzzer, tests/os/progs/hostile.c, is run only in
+#     the toy OS: random system calls must not reach the host's kernel as root).
 # Our static i386 programs cannot be exec'd by the host kernel directly (no binfmt_misc here), so
 # every program is reached through a two-line wrapper script that runs it under qemu-i386.
 set -u
@@ -87,26 +88,23 @@ run_cases() {  # run_cases FILE LABEL SHELL_A PATH_A SHELL_B PATH_B
 run_cases tests/os/user/sh-cases.sh sh "$OSPATH/sh" "$OSPATH" /bin/dash "$OSPATH"
 run_cases tests/os/user/util-cases.sh utils /bin/dash "$OSPATH" /bin/dash "$HOSTPATH"
 
-# ---- 4. selftest and the fuzzer on real Linux
-if [ -f build/os/user/selftest.elf ]; then
-    mkdir -p "$tmp/selftest" && (cd "$tmp/selftest" && env -i PATH="$OSPATH" "$QEMU" "$root/build/os/user/selftest.elf" > "$tmp/selftest.out" 2>&1)
-    st=$?
-    if [ $st -ne 0 ] || ! tail -1 "$tmp/selftest.out" | grep -q '^selftest: ALL OK'; then
-        bad "selftest under qemu-i386 (exit $st):"
-        grep -v ': ok$' "$tmp/selftest.out" | head -30
-    else
-        echo "selftest: $(grep -c ': ok$' "$tmp/selftest.out") checks passed under qemu-i386"
-    fi
-fi
-if [ -f build/os/user/fuzz.elf ]; then
-    out=$(cd "$tmp" && "$QEMU" "$root/build/os/user/fuzz.elf" -n 20000 -s 1 2>&1)
-    st=$?
-    if [ $st -ne 0 ] || ! grep -q '^fuzz: done' <<<"$out"; then
-        bad "fuzz under qemu-i386 (exit $st):"
-        tail -5 <<<"$out"
-    else
-        echo "$out" | tail -1
-    fi
+# ---- 4. selftest on real Linux: its expectations are Linux's (the toy OS runs it in check-os).
+# A low descriptor limit so the EMFILE check ends quickly, as in the toy OS. Known qemu-user
+# deviations (qemu-deviations.txt) are the only failures accepted.
+mkdir -p "$tmp/selftest"
+(cd "$tmp/selftest" && ulimit -n 64 && env -i PATH="$OSPATH" "$QEMU" "$root/build/os/user/selftest.elf" > "$tmp/selftest.out" 2>&1)
+st=$?
+sed -i '/^qemu: uncaught target signal/d' "$tmp/selftest.out"
+grep -v '^#' tests/os/user/qemu-deviations.txt > "$tmp/known"
+grep ': FAIL ' "$tmp/selftest.out" > "$tmp/failed" || true
+known=$(grep -cxFf "$tmp/known" "$tmp/failed" || true)
+unknown=$(grep -vxFf "$tmp/known" "$tmp/failed" || true)
+summary=$(tail -1 "$tmp/selftest.out")
+if [ -n "$unknown" ] || ! grep -Eq "^selftest: (ALL OK|$known of [0-9]+ FAILED)" <<<"$summary"; then
+    bad "selftest under qemu-i386 (exit $st):"
+    grep -v ': ok$' "$tmp/selftest.out" | head -40
+else
+    echo "$summary under qemu-i386 ($known known qemu-user deviations accepted)"
 fi
 
 [ $fail -eq 0 ] && echo "check-os-user: all passed"
