@@ -5,6 +5,7 @@
 #   session      tests/os/session.txt typed at the shell prompt: the output from the first prompt
 #                on equals tests/os/session.expected on vx86, and QEMU prints the same line by line
 #   determinism  the session twice on vx86: the same output and the same cycle count
+#   signals      tests/os/progs/sigtest: handlers, SIG_IGN, blocking, default actions, as on Linux
 #   cow          tests/os/progs/cowtest: a child writing K of N shared pages copies exactly K
 #   hostile      tests/os/progs/hostile: 100,000 random system calls, bad pointers to every call,
 #                random bytes executed; forkbomb (EAGAIN), oom (ENOMEM); the shell answers after
@@ -13,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/os/lib.sh
 T=build/os/test
-MODULES="$T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
+MODULES="$T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
 out=$(mktemp -d /tmp/check-os.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 fails=0
@@ -73,6 +74,18 @@ if have_qemu; then
     expect_status "qemu session" 1 $rc
     after_prompt "$out/s.q" > "$out/s.qt"
     expect_text "qemu session prints what vx86 prints, line by line" "$out/s.qt" < "$out/s1.vt"
+fi
+
+# ---- signals: the same lines as the program built natively and run on Linux ----
+cc -std=gnu11 -O2 -Wall -Wextra -Werror tests/os/progs/sigtest.c -o "$out/sigtest.native"
+"$out/sigtest.native" > "$out/sig.n"
+rc=0; os_vx86 "$out/sig.v" 'cmd=/bin/sigtest' || rc=$?
+expect_status "vx86 sigtest" 1 $rc
+expect_text "vx86 sigtest prints what Linux prints" "$out/sig.v" < "$out/sig.n"
+if have_qemu; then
+    rc=0; os_qemu "$out/sig.q" 'cmd=/bin/sigtest' || rc=$?
+    after_bootmsg "$out/sig.q" > "$out/sig.qt"
+    expect_text "qemu sigtest prints what Linux prints" "$out/sig.qt" < "$out/sig.n"
 fi
 
 # ---- copy-on-write ----
