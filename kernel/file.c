@@ -79,7 +79,7 @@ int file_uses_super(struct super *sb)
 
 long file_read(struct file *f, struct iobuf b, uint32_t n)
 {
-    if ((f->flags & O_ACCMODE) == O_WRONLY)
+    if (!FILE_READABLE(f->flags))
         return -EBADF;
     if (S_ISDIR(f->ip->mode))
         return -EISDIR;
@@ -93,7 +93,7 @@ long file_read(struct file *f, struct iobuf b, uint32_t n)
 
 long file_write(struct file *f, struct iobuf b, uint32_t n)
 {
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
+    if (!FILE_WRITABLE(f->flags))
         return -EBADF;
     if (!f->ip->fop || !f->ip->fop->write)
         return -EINVAL;

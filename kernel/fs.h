@@ -170,6 +170,9 @@ int  vfs_is_mounted_on(struct mnt_table *t, struct inode *ip);  /* a mount point
 int  file_uses_super(struct super *sb);                     /* file.c: an open file in sb */
 
 /* ---- open files (file.c) ---- */
+/* Access modes: O_RDONLY 0, O_WRONLY 1, O_RDWR 2; Linux also accepts 3, which allows neither. */
+#define FILE_READABLE(fl) (((fl) & 3) == 0 || ((fl) & 3) == 2)
+#define FILE_WRITABLE(fl) (((fl) & 3) == 1 || ((fl) & 3) == 2)
 struct file *file_alloc(void);                              /* ref 1; NULL when the table is full */
 struct file *file_open_inode(struct inode *ip, uint32_t flags, int *err); /* takes ip's ref */
 long file_read(struct file *f, struct iobuf b, uint32_t n);

@@ -213,6 +213,10 @@ static int add_entry(struct inode *dir, const char *name, struct inode *ip)
 
 static struct inode *ramfs_create(struct inode *dir, const char *name, uint32_t mode, int *err)
 {
+    if (dir->nlink == 0) {         /* removed while it was someone's cwd: ENOENT, as Linux */
+        *err = -ENOENT;
+        return NULL;
+    }
     if (find(dir, name, NULL)) {
         *err = -EEXIST;
         return NULL;

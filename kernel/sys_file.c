@@ -89,7 +89,7 @@ long sys_read(const struct syscall_args *a)
     uint32_t n = a->arg[2] > MAX_RW ? MAX_RW : a->arg[2];
     if (!f)
         return -EBADF;
-    if ((f->flags & O_ACCMODE) == O_WRONLY)
+    if (!FILE_READABLE(f->flags))
         return -EBADF;
     if (!user_range_ok(a->arg[1], n))
         return -EFAULT;
@@ -102,7 +102,7 @@ long sys_write(const struct syscall_args *a)
     uint32_t n = a->arg[2] > MAX_RW ? MAX_RW : a->arg[2];
     if (!f)
         return -EBADF;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
+    if (!FILE_WRITABLE(f->flags))
         return -EBADF;
     if (!user_range_ok(a->arg[1], n))
         return -EFAULT;
@@ -142,39 +142,69 @@ long sys_writev(const struct syscall_args *a) { return rw_vec(a, 1); }
 
 /* ---- open and close ---- */
 
+/* open(2) with O_CREAT: the parent first, then the name in it (Linux's open_last_lookups). */
+static struct inode *open_create(struct proc *p, struct inode *dir, const char *path,
+                                 uint32_t flags, uint32_t mode, int *err)
+{
+    char last[UAPI_NAME_MAX + 1];
+    struct inode *pdir = vfs_lookup_at(p, dir, path, last, 1, err), *ip = NULL;
+    if (!pdir)
+        return NULL;
+    uint32_t plen = (uint32_t)strlen(path);
+    if (!last[0] || !strcmp(last, ".") || !strcmp(last, ".."))
+        *err = flags & O_EXCL ? -EEXIST : -EISDIR;   /* an existing directory */
+    else if (path[plen - 1] == '/')
+        *err = -EISDIR;            /* O_CREAT never makes a directory */
+    else if (pdir->iop && pdir->iop->lookup && (ip = pdir->iop->lookup(pdir, last, err))) {
+        if (flags & O_EXCL) {
+            *err = -EEXIST;
+        } else if (S_ISLNK(ip->mode)) {     /* an existing symlink: open what it names */
+            iput(ip);
+            ip = vfs_lookup_at(p, dir, path, NULL, !(flags & O_NOFOLLOW), err);
+            if (!ip || S_ISLNK(ip->mode))
+                *err = ip ? -ELOOP : *err;
+            else if (S_ISDIR(ip->mode))
+                *err = -EISDIR;
+            else
+                *err = 0;
+        } else {
+            *err = S_ISDIR(ip->mode) ? -EISDIR : 0;
+        }
+        if (*err) {
+            iput(ip);
+            ip = NULL;
+        }
+    } else if (*err == -ENOENT || !pdir->iop || !pdir->iop->lookup) {
+        if (!pdir->iop || !pdir->iop->create)
+            *err = -EACCES;
+        else
+            ip = pdir->iop->create(pdir, last, S_IFREG | (mode & 07777 & ~p->umask), err);
+    }
+    iput(pdir);
+    return ip;
+}
+
 static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
 {
     struct proc *p = curproc();
+    if ((flags & O_CREAT) && (flags & O_DIRECTORY))
+        return -EINVAL;            /* open(2): Linux 6.4 and later refuse the pair */
     int fd;
     for (fd = 0; fd < NOFILE && p->ofile[fd]; fd++)
         ;
     if (fd == NOFILE)
-        return -EMFILE;            /* Linux reserves the descriptor first */
-    char *path, last[UAPI_NAME_MAX + 1];
+        return -EMFILE;            /* Linux reserves the descriptor before the lookup */
+    char *path;
     int err = path_in(upath, &path);
     if (err < 0)
         return err;
     struct inode *dir = NULL, *ip = NULL;
     if ((err = at_dir(dirfd, path, &dir)) < 0)
         goto out;
-    ip = vfs_lookup_at(p, dir, path, NULL, !(flags & O_NOFOLLOW), &err);
-    if (ip && (flags & O_CREAT) && (flags & O_EXCL)) {
-        err = -EEXIST;
-        goto out;
-    }
-    if (!ip && err == -ENOENT && (flags & O_CREAT)) {
-        struct inode *pdir = vfs_lookup_at(p, dir, path, last, 1, &err);
-        if (!pdir)
-            goto out;
-        uint32_t plen = (uint32_t)strlen(path);
-        if (!last[0] || path[plen - 1] == '/' || !strcmp(last, ".") || !strcmp(last, ".."))
-            err = -EISDIR;
-        else if (!pdir->iop || !pdir->iop->create)
-            err = -EACCES;
-        else
-            ip = pdir->iop->create(pdir, last, S_IFREG | (mode & 07777 & ~p->umask), &err);
-        iput(pdir);
-    }
+    if (flags & O_CREAT)
+        ip = open_create(p, dir, path, flags, mode, &err);
+    else
+        ip = vfs_lookup_at(p, dir, path, NULL, !(flags & O_NOFOLLOW), &err);
     if (!ip)
         goto out;
     if (S_ISLNK(ip->mode)) {       /* O_NOFOLLOW met a symlink */
@@ -189,11 +219,7 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
         err = -ENOTDIR;
         goto out;
     }
-    if ((flags & O_ACCMODE) == 3) {
-        err = -EINVAL;
-        goto out;
-    }
-    if ((flags & O_TRUNC) && S_ISREG(ip->mode) && (flags & O_ACCMODE) != O_RDONLY &&
+    if ((flags & O_TRUNC) && S_ISREG(ip->mode) && FILE_WRITABLE(flags) &&
         ip->iop && ip->iop->truncate)
         ip->iop->truncate(ip, 0);
     struct file *f = file_open_inode(ip, flags, &err);
@@ -542,6 +568,8 @@ static long do_truncate(struct inode *ip, int32_t len)
 long sys_truncate(const struct syscall_args *a)
 {
     int err = 0;
+    if ((int32_t)a->arg[1] < 0)
+        return -EINVAL;            /* before the path, as Linux's do_sys_truncate */
     struct inode *ip = lookup_user(AT_FDCWD, a->arg[0], 1, 0, &err);
     if (!ip)
         return err;
@@ -555,7 +583,7 @@ long sys_ftruncate(const struct syscall_args *a)
     struct file *f = argfd(a, 0);
     if (!f)
         return -EBADF;
-    if ((f->flags & O_ACCMODE) == O_RDONLY)
+    if (!FILE_WRITABLE(f->flags))
         return -EINVAL;            /* ftruncate(2): fd is not open for writing */
     return do_truncate(f->ip, (int32_t)a->arg[1]);
 }
@@ -573,8 +601,9 @@ long sys_umask(const struct syscall_args *a)
 
 /* ---- names ---- */
 
-/* Resolve the parent of a user path: the directory, and the last component in last. */
-static struct inode *parent_user(int dirfd, uint32_t upath, char *last, int *err)
+/* Resolve the parent of a user path: the directory, and the last component in last;
+ * *slash says the path ended in '/', which only a directory may have. */
+static struct inode *parent_user(int dirfd, uint32_t upath, char *last, int *slash, int *err)
 {
     char *path;
     int r = path_in(upath, &path);
@@ -582,6 +611,7 @@ static struct inode *parent_user(int dirfd, uint32_t upath, char *last, int *err
         *err = r;
         return NULL;
     }
+    *slash = r > 0 && path[r - 1] == '/';
     struct inode *dir, *ip = NULL;
     if ((*err = at_dir(dirfd, path, &dir)) == 0)
         ip = vfs_lookup_at(curproc(), dir, path, last, 1, err);
@@ -595,7 +625,8 @@ static long do_mkdir(int dirfd, uint32_t upath, uint32_t mode)
 {
     char last[UAPI_NAME_MAX + 1];
     int err = 0;
-    struct inode *dir = parent_user(dirfd, upath, last, &err);
+    int slash;
+    struct inode *dir = parent_user(dirfd, upath, last, &slash, &err);
     if (!dir)
         return err;
     struct inode *ip = NULL;
@@ -622,7 +653,8 @@ static long do_unlink(int dirfd, uint32_t upath, int isdir)
 {
     char last[UAPI_NAME_MAX + 1];
     int err = 0;
-    struct inode *dir = parent_user(dirfd, upath, last, &err);
+    int slash;
+    struct inode *dir = parent_user(dirfd, upath, last, &slash, &err);
     if (!dir)
         return err;
     struct inode *ip = NULL;
@@ -640,6 +672,8 @@ static long do_unlink(int dirfd, uint32_t upath, int isdir)
         err = -ENOTDIR;
     else if (!isdir && S_ISDIR(ip->mode))
         err = -EISDIR;
+    else if (!isdir && slash)
+        err = -ENOTDIR;                            /* "file/" names no directory */
     else if (isdir && vfs_is_mounted_on(vfs_mnt_of(curproc()), ip))
         err = -EBUSY;
     else if (!dir->iop->unlink)
@@ -660,32 +694,60 @@ long sys_unlinkat(const struct syscall_args *a)
     return do_unlink((int)a->arg[0], a->arg[1], (a->arg[2] & AT_REMOVEDIR) != 0);
 }
 
+/* Is anc the directory d or one of its ancestors (inside one file system)? */
+static int is_ancestor(struct inode *anc, struct inode *d)
+{
+    struct inode *cur = idup(d);
+    int found = 0;
+    for (;;) {
+        if (cur == anc) {
+            found = 1;
+            break;
+        }
+        struct inode *up = cur->iop && cur->iop->parent ? cur->iop->parent(cur) : idup(cur);
+        int top = (up == cur);
+        iput(cur);
+        cur = up;
+        if (top)
+            break;
+    }
+    iput(cur);
+    return found;
+}
+
+/* The checks in the order Linux's do_renameat2 makes them, so the same error wins. */
 long sys_rename(const struct syscall_args *a)
 {
     char olast[UAPI_NAME_MAX + 1], nlast[UAPI_NAME_MAX + 1];
-    int err = 0;
-    struct inode *odir = parent_user(AT_FDCWD, a->arg[0], olast, &err), *ndir = NULL, *ip = NULL;
+    int err = 0, oslash, nslash;
+    struct inode *odir = parent_user(AT_FDCWD, a->arg[0], olast, &oslash, &err), *ndir = NULL,
+                 *ip = NULL, *target = NULL;
     if (!odir)
         return err;
     struct mnt_table *t = vfs_mnt_of(curproc());
-    if (!(ndir = parent_user(AT_FDCWD, a->arg[1], nlast, &err)))
+    if (!(ndir = parent_user(AT_FDCWD, a->arg[1], nlast, &nslash, &err)))
         ;
+    else if (odir->sb != ndir->sb)
+        err = -EXDEV;
     else if (!olast[0] || !nlast[0] || dot_or_dotdot(olast) || dot_or_dotdot(nlast))
         err = -EBUSY;
     else if (!odir->iop || !odir->iop->lookup || !(ip = odir->iop->lookup(odir, olast, &err)))
         ;
-    else if (odir->sb != ndir->sb)
-        err = -EXDEV;
-    else if (vfs_is_mounted_on(t, ip))
+    else if (!S_ISDIR(ip->mode) && (oslash || nslash))
+        err = -ENOTDIR;                            /* rename(2): slashes only on directories */
+    else if ((target = ndir->iop->lookup(ndir, nlast, &err)) == NULL && err != -ENOENT)
+        ;
+    else if (S_ISDIR(ip->mode) && is_ancestor(ip, ndir))
+        err = -EINVAL;                             /* a directory into itself */
+    else if (target && S_ISDIR(target->mode) && is_ancestor(target, odir))
+        err = -ENOTEMPTY;                          /* over one of its own ancestors */
+    else if (vfs_is_mounted_on(t, ip) || (target && vfs_is_mounted_on(t, target)))
         err = -EBUSY;
     else if (!odir->iop->rename)
         err = -EPERM;
-    else {
-        struct inode *target = ndir->iop->lookup(ndir, nlast, &err);
-        err = target && vfs_is_mounted_on(t, target) ? -EBUSY
-                                                     : odir->iop->rename(odir, olast, ndir, nlast);
-        iput(target);
-    }
+    else
+        err = odir->iop->rename(odir, olast, ndir, nlast);
+    iput(target);
     iput(ip);
     iput(ndir);
     iput(odir);

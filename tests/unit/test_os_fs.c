@@ -194,6 +194,60 @@ START_TEST(test_linux_parity)
 }
 END_TEST
 
+/* Random operation sequences over a small vocabulary of names, on both systems, every result
+ * compared: a differential fuzzer. No path climbs above the starting directory ("x/.." only),
+ * so the Linux side stays inside its temporary directory. */
+static const char *const vocab[] = {
+    "a", "b", "c", "a/b", "a/c", "b/a", "a/b/c", "a/../b", "./a", "a/", "b/", ".", "a/./b/..",
+    "c/a", "a/b/", "b/c/a",
+};
+#define NVOCAB (sizeof vocab / sizeof vocab[0])
+
+static uint32_t fz_seed;
+static uint32_t fz_rnd(void) { fz_seed = fz_seed * 1103515245u + 12345u; return fz_seed >> 8; }
+
+static struct fs_op random_op(void)
+{
+    static const int open_flags[] = {
+        O_RDONLY, O_WRONLY, O_RDWR, O_CREAT | O_WRONLY, O_CREAT | O_EXCL | O_RDWR,
+        O_RDONLY | O_DIRECTORY, O_WRONLY | O_TRUNC, O_ACCMODE, O_CREAT | O_APPEND | O_WRONLY,
+    };   /* not O_CREAT|O_DIRECTORY: Linux answers it differently before 6.4 (see test_rw_...) */
+    static const char *const texts[] = { "x", "hello", "" };
+    struct fs_op op = { (enum fs_op_kind)(fz_rnd() % (OP_STAT + 1)), vocab[fz_rnd() % NVOCAB],
+                        vocab[fz_rnd() % NVOCAB], 0 };
+    switch (op.kind) {
+    case OP_OPEN:     op.arg = open_flags[fz_rnd() % (sizeof open_flags / sizeof open_flags[0])]; break;
+    case OP_ACCESS:   op.arg = (int)(fz_rnd() % 9); break;
+    case OP_TRUNCATE: op.arg = (int)(fz_rnd() % 3) * 3000 - 1; break;
+    case OP_WRITE:    op.b = texts[fz_rnd() % 3]; break;
+    default: break;
+    }
+    return op;
+}
+
+START_TEST(test_linux_random_ops)
+{
+    ck_assert_int_eq(S2(mkdir, U("/t"), 0755), 0);
+    ck_assert_int_eq(S1(chdir, U("/t")), 0);
+    ck_assert_int_eq(lx_begin(), 0);
+    fz_seed = 0x5EED0000u + (uint32_t)_i;
+    int bad = 0;
+    for (int i = 0; i < 3000 && bad < 5; i++) {
+        struct fs_op op = random_op();
+        uint32_t mark = ubump;
+        int want = lx_op(&op), got = toy_op(&op);
+        ubump = mark;                            /* user memory is reused each step */
+        if (want != got) {
+            fprintf(stderr, "seed %d step %d: kind %d (%s, %s, %d): Linux %d, toy %d\n", _i, i,
+                    op.kind, op.a, op.b ? op.b : "", op.arg, want, got);
+            bad++;
+        }
+    }
+    lx_end();
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* ---- descriptors, reads and writes ---- */
 
 START_TEST(test_rw_offsets_and_fds)
@@ -239,6 +293,7 @@ START_TEST(test_rw_offsets_and_fds)
     ck_assert_int_eq(S3(read, fd, 0xBFFFFFF0u, 0x100), -EFAULT);   /* reaches the kernel */
     ck_assert_int_eq(S3(write, fd, 0xFFFFFFF0u, 0x20), -EFAULT);     /* wraps */
     ck_assert_int_eq(S3(open, BADPTR, O_RDONLY, 0), -EFAULT);
+    ck_assert_int_eq(open_("/new", O_CREAT | O_DIRECTORY), -EINVAL);   /* open(2), Linux >= 6.4 */
     long ro = open_("/f", O_RDONLY);
     ck_assert_int_eq(write_str((int)ro, "x"), -EBADF);
     long wo = open_("/f", O_WRONLY);
@@ -375,6 +430,14 @@ START_TEST(test_getdents_getcwd_chroot)
     ck_assert_int_eq(S2(stat64, U("/../../sub"), st), 0);
     ck_assert_int_eq(S2(stat64, U("/proc"), st), -ENOENT);
     ck_assert_int_eq(S1(chroot, U("/a")), -ENOTDIR);
+    /* a cwd removed under us: getcwd and creating in it are ENOENT (getcwd(2), open(2)) */
+    ck_assert_int_eq(S2(mkdir, U("/z"), 0755), 0);
+    ck_assert_int_eq(S1(chdir, U("/z")), 0);
+    ck_assert_int_eq(S1(rmdir, U("/z")), 0);
+    ck_assert_int_eq(S2(getcwd, cwd, 64), -ENOENT);
+    ck_assert_int_eq(open_("f", O_CREAT | O_WRONLY), -ENOENT);
+    ck_assert_int_eq(S2(mkdir, U("d"), 0755), -ENOENT);
+    ck_assert_int_eq(S2(stat64, U("."), st), 0);
 }
 END_TEST
 
@@ -577,6 +640,8 @@ static Suite *os_fs_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_linux_parity);
+    const char *seeds = getenv("OSFS_FUZZ_SEEDS");     /* more seeds for a longer hunt */
+    tcase_add_loop_test(tc, test_linux_random_ops, 0, seeds ? atoi(seeds) : 8);
     tcase_add_test(tc, test_rw_offsets_and_fds);
     tcase_add_test(tc, test_emfile);
     tcase_add_test(tc, test_pipe_ring_and_errors);
