@@ -126,7 +126,7 @@ static void input_byte(int c)
     if (c == CTRL('C')) {
         con.rr = con.rw;                   /* drop typed-ahead input, as Linux's ISIG flush */
         con.e = con.w;
-        console_write("^C\n", 3);
+        console_write("^C", 2);           /* ECHOCTL; the shell starts the new line */
         if (console_fg_pgrp > 0)
             signal_send_group(console_fg_pgrp, SIGINT);
         return;

@@ -47,7 +47,7 @@ fi
 printf '\003' > "$out/ctrl-c"
 rc=0; os_vx86 "$out/int.v" 'cmd=echo ready; sleep 5; echo not reached' --serial-input "$out/ctrl-c" --input-after ready || rc=$?
 expect_status "vx86 Ctrl-C ends the command: init powers off with 130 (exit (130 << 1 | 1) & 255)" 5 $rc
-printf 'ready\n^C\n' | expect_text "vx86 Ctrl-C echoes ^C and interrupts sleep" "$out/int.v"
+printf 'ready\n^C' | expect_text "vx86 Ctrl-C echoes ^C and interrupts sleep" "$out/int.v"
 
 # ---- vx86 os: the short form, stdin as the console's input when it is not a terminal ----
 rc=0; printf 'echo typed at the console\npoweroff 4\n' | timeout 300 "$VX86" os --input-after '$ ' > "$out/os.v" || rc=$?
@@ -58,6 +58,12 @@ $ echo typed at the console
 typed at the console
 $ poweroff 4
 EOF2
+
+# ---- vx86 os on a terminal (tmux): raw console, Ctrl-C, Ctrl-] ----
+if command -v tmux > /dev/null; then
+    if tests/os/tty.sh > "$out/tty"; then pass "vx86 os on a terminal: $(tail -n 1 "$out/tty")"
+    else fail "vx86 os on a terminal:"; cat "$out/tty"; fi
+fi
 
 # ---- the scripted session ----
 n=$(grep -c . tests/os/session.txt)

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # make check-os-user: the toy OS's user space against real Linux, before (and beside) the kernel.
+#  0. every program in kernel/user/bin (but selftest) also builds natively with glibc.
 #  1. parity: each tests/os/parity/*.c is built natively (host cc, glibc) and with scripts/os-cc;
 #     the os-cc build runs under qemu-i386 (real Linux system calls); stdout, stderr and exit status
 #     must be identical.
@@ -12,6 +13,7 @@
 # Our static i386 programs cannot be exec'd by the host kernel directly (no binfmt_misc here), so
 # every program is reached through a two-line wrapper script that runs it under qemu-i386.
 set -u
+# the parity programs and selftest write into fresh scratch directories under $tmp
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 cd "$root"
 QEMU=${QEMU_I386:-$(command -v qemu-i386 || true)}
@@ -36,6 +38,15 @@ done
 wrap "$root/build/os/user/test.elf" "["
 OSPATH=$tmp/bin
 HOSTPATH=/usr/bin:/bin
+
+# ---- 0. the programs are standard C: each compiles natively against glibc too (selftest is
+# i386-specific: it makes raw system calls by their i386 numbers)
+for src in kernel/user/bin/*.c; do
+    [ "$src" = kernel/user/bin/selftest.c ] && continue
+    cc -std=gnu11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -o "$tmp/native-prog" "$src" 2> "$tmp/native.err" ||
+        { bad "$src does not build with glibc:"; head -5 "$tmp/native.err"; }
+done
+echo "native: kernel/user/bin builds with glibc"
 
 # ---- 1. parity programs
 n=0
