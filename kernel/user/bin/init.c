@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/reboot.h>
+#include <linux/reboot.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 

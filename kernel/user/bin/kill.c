@@ -1,5 +1,8 @@
 /* kill [-SIG|-s SIG] PID..., kill -l: send a signal (default SIGTERM); SIG is a number or a name
  * with or without "SIG". */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE   /* sigabbrev_np in glibc */
+#endif
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,12 +10,8 @@
 #include <string.h>
 #include <strings.h>
 
-static const struct { const char *name; int num; } sigs[] = {
-#define K_(name, num, text) { #name, num },
-    SIGNAL_LIST(K_)
-#undef K_
-};
-#define NSIGS (int)(sizeof sigs / sizeof sigs[0])
+/* Signal names come from sigabbrev_np (glibc's name for it; ours reads kernel/uapi/signal.h). */
+#define NSIGS 32
 
 static int parse_sig(const char *s)
 {
@@ -22,9 +21,9 @@ static int parse_sig(const char *s)
         return n >= 0 && n < 65 ? (int)n : -1;
     if (!strncasecmp(s, "SIG", 3))
         s += 3;
-    for (int i = 0; i < NSIGS; i++)
-        if (!strcasecmp(s, sigs[i].name + 3))
-            return sigs[i].num;
+    for (int i = 1; i < NSIGS; i++)
+        if (sigabbrev_np(i) && !strcasecmp(s, sigabbrev_np(i)))
+            return i;
     return -1;
 }
 
@@ -32,8 +31,8 @@ int main(int argc, char **argv)
 {
     int sig = SIGTERM, i = 1;
     if (argc > 1 && !strcmp(argv[1], "-l")) {
-        for (int k = 0; k < NSIGS; k++)
-            printf("%2d) %s\n", sigs[k].num, sigs[k].name);
+        for (int k = 1; k < NSIGS; k++)
+            printf("%2d) SIG%s\n", k, sigabbrev_np(k));
         return 0;
     }
     if (i < argc && !strcmp(argv[i], "-s") && i + 1 < argc) {

@@ -32,7 +32,7 @@ static void show(const char *path, const char *name)
     }
     char m[11];
     mode_string(st.st_mode, m);
-    printf("%s %2u %8lld %s", m, st.st_nlink, (long long)st.st_size, name);
+    printf("%s %2u %8lld %s", m, (unsigned)st.st_nlink, (long long)st.st_size, name);
     if (S_ISLNK(st.st_mode)) {
         char target[256];
         ssize_t n = readlink(path, target, sizeof target - 1);

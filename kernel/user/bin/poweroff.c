@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/reboot.h>
+#include <linux/reboot.h>
 #include <sys/syscall.h>
 
 int main(int argc, char **argv)

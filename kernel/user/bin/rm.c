@@ -40,7 +40,7 @@ static int rm(const char *path)
             closedir(d);
             for (int i = 0; i < n; i++) {
                 char full[1024];
-                snprintf(full, sizeof full, "%s/%s", path, names[i]);
+                snprintf(full, sizeof full, "%.700s/%.255s", path, names[i]);
                 r |= rm(full);
             }
             if (n == 64 && !(d = opendir(path)))

@@ -28,4 +28,5 @@ char *strtok(char *s, const char *delim);
 char *strtok_r(char *s, const char *delim, char **save);
 char *strerror(int errnum);
 char *strsignal(int sig);
+const char *sigabbrev_np(int sig);
 #endif

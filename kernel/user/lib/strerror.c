@@ -33,6 +33,17 @@ char *strsignal(int sig)
     return unknown;
 }
 
+/* sigabbrev_np (glibc 2.32): the signal's name without "SIG", or NULL. */
+const char *sigabbrev_np(int sig)
+{
+    switch (sig) {
+#define OS_SIGNAME_(name, num, text) case num: return &#name[3];
+    SIGNAL_LIST(OS_SIGNAME_)
+#undef OS_SIGNAME_
+    }
+    return 0;
+}
+
 void perror(const char *s)
 {
     const char *msg = strerror(errno);
