@@ -144,7 +144,7 @@ void fs_proc_exit(struct proc *p);                          /* close all fds, dr
 int  fs_proc_fork(struct proc *child, struct proc *parent); /* share fds, cwd, root: 0 */
 void fs_proc_exec(struct proc *p);                          /* close the FD_CLOEXEC descriptors */
 
-/* ---- VFS (vfs.c) ---- */
+/* ---- VFS (vfs.c, mount.c) ---- */
 struct inode *inode_alloc(struct super *sb, uint32_t mode, const struct inode_ops *iop,
                           const struct file_ops *fop);      /* ref 1, nlink 1; NULL when full */
 int  inode_is_dir(const struct inode *ip);
@@ -152,7 +152,11 @@ int  vfs_inodes_in_use(void);                               /* live inodes (leak
 void fs_register(const struct fs_type *t);
 const struct fs_type *fs_find_type(const char *name);
 struct super *super_alloc(const struct fs_type *t);
-struct mnt_table *vfs_mnt_of(struct proc *p);
+struct mnt_table *vfs_mnt_of(struct proc *p);                /* mount.c: the table p sees */
+struct mnt_table *mnt_table_clone(struct mnt_table *t);     /* for a new mount namespace */
+void mnt_table_put(struct mnt_table *t);
+struct mount *mnt_covering(struct mnt_table *t, struct inode *ip);   /* topmost mount on ip */
+struct mount *mnt_rooted_at(struct mnt_table *t, struct inode *ip);  /* topmost mount of root ip */
 /* Resolve a path: the inode, or with `parent` the directory holding the last component and its
  * name in `last` (FS_NAME_MAX+1 bytes). `follow` follows a final symlink. */
 struct inode *vfs_lookup(struct proc *p, const char *path, int follow, int *err);
@@ -164,6 +168,7 @@ int  vfs_mount(struct mnt_table *t, const char *source, struct inode *target,
                const char *fstype, uint32_t flags, const char *data);
 int  vfs_umount(struct mnt_table *t, struct inode *target);
 int  vfs_getcwd(struct proc *p, char *buf, uint32_t n);     /* length including NUL, or -errno */
+int  vfs_path_of(struct proc *p, struct mnt_table *t, struct inode *ip, char *buf, uint32_t n);
 int  vfs_mounts_text(struct mnt_table *t, char *buf, uint32_t n);  /* /proc/mounts lines */
 void vfs_stat(struct inode *ip, struct stat64 *st);
 int  vfs_is_mounted_on(struct mnt_table *t, struct inode *ip);  /* a mount point or mounted root */
@@ -179,6 +184,13 @@ long file_read(struct file *f, struct iobuf b, uint32_t n);
 long file_write(struct file *f, struct iobuf b, uint32_t n);
 int  fd_alloc(struct proc *p, struct file *f, int from);    /* lowest free fd >= from, or -EMFILE */
 struct file *fd_get(struct proc *p, int fd);                /* NULL when not open */
+
+/* ---- system-call helpers (sys_path.c), shared with sys_file.c ---- */
+int  upath_copy(uint32_t upath, char **out);                /* kmalloc'd path: length or -errno */
+int  upath_at_dir(int dirfd, const char *path, struct inode **dir);  /* *at(): NULL = cwd */
+struct inode *upath_lookup(int dirfd, uint32_t upath, int follow, int empty_ok, int *err);
+long upath_stat_out(struct inode *ip, uint32_t ubuf);       /* copy out stat64, drops ip */
+long upath_truncate(struct inode *ip, int32_t len);
 
 /* ---- file systems ---- */
 extern const struct fs_type ramfs_type, tmpfs_type, procfs_type, devfs_type;

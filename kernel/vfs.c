@@ -1,5 +1,5 @@
-/* vfs.c -- the virtual file system: the inode table, file-system types, mount tables and path
- * lookup. File systems (ramfs.c, devfs.c, procfs.c; later cgroupfs and overlayfs) plug in through
+/* vfs.c -- the virtual file system: the inode table, path lookup and names back from inodes
+ * (mount tables and file-system types are in mount.c). File systems (ramfs.c, devfs.c, procfs.c; later cgroupfs and overlayfs) plug in through
  * struct fs_type and the ops tables of fs.h; nothing here knows how any of them stores data.
  *
  * Lookup follows path_resolution(7): an absolute path starts at the process's root (chroot), a
@@ -18,20 +18,8 @@
 #include "kernel/uapi/stat.h"
 
 #define FS_SYMLOOP 8           /* nested symlinks followed before ELOOP (Linux: 40 in total) */
-#define NFSTYPE 8
 
 static struct inode inode_table[NINODE];
-static const struct fs_type *fs_types[NFSTYPE];
-static uint32_t next_dev = 1;
-
-/* The one mount table of today: every process uses it (the mount namespace changes vfs_mnt_of). */
-static struct mnt_table init_mnt = { .ref = 1, .id = 0xF0000000u };
-
-struct mnt_table *vfs_mnt_of(struct proc *p)
-{
-    (void)p;
-    return &init_mnt;
-}
 
 /* ---- bytes in and out ---- */
 
@@ -128,67 +116,11 @@ void vfs_stat(struct inode *ip, struct stat64 *st)
     st->st_atime = st->st_mtime = st->st_ctime = ip->mtime;
 }
 
-/* ---- file-system types and supers ---- */
-
-void fs_register(const struct fs_type *t)
-{
-    for (int i = 0; i < NFSTYPE; i++)
-        if (!fs_types[i]) {
-            fs_types[i] = t;
-            return;
-        }
-    panic("fs_register: no room for %s", t->name);
-}
-
-const struct fs_type *fs_find_type(const char *name)
-{
-    for (int i = 0; i < NFSTYPE; i++)
-        if (fs_types[i] && strcmp(fs_types[i]->name, name) == 0)
-            return fs_types[i];
-    return NULL;
-}
-
-struct super *super_alloc(const struct fs_type *t)
-{
-    struct super *sb = kzalloc(sizeof *sb);
-    if (!sb)
-        return NULL;
-    sb->type = t;
-    sb->dev = next_dev++;
-    sb->next_ino = 1;
-    return sb;
-}
-
-/* ---- mounts ---- */
-
-/* The topmost mount whose mount point is ip, or NULL. */
-static struct mount *mount_over(struct mnt_table *t, struct inode *ip)
-{
-    for (int i = NMOUNT - 1; i > 0; i--)
-        if (t->m[i].sb && t->m[i].mountpoint == ip)
-            return &t->m[i];
-    return NULL;
-}
-
-/* The topmost mount whose root is ip (not the table's root mount), or NULL. */
-static struct mount *mount_rooted_at(struct mnt_table *t, struct inode *ip)
-{
-    for (int i = NMOUNT - 1; i > 0; i--)
-        if (t->m[i].sb && t->m[i].root == ip)
-            return &t->m[i];
-    return NULL;
-}
-
-int vfs_is_mounted_on(struct mnt_table *t, struct inode *ip)
-{
-    return mount_over(t, ip) != NULL || (t->m[0].root == ip) || mount_rooted_at(t, ip) != NULL;
-}
-
 /* Follow mounts down: the inode a walk sees at ip. Consumes ip's reference, returns one. */
 static struct inode *cross_down(struct mnt_table *t, struct inode *ip)
 {
     struct mount *m;
-    while ((m = mount_over(t, ip)) != NULL) {
+    while ((m = mnt_covering(t, ip)) != NULL) {
         struct inode *r = idup(m->root);
         iput(ip);
         ip = r;
@@ -208,7 +140,7 @@ static struct inode *dotdot(struct proc *p, struct mnt_table *t, struct inode *c
             *seen = cur;
         return cur;
     }
-    while ((m = mount_rooted_at(t, cur)) != NULL && m->mountpoint) {
+    while ((m = mnt_rooted_at(t, cur)) != NULL && m->mountpoint) {
         struct inode *mp = idup(m->mountpoint);
         iput(cur);
         cur = mp;
@@ -366,82 +298,7 @@ struct inode *namei(const char *path, int *err)
     return vfs_lookup(curproc(), path, 1, err);
 }
 
-/* ---- mount and umount ---- */
-
-int vfs_mount(struct mnt_table *t, const char *source, struct inode *target, const char *fstype,
-              uint32_t flags, const char *data)
-{
-    if (target ? !S_ISDIR(target->mode) : t->m[0].sb != NULL)
-        return target ? -ENOTDIR : -EINVAL;   /* no target: only the table's first (root) mount */
-    const struct fs_type *type = fs_find_type(fstype);
-    if (!type)
-        return -ENODEV;
-    struct mount *slot = NULL;
-    for (int i = 1; i < NMOUNT && !slot; i++)
-        if (!t->m[i].sb)
-            slot = &t->m[i];
-    if (!slot && t->m[0].sb)
-        return -ENOMEM;
-    int err = 0;
-    struct super *sb = type->mount(type, source, data, &err);
-    if (!sb)
-        return err ? err : -ENOMEM;
-    if (!t->m[0].sb) {               /* the first mount is the table's root */
-        slot = &t->m[0];
-        target = NULL;
-    }
-    sb->mounts++;
-    slot->sb = sb;
-    slot->root = idup(sb->root);
-    slot->mountpoint = idup(target);
-    slot->parent = NULL;
-    slot->flags = flags;
-    strlcpy(slot->source, source ? source : "none", sizeof slot->source);
-    if (target)
-        for (int i = NMOUNT - 1; i >= 0; i--)
-            if (&t->m[i] != slot && t->m[i].sb && t->m[i].sb == target->sb) {
-                slot->parent = &t->m[i];
-                break;
-            }
-    return 0;
-}
-
-/* Is anything in sb in use by an open file or a process's cwd or root? */
-static int super_busy(struct super *sb)
-{
-    if (file_uses_super(sb))
-        return 1;
-    int cursor = 0;
-    struct proc *q;
-    while ((q = proc_iter(&cursor)) != NULL)
-        if ((q->cwd && q->cwd->sb == sb) || (q->root && q->root->sb == sb))
-            return 1;
-    return 0;
-}
-
-int vfs_umount(struct mnt_table *t, struct inode *target)
-{
-    struct mount *m = mount_rooted_at(t, target);
-    if (!m || !m->mountpoint)
-        return target == t->m[0].root ? -EBUSY : -EINVAL;
-    for (int i = 0; i < NMOUNT; i++)
-        if (t->m[i].sb && t->m[i].parent == m)
-            return -EBUSY;
-    if (super_busy(m->sb))
-        return -EBUSY;
-    struct super *sb = m->sb;
-    iput(m->root);
-    iput(m->mountpoint);
-    memset(m, 0, sizeof *m);
-    if (--sb->mounts == 0) {
-        if (sb->type->kill)
-            sb->type->kill(sb);
-        kfree(sb);
-    }
-    return 0;
-}
-
-/* ---- names back from inodes: getcwd and /proc/mounts ---- */
+/* ---- names back from inodes: getcwd, and /proc/mounts (mount.c) ---- */
 
 /* Find the name dir lists for child; 0 or -ENOENT. */
 static int name_in_dir(struct inode *dir, struct inode *child, char *out)
@@ -464,11 +321,10 @@ static int name_in_dir(struct inode *dir, struct inode *child, char *out)
     return r;
 }
 
-/* The path of ip as seen from p's root, into buf (n bytes): length including NUL, or -errno
+/* The path of ip as seen from p's root (or t's root mount), into buf (n bytes): length including NUL, or -errno
  * (-ERANGE when it does not fit, -ENOENT when ip is unlinked or not below the root). */
-static int path_of(struct proc *p, struct inode *ip, char *buf, uint32_t n)
+int vfs_path_of(struct proc *p, struct mnt_table *t, struct inode *ip, char *buf, uint32_t n)
 {
-    struct mnt_table *t = vfs_mnt_of(p);
     struct inode *root = p && p->root ? p->root : t->m[0].root;
     char *tmp = kmalloc(UAPI_PATH_MAX);
     char *name = kmalloc(UAPI_NAME_MAX + 1);
@@ -523,32 +379,7 @@ out:
 int vfs_getcwd(struct proc *p, char *buf, uint32_t n)
 {
     struct inode *cwd = p && p->cwd ? p->cwd : vfs_mnt_of(p)->m[0].root;
-    return path_of(p, cwd, buf, n);
-}
-
-/* Lines as Linux's /proc/mounts: "source target fstype rw 0 0". */
-int vfs_mounts_text(struct mnt_table *t, char *buf, uint32_t n)
-{
-    uint32_t len = 0;
-    char *path = kmalloc(UAPI_PATH_MAX);
-    if (!path)
-        return -ENOMEM;
-    for (int i = 0; i < NMOUNT; i++) {
-        struct mount *m = &t->m[i];
-        if (!m->sb)
-            continue;
-        if (!m->mountpoint)
-            strlcpy(path, "/", UAPI_PATH_MAX);
-        else if (path_of(NULL, m->root, path, UAPI_PATH_MAX) < 0)
-            continue;                      /* hidden below another mount */
-        int w = ksnprintf(buf + len, n - len, "%s %s %s %s 0 0\n", m->source, path,
-                          m->sb->type->name, (m->flags & 1) ? "ro" : "rw");
-        if (w < 0 || (uint32_t)w >= n - len)
-            break;
-        len += (uint32_t)w;
-    }
-    kfree(path);
-    return (int)len;
+    return vfs_path_of(p, vfs_mnt_of(p), cwd, buf, n);
 }
 
 /* ---- boot ---- */
@@ -566,7 +397,8 @@ void fs_init(void)
     fs_register(&tmpfs_type);
     fs_register(&devfs_type);
     fs_register(&procfs_type);
-    must(vfs_mount(&init_mnt, "rootfs", NULL, "ramfs", 0, NULL), "mount rootfs");
+    struct mnt_table *t = vfs_mnt_of(NULL);
+    must(vfs_mount(t, "rootfs", NULL, "ramfs", 0, NULL), "mount rootfs");
     static const char *const dirs[] = { "/dev", "/proc", "/tmp", "/sys" };
     for (unsigned i = 0; i < ARRAY_SIZE(dirs); i++)
         must(fs_create_file(dirs[i], NULL, 0, S_IFDIR | 0755), dirs[i]);
@@ -574,8 +406,8 @@ void fs_init(void)
     struct inode *proc = vfs_lookup(NULL, "/proc", 1, &err);
     if (!dev || !proc)
         panic("fs_init: /dev or /proc missing");
-    must(vfs_mount(&init_mnt, "devtmpfs", dev, "devtmpfs", 0, NULL), "mount /dev");
-    must(vfs_mount(&init_mnt, "proc", proc, "proc", 0, NULL), "mount /proc");
+    must(vfs_mount(t, "devtmpfs", dev, "devtmpfs", 0, NULL), "mount /dev");
+    must(vfs_mount(t, "proc", proc, "proc", 0, NULL), "mount /proc");
     iput(dev);
     iput(proc);
 }

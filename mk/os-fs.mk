@@ -3,8 +3,8 @@
 # under test and the host stand-ins as extra sources, and put os_fs_host/ (its stand-in for
 # kernel/kernel.h) first on the include path. It runs in check-unit and check-san;
 # `make check-os-fs` runs it alone.
-OSFS_SRCS := kernel/vfs.c kernel/file.c kernel/ramfs.c kernel/initramfs.c kernel/devfs.c \
-             kernel/procfs.c kernel/pipe.c kernel/sys_file.c \
+OSFS_SRCS := kernel/vfs.c kernel/mount.c kernel/file.c kernel/ramfs.c kernel/initramfs.c kernel/devfs.c \
+             kernel/procfs.c kernel/pipe.c kernel/sys_file.c kernel/sys_path.c \
              tests/unit/os_fs_host/stub.c tests/unit/os_fs_host/linux_ref.c
 OSFS_HDRS := kernel/fs.h kernel/proc.h kernel/vm.h kernel/uaccess.h kernel/syscall.h \
              $(wildcard kernel/uapi/*.h tests/unit/os_fs_host/*.h tests/unit/os_fs_host/kernel/*.h)

@@ -474,6 +474,35 @@ START_TEST(test_mounts)
 }
 END_TEST
 
+START_TEST(test_mount_table_clone)
+{
+    uint32_t kmem = host_kmalloc_live;
+    int inodes = vfs_inodes_in_use();
+    struct mnt_table *t = vfs_mnt_of(host_cur), *n = mnt_table_clone(t);
+    ck_assert_ptr_nonnull(n);
+    ck_assert_uint_ne(n->id, t->id);
+    int err = 0;
+    struct inode *tmp = namei("/tmp", &err);
+    ck_assert_int_eq(vfs_mount(n, "scratch", tmp, "tmpfs", 0, NULL), 0);
+    static char a[1024], b[1024];
+    ck_assert_int_gt(vfs_mounts_text(t, a, sizeof a), 0);
+    ck_assert_int_gt(vfs_mounts_text(n, b, sizeof b), 0);
+    ck_assert_ptr_null(strstr(a, "scratch"));                 /* the new namespace only */
+    ck_assert_ptr_nonnull(strstr(b, "scratch /tmp tmpfs rw 0 0\n"));
+    ck_assert_int_eq(strncmp(a, b, strlen(a)), 0);            /* the rest is shared */
+    /* /proc unmounted in the copy stays mounted in the original */
+    struct inode *proc_root = namei("/proc", &err);           /* the mounted root, in both */
+    ck_assert_int_eq(vfs_umount(n, proc_root), 0);
+    ck_assert_int_eq(vfs_umount(n, proc_root), -EINVAL);     /* no longer a mount there */
+    iput(proc_root);
+    ck_assert_ptr_nonnull(read_all("/proc/1/status"));
+    iput(tmp);
+    mnt_table_put(n);
+    ck_assert_uint_eq(host_kmalloc_live, kmem);
+    ck_assert_int_eq(vfs_inodes_in_use(), inodes);
+}
+END_TEST
+
 /* ---- /proc and /dev ---- */
 
 START_TEST(test_procfs_devfs)
@@ -647,6 +676,7 @@ static Suite *os_fs_suite(void)
     tcase_add_test(tc, test_pipe_ring_and_errors);
     tcase_add_test(tc, test_getdents_getcwd_chroot);
     tcase_add_test(tc, test_mounts);
+    tcase_add_test(tc, test_mount_table_clone);
     tcase_add_test(tc, test_procfs_devfs);
     tcase_add_test(tc, test_initramfs_from_cpio);
     tcase_add_test(tc, test_no_leaks);
