@@ -2,8 +2,9 @@
  *
  * One struct frame per 4 KiB of RAM says who holds it (kind + owner pid) and how many page
  * tables map it (ref, > 1 for a page shared copy-on-write). That table is what the memory-map
- * picture draws and what cgroup memory accounting will charge. Free frames form a LIFO list
- * threaded through the frames themselves, so allocation order is deterministic.
+ * picture draws and what cgroup memory accounting will charge. Freed frames form a LIFO list
+ * threaded through the frames themselves, taken before frames never used (so boot touches no
+ * more memory than it uses); allocation order is deterministic.
  *
  * kmalloc carves pages into power-of-two blocks (16..2048 bytes, an 8-byte header says the
  * size class); larger requests take a whole page. */
@@ -13,6 +14,7 @@
 static struct frame *frames;
 static uint32_t nframes;
 static uint32_t free_head;                 /* physical address of the first free frame, 0 = none */
+static uint32_t fresh_next;                /* frames from here up were never allocated */
 struct frame_stats frame_counters;
 uint32_t mem_end_pa;
 
@@ -28,12 +30,8 @@ void frame_init(uint32_t first_free, uint32_t mem_end)
     for (uint32_t i = 0; i < table_end / PAGE_SIZE; i++)
         frames[i].kind = FRAME_RESERVED, frames[i].ref = 1;
     frame_counters.total = nframes;
-    /* Push from the top down so the lowest frames are handed out first. */
-    for (uint32_t i = nframes; i-- > table_end / PAGE_SIZE;) {
-        *(uint32_t *)P2V(i * PAGE_SIZE) = free_head;
-        free_head = i * PAGE_SIZE;
-        frame_counters.free++;
-    }
+    frame_counters.free = nframes - table_end / PAGE_SIZE;
+    fresh_next = table_end;
 }
 
 uint32_t frame_alloc(int kind, int owner)
@@ -42,6 +40,11 @@ uint32_t frame_alloc(int kind, int owner)
     uint32_t pa = free_head;
     if (pa) {
         free_head = *(uint32_t *)P2V(pa);
+    } else if (fresh_next < mem_end_pa) {
+        pa = fresh_next;                   /* never used yet: no need to thread it at boot */
+        fresh_next += PAGE_SIZE;
+    }
+    if (pa) {
         frame_counters.free--;
         struct frame *fr = frame_of(pa);
         fr->ref = 1;

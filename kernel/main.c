@@ -174,8 +174,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     proc_userinit(opt_init, argv);
     /* The idle task: wait for an interrupt; run whoever became runnable. */
     for (;;) {
-        __asm__ volatile("sti; hlt; cli");
+        cli();
         if (need_resched)
             schedule();
+        else
+            __asm__ volatile("sti; hlt");  /* STI's one-instruction shadow: no wakeup is lost */
     }
 }

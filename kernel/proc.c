@@ -12,7 +12,8 @@
 #include "kernel/uapi/wait.h"
 
 struct proc proc_table[NPROC];
-static uint8_t kstacks[NPROC][KSTACK_SIZE] __attribute__((aligned(16)));
+/* Outside .bss (kernel.ld): the loader gives zeroed memory and no one needs them zeroed again. */
+static uint8_t kstacks[NPROC][KSTACK_SIZE] __attribute__((aligned(16), section(".kstacks")));
 extern uint8_t boot_stack[];
 static struct proc idle_proc = { .pid = 0, .state = P_RUNNING, .name = "idle", .kstack = boot_stack };
 struct proc *current = &idle_proc;
