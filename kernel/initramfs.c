@@ -9,7 +9,9 @@
  *                   filesize devmajor devminor rdevmajor rdevminor namesize check
  * namesize counts the NUL. Directories, regular files and symbolic links (data = target) are
  * made; other types (device nodes, FIFOs) are skipped, since /dev is devfs here. Hard links
- * (nlink > 1 sharing an ino) are stored as separate copies. Compressed archives are EINVAL. */
+ * (nlink > 1 sharing an ino) are stored as separate copies. Compressed archives are EINVAL.
+ * A damaged header stops the unpacking (EINVAL); an entry that cannot be created is skipped and
+ * the rest still unpacked, the first such error returned at the end. */
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/uapi/errno.h"
@@ -46,7 +48,7 @@ int initramfs_unpack(const void *cpio, uint32_t len)
     if (!path)
         return -ENOMEM;
     uint32_t pos = 0;
-    int r = 0;
+    int r = 0, create_err = 0;
     while (pos < len) {
         if (buf[pos] == 0) {              /* padding between archives */
             pos++;
@@ -88,10 +90,12 @@ int initramfs_unpack(const void *cpio, uint32_t len)
             continue;
         path[0] = '/';
         strlcpy(path + 1, name, UAPI_PATH_MAX - 1);
-        r = fs_create_file(path, buf + data_at, S_ISDIR(mode) ? 0 : size, mode);
-        if (r < 0)
-            break;
+        int c = fs_create_file(path, buf + data_at, S_ISDIR(mode) ? 0 : size, mode);
+        if (c < 0 && !create_err) {    /* e.g. a file under /proc: skip it, as Linux does, */
+            printk("initramfs: %s: error %d\n", path, -c);   /* and report the first */
+            create_err = c;
+        }
     }
     kfree(path);
-    return r;
+    return r < 0 ? r : create_err;
 }

@@ -456,9 +456,8 @@ int fs_create_file(const char *path, const void *data, uint32_t len, uint32_t mo
     }
     if (!(mode & S_IFMT))
         mode |= S_IFREG;
+    err = -EACCES;                         /* a file system that makes no files (proc) */
     ip = dir->iop && dir->iop->create ? dir->iop->create(dir, last, mode, &err) : NULL;
-    if (!ip && err == 0)
-        err = -EPERM;
     iput(dir);
     if (!ip)
         return err;

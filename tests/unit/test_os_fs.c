@@ -620,6 +620,22 @@ START_TEST(test_initramfs_from_cpio)
     ck_assert_str_eq(read_all("/opt/x/prog"), "ELF");
     ck_assert_int_eq(fs_create_file("/bin/prog", "new", 3, 0755), 0);
     ck_assert_str_eq(read_all("/bin/prog"), "new");
+    /* an entry that cannot be made (a file in /proc) is skipped, the rest still unpacked */
+    char arc[512];
+    uint32_t alen = 0;
+    static const char *const names[] = { "proc/x", "late" };
+    for (int i = 0; i < 2; i++) {
+        alen += (uint32_t)sprintf(arc + alen, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
+                                  i + 1, 0100644, 0, 0, 1, 0, 2, 0, 0, 0, 0,
+                                  (unsigned)strlen(names[i]) + 1, 0);
+        alen += (uint32_t)sprintf(arc + alen, "%s", names[i]) + 1;
+        while (alen % 4)
+            arc[alen++] = 0;
+        memcpy(arc + alen, "ok", 2);
+        alen += 4;
+    }
+    ck_assert_int_eq(initramfs_unpack(arc, alen), -EACCES);
+    ck_assert_str_eq(read_all("/late"), "ok");
     /* damaged archives: one clear error, nothing half-read past the damage */
     ck_assert_int_eq(initramfs_unpack(data, 100), -EINVAL);             /* truncated header */
     ck_assert_int_eq(initramfs_unpack("\x1f\x8b\x08\x00", 4), -EINVAL); /* gzip */
