@@ -4,10 +4,9 @@
  *   1. every system call number 0..SYSCALL_NR_MAX+9 with pointer arguments into the kernel, at
  *      unmapped addresses, at NULL and with huge lengths;
  *   2. CALLS random system calls (an LCG picks numbers and arguments, seeded by argv[1]);
- *   3. random bytes executed in user mode, RUNS times.
- * Calls that would end the test itself rather than probe the kernel are skipped: reboot, kill
- * (pid -1 would signal the shell), fork/clone/vfork (a bomb is forkbomb's job), and pause-like
- * sleeps are capped by an alarm-free design: nanosleep gets no valid pointer to a long delay. */
+ *   3. random bytes executed in user mode, RUNS times;
+ *   4. rt_sigreturn with a random signal frame, RUNS times.
+ * A few calls that would end the test itself are skipped (see skipped() below). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
@@ -30,10 +29,20 @@ static const uint32_t nasty[] = {
 };
 #define NNASTY (sizeof nasty / sizeof nasty[0])
 
+/* Calls that would end the test rather than probe the kernel: fork and clone (a random child would
+ * go on fuzzing: a bomb is forkbomb's job), nanosleep (a valid pointer can ask for years). */
+static int skipped_always(uint32_t nr)
+{
+    return nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone || nr == SYS_nanosleep;
+}
+
+/* With random arguments also: reboot (the right magic is 2^-64 away, but no), kill (pid -1 would
+ * signal the shell and this test), and the calls that end the child early (exit, exit_group,
+ * rt_sigreturn: part 4 feeds it random frames), so every child makes all its calls. */
 static int skipped(uint32_t nr)
 {
-    return nr == SYS_reboot || nr == SYS_kill || nr == SYS_fork || nr == SYS_vfork || nr == SYS_clone ||
-           nr == SYS_nanosleep || nr == SYS_execve || nr == SYS_read || nr == SYS_wait4 || nr == SYS_waitpid;
+    return skipped_always(nr) || nr == SYS_reboot || nr == SYS_kill || nr == SYS_exit ||
+           nr == SYS_exit_group || nr == SYS_rt_sigreturn;
 }
 
 static long raw6(uint32_t nr, uint32_t a, uint32_t b, uint32_t c, uint32_t d, uint32_t e, uint32_t f)
@@ -54,6 +63,8 @@ static void quiet(void)
 }
 
 /* Run fn in a child; 1 if it ended (exit or signal), as it must. */
+static int completed;                      /* children that exited 0: made all their calls */
+
 static int in_child(void (*fn)(uint32_t), uint32_t arg, int *signalled)
 {
     pid_t pid = fork();
@@ -69,13 +80,15 @@ static int in_child(void (*fn)(uint32_t), uint32_t arg, int *signalled)
         return 0;
     if (WIFSIGNALED(st))
         (*signalled)++;
+    else if (WEXITSTATUS(st) == 0)
+        completed++;
     return 1;
 }
 
 static void every_number(uint32_t which)
 {
     for (uint32_t nr = 0; nr < NR_MAX; nr++) {
-        if (skipped(nr) || nr == SYS_exit || nr == SYS_exit_group || nr == 173 /* rt_sigreturn */)
+        if (skipped_always(nr) || nr == SYS_exit || nr == SYS_exit_group || nr == SYS_rt_sigreturn)
             continue;
         uint32_t v = nasty[which % NNASTY];
         raw6(nr, v, v, v, v, v, v);
@@ -96,6 +109,17 @@ static void random_calls(uint32_t s)
         }
         raw6(nr, a[0], a[1], a[2], a[3], a[4], a[5]);
     }
+}
+
+/* rt_sigreturn with a random frame on the stack: the kernel must restore only what a user may set
+ * (segments and privileged EFLAGS bits stay the kernel's), then the child runs wild and dies. */
+static void random_sigreturn(uint32_t s)
+{
+    seed = s;
+    uint32_t frame[64];
+    for (int i = 0; i < 64; i++)
+        frame[i] = rnd() % 3 ? rnd() : nasty[rnd() % NNASTY];
+    __asm__ volatile("movl %0, %%esp\n\tmovl %1, %%eax\n\tint $0x80" : : "r"(frame + 1), "i"(SYS_rt_sigreturn) : "memory");
 }
 
 static uint8_t code[256] __attribute__((aligned(4096)));
@@ -119,14 +143,21 @@ int main(int argc, char **argv)
     printf("hostile: every system call number with %d kinds of bad pointer: %d/%d children ended\n",
            (int)NNASTY, ended, children);
     int c0 = children, e0 = ended;
+    completed = 0;
     for (int done = 0; done < calls; done += CALLS_PER_CHILD, children++)
         ended += in_child(random_calls, s + (uint32_t)done, &sig);
-    printf("hostile: %d random system calls in %d children: %d ended\n", calls, children - c0, ended - e0);
+    printf("hostile: %d random system calls in %d children: %d ended, %d made all their calls\n", calls,
+           children - c0, ended - e0, completed);
     c0 = children, e0 = ended;
     int sig0 = sig;
     for (int i = 0; i < runs; i++, children++)
         ended += in_child(random_bytes, s * 7919u + (uint32_t)i, &sig);
     printf("hostile: random bytes executed %d times: %d ended, %d by a signal\n", runs, ended - e0, sig - sig0);
+    c0 = children, e0 = ended, sig0 = sig;
+    for (int i = 0; i < runs; i++, children++)
+        ended += in_child(random_sigreturn, s * 104729u + (uint32_t)i, &sig);
+    printf("hostile: rt_sigreturn with a random frame %d times: %d ended, %d by a signal\n", runs, ended - e0,
+           sig - sig0);
     printf("hostile: kernel alive\n");
     return ended == children ? 0 : 1;
 }
