@@ -148,6 +148,7 @@ void fs_proc_exec(struct proc *p);                          /* close the FD_CLOE
 struct inode *inode_alloc(struct super *sb, uint32_t mode, const struct inode_ops *iop,
                           const struct file_ops *fop);      /* ref 1, nlink 1; NULL when full */
 int  inode_is_dir(const struct inode *ip);
+int  vfs_may_exec(const struct inode *ip);                  /* 0, or -EACCES (execve(2)) */
 int  vfs_inodes_in_use(void);                               /* live inodes (leak checks) */
 void fs_register(const struct fs_type *t);
 const struct fs_type *fs_find_type(const char *name);

@@ -92,6 +92,12 @@ int vfs_inodes_in_use(void)
 
 int inode_is_dir(const struct inode *ip) { return S_ISDIR(ip->mode); }
 
+/* execve(2): EACCES unless a regular file with an execute bit (root needs one bit too). */
+int vfs_may_exec(const struct inode *ip)
+{
+    return S_ISREG(ip->mode) && (ip->mode & 0111) ? 0 : -EACCES;
+}
+
 int inode_read(struct inode *ip, void *kdst, uint32_t off, uint32_t n)
 {
     if (S_ISDIR(ip->mode))

@@ -614,6 +614,12 @@ START_TEST(test_initramfs_from_cpio)
     struct inode *ip = namei("/bin/prog", &err);
     char head[8];
     ck_assert_int_eq(inode_read(ip, head, 4998, 8), 2);
+    ck_assert_int_eq(vfs_may_exec(ip), 0);                             /* 0755 */
+    struct inode *motd = namei("/etc/motd", &err), *etc = namei("/etc", &err);
+    ck_assert_int_eq(vfs_may_exec(motd), -EACCES);                     /* 0644 */
+    ck_assert_int_eq(vfs_may_exec(etc), -EACCES);                      /* a directory */
+    iput(motd);
+    iput(etc);
     iput(ip);
     /* a module replaces a file, making its directories */
     ck_assert_int_eq(fs_create_file("/opt/x/prog", "ELF", 3, 0755), 0);
