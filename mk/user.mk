@@ -71,5 +71,5 @@ os-user-print-flags: $(OSU_DEPS)
 	@echo "OSU_CRT0=$(OSU_CRT0)"
 	@echo "OSU_LIB=$(OSU_LIB)"
 
-check-os-user: os-user
+check-os-user: os-user $(OSK_ELF) $(VX86)
 	@tests/os/user/run.sh

@@ -859,7 +859,7 @@ static int apply_redirs(struct redir *r, int save[3])
         int fd, target;
         if (r->t == T_ERRDUP) {
             if (save && save[2] < 0)
-                save[2] = dup(2);
+                save[2] = fcntl(2, F_DUPFD_CLOEXEC, 10);
             dup2(1, 2);
             continue;
         }
@@ -884,7 +884,7 @@ static int apply_redirs(struct redir *r, int save[3])
         }
         fields_free(&f);
         if (save && save[target] < 0)
-            save[target] = dup(target);
+            save[target] = fcntl(target, F_DUPFD_CLOEXEC, 10);
         if (fd != target) {
             dup2(fd, target);
             close(fd);
@@ -1401,10 +1401,16 @@ int main(int argc, char **argv)
         return 2;
     }
     if (argc >= 2) {
-        int fd = open(argv[1], O_RDONLY);
+        int fd = open(argv[1], O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             fprintf(stderr, "sh: %s: %s\n", argv[1], strerror(errno));
             return 127;
+        }
+        /* out of the way of the descriptors scripts use, and not inherited by commands */
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
+        if (high >= 0) {
+            close(fd);
+            fd = high;
         }
         pos_args = argv + 1;
         pos_count = argc - 1;
