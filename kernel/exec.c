@@ -8,6 +8,7 @@
 #include "kernel/proc.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
+#include "kernel/uapi/stat.h"
 
 #define ELF_MAGIC 0x464C457Fu              /* "\x7FELF" */
 #define ELFCLASS32 1
@@ -121,7 +122,8 @@ int exec(const char *path, char *const argv[], char *const envp[], struct trapfr
     struct proghdr ph[MAX_PHNUM];
     uint32_t *pgdir = NULL;
     int r = -ENOEXEC;
-    if (inode_is_dir(ip)) {
+    /* Root may run a regular file with any execute bit (Linux's may_open + generic_permission). */
+    if (!S_ISREG(ip->mode) || !(ip->mode & 0111)) {
         r = -EACCES;
         goto fail;
     }

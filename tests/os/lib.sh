@@ -50,6 +50,9 @@ os_qemu() {
 }
 
 after_prompt() { tr -d '\r' < "$1" | awk 'f || /^\$ / { f = 1; print }'; }
-after_bootmsg() {
-    tr -d '\r' < "$1" | awk 'f { print } /Booting from ROM\.\./ { f = 1; sub(/.*Booting from ROM\.\./, ""); if (length) print }'
+after_bootmsg() {   # QEMU's option ROM prints "Booting from ROM.." and, when slow, more dots
+    tr -d '\r' < "$1" | awk 'f == 2 { print; next }
+        f == 1 && /^\.+$/ { next }
+        f == 1 { f = 2; print; next }
+        /Booting from ROM\./ { f = 1; sub(/.*Booting from ROM\.+/, ""); if (length) { f = 2; print } }'
 }

@@ -5,6 +5,7 @@
 #   session      tests/os/session.txt typed at the shell prompt: the output from the first prompt
 #                on equals tests/os/session.expected on vx86, and QEMU prints the same line by line
 #   determinism  the session twice on vx86: the same output and the same cycle count
+#   selftest     /bin/selftest (every system call, error returns included) passes on vx86 and QEMU
 #   signals      tests/os/progs/sigtest: handlers, SIG_IGN, blocking, default actions, as on Linux
 #   cow          tests/os/progs/cowtest: a child writing K of N shared pages copies exactly K
 #   hostile      tests/os/progs/hostile: 100,000 random system calls, bad pointers to every call,
@@ -80,6 +81,18 @@ if have_qemu; then
     expect_status "qemu session" 1 $rc
     after_prompt "$out/s.q" > "$out/s.qt"
     expect_text "qemu session prints what vx86 prints, line by line" "$out/s.qt" < "$out/s1.vt"
+fi
+
+# ---- selftest (kernel/user/bin/selftest.c): every system call and its documented errors ----
+rc=0; os_vx86 "$out/st.v" 'cmd=/bin/selftest' || rc=$?
+expect_status "vx86 selftest" 1 $rc
+if tr -d '\r' < "$out/st.v" | tail -n 1 | grep -q '^selftest: ALL OK'; then pass "vx86 selftest: $(tr -d '\r' < "$out/st.v" | tail -n 1)"
+else fail "vx86 selftest:"; tr -d '\r' < "$out/st.v" | grep -v ': ok$'; fi
+if have_qemu; then
+    rc=0; os_qemu "$out/st.q" 'cmd=/bin/selftest' || rc=$?
+    expect_status "qemu selftest" 1 $rc
+    after_bootmsg "$out/st.q" > "$out/st.qt"
+    expect_text "qemu selftest prints what vx86 prints" "$out/st.qt" < <(tr -d '\r' < "$out/st.v")
 fi
 
 # ---- signals: the same lines as the program built natively and run on Linux ----
