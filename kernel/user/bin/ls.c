@@ -103,6 +103,7 @@ int main(int argc, char **argv)
         return list(".", 0);
     /* as ls does: files named on the command line first, then each directory's listing */
     int st = 0, ndirs = 0, shown = 0;
+    qsort(argv + optind, (size_t)(argc - optind), sizeof(char *), cmp);
     for (int i = optind; i < argc; i++) {
         struct stat sb;
         if (stat(argv[i], &sb) < 0) {

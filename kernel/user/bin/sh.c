@@ -5,7 +5,7 @@
  *   sh SCRIPT [ARGS...]
  *
  * Pipelines, < > >> 2> 2>> 2>&1, ; && || !, & and wait, ( ) and { }, if/elif/else, while/until,
- * for, variables ($X ${X} $? $$ $! $# $0..$9 $@), export/unset, single and double quotes,
+ * for, variables ($X ${X} $? $$ $! $# $0..$9 $@), $(CMD), $((EXPR)), export/unset, single and double quotes,
  * backslash, ~, # comments, * and ? globbing of the last path component. Builtins: cd exit export
  * unset wait read shift : true false.
  * A child killed by a signal is reported as Unix shells do ("Segmentation fault") and $? is 128+sig.
@@ -652,10 +652,125 @@ static char *command_subst(const char **pp)
     return v;
 }
 
-/* The value of $NAME, ${NAME}, $(CMD) or a special parameter at *pp (just after the '$'). */
+/* $((EXPR)): integer arithmetic with + - * / % unary -, parentheses, decimal numbers and
+ * variable names (unset or non-numeric is 0). A parse error makes the value 0 and says so. */
+struct arith { const char *p; int err; };
+static long arith_expr(struct arith *a);
+static void arith_blank(struct arith *a)
+{
+    while (*a->p == ' ' || *a->p == '\t' || *a->p == '\n')
+        a->p++;
+}
+static long arith_atom(struct arith *a)
+{
+    arith_blank(a);
+    if (*a->p == '(') {
+        a->p++;
+        long v = arith_expr(a);
+        arith_blank(a);
+        if (*a->p == ')')
+            a->p++;
+        else
+            a->err = 1;
+        return v;
+    }
+    if (*a->p == '-') {
+        a->p++;
+        return -arith_atom(a);
+    }
+    if (*a->p == '+') {
+        a->p++;
+        return arith_atom(a);
+    }
+    if (isdigit((unsigned char)*a->p)) {
+        char *end;
+        long v = strtol(a->p, &end, 10);
+        a->p = end;
+        return v;
+    }
+    if (isalpha((unsigned char)*a->p) || *a->p == '_') {
+        char name[128];
+        size_t n = 0;
+        while ((isalnum((unsigned char)*a->p) || *a->p == '_') && n < sizeof name - 1)
+            name[n++] = *a->p++;
+        name[n] = 0;
+        const char *v = var_get(name);
+        return v ? strtol(v, 0, 10) : 0;
+    }
+    a->err = 1;
+    return 0;
+}
+static long arith_term(struct arith *a)
+{
+    long v = arith_atom(a);
+    for (;;) {
+        arith_blank(a);
+        char op = *a->p;
+        if (op != '*' && op != '/' && op != '%')
+            return v;
+        a->p++;
+        long r = arith_atom(a);
+        if (op != '*' && r == 0) {
+            fprintf(stderr, "sh: arithmetic: division by zero\n");
+            a->err = 2;
+            return 0;
+        }
+        v = op == '*' ? v * r : op == '/' ? v / r : v % r;
+    }
+}
+static long arith_expr(struct arith *a)
+{
+    long v = arith_term(a);
+    for (;;) {
+        arith_blank(a);
+        char op = *a->p;
+        if (op != '+' && op != '-')
+            return v;
+        a->p++;
+        long r = arith_term(a);
+        v = op == '+' ? v + r : v - r;
+    }
+}
+static char *arith_subst(const char **pp)
+{
+    /* *pp is just after "$((": find the matching "))" */
+    const char *p = *pp;
+    int depth = 0;
+    const char *start = p;
+    for (; *p; p++) {
+        if (*p == '(')
+            depth++;
+        else if (*p == ')') {
+            if (depth == 0)
+                break;
+            depth--;
+        }
+    }
+    char *text = strndup(start, (size_t)(p - start));
+    *pp = *p ? p + (p[1] == ')' ? 2 : 1) : p;
+    struct arith a = { text, 0 };
+    long v = arith_expr(&a);
+    arith_blank(&a);
+    if (*a.p || a.err) {
+        if (a.err != 2)
+            fprintf(stderr, "sh: arithmetic syntax error: %s\n", text);
+        v = 0;
+        last_status = 1;
+    }
+    free(text);
+    char buf[24];
+    snprintf(buf, sizeof buf, "%ld", v);
+    return strdup(buf);
+}
+
+/* The value of $NAME, ${NAME}, $(CMD), $((EXPR)) or a special parameter at *pp (after the '$'). */
 static char *param(const char **pp)
 {
     const char *p = *pp;
+    if (p[0] == '(' && p[1] == '(') {
+        *pp = p + 2;
+        return arith_subst(pp);
+    }
     if (*p == '(') {
         *pp = p + 1;
         return command_subst(pp);

@@ -54,3 +54,7 @@ echo 'it''s' "a \"quote\"" \$notvar '$HOME'
 echo "tab	here" | wc -c
 a='*'; echo "$a"
 echo "nested 'single' in double" 'and "double" in single'
+### arithmetic
+i=0; while [ $i -lt 5 ]; do i=$((i + 1)); echo $i; done
+echo $(( (2+3)*4 - 10/3 % 2 )) $((-3)) $((x)) $((7%3)) "$((i*i))"
+n=$(seq 3 | wc -l); echo lines $n

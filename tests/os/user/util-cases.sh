@@ -30,3 +30,5 @@ env -i A=1 B=2 env; env -i X=y sh -c 'echo $X'
 uname; uname -s; hostname | wc -l
 yes | head -n 3; yes ab | head -n 2
 kill -0 $$; echo $?; kill -9 999999; echo $?
+### ls
+mkdir b a; echo > z; echo > y; ls; ls z y; ls a b z; ls -a a; ls missing; echo $?
