@@ -97,6 +97,8 @@ long file_write(struct file *f, struct iobuf b, uint32_t n)
         return -EBADF;
     if (!f->ip->fop || !f->ip->fop->write)
         return -EINVAL;
+    if (n == 0 && S_ISREG(f->ip->mode))
+        return 0;                  /* nothing written: even O_APPEND leaves the offset alone */
     if ((f->flags & O_APPEND) && S_ISREG(f->ip->mode))
         f->off = f->ip->size;
     long r = f->ip->fop->write(f->ip, f, b, f->off, n);

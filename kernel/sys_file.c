@@ -214,18 +214,27 @@ static int64_t do_seek(struct file *f, int64_t off, int whence)
         return -ESPIPE;            /* pipes and terminals */
     if (S_ISCHR(m))
         return 0;                  /* /dev/null and /dev/zero: always at 0, as Linux */
-    int64_t base;
+    int64_t base, size = f->ip->size;
+    int dir = S_ISDIR(m);
     switch (whence) {
     case SEEK_SET: base = 0; break;
     case SEEK_CUR: base = f->off; break;
-    case SEEK_END: base = f->ip->size; break;
+    case SEEK_END: if (dir) return -EINVAL; base = size; break;   /* tmpfs's dcache_dir_lseek */
+    case SEEK_DATA:                /* no holes are tracked: all of the file is data, as */
+    case SEEK_HOLE:                /* Linux's generic_file_llseek says for such file systems */
+        if (dir)
+            return -EINVAL;
+        if (off < 0 || off >= size)
+            return -ENXIO;
+        base = 0;
+        if (whence == SEEK_HOLE)
+            off = size;
+        break;
     default: return -EINVAL;
     }
     int64_t pos = base + off;
-    if (pos < 0)
-        return -EINVAL;
-    if (pos > 0xFFFFFFFFLL)
-        return -EFBIG;             /* beyond what this 32-bit ramfs can hold */
+    if (pos < 0 || pos > 0xFFFFFFFFLL)
+        return -EINVAL;            /* vfs_setpos: before 0 or past the largest file */
     f->off = (uint32_t)pos;
     return pos;
 }
@@ -437,6 +446,8 @@ out:
 
 long sys_ftruncate(const struct syscall_args *a)
 {
+    if ((int32_t)a->arg[1] < 0)
+        return -EINVAL;            /* before the descriptor, as do_sys_ftruncate */
     struct file *f = argfd(a, 0);
     if (!f)
         return -EBADF;

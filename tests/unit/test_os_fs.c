@@ -248,6 +248,110 @@ START_TEST(test_linux_random_ops)
 }
 END_TEST
 
+/* The same for descriptors: random open/read/write/lseek/ftruncate/dup2/close/unlink on a few
+ * files, the bytes read compared too. Left out because Linux's answer depends on the file system
+ * (the host's /tmp may be ext4): lseek on directories, SEEK_DATA/SEEK_HOLE (whence 0, 1, 2 and
+ * the invalid 5 are drawn); and pipes, whose capacity differs (Linux's 64 KiB, ours 4 KiB). */
+static int toy_slots[FD_SLOTS];
+
+static int toy_fd_op(const struct fd_op *op, char *data)
+{
+    int fd = toy_slots[op->slot] < 0 ? 999 : toy_slots[op->slot];
+    switch (op->kind) {
+    case FD_OPEN: {
+        if (toy_slots[op->slot] >= 0)
+            S1(close, toy_slots[op->slot]);
+        long r = open_(op->path, (uint32_t)op->arg);
+        toy_slots[op->slot] = r < 0 ? -1 : (int)r;
+        return r < 0 ? (int)r : 0;
+    }
+    case FD_CLOSE: {
+        long r = S1(close, fd);
+        toy_slots[op->slot] = -1;
+        return (int)r;
+    }
+    case FD_READ: {
+        uint32_t b = UBUF(64);
+        long r = S3(read, fd, b, op->arg);
+        if (r > 0)
+            memcpy(data, K(b), (size_t)r);
+        return (int)r;
+    }
+    case FD_WRITE:     return (int)write_str(fd, op->path);
+    case FD_LSEEK:     return (int)S3(lseek, fd, op->arg, op->arg2);
+    case FD_FTRUNCATE: return (int)S2(ftruncate, fd, op->arg);
+    case FD_DUP2: {
+        int to = toy_slots[op->slot2] >= 0 ? toy_slots[op->slot2] : 20 + op->slot2;
+        long r = S2(dup2, fd, to);
+        if (r >= 0)
+            toy_slots[op->slot2] = (int)r;
+        return r < 0 ? (int)r : 0;
+    }
+    case FD_FSTAT: {
+        uint32_t st = UBUF(sizeof(struct stat64));
+        long r = S2(fstat64, fd, st);
+        if (r < 0)
+            return (int)r;
+        struct stat64 *s = K(st);
+        return (int)((s->st_mode & S_IFMT) >> 12) * 100000 + (S_ISREG(s->st_mode) ? (int)s->st_size : 0);
+    }
+    case FD_UNLINK:    return (int)S1(unlink, U(op->path));
+    default:           return -EINVAL;
+    }
+}
+
+static int toy_slot_is_dir(int slot)
+{
+    struct file *f = toy_slots[slot] >= 0 ? fd_get(host_cur, toy_slots[slot]) : NULL;
+    return f && S_ISDIR(f->ip->mode);
+}
+
+START_TEST(test_linux_random_fd_ops)
+{
+    static const char *const paths[] = { "f", "g", "d", "d/f", "d/", "f/" };
+    static const int flags[] = {
+        O_RDONLY, O_WRONLY | O_CREAT, O_RDWR | O_CREAT, O_WRONLY | O_APPEND | O_CREAT,
+        O_RDWR | O_TRUNC, O_RDONLY | O_DIRECTORY, O_RDWR | O_APPEND, O_RDWR | O_CREAT | O_EXCL,
+    };
+    static const char *const texts[] = { "abc", "0123456789", "Z", "" };
+    ck_assert_int_eq(S2(mkdir, U("/t"), 0755), 0);
+    ck_assert_int_eq(S1(chdir, U("/t")), 0);
+    ck_assert_int_eq(S2(mkdir, U("d"), 0755), 0);
+    ck_assert_int_eq(lx_begin(), 0);
+    ck_assert_int_eq(lx_op(&(struct fs_op){ OP_MKDIR, "d", 0, 0 }), 0);
+    for (int i = 0; i < FD_SLOTS; i++)
+        toy_slots[i] = -1;
+    fz_seed = 0xFD000000u + (uint32_t)_i;
+    int bad = 0;
+    for (int i = 0; i < 3000 && bad < 5; i++) {
+        struct fd_op op = { (enum fd_op_kind)(fz_rnd() % FD_KINDS), (int)(fz_rnd() % FD_SLOTS),
+                            (int)(fz_rnd() % FD_SLOTS), paths[fz_rnd() % 6], 0, 0 };
+        switch (op.kind) {
+        case FD_OPEN:      op.arg = flags[fz_rnd() % 8]; break;
+        case FD_READ:      op.arg = (int)(fz_rnd() % 24); break;
+        case FD_WRITE:     op.path = texts[fz_rnd() % 4]; break;
+        case FD_LSEEK:     op.arg = (int)(fz_rnd() % 30) - 8; op.arg2 = (int)(fz_rnd() % 4); op.arg2 += op.arg2 == 3 ? 2 : 0; break;
+        case FD_FTRUNCATE: op.arg = (int)(fz_rnd() % 25) - 1; break;
+        default: break;
+        }
+        if (op.kind == FD_LSEEK && toy_slot_is_dir(op.slot))
+            continue;
+        char want_data[64], got_data[64];
+        uint32_t mark = ubump;
+        int want = lx_fd_op(&op, want_data), got = toy_fd_op(&op, got_data);
+        ubump = mark;
+        if (want != got || (op.kind == FD_READ && want > 0 && memcmp(want_data, got_data, (size_t)want))) {
+            fprintf(stderr, "fd seed %d step %d: kind %d slot %d/%d (%s, %d, %d): Linux %d, toy %d\n",
+                    _i, i, op.kind, op.slot, op.slot2, op.path, op.arg, op.arg2, want, got);
+            bad++;
+        }
+    }
+    lx_fd_reset();
+    lx_end();
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* ---- descriptors, reads and writes ---- */
 
 START_TEST(test_rw_offsets_and_fds)
@@ -262,6 +366,10 @@ START_TEST(test_rw_offsets_and_fds)
     ck_assert_int_eq(S3(lseek, fd, -1, SEEK_END), 5);
     ck_assert_int_eq(S3(lseek, fd, -10, SEEK_CUR), -EINVAL);
     ck_assert_int_eq(S3(lseek, fd, 0, 7), -EINVAL);
+    ck_assert_int_eq(S3(lseek, fd, 2, SEEK_DATA), 2);              /* no holes tracked: all data */
+    ck_assert_int_eq(S3(lseek, fd, 2, SEEK_HOLE), 6);              /* the end of the file */
+    ck_assert_int_eq(S3(lseek, fd, 6, SEEK_DATA), -ENXIO);
+    ck_assert_int_eq(S3(lseek, fd, -1, SEEK_HOLE), -ENXIO);
     /* a hole past the end reads as zeros */
     ck_assert_int_eq(S3(lseek, fd, 10000, SEEK_SET), 10000);
     ck_assert_int_eq(write_str((int)fd, "Z"), 1);
@@ -693,6 +801,7 @@ static Suite *os_fs_suite(void)
     tcase_add_test(tc, test_linux_parity);
     const char *seeds = getenv("OSFS_FUZZ_SEEDS");     /* more seeds for a longer hunt */
     tcase_add_loop_test(tc, test_linux_random_ops, 0, seeds ? atoi(seeds) : 8);
+    tcase_add_loop_test(tc, test_linux_random_fd_ops, 0, seeds ? atoi(seeds) : 8);
     tcase_add_test(tc, test_rw_offsets_and_fds);
     tcase_add_test(tc, test_emfile);
     tcase_add_test(tc, test_pipe_ring_and_errors);

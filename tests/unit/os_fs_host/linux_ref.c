@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +24,7 @@ int lx_begin(void)
     strcpy(tmpdir, "/tmp/vx86-osfs-XXXXXX");
     if (!mkdtemp(tmpdir) || chdir(tmpdir) < 0)
         return -1;
+    signal(SIGPIPE, SIG_IGN);
     return 0;
 }
 
@@ -78,5 +80,55 @@ int lx_op(const struct fs_op *op)
     }
     default:
         return -EINVAL;
+    }
+}
+
+static int slots[FD_SLOTS] = { -1, -1, -1, -1, -1 };
+
+static int slot_fd(int i) { return slots[i] < 0 ? 999 : slots[i]; }   /* 999: never open */
+
+void lx_fd_reset(void)
+{
+    for (int i = 0; i < FD_SLOTS; i++)
+        if (slots[i] >= 0) {
+            close(slots[i]);
+            slots[i] = -1;
+        }
+}
+
+int lx_fd_op(const struct fd_op *op, char *data)
+{
+    int fd = slot_fd(op->slot);
+    switch (op->kind) {
+    case FD_OPEN: {
+        if (slots[op->slot] >= 0)
+            close(slots[op->slot]);
+        slots[op->slot] = open(op->path, op->arg, 0644);
+        return slots[op->slot] < 0 ? -errno : 0;
+    }
+    case FD_CLOSE: {
+        int r = close(fd);
+        slots[op->slot] = -1;
+        return R(r);
+    }
+    case FD_READ:      return R(read(fd, data, (size_t)op->arg));
+    case FD_WRITE:     return R(write(fd, op->path, strlen(op->path)));
+    case FD_LSEEK:     return R(lseek(fd, op->arg, op->arg2));
+    case FD_FTRUNCATE: return R(ftruncate(fd, op->arg));
+    case FD_DUP2: {
+        int to = slots[op->slot2] >= 0 ? slots[op->slot2] : 20 + op->slot2;
+        int r = dup2(fd, to);
+        if (r >= 0)
+            slots[op->slot2] = r;
+        return r < 0 ? -errno : 0;
+    }
+    case FD_FSTAT: {
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+            return -errno;
+        return (int)((st.st_mode & S_IFMT) >> 12) * 100000 + (S_ISREG(st.st_mode) ? (int)st.st_size : 0);
+    }
+    case FD_UNLINK:    return R(unlink(op->path));
+    default:           return -EINVAL;
     }
 }

@@ -10,6 +10,21 @@ struct fs_op {
     int arg;             /* open flags, access mode, truncate length */
 };
 
+/* Operations on descriptors held in numbered slots (each side keeps its own slot -> fd table;
+ * an empty slot stands for a descriptor that is not open). */
+enum fd_op_kind { FD_OPEN, FD_CLOSE, FD_READ, FD_WRITE, FD_LSEEK, FD_FTRUNCATE, FD_DUP2,
+                  FD_FSTAT, FD_UNLINK, FD_KINDS };
+#define FD_SLOTS 5
+struct fd_op {
+    enum fd_op_kind kind;
+    int slot, slot2;     /* slot2: dup2's target */
+    const char *path;    /* open, unlink; write: the text */
+    int arg, arg2;       /* open flags; read count; lseek offset and whence; ftruncate length */
+};
+/* Result (count, 0, or -errno); a read's bytes go to data (64 bytes). */
+int lx_fd_op(const struct fd_op *op, char *data);
+void lx_fd_reset(void);  /* close every slot */
+
 int lx_begin(void);      /* make and enter a temporary directory: 0 or -1 */
 void lx_end(void);       /* leave and remove it */
 int lx_op(const struct fs_op *op);
