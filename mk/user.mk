@@ -13,12 +13,12 @@ OSU_LD       ?= ld.lld
 OSU_OPT      ?= -O2
 # Our include directory first: its limits.h adds PATH_MAX and include_next's the compiler's.
 OSU_CFLAGS    = --target=i386-unknown-none-elf -march=i686 -mgeneral-regs-only \
-                -ffreestanding -fno-pic -fno-stack-protector \
+                -ffreestanding -fno-pic -fno-stack-protector -ffunction-sections -fdata-sections \
                 -fno-asynchronous-unwind-tables -fno-unwind-tables \
                 -nostdinc -isystem kernel/user/include -isystem $(GUEST_RESOURCE_INC) \
                 -std=gnu11 -Wall -Wextra -Werror
 OSU_LDSCRIPT := kernel/user/user.ld
-OSU_LDFLAGS  := -m elf_i386 -static -nostdlib --no-undefined -T $(OSU_LDSCRIPT)
+OSU_LDFLAGS  := -m elf_i386 -static -nostdlib --no-undefined --gc-sections -T $(OSU_LDSCRIPT)
 
 OSU_LIB_SRCS := $(wildcard kernel/user/lib/*.c) $(filter-out kernel/user/lib/crt0.S,$(wildcard kernel/user/lib/*.S))
 OSU_CRT0     := $(OSU_OBJ)/kernel/user/lib/crt0.o
