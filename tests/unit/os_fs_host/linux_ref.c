@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -131,4 +132,55 @@ int lx_fd_op(const struct fd_op *op, char *data)
     case FD_UNLINK:    return R(unlink(op->path));
     default:           return -EINVAL;
     }
+}
+
+static void tree_walk(const char *abs, const char *rel, char *out, int cap, int *len)
+{
+    DIR *d = opendir(abs);
+    if (!d)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+            continue;
+        char a[1024], r[1024];
+        struct stat st;
+        snprintf(a, sizeof a, "%s/%s", abs, e->d_name);
+        snprintf(r, sizeof r, "%s/%s", rel, e->d_name);
+        if (lstat(a, &st) < 0)
+            continue;
+        if (*len > cap - 1100)
+            break;                               /* full: the comparison will show it */
+        *len += snprintf(out + *len, (size_t)(cap - *len), "%s %o %ld\n", r, st.st_mode & S_IFMT,
+                         S_ISREG(st.st_mode) ? (long)st.st_size : 0L);
+        if (S_ISDIR(st.st_mode))
+            tree_walk(a, r, out, cap, len);
+    }
+    closedir(d);
+}
+
+static int cmp_lines(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+void lines_sort(char *buf)
+{
+    static char *lines[4096];
+    char *copy = strdup(buf);
+    int n = 0;
+    for (char *l = strtok(copy, "\n"); l && n < 4096; l = strtok(NULL, "\n"))
+        lines[n++] = l;
+    qsort(lines, (size_t)n, sizeof lines[0], cmp_lines);
+    buf[0] = 0;
+    for (int i = 0; i < n; i++) {
+        strcat(buf, lines[i]);
+        strcat(buf, "\n");
+    }
+    free(copy);
+}
+
+void lx_tree(char *out, int cap)
+{
+    int len = 0;
+    out[0] = 0;
+    tree_walk(tmpdir, "", out, cap, &len);
+    lines_sort(out);
 }
