@@ -158,6 +158,7 @@ int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
     np->exit_signal = flags & 0xFF;        /* the CSIGNAL byte: fork() passes SIGCHLD */
     np->se.vruntime = p->se.vruntime;
     np->se.weight = p->se.weight;
+    np->se.nice = p->se.nice;
     signal_fork(np, p);
     fs_proc_fork(np, p);
     trace_task_create(np);

@@ -47,6 +47,7 @@ struct k_sigaction {
 struct sched_entity {
     uint64_t vruntime;                     /* weighted virtual runtime, in ns * 1024 / weight */
     uint32_t weight;                       /* 1024 = nice 0 (Linux's NICE_0_LOAD) */
+    int nice;                              /* -20..19: weight from Linux's table */
     uint64_t sum_exec_ns;                  /* time actually run */
     uint64_t slice_start;                  /* jiffies when it was picked */
 };
@@ -114,6 +115,7 @@ void schedule(void);                       /* pick the next task and switch to i
 void sched_make_runnable(struct proc *p);
 void sched_tick(void);                     /* from the timer interrupt */
 void sched_init(void);
+void sched_set_nice(struct proc *p, int nice);   /* clamps to -20..19 and sets the weight */
 extern volatile int need_resched;
 /* Sleep until jiffies >= until or a signal arrives: 0, or -EINTR. */
 int sleep_until(uint64_t until);

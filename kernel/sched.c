@@ -143,6 +143,22 @@ void sched_tick(void)
         need_resched = 1;
 }
 
+/* Linux's sched_prio_to_weight (kernel/sched/core.c): nice -20..19, each step about 1.25x. */
+static const uint32_t prio_to_weight[40] = {
+    88761, 71755, 56483, 46273, 36291, 29154, 23254, 18705, 14949, 11916,
+    9548, 7620, 6100, 4904, 3906, 3121, 2501, 1991, 1586, 1277,
+    1024, 820, 655, 526, 423, 335, 272, 215, 172, 137,
+    110, 87, 70, 56, 45, 36, 29, 23, 18, 15,
+};
+
+void sched_set_nice(struct proc *p, int nice)
+{
+    if (nice < -20) nice = -20;
+    if (nice > 19) nice = 19;
+    p->se.nice = nice;
+    p->se.weight = prio_to_weight[nice + 20];
+}
+
 void sched_init(void)
 {
     jiffies = 0;

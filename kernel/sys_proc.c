@@ -7,6 +7,7 @@
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/reboot.h"
+#include "kernel/uapi/resource.h"
 #include "kernel/uapi/sched.h"
 #include "kernel/uapi/signal.h"
 #include "kernel/uapi/time.h"
@@ -228,4 +229,46 @@ long sys_setsid(const struct syscall_args *a)
         return -EPERM;                     /* a group leader cannot start a session */
     p->sid = p->pgid = p->pid;
     return p->sid;
+}
+
+/* Nice values set the scheduler weight (sched.c). Everyone is root, so lowering nice is allowed;
+ * PRIO_USER treats every task as one user's. */
+static int prio_match(struct proc *p, uint32_t which, int who)
+{
+    struct proc *self = current;
+    if (p->state == P_UNUSED || p->state == P_ZOMBIE)
+        return 0;
+    switch (which) {
+    case PRIO_PROCESS: return p->pid == (who ? who : self->pid);
+    case PRIO_PGRP: return p->pgid == (who ? who : self->pgid);
+    default: return who == 0;              /* PRIO_USER: uid 0 is the only user */
+    }
+}
+
+long sys_setpriority(const struct syscall_args *a)
+{
+    uint32_t which = a->arg[0];
+    int who = (int)a->arg[1], nice = (int)a->arg[2];
+    if (which > PRIO_USER || who < 0)
+        return -EINVAL;
+    int found = 0;
+    for (int i = 0; i < NPROC; i++) {
+        if (prio_match(&proc_table[i], which, who)) {
+            sched_set_nice(&proc_table[i], nice);
+            found = 1;
+        }
+    }
+    return found ? 0 : -ESRCH;
+}
+
+long sys_getpriority(const struct syscall_args *a)
+{
+    uint32_t which = a->arg[0];
+    int who = (int)a->arg[1], best = 99;
+    if (which > PRIO_USER || who < 0)
+        return -EINVAL;
+    for (int i = 0; i < NPROC; i++)
+        if (prio_match(&proc_table[i], which, who) && proc_table[i].se.nice < best)
+            best = proc_table[i].se.nice;
+    return best == 99 ? -ESRCH : 20 - best;
 }

@@ -49,6 +49,8 @@
     X(88, reboot) \
     X(92, truncate) \
     X(93, ftruncate) \
+    X(96, getpriority) \
+    X(97, setpriority) \
     X(103, syslog) \
     X(114, wait4) \
     X(117, ipc) \

@@ -7,6 +7,7 @@
 #   determinism  the session twice on vx86: the same output and the same cycle count
 #   selftest     /bin/selftest (every system call, error returns included) passes on vx86 and QEMU
 #   signals      tests/os/progs/sigtest: handlers, SIG_IGN, blocking, default actions, as on Linux
+#   scheduler    tests/os/progs/schedtest: nice 0 and nice 5 spinners get CPU time 3.1 : 1
 #   cow          tests/os/progs/cowtest: a child writing K of N shared pages copies exactly K
 #   hostile      tests/os/progs/hostile: 100,000 random system calls, bad pointers to every call,
 #                random bytes executed; forkbomb (EAGAIN), oom (ENOMEM); the shell answers after
@@ -15,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/os/lib.sh
 T=build/os/test
-MODULES="$T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
+MODULES="$T/schedtest.elf,/bin/schedtest $T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
 out=$(mktemp -d /tmp/check-os.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 fails=0
@@ -105,6 +106,20 @@ if have_qemu; then
     rc=0; os_qemu "$out/sig.q" 'cmd=/bin/sigtest' || rc=$?
     after_bootmsg "$out/sig.q" > "$out/sig.qt"
     expect_text "qemu sigtest prints what Linux prints" "$out/sig.qt" < "$out/sig.n"
+fi
+
+# ---- weighted fair scheduling: nice 0 vs nice 5 share the CPU 1024 : 335 ----
+rc=0; os_vx86 "$out/sched.v" 'hz=1000 cmd=/bin/schedtest 300' || rc=$?
+expect_status "vx86 schedtest" 1 $rc
+expect_text "vx86 schedtest: CPU time follows the weights" "$out/sched.v" <<'EOF2'
+nice 0 : nice 5 CPU time = 3.1 : 1 (weights 1024 : 335 = 3.1 : 1)
+getpriority of a nice-0 process: 20 (the raw call returns 20 - nice)
+EOF2
+if have_qemu; then
+    rc=0; os_qemu "$out/sched.q" 'hz=1000 cmd=/bin/schedtest 1000' || rc=$?
+    ratio=$(after_bootmsg "$out/sched.q" | sed -n 's/^nice 0 : nice 5 CPU time = \([0-9.]*\) : 1.*/\1/p')
+    if awk -v r="${ratio:-0}" 'BEGIN { exit !(r >= 2.5 && r <= 3.7) }'; then pass "qemu schedtest: ratio $ratio (real time: 2.5..3.7 accepted)"
+    else fail "qemu schedtest: ratio '${ratio}' not near 3.1"; cat "$out/sched.q"; fi
 fi
 
 # ---- copy-on-write ----
