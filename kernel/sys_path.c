@@ -373,8 +373,8 @@ long sys_mount(const struct syscall_args *a)
     int r;
     if (a->arg[0] && (r = copyinstr(src, a->arg[0], sizeof src)) < 0)
         return r;
-    if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE))
-        return -EINVAL;            /* not yet: remount, bind and move mounts */
+    if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_RDONLY))
+        return -EINVAL;            /* not yet: remount, bind, move and read-only mounts */
     if (!a->arg[2])
         return -EINVAL;
     if ((r = copyinstr(type, a->arg[2], sizeof type)) < 0)
