@@ -5,9 +5,9 @@
  *   sh SCRIPT [ARGS...]
  *
  * Pipelines, < > >> 2> 2>> 2>&1, ; && || !, & and wait, ( ) and { }, if/elif/else, while/until,
- * for, variables ($X ${X} $? $$ $! $# $0..$9 $@), $(CMD), $((EXPR)), export/unset, single and double quotes,
- * backslash, ~, # comments, * and ? globbing of the last path component. Builtins: cd exit export
- * unset wait read shift : true false.
+ * for, case, variables ($X ${X} $? $$ $! $# $0..$9 $@), $(CMD), $((EXPR)), export/unset, single and double quotes,
+ * backslash, ~, # comments, * ? [...] globbing of the last path component. Builtins: cd exit export
+ * unset wait read shift exec : true false.
  * A child killed by a signal is reported as Unix shells do ("Segmentation fault") and $? is 128+sig.
  *
  * Shape: the input is cut into tokens (lex), parsed into a tree (parse_*), and the tree is run
@@ -26,20 +26,22 @@
 /* ---------------------------------------------------------------- data structures */
 
 enum tok { T_WORD, T_PIPE, T_OR, T_AND, T_AMP, T_SEMI, T_NL, T_LT, T_GT, T_GTGT, T_ERR, T_ERRAPP,
-           T_ERRDUP, T_LPAREN, T_RPAREN, T_EOF };
+           T_ERRDUP, T_LPAREN, T_RPAREN, T_DSEMI, T_EOF };
 static const char *tok_text[] = { "word", "|", "||", "&&", "&", ";", "newline", "<", ">", ">>", "2>",
-                                  "2>>", "2>&1", "(", ")", "end of file" };
+                                  "2>>", "2>&1", "(", ")", ";;", "end of file" };
 
 struct token { enum tok t; char *s; };
 
-enum ntype { N_CMD, N_PIPE, N_AND, N_OR, N_NOT, N_SEQ, N_BG, N_IF, N_WHILE, N_UNTIL, N_FOR, N_SUB, N_GROUP };
+enum ntype { N_CMD, N_PIPE, N_AND, N_OR, N_NOT, N_SEQ, N_BG, N_IF, N_WHILE, N_UNTIL, N_FOR, N_SUB, N_GROUP,
+             N_CASE, N_ITEM };
 
 struct redir { enum tok t; char *word; struct redir *next; };
 
 struct node {
     enum ntype t;
-    struct node *a, *b, *c;     /* children: SEQ/AND/OR a,b; IF cond a, then b, else c; loops cond a, body b */
-    char **words;               /* CMD: words (raw); FOR: the list */
+    struct node *a, *b, *c;     /* children: SEQ/AND/OR a,b; IF cond a, then b, else c; loops cond a, body b;
+                                   CASE first item a; ITEM body a, next item c */
+    char **words;               /* CMD: words (raw); FOR: the list; CASE: the subject; ITEM: patterns */
     int nwords;
     struct redir *redirs;       /* CMD, SUB, GROUP */
     char *var;                  /* FOR */
@@ -217,7 +219,7 @@ static void lex(struct lexer *lx, const char *src)
         case '\n': t = T_NL; break;
         case '|': t = p[1] == '|' ? (len = 2, T_OR) : T_PIPE; break;
         case '&': t = p[1] == '&' ? (len = 2, T_AND) : T_AMP; break;
-        case ';': t = T_SEMI; break;
+        case ';': t = p[1] == ';' ? (len = 2, T_DSEMI) : T_SEMI; break;
         case '<': t = T_LT; break;
         case '>': t = p[1] == '>' ? (len = 2, T_GTGT) : T_GT; break;
         case '(': t = T_LPAREN; break;
@@ -334,7 +336,7 @@ static int expect_word(struct parser *ps, const char *kw)
 static struct node *parse_list(struct parser *ps, const char **stop);
 static int is_stop(struct parser *ps, const char **stop)
 {
-    if (peek(ps) == T_EOF || peek(ps) == T_RPAREN)
+    if (peek(ps) == T_EOF || peek(ps) == T_RPAREN || peek(ps) == T_DSEMI)
         return 1;
     for (; stop && *stop; stop++)
         if (is_word(ps, *stop))
@@ -435,6 +437,66 @@ static struct node *parse_command(struct parser *ps)
             return n;
         n->b = parse_list(ps, done_stop);
         expect_word(ps, "done");
+    } else if (is_word(ps, "case")) {
+        ps->pos++;
+        n = new_node(N_CASE);
+        if (peek(ps) != T_WORD) {
+            syntax_error(ps);
+            return n;
+        }
+        n->words = xmalloc(sizeof(char *) * 2);
+        n->words[0] = ps->toks[ps->pos++].s;
+        n->words[1] = 0;
+        n->nwords = 1;
+        if (!expect_word(ps, "in"))
+            return n;
+        static const char *esac_stop[] = { "esac", 0 };
+        struct node **tail = &n->a;
+        for (;;) {
+            skip_nl(ps);
+            if (is_word(ps, "esac") || ps->error || ps->incomplete)
+                break;
+            struct node *item = new_node(N_ITEM);
+            *tail = item;
+            tail = &item->c;
+            if (peek(ps) == T_LPAREN)
+                ps->pos++;
+            int cap = 4;
+            item->words = xmalloc(sizeof(char *) * (size_t)cap);
+            for (;;) {
+                if (peek(ps) != T_WORD) {
+                    syntax_error(ps);
+                    return n;
+                }
+                if (item->nwords + 1 >= cap) {
+                    char **w = xmalloc(sizeof(char *) * (size_t)(cap *= 2));
+                    memcpy(w, item->words, sizeof(char *) * (size_t)item->nwords);
+                    free(item->words);
+                    item->words = w;
+                }
+                item->words[item->nwords++] = ps->toks[ps->pos++].s;
+                if (peek(ps) != T_PIPE)
+                    break;
+                ps->pos++;
+            }
+            item->words[item->nwords] = 0;
+            if (peek(ps) != T_RPAREN) {
+                syntax_error(ps);
+                return n;
+            }
+            ps->pos++;
+            skip_nl(ps);
+            if (peek(ps) != T_DSEMI && !is_word(ps, "esac"))
+                item->a = parse_list(ps, esac_stop);
+            skip_nl(ps);
+            if (peek(ps) == T_DSEMI)
+                ps->pos++;
+            else if (!is_word(ps, "esac")) {
+                syntax_error(ps);
+                return n;
+            }
+        }
+        expect_word(ps, "esac");
     } else if (peek(ps) == T_LPAREN) {
         ps->pos++;
         n = new_node(N_SUB);
@@ -820,9 +882,32 @@ static char *param(const char **pp)
     return strdup(v ? v : "");
 }
 
+/* [set] at pat (just after '['): does c match? *end is left after the ']'. [!set] negates,
+ * a-z is a range. A '[' without its ']' is an ordinary character (answer -1). */
+static int bracket_match(const char *pat, char c, const char **end)
+{
+    const char *p = pat;
+    int neg = *p == '!' || *p == '^', hit = 0;
+    if (neg)
+        p++;
+    for (int first = 1; *p && (*p != ']' || first); p++, first = 0) {
+        if (p[1] == '-' && p[2] && p[2] != ']') {
+            if (c >= p[0] && c <= p[2])
+                hit = 1;
+            p += 2;
+        } else if (*p == c) {
+            hit = 1;
+        }
+    }
+    if (*p != ']')
+        return -1;
+    *end = p + 1;
+    return hit != neg;
+}
+
 static int glob_match(const char *pat, const char *s)
 {
-    for (; *pat; pat++, s++) {
+    while (*pat) {
         if (*pat == '*') {
             for (const char *t = s;; t++) {
                 if (glob_match(pat + 1, t))
@@ -831,8 +916,23 @@ static int glob_match(const char *pat, const char *s)
                     return 0;
             }
         }
-        if (!*s || (*pat != '?' && *pat != *s))
+        if (!*s)
             return 0;
+        if (*pat == '[') {
+            const char *end;
+            int m = bracket_match(pat + 1, *s, &end);
+            if (m >= 0) {
+                if (!m)
+                    return 0;
+                pat = end;
+                s++;
+                continue;
+            }
+        }
+        if (*pat != '?' && *pat != *s)
+            return 0;
+        pat++;
+        s++;
     }
     return !*s;
 }
@@ -843,7 +943,9 @@ static void glob_word(struct fields *out, char *word)
 {
     char *slash = strrchr(word, '/');
     const char *pat = slash ? slash + 1 : word;
-    if (!strpbrk(pat, "*?") || (slash && strpbrk(word, "*?") < slash)) {
+    const char *br = strchr(pat, '[');
+    int has_set = br && strchr(br, ']');   /* a lone "[" (the test command) is no pattern */
+    if ((!strpbrk(pat, "*?") && !has_set) || (slash && strpbrk(word, "*?[") < slash)) {
         fields_add(out, word);
         return;
     }
@@ -947,7 +1049,7 @@ static void expand(struct fields *out, const char *w, int do_glob)
             }
             free(v);
         } else {
-            if (c == '*' || c == '?')
+            if (c == '*' || c == '?' || c == '[')
                 globbable = 1;
             str_add(&cur, c);
             have = 1;
@@ -1208,6 +1310,18 @@ static int run_simple(struct node *n)
         return st;
     }
     char **argv = f.v + nassign;
+    if (!strcmp(argv[0], "exec")) {   /* exec [CMD...]: redirections stay; CMD replaces the shell */
+        if (apply_redirs(n->redirs, 0) < 0) {
+            fields_free(&f);
+            return 1;
+        }
+        if (argv[1]) {
+            fflush(stdout);
+            exec_external(argv + 1);
+        }
+        fields_free(&f);
+        return 0;
+    }
     for (size_t b = 0; b < sizeof builtins / sizeof builtins[0]; b++)
         if (!strcmp(argv[0], builtins[b].name)) {
             int save[3] = { -1, -1, -1 };
@@ -1379,6 +1493,34 @@ static int run(struct node *n)
     case N_UNTIL:
         while ((run(n->a) == 0) == (n->t == N_WHILE))
             st = run(n->b);
+        break;
+    case N_CASE: {
+        struct fields subj = { 0, 0, 0 };
+        expand(&subj, n->words[0], 0);
+        struct str b = { 0, 0, 0 };
+        for (int i = 0; i < subj.n; i++) {
+            if (i)
+                str_add(&b, ' ');
+            str_cat(&b, subj.v[i]);
+        }
+        fields_free(&subj);
+        char *subject = str_take(&b);
+        st = 0;
+        int matched = 0;
+        for (struct node *item = n->a; item && !matched; item = item->c)
+            for (int i = 0; i < item->nwords && !matched; i++) {
+                struct fields pf = { 0, 0, 0 };
+                expand(&pf, item->words[i], 0);
+                if (glob_match(pf.n ? pf.v[0] : "", subject)) {
+                    matched = 1;
+                    st = run(item->a);
+                }
+                fields_free(&pf);
+            }
+        free(subject);
+        break;
+    }
+    case N_ITEM:
         break;
     case N_FOR: {
         struct fields f = { 0, 0, 0 };

@@ -58,3 +58,19 @@ echo "nested 'single' in double" 'and "double" in single'
 i=0; while [ $i -lt 5 ]; do i=$((i + 1)); echo $i; done
 echo $(( (2+3)*4 - 10/3 % 2 )) $((-3)) $((x)) $((7%3)) "$((i*i))"
 n=$(seq 3 | wc -l); echo lines $n
+### case_exec
+for x in apple banana cherry 42 7 ""; do
+  case $x in
+    a*) echo "$x starts with a";;
+    b*|c*) echo "$x starts with b or c"
+           echo second line ;;
+    [0-9][0-9]) echo two digits;;
+    [!a-z]) echo one non-letter ;;
+    *) echo "other: '$x'" ;;
+  esac
+done
+case foo in (foo) echo paren-form; esac
+case x in y) echo no;; esac; echo status $?
+(exec echo exec replaced the subshell; echo not here)
+(exec > out.txt; echo into file); cat out.txt
+echo globbed: [o]ut.t?t
