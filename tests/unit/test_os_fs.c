@@ -476,6 +476,58 @@ START_TEST(test_rw_offsets_and_fds)
 }
 END_TEST
 
+START_TEST(test_vectors_and_at_calls)
+{
+    /* writev/readv: the pieces in order; bad vectors */
+    long fd = open_("/v", O_RDWR | O_CREAT);
+    uint32_t iov = UBUF(32), a = U("hello "), b = U("world");
+    uint32_t *v = K(iov);
+    v[0] = a; v[1] = 6; v[2] = 0; v[3] = 0; v[4] = b; v[5] = 5;
+    ck_assert_int_eq(S3(writev, fd, iov, 3), 11);
+    ck_assert_str_eq(read_all("/v"), "hello world");
+    ck_assert_int_eq(S3(lseek, fd, 0, SEEK_SET), 0);
+    uint32_t r1 = UBUF(8), r2 = UBUF(8);
+    v[0] = r1; v[1] = 4; v[2] = r2; v[3] = 8;
+    ck_assert_int_eq(S3(readv, fd, iov, 2), 11);
+    ck_assert_int_eq(memcmp(K(r1), "hell", 4), 0);
+    ck_assert_int_eq(memcmp(K(r2), "o world", 7), 0);
+    ck_assert_int_eq(S3(writev, fd, iov, 1025), -EINVAL);         /* UIO_MAXIOV */
+    ck_assert_int_eq(S3(writev, fd, iov, -1), -EINVAL);
+    ck_assert_int_eq(S3(writev, fd, BADPTR, 1), -EFAULT);
+    ck_assert_int_eq(S3(readv, 55, iov, 1), -EBADF);
+    v[0] = a; v[1] = 6; v[2] = 0xC0000000u; v[3] = 4;            /* the second piece is bad: */
+    ck_assert_int_eq(S3(writev, fd, iov, 2), -EFAULT);           /* nothing is written */
+    ck_assert_str_eq(read_all("/v"), "hello world");
+    v[3] = 0x80000000u;
+    ck_assert_int_eq(S3(writev, fd, iov, 2), -EINVAL);
+    /* *at() calls: relative to a directory descriptor; EBADF and ENOTDIR for bad ones */
+    ck_assert_int_eq(S2(mkdir, U("/at"), 0755), 0);
+    long dfd = open_("/at", O_RDONLY | O_DIRECTORY);
+    ck_assert_int_ge(dfd, 0);
+    long x = S4(openat, dfd, U("x"), O_CREAT | O_WRONLY, 0600);
+    ck_assert_int_ge(x, 0);
+    ck_assert_int_eq(write_str((int)x, "at"), 2);
+    ck_assert_str_eq(read_all("/at/x"), "at");
+    ck_assert_int_eq(S3(mkdirat, dfd, U("sub"), 0755), 0);
+    uint32_t st = UBUF(sizeof(struct stat64));
+    ck_assert_int_eq(S4(fstatat64, dfd, U("sub"), st, 0), 0);
+    ck_assert_uint_eq(((struct stat64 *)K(st))->st_mode, S_IFDIR | 0755);   /* umask 022 */
+    ck_assert_int_eq(S4(fstatat64, dfd, U(""), st, AT_EMPTY_PATH), 0);
+    ck_assert_uint_eq(((struct stat64 *)K(st))->st_mode & S_IFMT, S_IFDIR);
+    ck_assert_int_eq(S4(fstatat64, dfd, U("x"), st, 0x8000), -EINVAL);
+    ck_assert_int_eq(S4(fstatat64, 77, U("x"), st, 0), -EBADF);
+    ck_assert_int_eq(S4(fstatat64, x, U("x"), st, 0), -ENOTDIR);
+    ck_assert_int_eq(S4(fstatat64, x, U("/at/x"), st, 0), 0);          /* absolute: dirfd unused */
+    ck_assert_int_eq(S4(openat, 77, U("x"), O_RDONLY, 0), -EBADF);
+    ck_assert_int_eq(S3(unlinkat, dfd, U("sub"), 0), -EISDIR);
+    ck_assert_int_eq(S3(unlinkat, dfd, U("sub"), AT_REMOVEDIR), 0);
+    ck_assert_int_eq(S3(unlinkat, dfd, U("x"), AT_REMOVEDIR), -ENOTDIR);
+    ck_assert_int_eq(S3(unlinkat, dfd, U("x"), 0x1), -EINVAL);
+    ck_assert_int_eq(S3(unlinkat, dfd, U("x"), 0), 0);
+    ck_assert_int_eq(S1(rmdir, U("/at")), 0);
+}
+END_TEST
+
 START_TEST(test_emfile)
 {
     int n = 0;
@@ -860,6 +912,7 @@ static Suite *os_fs_suite(void)
     tcase_add_loop_test(tc, test_linux_random_ops, 0, seeds ? atoi(seeds) : 8);
     tcase_add_loop_test(tc, test_linux_random_fd_ops, 0, seeds ? atoi(seeds) : 8);
     tcase_add_test(tc, test_rw_offsets_and_fds);
+    tcase_add_test(tc, test_vectors_and_at_calls);
     tcase_add_test(tc, test_emfile);
     tcase_add_test(tc, test_pipe_ring_and_errors);
     tcase_add_test(tc, test_getdents_getcwd_chroot);
