@@ -59,8 +59,8 @@ long sys_write(const struct syscall_args *a)
 
 struct k_iovec { uint32_t base, len; };
 
-/* readv/writev: the whole vector is checked first (EFAULT, or EINVAL when the lengths add up past
- * SSIZE_MAX), as Linux's import_iovec does, then each piece is moved in turn. */
+/* readv/writev: the whole vector is checked first (EFAULT; EINVAL for a negative length), as
+ * Linux's import_iovec does, then each piece is moved in turn. */
 static long rw_vec(const struct syscall_args *a, int wr)
 {
     struct file *f = argfd(a, 0);
@@ -69,16 +69,14 @@ static long rw_vec(const struct syscall_args *a, int wr)
         return -EBADF;
     if (cnt < 0 || cnt > UIO_MAXIOV)
         return -EINVAL;
-    uint32_t sum = 0;
     for (int i = 0; i < cnt; i++) {
         struct k_iovec v;
         if (copyin(&v, a->arg[1] + (uint32_t)i * sizeof v, sizeof v) < 0)
             return -EFAULT;
-        if ((int32_t)v.len < 0 || v.len > 0x7FFFFFFFu - sum)
+        if ((int32_t)v.len < 0)
             return -EINVAL;
         if (!user_range_ok(v.base, v.len))
             return -EFAULT;
-        sum += v.len;
     }
     long total = 0;
     for (int i = 0; i < cnt; i++) {
