@@ -221,6 +221,8 @@ long sys_close(const struct syscall_args *a)
 static int64_t do_seek(struct file *f, int64_t off, int whence)
 {
     uint32_t m = f->ip->mode;
+    if (whence < SEEK_SET || whence > SEEK_HOLE)
+        return -EINVAL;            /* before the file is asked, as ksys_lseek */
     if (S_ISFIFO(m) || (S_ISCHR(m) && (f->ip->rdev >> 8) == 5))
         return -ESPIPE;            /* pipes and terminals */
     if (S_ISCHR(m))

@@ -130,6 +130,22 @@ int lx_fd_op(const struct fd_op *op, char *data)
         return (int)((st.st_mode & S_IFMT) >> 12) * 100000 + (S_ISREG(st.st_mode) ? (int)st.st_size : 0);
     }
     case FD_UNLINK:    return R(unlink(op->path));
+    case FD_PIPE: {
+        int p[2];
+        if (op->slot == op->slot2)
+            return -EINVAL;
+        for (int i = 0; i < 2; i++) {
+            int sl = i ? op->slot2 : op->slot;
+            if (slots[sl] >= 0)
+                close(slots[sl]);
+            slots[sl] = -1;
+        }
+        if (pipe2(p, O_NONBLOCK) < 0)
+            return -errno;
+        slots[op->slot] = p[0];
+        slots[op->slot2] = p[1];
+        return 0;
+    }
     default:           return -EINVAL;
     }
 }

@@ -13,11 +13,11 @@ struct fs_op {
 /* Operations on descriptors held in numbered slots (each side keeps its own slot -> fd table;
  * an empty slot stands for a descriptor that is not open). */
 enum fd_op_kind { FD_OPEN, FD_CLOSE, FD_READ, FD_WRITE, FD_LSEEK, FD_FTRUNCATE, FD_DUP2,
-                  FD_FSTAT, FD_UNLINK, FD_KINDS };
+                  FD_FSTAT, FD_UNLINK, FD_PIPE, FD_KINDS };
 #define FD_SLOTS 5
 struct fd_op {
     enum fd_op_kind kind;
-    int slot, slot2;     /* slot2: dup2's target */
+    int slot, slot2;     /* slot2: dup2's target; pipe: read end in slot, write end in slot2 */
     const char *path;    /* open, unlink; write: the text */
     int arg, arg2;       /* open flags; read count; lseek offset and whence; ftruncate length */
 };
