@@ -18,6 +18,8 @@
 
 #include <stdint.h>
 
+#include "kernel/uapi/fcntl.h"
+
 #define FS_NAME_MAX 255      /* NAME_MAX: a longer component is ENAMETOOLONG */
 #define FS_PATH_MAX 4096     /* PATH_MAX including the NUL */
 #define NINODE      1024     /* live inodes in all file systems together */
@@ -176,9 +178,9 @@ int  vfs_is_mounted_on(struct mnt_table *t, struct inode *ip);  /* a mount point
 int  file_uses_super(struct super *sb);                     /* file.c: an open file in sb */
 
 /* ---- open files (file.c) ---- */
-/* Access modes: O_RDONLY 0, O_WRONLY 1, O_RDWR 2; Linux also accepts 3, which allows neither. */
-#define FILE_READABLE(fl) (((fl) & 3) == 0 || ((fl) & 3) == 2)
-#define FILE_WRITABLE(fl) (((fl) & 3) == 1 || ((fl) & 3) == 2)
+/* Access modes: Linux also accepts O_ACCMODE itself (3), which allows neither reads nor writes. */
+#define FILE_READABLE(fl) (((fl) & O_ACCMODE) == O_RDONLY || ((fl) & O_ACCMODE) == O_RDWR)
+#define FILE_WRITABLE(fl) (((fl) & O_ACCMODE) == O_WRONLY || ((fl) & O_ACCMODE) == O_RDWR)
 struct file *file_alloc(void);                              /* ref 1; NULL when the table is full */
 struct file *file_open_inode(struct inode *ip, uint32_t flags, int *err); /* takes ip's ref */
 long file_read(struct file *f, struct iobuf b, uint32_t n);

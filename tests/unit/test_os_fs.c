@@ -16,6 +16,7 @@
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/fcntl.h"
 #include "kernel/uapi/ioctl.h"
+#include "kernel/uapi/mount.h"
 #include "kernel/uapi/signal.h"
 #include "kernel/uapi/stat.h"
 #include "tests/unit/os_fs_host/linux_ref.h"
@@ -680,7 +681,7 @@ START_TEST(test_mounts)
     ck_assert_int_eq(S2(mkdir, U("/mnt"), 0755), 0);
     ck_assert_int_eq(S3(mount, U("none"), U("/mnt"), U("nosuchfs")), -ENODEV);
     ck_assert_int_eq(S3(mount, U("none"), U("/nope"), U("tmpfs")), -ENOENT);
-    ck_assert_int_eq(SYS(sys_mount, U("t"), U("/mnt"), U("tmpfs"), 1 /* MS_RDONLY */, 0), -EINVAL);
+    ck_assert_int_eq(SYS(sys_mount, U("t"), U("/mnt"), U("tmpfs"), MS_RDONLY, 0), -EINVAL);
     ck_assert_int_eq(S3(mount, U("tmpfs"), U("/mnt"), U("tmpfs")), 0);
     long fd = open_("/mnt/x", O_CREAT | O_WRONLY);
     ck_assert_int_eq(write_str((int)fd, "in tmpfs"), 8);
