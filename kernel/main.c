@@ -25,7 +25,8 @@ struct mb_info {
 struct mb_module { uint32_t start, end, string, reserved; };
 
 extern char __kernel_end[];
-static char cmdline[CMDLINE_MAX];
+static char cmdline[CMDLINE_MAX];           /* split into words in place by parse_cmdline */
+static char cmdline_shown[CMDLINE_MAX];     /* as given, for the log */
 static struct { uint32_t start, end; char string[256]; } modules[MAX_MODULES];
 static uint32_t nmodules;
 static const char *opt_cmd, *opt_init = "/sbin/init";
@@ -100,6 +101,7 @@ static void read_multiboot(uint32_t magic, uint32_t mbi_pa, uint32_t *mem_end, u
     *mem_end = (mbi->flags & MBI_MEM) ? (mbi->mem_upper + 1024) * 1024 : 16u << 20;
     if (mbi->flags & MBI_CMDLINE)
         strlcpy(cmdline, P2V(mbi->cmdline), sizeof cmdline);
+    memcpy(cmdline_shown, cmdline, sizeof cmdline);
     if (mbi->flags & MBI_MODS) {
         const struct mb_module *m = P2V(mbi->mods_addr);
         for (uint32_t i = 0; i < mbi->mods_count && nmodules < MAX_MODULES; i++) {
@@ -157,7 +159,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     trace_init();
     printk("vx86 toy OS: %u MiB, %u frames free, hz %u\n", mem_end >> 20, frame_counters.free, hz);
     if (opt_verbose)
-        printk("command line: %s\n", cmdline);
+        printk("command line: %s\n", cmdline_shown);
     proc_init();
     sched_init();
     fs_init();

@@ -3,6 +3,9 @@
  * (Linux's console loglevel, reduced to on/off). */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "kernel/syscall.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
 
 #define KLOG_SIZE 16384
 
@@ -150,6 +153,62 @@ uint32_t klog_read(char *dst, uint32_t off, uint32_t n)
     for (uint32_t i = 0; i < n; i++)
         dst[i] = klog_buf[(first + off + i) % KLOG_SIZE];
     return n;
+}
+
+/* syslog(2), what dmesg calls (Linux's do_syslog): the actions on the log buffer. The toy keeps
+ * no read position: READ (2) reads like READ_ALL; CLEAR forgets what was logged so far. */
+#define SYSLOG_ACTION_READ       2
+#define SYSLOG_ACTION_READ_ALL   3
+#define SYSLOG_ACTION_READ_CLEAR 4
+#define SYSLOG_ACTION_CLEAR      5
+#define SYSLOG_ACTION_SIZE_UNREAD 9
+#define SYSLOG_ACTION_SIZE_BUFFER 10
+static uint32_t klog_cleared;              /* klog_len when last cleared */
+
+static uint32_t klog_avail(void)
+{
+    uint32_t first = klog_len > KLOG_SIZE ? klog_len - KLOG_SIZE : 0;
+    if (klog_cleared > first)
+        first = klog_cleared;
+    return klog_len - first;
+}
+
+long sys_syslog(const struct syscall_args *a)
+{
+    int type = (int)a->arg[0];
+    uint32_t ubuf = a->arg[1];
+    int len = (int)a->arg[2];
+    switch (type) {
+    case SYSLOG_ACTION_READ: case SYSLOG_ACTION_READ_ALL: case SYSLOG_ACTION_READ_CLEAR: {
+        if (len < 0)
+            return -EINVAL;
+        uint32_t avail = klog_avail(), n = (uint32_t)len < avail ? (uint32_t)len : avail;
+        char chunk[256];
+        uint32_t skip = klog_len - avail - (klog_len > KLOG_SIZE ? klog_len - KLOG_SIZE : 0);
+        skip += avail - n;                 /* READ_ALL gives the newest n bytes */
+        for (uint32_t done = 0; done < n;) {
+            uint32_t k = n - done < sizeof chunk ? n - done : sizeof chunk;
+            klog_read(chunk, skip + done, k);
+            if (copyout(ubuf + done, chunk, k) < 0)
+                return -EFAULT;
+            done += k;
+        }
+        if (type == SYSLOG_ACTION_READ_CLEAR)
+            klog_cleared = klog_len;
+        return (long)n;
+    }
+    case SYSLOG_ACTION_CLEAR:
+        klog_cleared = klog_len;
+        return 0;
+    case SYSLOG_ACTION_SIZE_UNREAD:
+        return (long)klog_avail();
+    case SYSLOG_ACTION_SIZE_BUFFER:
+        return KLOG_SIZE;
+    case 0: case 1: case 6: case 7: case 8:   /* close, open, console off/on/level */
+        return 0;
+    default:
+        return -EINVAL;
+    }
 }
 
 _Noreturn void panic(const char *fmt, ...)
