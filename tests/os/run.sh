@@ -170,6 +170,10 @@ Segmentation fault
 segv status 139
 shell alive
 EOF2
+rc=0; os_vx86 "$out/stack.v" 'mem=6M cmd=/bin/segv stack; echo stack status $?; /bin/segv stack; echo again $?' || rc=$?
+expect_status "vx86 stack overflow" 1 $rc
+printf 'recursing\nSegmentation fault\nstack status 139\nrecursing\nSegmentation fault\nagain 139\n' |
+    expect_text "vx86 a runaway stack (6 MiB of RAM) is SIGSEGV, its memory comes back" "$out/stack.v"
 rc=0; os_vx86 "$out/oom.v" 'mem=16M cmd=/bin/oom; echo oom status $?; echo shell alive' || rc=$?
 expect_status "vx86 oom" 1 $rc
 expect_text "vx86 oom: malloc gets ENOMEM, the kernel survives" "$out/oom.v" <<'EOF2'
