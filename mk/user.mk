@@ -1,6 +1,6 @@
 # The toy OS's user space (kernel/user): the C library, the programs, the root file system image.
 #   build/os/user/libc.a, crt0.o       the C library (kernel/user/lib, headers kernel/user/include)
-#   build/os/user/NAME.elf             one per kernel/user/bin/NAME.c
+#   build/os/user/NAME.elf             one per kernel/user/bin/NAME.c or kernel/user/bin/NAME/*.c
 #   build/os/initrd.img                cpio "newc": /bin/*, /sbin/init, /etc
 #   make check-os-user                 parity programs (glibc vs ours under qemu-i386) + sh/utility tests
 # scripts/os-cc reads the flags below (make os-user-print-flags), so the two never disagree.
@@ -25,7 +25,8 @@ OSU_CRT0     := $(OSU_OBJ)/kernel/user/lib/crt0.o
 OSU_LIB      := $(OSU_BUILD)/libc.a
 OSU_DEPS     := $(OSU_CRT0) $(OSU_LIB) $(OSU_LDSCRIPT)
 
-OSU_PROGS    := $(basename $(notdir $(wildcard kernel/user/bin/*.c)))
+OSU_MULTI    := $(notdir $(patsubst %/,%,$(wildcard kernel/user/bin/*/)))
+OSU_PROGS    := $(basename $(notdir $(wildcard kernel/user/bin/*.c))) $(OSU_MULTI)
 OSU_ELFS     := $(OSU_PROGS:%=$(OSU_BUILD)/%.elf)
 OS_INITRD    := $(OS_BUILD)/initrd.img
 
@@ -42,6 +43,13 @@ $(OSU_LIB): $(patsubst %,$(OSU_OBJ)/%.o,$(basename $(OSU_LIB_SRCS)))
 
 $(OSU_BUILD)/%.elf: $(OSU_OBJ)/kernel/user/bin/%.o $(OSU_DEPS)
 	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $< $(OSU_LIB)
+
+# A program of several files lives in its own folder (kernel/user/bin/sh/*.c -> sh.elf).
+define osu_multi_rule
+$(OSU_BUILD)/$(1).elf: $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard kernel/user/bin/$(1)/*.c)) $(OSU_DEPS)
+	$$(OSU_LD) $$(OSU_LDFLAGS) -o $$@ $$(OSU_CRT0) $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard kernel/user/bin/$(1)/*.c)) $$(OSU_LIB)
+endef
+$(foreach p,$(OSU_MULTI),$(eval $(call osu_multi_rule,$(p))))
 
 # The root file system. Every file gets mtime 0 and owner root so the image is byte-for-byte
 # reproducible (the OS's determinism test boots it).
