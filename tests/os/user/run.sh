@@ -43,7 +43,7 @@ HOSTPATH=/usr/bin:/bin
 # ---- 0. the programs are standard C: each compiles natively against glibc too (selftest is
 # i386-specific: it makes raw system calls by their i386 numbers)
 for src in kernel/user/bin/*.c kernel/user/bin/*/; do
-    [ "$src" = kernel/user/bin/selftest.c ] && continue
+    [ "$src" = kernel/user/bin/selftest/ ] && continue
     files=("$src")
     [ -d "$src" ] && files=("$src"*.c)
     cc -std=gnu11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -o "$tmp/native-prog" "${files[@]}" 2> "$tmp/native.err" ||
