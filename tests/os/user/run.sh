@@ -126,7 +126,11 @@ fi
 # program's stdout, "--- stderr", its stderr and "exit N" must equal the native run's
 VX86=${VX86:-build/vx86}
 KERNEL=${KERNEL:-build/os/kernel.elf}
-progs=$(for src in tests/os/parity/*.c; do basename "$src" .c; done)
+# Message queues are the IPC namespace's objects: the toy OS gains them with containers (OS.md §6),
+# until then their parity program runs only on Linux (part 1) and is named here.
+TOY_PENDING="ipc_msg"
+progs=$(for src in tests/os/parity/*.c; do n=$(basename "$src" .c); [[ " $TOY_PENDING " == *" $n "* ]] || echo "$n"; done)
+echo "toy OS: not yet run there (feature pending): $TOY_PENDING"
 mods=(--module build/os/initrd.img)
 script=$tmp/parity.sh
 : > "$tmp/toy.expected"
