@@ -25,9 +25,6 @@
 #define NINODE      1024     /* live inodes in all file systems together */
 #define NFILE       256      /* open file descriptions, system wide */
 #define NMOUNT      32       /* mounts per mount table */
-#ifndef NOFILE
-#define NOFILE      32       /* descriptors per process (proc.h may define it first) */
-#endif
 
 struct proc;
 struct inode;
