@@ -1,14 +1,14 @@
 /* kernel/fs.h -- the file layer: VFS objects, file systems behind ops tables, open files, pipes.
  *
  * Shape (after xv6's fs.c/file.c, with Linux's split into inode ops and file ops):
- *   struct inode     one object per file, directory, device or pipe end; reference counted (ref)
+ *   struct inode     one object per file, directory, device or pipe; reference counted (ref)
  *                    and link counted (nlink); its file system's code sits behind `iop` and `fop`.
  *   struct super     one mounted instance of a file system (ramfs, proc, dev; later cgroup2, overlay).
  *   struct fs_type   a file system kind, registered by name; `mount -t NAME` finds it.
  *   struct mount     "this super's root is attached over that inode"; lives in a mount table.
  *   struct mnt_table a set of mounts. Today every process shares one; the mount namespace of the
  *                    container issue gives each namespace its own (vfs_mnt_of is the one place
- *                    that chooses the table, see vfs.c).
+ *                    that chooses the table, see mount.c).
  *   struct file      an open file description (offset, flags) shared by dup and fork.
  * Bytes move through `struct iobuf`: a kernel pointer or a user address, so the same read code
  * serves exec (kernel buffer), read(2) (copyout, EFAULT on a bad pointer) and the host unit test.
@@ -19,9 +19,9 @@
 #include <stdint.h>
 
 #include "kernel/uapi/fcntl.h"
+#include "kernel/uapi/limits.h"
 
-#define FS_NAME_MAX 255      /* NAME_MAX: a longer component is ENAMETOOLONG */
-#define FS_PATH_MAX 4096     /* PATH_MAX including the NUL */
+#define FS_NAME_MAX UAPI_NAME_MAX  /* a longer component is ENAMETOOLONG */
 #define NINODE      1024     /* live inodes in all file systems together */
 #define NFILE       256      /* open file descriptions, system wide */
 #define NMOUNT      32       /* mounts per mount table */
@@ -49,9 +49,9 @@ struct fs_dirent {
     char name[FS_NAME_MAX + 1];
 };
 
-/* Directory and metadata operations. Any may be NULL: the VFS answers with the errno Linux gives
- * (ENOTDIR for lookup on a file, EPERM/EROFS-like EACCES for create on procfs, ...). Names are
- * single components, never "." or "..", never empty. Returned inodes carry a reference. */
+/* Directory and metadata operations. Any may be NULL: the VFS then answers with the errno Linux
+ * gives (EACCES for a file created in /proc, EPERM for mkdir there, ...). Names are single
+ * components, never "." or "..", never empty. Returned inodes carry a reference. */
 struct inode_ops {
     struct inode *(*lookup)(struct inode *dir, const char *name, int *err);
     struct inode *(*create)(struct inode *dir, const char *name, uint32_t mode, int *err);
