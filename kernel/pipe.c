@@ -16,7 +16,7 @@
 #include "kernel/uapi/signal.h"
 #include "kernel/uapi/stat.h"
 
-#define PIPE_SIZE 4096u
+#define PIPE_SIZE PAGE_SIZE      /* one page of the kernel heap */
 #define PIPE_BUF  4096u
 
 struct pipe {

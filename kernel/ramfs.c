@@ -12,7 +12,7 @@
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/stat.h"
 
-#define RAMFS_PAGE 4096u
+#define RAMFS_PAGE PAGE_SIZE     /* file data lives in whole pages of the kernel heap */
 #define RAMFS_FAN  ((uint32_t)(RAMFS_PAGE / sizeof(char *)))   /* pointers per table page */
 
 struct rent {                      /* one directory entry */
