@@ -258,10 +258,8 @@ long sys_lseek(const struct syscall_args *a)
     if (!f)
         return -EBADF;
     int64_t r = do_seek(f, (int32_t)a->arg[1], (int)a->arg[2]);
-    if (r > 0x7FFFFFFF) {
-        f->off = 0;                /* lseek(2): EOVERFLOW, the offset is not representable */
-        return -EOVERFLOW;
-    }
+    if (r > 0x7FFFFFFF)
+        return -EOVERFLOW;         /* moved, but not representable in off_t: as ksys_lseek */
     return (long)r;
 }
 

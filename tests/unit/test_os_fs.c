@@ -445,6 +445,14 @@ START_TEST(test_rw_offsets_and_fds)
     ck_assert_int_eq(S3(lseek, fd, 2, SEEK_HOLE), 6);              /* the end of the file */
     ck_assert_int_eq(S3(lseek, fd, 6, SEEK_DATA), -ENXIO);
     ck_assert_int_eq(S3(lseek, fd, -1, SEEK_HOLE), -ENXIO);
+    /* past 2 GiB: lseek moves but cannot say where (EOVERFLOW); _llseek can */
+    ck_assert_int_eq(S3(lseek, fd, 0x7FFFFFFF, SEEK_SET), 0x7FFFFFFF);
+    ck_assert_int_eq(S3(lseek, fd, 1, SEEK_CUR), -EOVERFLOW);
+    uint32_t res = UBUF(8);
+    ck_assert_int_eq(SYS(sys__llseek, fd, 0, 0, res, SEEK_CUR), 0);
+    ck_assert(*(int64_t *)K(res) == 0x80000000LL);
+    ck_assert_int_eq(SYS(sys__llseek, fd, 1, 0, res, SEEK_SET), -EINVAL);  /* 4 GiB: too far */
+    ck_assert_int_eq(SYS(sys__llseek, fd, 0, 0, BADPTR, SEEK_SET), -EFAULT);
     /* a hole past the end reads as zeros */
     ck_assert_int_eq(S3(lseek, fd, 10000, SEEK_SET), 10000);
     ck_assert_int_eq(write_str((int)fd, "Z"), 1);
