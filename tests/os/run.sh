@@ -7,6 +7,7 @@
 #   determinism  the session twice on vx86: the same output and the same cycle count
 #   selftest     /bin/selftest (every system call, error returns included) passes on vx86 and QEMU
 #   signals      tests/os/progs/sigtest: handlers, SIG_IGN, blocking, default actions, as on Linux
+#   processes    tests/os/progs/proctest: wait statuses, WNOHANG, ECHILD, zombies, orphans, as on Linux
 #   scheduler    tests/os/progs/schedtest: nice 0 and nice 5 spinners get CPU time 3.1 : 1
 #   cow          tests/os/progs/cowtest: a child writing K of N shared pages copies exactly K
 #   hostile      tests/os/progs/hostile: 100,000 random system calls, bad pointers to every call,
@@ -16,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/os/lib.sh
 T=build/os/test
-MODULES="$T/schedtest.elf,/bin/schedtest $T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
+MODULES="$T/proctest.elf,/bin/proctest $T/schedtest.elf,/bin/schedtest $T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
 out=$(mktemp -d /tmp/check-os.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass() { echo "ok   $*"; }
@@ -108,17 +109,19 @@ if have_qemu; then
     expect_text "qemu selftest prints what vx86 prints" "$out/st.qt" < <(tr -d '\r' < "$out/st.v")
 fi
 
-# ---- signals: the same lines as the program built natively and run on Linux ----
-cc -std=gnu11 -O2 -Wall -Wextra -Werror tests/os/progs/sigtest.c -o "$out/sigtest.native"
-"$out/sigtest.native" > "$out/sig.n"
-rc=0; os_vx86 "$out/sig.v" 'cmd=/bin/sigtest' || rc=$?
-expect_status "vx86 sigtest" 1 $rc
-expect_text "vx86 sigtest prints what Linux prints" "$out/sig.v" < "$out/sig.n"
-if have_qemu; then
-    rc=0; os_qemu "$out/sig.q" 'cmd=/bin/sigtest' || rc=$?
-    after_bootmsg "$out/sig.q" > "$out/sig.qt"
-    expect_text "qemu sigtest prints what Linux prints" "$out/sig.qt" < "$out/sig.n"
-fi
+# ---- signals and the process life cycle: the same lines as the programs built natively on Linux ----
+for prog in sigtest proctest; do
+    cc -std=gnu11 -O2 -Wall -Wextra -Werror tests/os/progs/$prog.c -o "$out/$prog.native"
+    "$out/$prog.native" > "$out/$prog.n"
+    rc=0; os_vx86 "$out/$prog.v" "cmd=/bin/$prog" || rc=$?
+    expect_status "vx86 $prog" 1 $rc
+    expect_text "vx86 $prog prints what Linux prints" "$out/$prog.v" < "$out/$prog.n"
+    if have_qemu; then
+        rc=0; os_qemu "$out/$prog.q" "cmd=/bin/$prog" || rc=$?
+        after_bootmsg "$out/$prog.q" > "$out/$prog.qt"
+        expect_text "qemu $prog prints what Linux prints" "$out/$prog.qt" < "$out/$prog.n"
+    fi
+done
 
 # ---- weighted fair scheduling: nice 0 vs nice 5 share the CPU 1024 : 335 ----
 rc=0; os_vx86 "$out/sched.v" 'hz=1000 cmd=/bin/schedtest 300' || rc=$?
