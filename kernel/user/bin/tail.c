@@ -1,4 +1,4 @@
-/* tail [-n N] [FILE]: the last N (10) lines. */
+/* tail [-n N | -N] [FILE]: the last N (10) lines. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +10,12 @@ int main(int argc, char **argv)
 {
     long n = 10;
     int c;
+    if (argc > 1 && argv[1][0] == '-' && argv[1][1] >= '0' && argv[1][1] <= '9') {   /* the old -N form */
+        n = atol(argv[1] + 1);
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     while ((c = getopt(argc, argv, "n:")) != -1) {
         if (c != 'n') {
             fprintf(stderr, "usage: tail [-n N] [FILE]\n");

@@ -32,3 +32,5 @@ yes | head -n 3; yes ab | head -n 2
 kill -0 $$; echo $?; kill -9 999999; echo $?
 ### ls
 mkdir b a; echo > z; echo > y; ls; ls z y; ls a b z; ls -a a; ls missing; echo $?
+### head_tail_old_form
+seq 30 > n; head -3 n; tail -2 n; seq 5 | head -2; seq 5 | tail -1
