@@ -1,19 +1,22 @@
-/* wc [-lwc] [FILE...]: count lines, words and bytes. */
+/* wc [-lwc] [FILE...]: count lines, words and bytes. Columns as GNU wc lays them out: one count of
+ * one input is printed bare; otherwise each number is right-aligned to the width of the total
+ * size of the files (7 when an input is not a regular file, such as a pipe). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-static int opt_l, opt_w, opt_c;
+static int opt_l, opt_w, opt_c, width = 1;
 
 static void show(long l, long w, long c, const char *name)
 {
-    int first = 1;
-    if (opt_l) { printf("%ld", l); first = 0; }
-    if (opt_w) { printf(first ? "%ld" : " %ld", w); first = 0; }
-    if (opt_c) { printf(first ? "%ld" : " %ld", c); first = 0; }
+    const char *sep = "";
+    if (opt_l) { printf("%*ld", width, l); sep = " "; }
+    if (opt_w) { printf("%s%*ld", sep, width, w); sep = " "; }
+    if (opt_c) printf("%s%*ld", sep, width, c);
     if (name)
         printf(" %s", name);
     putchar('\n');
@@ -40,6 +43,31 @@ static int count(int fd, long *l, long *w, long *c)
     return n < 0 ? -1 : 0;
 }
 
+/* GNU's column width: digits of the total size of regular inputs, 7 if any input is not one. */
+static void set_width(int argc, char **argv)
+{
+    int counts = opt_l + opt_w + opt_c, inputs = argc > 0 ? argc : 1;
+    if (counts == 1 && inputs == 1)
+        return;
+    long long total = 0;
+    struct stat st;
+    for (int i = 0; i < argc; i++)
+        if (stat(argv[i], &st) == 0 && S_ISREG(st.st_mode))
+            total += st.st_size;
+        else if (stat(argv[i], &st) == 0) {
+            width = 7;
+            return;
+        }
+    if (argc == 0 && (fstat(0, &st) < 0 || !S_ISREG(st.st_mode))) {
+        width = 7;
+        return;
+    }
+    if (argc == 0)
+        total = st.st_size;
+    for (width = 1; total >= 10; total /= 10)
+        width++;
+}
+
 int main(int argc, char **argv)
 {
     int ch;
@@ -54,6 +82,7 @@ int main(int argc, char **argv)
     }
     if (!opt_l && !opt_w && !opt_c)
         opt_l = opt_w = opt_c = 1;
+    set_width(argc - optind, argv + optind);
     long l, w, c, tl = 0, tw = 0, tc = 0;
     if (optind == argc) {
         count(0, &l, &w, &c);

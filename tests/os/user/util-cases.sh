@@ -34,3 +34,5 @@ kill -0 $$; echo $?; kill -9 999999; echo $?
 mkdir b a; echo > z; echo > y; ls; ls z y; ls a b z; ls -a a; ls missing; echo $?
 ### head_tail_old_form
 seq 30 > n; head -3 n; tail -2 n; seq 5 | head -2; seq 5 | tail -1
+### wc_columns
+seq 30 > n; echo one two > m; wc n; wc n m; wc -lw n; wc -l n m; printf 'a b\n' | wc; printf 'a b\n' | wc -w; wc < n; wc -c < n
