@@ -66,11 +66,12 @@ void kfree(void *p);
 /* ---- time (sched.c): virtual time from the PIT ---- */
 extern volatile uint64_t jiffies;          /* timer ticks since boot */
 extern uint32_t hz;                        /* ticks per second (cmdline hz=, default 100) */
-uint64_t ktime_ns(void);                   /* nanoseconds since boot, tick-granular */
+uint64_t ktime_ns(void);                   /* nanoseconds since boot: ticks + the PIT's count */
 
 /* ---- trap.c ---- */
 void trap_init(void);
 void tss_set_kstack(uint32_t esp0);
+uint32_t pit_ns_since_tick(void);          /* sub-tick time from the 8254's counter */
 
 /* ---- power (main.c) ---- */
 _Noreturn void machine_poweroff(int status);   /* debug-exit port with status, else halt */

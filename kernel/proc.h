@@ -50,6 +50,7 @@ struct sched_entity {
     int nice;                              /* -20..19: weight from Linux's table */
     uint64_t sum_exec_ns;                  /* time actually run */
     uint64_t slice_start;                  /* jiffies when it was picked */
+    uint64_t exec_start;                   /* ktime_ns when last charged */
 };
 
 struct proc {

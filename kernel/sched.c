@@ -2,7 +2,8 @@
  * (Documentation/scheduler/sched-design-CFS.rst), chosen over stride scheduling because it is
  * what cgroup v2's cpu.weight feeds on Linux and because sleepers are placed by the same rule.
  *
- * Each tick the running task's vruntime grows by tick_ns * 1024 / weight, so a task of weight
+ * The running task's vruntime grows by the time it runs * 1024 / weight (charged at every
+ * switch and tick, the clock read from the PIT's counter between ticks), so a task of weight
  * 2048 ages half as fast and gets twice the CPU. The runnable task with the least vruntime runs
  * next; a newly woken task starts no lower than min_vruntime minus half a tick, so sleeping
  * earns no unbounded credit. Later, a cgroup becomes a group entity with its own vruntime
@@ -24,8 +25,33 @@ uint32_t hz = 100;
 volatile int need_resched;
 static uint64_t min_vruntime;
 
-uint64_t ktime_ns(void) { return jiffies * (1000000000ull / hz); }
 static uint64_t tick_ns(void) { return 1000000000ull / hz; }
+
+/* Ticks plus the time since the last one. With interrupts off a tick may be due but not yet
+ * counted; the clock then holds still rather than run backwards. */
+uint64_t ktime_ns(void)
+{
+    static uint64_t last;
+    uint32_t f = irq_save();
+    uint64_t ns = jiffies * tick_ns() + pit_ns_since_tick();
+    if (ns < last)
+        ns = last;
+    last = ns;
+    irq_restore(f);
+    return ns;
+}
+
+/* Charge the running task for the time since it was last charged (Linux's update_curr). */
+static void update_curr(struct proc *p)
+{
+    uint64_t now = ktime_ns();
+    uint64_t delta = now - p->se.exec_start;
+    p->se.exec_start = now;
+    if (p == proc_idle())
+        return;
+    p->se.sum_exec_ns += delta;
+    p->se.vruntime += delta * NICE_0_WEIGHT / p->se.weight;
+}
 
 static struct proc *pick_next(void)
 {
@@ -52,6 +78,7 @@ void schedule(void)
 {
     uint32_t f = irq_save();
     struct proc *prev = current, *idle = proc_idle();
+    update_curr(prev);
     if (prev->state == P_RUNNING)
         prev->state = P_RUNNABLE;
     struct proc *next = pick_next();
@@ -64,6 +91,7 @@ void schedule(void)
         idle->state = P_RUNNING;
     next->state = P_RUNNING;
     next->se.slice_start = jiffies;
+    next->se.exec_start = prev->se.exec_start;
     if (next != prev) {
         trace_switch(prev, next);
         current = next;
@@ -134,10 +162,9 @@ void sched_tick(void)
         if (p->state == P_SLEEPING && p->wake_at && jiffies >= p->wake_at)
             sched_make_runnable(p);
     }
+    update_curr(cur);
     if (cur == proc_idle())
         return;
-    cur->se.vruntime += tick_ns() * NICE_0_WEIGHT / cur->se.weight;
-    cur->se.sum_exec_ns += tick_ns();
     struct proc *next = pick_next();
     if (next && next->se.vruntime < cur->se.vruntime)
         need_resched = 1;

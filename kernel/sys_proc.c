@@ -123,7 +123,8 @@ long sys_nanosleep(const struct syscall_args *a)
         return -EINVAL;
     uint64_t ns = (uint64_t)ts.tv_sec * NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
     uint64_t tick = 1000000000ull / hz;
-    uint64_t until = jiffies + (ns + tick - 1) / tick;
+    /* Wake at the first tick at or after now + ns: never earlier than asked, as POSIX says. */
+    uint64_t until = (ktime_ns() + ns + tick - 1) / tick;
     if (sleep_until(until) == 0)
         return 0;
     if (a->arg[1]) {

@@ -76,12 +76,27 @@ static void pic_init(void)
     outb(PIC2 + 1, 0xFF);
 }
 
+static uint32_t pit_divisor;
+
 static void pit_init(uint32_t ticks_per_second)
 {
     uint32_t div = PIT_HZ / ticks_per_second;
+    pit_divisor = div;
     outb(PIT_CMD, 0x34);                               /* channel 0, lo/hi byte, mode 2 */
     outb(PIT_CH0, div & 0xFF);
     outb(PIT_CH0, (div >> 8) & 0xFF);
+}
+
+/* Nanoseconds since the last timer tick: latch channel 0 and read its count (it counts down
+ * from the divisor, 8254 datasheet, counter latch command). */
+uint32_t pit_ns_since_tick(void)
+{
+    outb(PIT_CMD, 0x00);
+    uint32_t count = inb(PIT_CH0);
+    count |= (uint32_t)inb(PIT_CH0) << 8;
+    if (count == 0 || count > pit_divisor)
+        count = pit_divisor;
+    return (uint32_t)((uint64_t)(pit_divisor - count) * 1000000000ull / PIT_HZ);
 }
 
 void trap_init(void)
