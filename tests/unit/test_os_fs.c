@@ -917,6 +917,17 @@ START_TEST(test_no_leaks)
     S1(close, open_("/d/in-tmpfs", O_CREAT | O_WRONLY));
     ck_assert_int_eq(S2(umount2, U("/d"), 0), 0);
     ck_assert_ptr_nonnull(read_all("/proc/1/status"));
+    for (int i = 0; i < 3; i++) {             /* the shell loop that once looked leaky */
+        S1(close, open_("/tmp/f", O_CREAT | O_WRONLY));
+        ck_assert_int_eq(S2(mkdir, U("/tmp/dd"), 0755), 0);
+        ck_assert_int_eq(S2(rename, U("/tmp/f"), U("/tmp/dd/g")), 0);
+        ck_assert_int_eq(S2(rename, U("/tmp/dd"), U("/tmp/ee")), 0);
+        ck_assert_int_eq(S1(unlink, U("/tmp/ee/g")), 0);
+        ck_assert_int_eq(S1(rmdir, U("/tmp/ee")), 0);
+        long pd = open_("/proc", O_RDONLY);
+        ck_assert_int_gt(S3(getdents64, pd, UBUF(2048), 2048), 0);
+        S1(close, pd);
+    }
     ck_assert_int_eq(S1(unlink, U("/d/big")), 0);
     ck_assert_int_eq(S1(rmdir, U("/d")), 0);
     uint32_t cwd = UBUF(64);
