@@ -167,8 +167,8 @@ static void tree_walk(const char *abs, const char *rel, char *out, int cap, int 
             continue;
         if (*len > cap - 1100)
             break;                               /* full: the comparison will show it */
-        *len += snprintf(out + *len, (size_t)(cap - *len), "%s %o %ld\n", r, st.st_mode & S_IFMT,
-                         S_ISREG(st.st_mode) ? (long)st.st_size : 0L);
+        *len += snprintf(out + *len, (size_t)(cap - *len), "%s %o %lu %ld\n", r, st.st_mode,
+                         (unsigned long)st.st_nlink, S_ISREG(st.st_mode) ? (long)st.st_size : 0L);
         if (S_ISDIR(st.st_mode))
             tree_walk(a, r, out, cap, len);
     }
@@ -199,4 +199,11 @@ void lx_tree(char *out, int cap)
     out[0] = 0;
     tree_walk(tmpdir, "", out, cap, &len);
     lines_sort(out);
+}
+
+int lx_umask(void)
+{
+    mode_t m = umask(022);
+    umask(m);
+    return (int)m;
 }

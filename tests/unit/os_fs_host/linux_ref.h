@@ -25,11 +25,12 @@ struct fd_op {
 int lx_fd_op(const struct fd_op *op, char *data);
 void lx_fd_reset(void);  /* close every slot */
 
-/* The tree under the temporary directory as sorted lines "path type size" (size for files). */
+/* The tree under the temporary directory as sorted lines "path mode nlink size" (size of files). */
 void lx_tree(char *out, int cap);
 /* Sort the lines of a buffer in place (both trees use it). */
 void lines_sort(char *buf);
 
+int lx_umask(void);      /* the test process's umask, for the toy to use the same */
 int lx_begin(void);      /* make and enter a temporary directory: 0 or -1 */
 void lx_end(void);       /* leave and remove it */
 int lx_op(const struct fs_op *op);
