@@ -1,5 +1,5 @@
-/* grep [-v] [-c] [-n] [-i] PATTERN [FILE...]: print lines matching PATTERN, a basic regular
- * expression (c . [set] [^set] * ^ $ \c). Exit 0 if a line matched, 1 if none, 2 on error. */
+/* grep [-v] [-c] [-n] [-i] PATTERN [FILE...]: print lines containing PATTERN (a fixed string,
+ * with ^ and $ anchors). Exit 0 if a line matched, 1 if none, 2 on error. */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -9,87 +9,30 @@
 
 static int opt_v, opt_c, opt_n, opt_i;
 static const char *pat;
+static size_t patlen;
+static int anchor_start, anchor_end;
 
-/* A basic regular expression matcher in the manner of Kernighan and Pike's (The Practice of
- * Programming, ch. 9): c . [set] [^set] x* ^ $ and \c for a literal c. */
-static int fold(int c) { return opt_i ? tolower(c) : c; }
-
-/* One pattern item at p matches char c; *len is the item's length in the pattern. */
-static int item_match(const char *p, char c, int *len)
+static int eq(const char *a, const char *b, size_t n)
 {
-    if (*p == '\\' && p[1]) {
-        *len = 2;
-        return fold((unsigned char)p[1]) == fold((unsigned char)c);
-    }
-    if (*p == '[') {
-        const char *q = p + 1;
-        int neg = *q == '^', hit = 0;
-        if (neg)
-            q++;
-        for (int first = 1; *q && (*q != ']' || first); q++, first = 0) {
-            if (q[1] == '-' && q[2] && q[2] != ']') {
-                if (fold((unsigned char)c) >= fold((unsigned char)q[0]) && fold((unsigned char)c) <= fold((unsigned char)q[2]))
-                    hit = 1;
-                q += 2;
-            } else if (fold((unsigned char)*q) == fold((unsigned char)c)) {
-                hit = 1;
-            }
-        }
-        if (*q == ']') {
-            *len = (int)(q + 1 - p);
-            return hit != neg;
-        }
-    }
-    *len = 1;
-    return *p == '.' || fold((unsigned char)*p) == fold((unsigned char)c);
-}
-
-static int match_here(const char *p, const char *s);
-
-static int match_star(const char *item, const char *rest, const char *s)
-{
-    int len;
-    do {   /* zero or more of item, then the rest */
-        if (match_here(rest, s))
-            return 1;
-    } while (*s && item_match(item, *s++, &len));
-    return 0;
-}
-
-static int match_here(const char *p, const char *s)
-{
-    for (;;) {
-        if (!*p)
-            return 1;
-        if (p[0] == '$' && !p[1])
-            return !*s;
-        int len;
-        if (!*s) {
-            item_match(p, 'x', &len);
-            if (p[len] == '*') {
-                p += len + 1;
-                continue;
-            }
+    for (size_t i = 0; i < n; i++)
+        if (opt_i ? tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]) : a[i] != b[i])
             return 0;
-        }
-        int ok = item_match(p, *s, &len);
-        if (p[len] == '*')
-            return match_star(p, p + len + 1, s);
-        if (!ok)
-            return 0;
-        p += len;
-        s++;
-    }
+    return 1;
 }
 
-static int match(const char *line)
+static int match(const char *line, size_t len)
 {
-    if (pat[0] == '^')
-        return match_here(pat + 1, line);
-    do
-        if (match_here(pat, line))
+    if (patlen > len)
+        return 0;
+    if (anchor_start && anchor_end)
+        return len == patlen && eq(line, pat, patlen);
+    if (anchor_start)
+        return eq(line, pat, patlen);
+    if (anchor_end)
+        return eq(line + len - patlen, pat, patlen);
+    for (size_t i = 0; i + patlen <= len; i++)
+        if (eq(line + i, pat, patlen))
             return 1;
-    while (*line++);
     return 0;
 }
 
@@ -104,7 +47,7 @@ static int grep(FILE *f, const char *name)
         size_t l = (size_t)len;
         if (l && line[l - 1] == '\n')
             line[--l] = 0;
-        if (match(line) != opt_v) {
+        if (match(line, l) != opt_v) {
             count++;
             if (!opt_c) {
                 if (name)
@@ -142,6 +85,11 @@ int main(int argc, char **argv)
         return 2;
     }
     pat = argv[optind++];
+    if (*pat == '^')
+        anchor_start = 1, pat++;
+    patlen = strlen(pat);
+    if (patlen && pat[patlen - 1] == '$')
+        anchor_end = 1, patlen--;
     int found = 0, err = 0;
     if (optind == argc)
         found = grep(stdin, 0);

@@ -36,7 +36,3 @@ mkdir b a; echo > z; echo > y; ls; ls z y; ls a b z; ls -a a; ls missing; echo $
 seq 30 > n; head -3 n; tail -2 n; seq 5 | head -2; seq 5 | tail -1
 ### wc_columns
 seq 30 > n; echo one two > m; wc n; wc n m; wc -lw n; wc -l n m; printf 'a b\n' | wc; printf 'a b\n' | wc -w; wc < n; wc -c < n
-### grep_regex
-printf 'apple\nbanana\ncherry\nApple pie\nx*y\naaa\n\nb.n\n' > fr
-grep -n a.a fr; grep 'ap*le' fr; grep -c '^$' fr; grep '[ab]an' fr; grep -n '[^a-z]' fr; grep 'x\*y' fr; grep 'b\.n' fr
-grep '^.*e$' fr; grep -i '^a' fr; grep -v 'a' fr; grep 'an*a' fr
