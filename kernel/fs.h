@@ -22,6 +22,7 @@
 #include "kernel/uapi/limits.h"
 
 #define FS_NAME_MAX UAPI_NAME_MAX  /* a longer component is ENAMETOOLONG */
+#define FS_MAXSYMLINKS 40          /* links in one lookup before ELOOP: Linux's MAXSYMLINKS */
 #define NINODE      1024     /* live inodes in all file systems together */
 #define NFILE       256      /* open file descriptions, system wide */
 #define NMOUNT      32       /* mounts per mount table */

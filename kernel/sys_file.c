@@ -101,45 +101,63 @@ long sys_writev(const struct syscall_args *a) { return rw_vec(a, 1); }
 
 /* ---- open and close ---- */
 
-/* open(2) with O_CREAT: the parent first, then the name in it (Linux's open_last_lookups). */
+/* open(2) with O_CREAT: the parent first, then the name in it (Linux's open_last_lookups). A final
+ * symbolic link is followed unless O_EXCL or O_NOFOLLOW says not to; when it dangles, the file it
+ * names is created, as on Linux. */
 static struct inode *open_create(struct proc *p, struct inode *dir, const char *path,
                                  uint32_t flags, uint32_t mode, int *err)
 {
     char last[UAPI_NAME_MAX + 1];
-    struct inode *pdir = vfs_lookup_at(p, dir, path, last, 1, err), *ip = NULL;
-    if (!pdir)
-        return NULL;
-    uint32_t plen = (uint32_t)strlen(path);
-    if (!last[0] || !strcmp(last, ".") || !strcmp(last, ".."))
-        *err = flags & O_EXCL ? -EEXIST : -EISDIR;   /* an existing directory */
-    else if (path[plen - 1] == '/')
-        *err = -EISDIR;            /* O_CREAT never makes a directory */
-    else if (pdir->iop && pdir->iop->lookup && (ip = pdir->iop->lookup(pdir, last, err))) {
-        if (flags & O_EXCL) {
-            *err = -EEXIST;
-        } else if (S_ISLNK(ip->mode)) {     /* an existing symlink: open what it names */
-            iput(ip);
-            ip = vfs_lookup_at(p, dir, path, NULL, !(flags & O_NOFOLLOW), err);
-            if (!ip || S_ISLNK(ip->mode))
-                *err = ip ? -ELOOP : *err;
-            else if (S_ISDIR(ip->mode))
-                *err = -EISDIR;
+    char *target = NULL;           /* the link being followed, once there is one */
+    struct inode *base = idup(dir), *ip = NULL;
+    for (int links = 0;; links++) {
+        struct inode *pdir = vfs_lookup_at(p, base, path, last, 1, err);
+        if (!pdir)
+            break;
+        uint32_t plen = (uint32_t)strlen(path);
+        if (!last[0] || !strcmp(last, ".") || !strcmp(last, ".."))
+            *err = flags & O_EXCL ? -EEXIST : -EISDIR;   /* an existing directory */
+        else if (path[plen - 1] == '/')
+            *err = -EISDIR;        /* O_CREAT never makes a directory */
+        else if (pdir->iop && pdir->iop->lookup && (ip = pdir->iop->lookup(pdir, last, err))) {
+            if (flags & O_EXCL) {
+                *err = -EEXIST;
+            } else if (S_ISLNK(ip->mode)) {
+                char *t = (flags & O_NOFOLLOW) || links >= FS_MAXSYMLINKS ? NULL
+                                                                          : kmalloc(UAPI_PATH_MAX);
+                int n = !t ? -ELOOP : ip->iop && ip->iop->readlink
+                                      ? ip->iop->readlink(ip, t, UAPI_PATH_MAX - 1) : -EINVAL;
+                iput(ip);
+                ip = NULL;
+                if (n > 0) {       /* go on with the target, from the link's directory */
+                    t[n] = 0;
+                    kfree(target);
+                    target = t;
+                    path = t;
+                    iput(base);
+                    base = pdir;
+                    continue;
+                }
+                kfree(t);
+                *err = n == 0 ? -ENOENT : n;
+            } else {
+                *err = S_ISDIR(ip->mode) ? -EISDIR : 0;
+            }
+            if (*err) {
+                iput(ip);
+                ip = NULL;
+            }
+        } else if (*err == -ENOENT || !pdir->iop || !pdir->iop->lookup) {
+            if (!pdir->iop || !pdir->iop->create)
+                *err = -EACCES;
             else
-                *err = 0;
-        } else {
-            *err = S_ISDIR(ip->mode) ? -EISDIR : 0;
+                ip = pdir->iop->create(pdir, last, S_IFREG | (mode & 07777 & ~p->umask), err);
         }
-        if (*err) {
-            iput(ip);
-            ip = NULL;
-        }
-    } else if (*err == -ENOENT || !pdir->iop || !pdir->iop->lookup) {
-        if (!pdir->iop || !pdir->iop->create)
-            *err = -EACCES;
-        else
-            ip = pdir->iop->create(pdir, last, S_IFREG | (mode & 07777 & ~p->umask), err);
+        iput(pdir);
+        break;
     }
-    iput(pdir);
+    iput(base);
+    kfree(target);
     return ip;
 }
 

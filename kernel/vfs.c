@@ -1,12 +1,14 @@
 /* vfs.c -- the virtual file system: the inode table, path lookup and names back from inodes
- * (mount tables and file-system types are in mount.c). File systems (ramfs.c, devfs.c, procfs.c; later cgroupfs and overlayfs) plug in through
- * struct fs_type and the ops tables of fs.h; nothing here knows how any of them stores data.
+ * (mount tables and file-system types are in mount.c). File systems (ramfs.c, devfs.c, procfs.c;
+ * later cgroupfs and overlayfs) plug in through struct fs_type and the ops tables of fs.h;
+ * nothing here knows how any of them stores data.
  *
  * Lookup follows path_resolution(7): an absolute path starts at the process's root (chroot), a
  * relative one at its cwd; "." stays, ".." at the root stays at the root; a component longer than
- * NAME_MAX is ENAMETOOLONG, a missing one ENOENT, a non-directory in the middle ENOTDIR; more than
- * FS_SYMLOOP nested symbolic links is ELOOP. Crossing a mount point downwards enters the mounted
- * file system's root; ".." from a mounted root goes to the covered directory's parent.
+ * NAME_MAX is ENAMETOOLONG, a missing one ENOENT, a non-directory in the middle ENOTDIR; more
+ * than FS_MAXSYMLINKS symbolic links in one lookup is ELOOP. Crossing a mount point downwards
+ * enters the mounted file system's root; ".." from a mounted root goes to the covered directory's
+ * parent.
  * Simplified: mounts are found by inode (Linux keeps (vfsmount, dentry) pairs), so mounting the
  * same directory twice in one table stacks; propagation does not exist (every mount is private). */
 #include "kernel/fs.h"
@@ -17,7 +19,6 @@
 #include "kernel/uapi/limits.h"
 #include "kernel/uapi/stat.h"
 
-#define FS_SYMLOOP 8           /* nested symlinks followed before ELOOP (Linux: 40 in total) */
 
 static struct inode inode_table[NINODE];
 
@@ -162,44 +163,43 @@ static struct inode *dotdot(struct proc *p, struct mnt_table *t, struct inode *c
     return par;
 }
 
-static struct inode *walk(struct proc *p, struct inode *start, const char *path, char *last,
-                          int follow, int depth, int *err);
-
-/* Resolve a symlink found while walking in dir: the target, relative to dir. */
-static struct inode *follow_link(struct proc *p, struct inode *dir, struct inode *link, int depth,
-                                 int *err)
+/* A symbolic link met on the way: its target followed by the rest of the path (rest starts at the
+ * '/' after the link's name, or is empty) in a new buffer that replaces *buf. 0 or -errno. */
+static int splice_link(struct inode *link, const char *rest, char **buf)
 {
-    if (depth >= FS_SYMLOOP) {
-        *err = -ELOOP;
-        return NULL;
-    }
-    char *target = kmalloc(UAPI_PATH_MAX);
-    if (!target) {
-        *err = -ENOMEM;
-        return NULL;
-    }
-    int n = link->iop && link->iop->readlink ? link->iop->readlink(link, target, UAPI_PATH_MAX - 1)
+    char *nb = kmalloc(UAPI_PATH_MAX);
+    if (!nb)
+        return -ENOMEM;
+    int n = link->iop && link->iop->readlink ? link->iop->readlink(link, nb, UAPI_PATH_MAX - 1)
                                              : -EINVAL;
-    struct inode *r = NULL;
-    if (n < 0) {
-        *err = n;
-    } else {
-        target[n] = 0;
-        r = walk(p, idup(dir), target, NULL, 1, depth + 1, err);
+    uint32_t rlen = (uint32_t)strlen(rest);
+    int r = n < 0 ? n : n == 0 ? -ENOENT                      /* an empty link names nothing */
+          : (uint32_t)n + rlen + 1 > UAPI_PATH_MAX ? -ENAMETOOLONG : 0;
+    if (r < 0) {
+        kfree(nb);
+        return r;
     }
-    kfree(target);
-    return r;
+    memcpy(nb + n, rest, rlen + 1);
+    kfree(*buf);
+    *buf = nb;
+    return 0;
 }
 
 /* Walk path from start (consumed). With last != NULL, stop before the final component: return
- * its directory and copy the component into last ("" when the path has none, as "/"). */
+ * its directory and copy the component into last ("" when the path has none, as "/").
+ * A symbolic link on the way is spliced in -- its target followed by the rest of the path becomes
+ * the path, walked on from the link's directory (or the root, for an absolute target) -- so there
+ * is no recursion and the kernel stack stays small, while Linux's limit holds: more than
+ * FS_MAXSYMLINKS links in one lookup is ELOOP. */
 static struct inode *walk(struct proc *p, struct inode *start, const char *path, char *last,
-                          int follow, int depth, int *err)
+                          int follow, int *err)
 {
     struct mnt_table *t = vfs_mnt_of(p);
     struct inode *root = p && p->root ? p->root : t->m[0].root;
     struct inode *cur;
     char name[UAPI_NAME_MAX + 1];
+    char *buf = NULL;              /* the spliced path, once a link was followed */
+    int links = 0;
 
     if (path[0] == 0) {
         iput(start);
@@ -218,7 +218,7 @@ static struct inode *walk(struct proc *p, struct inode *start, const char *path,
         while (*path == '/')
             path++;
         if (*path == 0)
-            return cur;              /* "/", "a/" (its trailing slash checked below) */
+            break;                 /* "/", "a/" (its trailing slash checked below) */
         const char *end = path;
         while (*end && *end != '/')
             end++;
@@ -240,7 +240,7 @@ static struct inode *walk(struct proc *p, struct inode *start, const char *path,
         }
         if (is_last && last) {
             memcpy(last, name, len + 1);
-            return cur;
+            break;
         }
         path = end;
         if (strcmp(name, ".") == 0)
@@ -258,11 +258,18 @@ static struct inode *walk(struct proc *p, struct inode *start, const char *path,
             goto fail;
         next = cross_down(t, next);
         if (S_ISLNK(next->mode) && (!is_last || follow || trailing_slash)) {
-            struct inode *res = follow_link(p, cur, next, depth, err);
+            int r = ++links > FS_MAXSYMLINKS ? -ELOOP : splice_link(next, end, &buf);
             iput(next);
-            if (!res)
+            if (r < 0) {
+                *err = r;
                 goto fail;
-            next = res;
+            }
+            path = buf;
+            if (path[0] == '/') {
+                iput(cur);
+                cur = idup(root);
+            }
+            continue;
         }
         iput(cur);
         cur = next;
@@ -271,7 +278,10 @@ static struct inode *walk(struct proc *p, struct inode *start, const char *path,
             goto fail;
         }
     }
+    kfree(buf);
+    return cur;
 fail:
+    kfree(buf);
     iput(cur);
     return NULL;
 }
@@ -284,19 +294,19 @@ static struct inode *walk_start(struct proc *p)
 
 struct inode *vfs_lookup(struct proc *p, const char *path, int follow, int *err)
 {
-    return walk(p, walk_start(p), path, NULL, follow, 0, err);
+    return walk(p, walk_start(p), path, NULL, follow, err);
 }
 
 struct inode *vfs_lookup_parent(struct proc *p, const char *path, char *last, int *err)
 {
-    return walk(p, walk_start(p), path, last, 1, 0, err);
+    return walk(p, walk_start(p), path, last, 1, err);
 }
 
 struct inode *vfs_lookup_at(struct proc *p, struct inode *dir, const char *path, char *last,
                             int follow, int *err)
 {
     struct inode *start = dir ? idup(dir) : walk_start(p);
-    return walk(p, start, path, last, follow, 0, err);
+    return walk(p, start, path, last, follow, err);
 }
 
 struct inode *namei(const char *path, int *err)
