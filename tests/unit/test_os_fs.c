@@ -195,6 +195,67 @@ START_TEST(test_linux_parity)
 }
 END_TEST
 
+/* Symbolic links (made on the toy by fs_create_file, as the initramfs does; the toy has no
+ * symlink(2) yet), then a script over them, compared with Linux. */
+static const struct fs_op link_script[] = {
+    { OP_STAT, "l1", 0, 0 },          { OP_STAT, "l1/", 0, 0 },        { OP_STAT, "l1/f", 0, 0 },
+    { OP_STAT, "l2", 0, 0 },          { OP_STAT, "l2/", 0, 0 },        { OP_READLINK, "l1", 0, 0 },
+    { OP_READLINK, "l2/", 0, 0 },     { OP_READLINK, "d", 0, 0 },      { OP_STAT, "c38", 0, 0 },
+    { OP_STAT, "c39", 0, 0 },         { OP_STAT, "c40", 0, 0 },        { OP_STAT, "loop", 0, 0 },
+    { OP_STAT, "loop/x", 0, 0 },      { OP_STAT, "dang", 0, 0 },       { OP_READLINK, "dang", 0, 0 },
+    { OP_STAT, "up/d/f", 0, 0 },      { OP_OPEN, "l2", 0, O_CREAT | O_EXCL | O_WRONLY },
+    { OP_OPEN, "l2", 0, O_RDONLY | O_NOFOLLOW }, { OP_OPEN, "l1", 0, O_RDONLY | O_DIRECTORY },
+    { OP_OPEN, "l1", 0, O_CREAT | O_WRONLY }, { OP_OPEN, "loop", 0, O_CREAT | O_WRONLY },
+    { OP_WRITE, "dang", "x", 0 },     { OP_STAT, "nope", 0, 0 },       { OP_STAT, "dang", 0, 0 },
+    { OP_RMDIR, "l1", 0, 0 },         { OP_MKDIR, "l1", 0, 0 },        { OP_UNLINK, "l2/", 0, 0 },
+    { OP_ACCESS, "l1", 0, X_OK },     { OP_TRUNCATE, "l2", 0, 1 },     { OP_STAT, "d/f", 0, 0 },
+    { OP_CHDIR, "l1", 0, 0 },         { OP_STAT, "f", 0, 0 },          { OP_CHDIR, "..", 0, 0 },
+    { OP_STAT, "l1", 0, 0 },          { OP_RENAME, "l2", "l3", 0 },    { OP_READLINK, "l3", 0, 0 },
+    { OP_STAT, "l3", 0, 0 },          { OP_RENAME, "l1", "d/x", 0 },   { OP_UNLINK, "d/x", 0, 0 },
+    { OP_STAT, "d", 0, 0 },           { OP_UNLINK, "loop", 0, 0 },     { OP_STAT, "loop", 0, 0 },
+};
+
+START_TEST(test_linux_symlinks)
+{
+    ck_assert_int_eq(S2(mkdir, U("/t"), 0755), 0);
+    ck_assert_int_eq(S1(chdir, U("/t")), 0);
+    ck_assert_int_eq(lx_begin(), 0);
+    static const struct fs_op setup[] = {
+        { OP_MKDIR, "d", 0, 0 }, { OP_WRITE, "d/f", "hi", 0 },
+    };
+    for (unsigned i = 0; i < 2; i++)
+        ck_assert_int_eq(toy_op(&setup[i]), lx_op(&setup[i]));
+    static const char *const links[][2] = {
+        { "l1", "d" }, { "l2", "d/f" }, { "loop", "loop" }, { "dang", "nope" }, { "up", "." },
+    };
+    char name[8], target[8], abs[16];
+    for (unsigned i = 0; i < 5 + 41; i++) {
+        const char *n = links[i < 5 ? i : 0][0], *t = links[i < 5 ? i : 0][1];
+        if (i >= 5) {                                  /* c0 -> d/f, cK -> c(K-1) */
+            snprintf(name, sizeof name, "c%u", i - 5);
+            snprintf(target, sizeof target, "c%u", i - 6);
+            n = name;
+            t = i == 5 ? "d/f" : target;
+        }
+        snprintf(abs, sizeof abs, "/t/%s", n);
+        ck_assert_int_eq(fs_create_file(abs, t, (uint32_t)strlen(t), S_IFLNK | 0777), 0);
+        ck_assert_int_eq(lx_symlink(t, n), 0);
+    }
+    int bad = 0;
+    for (unsigned i = 0; i < sizeof link_script / sizeof link_script[0]; i++) {
+        int want = lx_op(&link_script[i]), got = toy_op(&link_script[i]);
+        if (want != got) {
+            fprintf(stderr, "link step %u (kind %d, %s%s%s, %d): Linux %d, toy %d\n", i,
+                    link_script[i].kind, link_script[i].a, link_script[i].b ? " " : "",
+                    link_script[i].b ? link_script[i].b : "", link_script[i].arg, want, got);
+            bad++;
+        }
+    }
+    lx_end();
+    ck_assert_int_eq(bad, 0);
+}
+END_TEST
+
 /* Random operation sequences over a small vocabulary of names, on both systems, every result
  * compared: a differential fuzzer. No path climbs above the starting directory ("x/.." only),
  * so the Linux side stays inside its temporary directory. */
@@ -947,6 +1008,7 @@ static Suite *os_fs_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, NULL);
     tcase_add_test(tc, test_linux_parity);
+    tcase_add_test(tc, test_linux_symlinks);
     const char *seeds = getenv("OSFS_FUZZ_SEEDS");     /* more seeds for a longer hunt */
     tcase_add_loop_test(tc, test_linux_random_ops, 0, seeds ? atoi(seeds) : 8);
     tcase_add_loop_test(tc, test_linux_random_fd_ops, 0, seeds ? atoi(seeds) : 8);

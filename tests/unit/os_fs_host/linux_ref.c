@@ -207,3 +207,5 @@ int lx_umask(void)
     umask(m);
     return (int)m;
 }
+
+int lx_symlink(const char *target, const char *name) { return R(symlink(target, name)); }

@@ -30,6 +30,7 @@ void lx_tree(char *out, int cap);
 /* Sort the lines of a buffer in place (both trees use it). */
 void lines_sort(char *buf);
 
+int lx_symlink(const char *target, const char *name);
 int lx_umask(void);      /* the test process's umask, for the toy to use the same */
 int lx_begin(void);      /* make and enter a temporary directory: 0 or -1 */
 void lx_end(void);       /* leave and remove it */
