@@ -1,6 +1,5 @@
 /* vx86: the command-line program. Drives the machine through emu/machine.h only. */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <termios.h>
 #include <libgen.h>
