@@ -4,7 +4,8 @@
  *
  * Command line (QEMU -append, vx86 --cmdline): cmd=REST (the rest of the line: init runs
  * /bin/sh -c REST, the console shows only what it prints, and the machine powers off with its
- * status), quiet, verbose, init=PATH, hz=N, mem=SIZE[K|M|G]. */
+ * status), quiet, verbose, init=PATH, hz=N (20..1000), mem=SIZE[K|M|G] (at least 4 MiB beyond
+ * the kernel and modules). */
 #include "kernel/kernel.h"
 #include "kernel/fs.h"
 #include "kernel/proc.h"
@@ -79,7 +80,7 @@ static uint32_t parse_cmdline(void)
             opt_init = w + 5;
         else if (strncmp(w, "hz=", 3) == 0) {
             uint32_t v = parse_uint(w + 3, &e);
-            if (v >= 10 && v <= 1000)
+            if (v >= 20 && v <= 1000)           /* the PIT divisor must fit 16 bits */
                 hz = v;
         } else if (strncmp(w, "mem=", 4) == 0) {
             uint32_t v = parse_uint(w + 4, &e);
@@ -148,8 +149,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     uint32_t mem_end, used_end;
     read_multiboot(magic, mbi_pa, &mem_end, &used_end);
     uint32_t mem_limit = parse_cmdline();
-    if (mem_limit >= MIN_MEM && mem_limit < mem_end)
-        mem_end = mem_limit;
+    /* mem= may shrink RAM, but not below the kernel, the modules and MIN_MEM for the rest. */
+    if (mem_limit && mem_limit < mem_end)
+        mem_end = mem_limit > used_end + MIN_MEM ? mem_limit : mem_limit > MIN_MEM ? used_end + MIN_MEM : mem_end;
     if (mem_end > KERN_DIRECT_MAX)
         mem_end = KERN_DIRECT_MAX;
     frame_init(used_end, mem_end);
