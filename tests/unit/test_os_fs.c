@@ -990,6 +990,16 @@ START_TEST(test_no_leaks)
         ck_assert_int_gt(S3(getdents64, pd, UBUF(2048), 2048), 0);
         S1(close, pd);
     }
+    /* symbolic links: followed, dangling (O_CREAT makes the target), looping */
+    ck_assert_int_eq(fs_create_file("/d/l", "t", 1, S_IFLNK | 0777), 0);
+    ck_assert_int_eq(fs_create_file("/d/m", "l", 1, S_IFLNK | 0777), 0);
+    ck_assert_int_eq(fs_create_file("/d/o", "o", 1, S_IFLNK | 0777), 0);
+    S1(close, open_("/d/m", O_CREAT | O_WRONLY));
+    ck_assert_int_eq(S2(stat64, U("/d/m"), UBUF(sizeof(struct stat64))), 0);
+    ck_assert_int_eq(S2(stat64, U("/d/o/x"), UBUF(sizeof(struct stat64))), -ELOOP);
+    ck_assert_int_eq(open_("/d/o", O_CREAT | O_WRONLY), -ELOOP);
+    for (const char *const *n = (const char *const[]){ "/d/l", "/d/m", "/d/o", "/d/t", NULL }; *n; n++)
+        ck_assert_int_eq(S1(unlink, U(*n)), 0);
     ck_assert_int_eq(S1(unlink, U("/d/big")), 0);
     ck_assert_int_eq(S1(rmdir, U("/d")), 0);
     uint32_t cwd = UBUF(64);
