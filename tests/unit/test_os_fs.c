@@ -261,7 +261,7 @@ END_TEST
  * so the Linux side stays inside its temporary directory. */
 static const char *const vocab[] = {
     "a", "b", "c", "a/b", "a/c", "b/a", "a/b/c", "a/../b", "./a", "a/", "b/", ".", "a/./b/..",
-    "c/a", "a/b/", "b/c/a",
+    "c/a", "a/b/", "b/c/a", "s", "s/b", "t/", "t/c",
 };
 #define NVOCAB (sizeof vocab / sizeof vocab[0])
 
@@ -343,6 +343,11 @@ START_TEST(test_linux_random_ops)
     ck_assert_int_eq(S2(mkdir, U("/t"), 0755), 0);
     ck_assert_int_eq(S1(chdir, U("/t")), 0);
     ck_assert_int_eq(lx_begin(), 0);
+    /* two symbolic links the walk can go through, replace or leave dangling: s -> a, t -> a/b */
+    ck_assert_int_eq(fs_create_file("/t/s", "a", 1, S_IFLNK | 0777), 0);
+    ck_assert_int_eq(fs_create_file("/t/t", "a/b", 3, S_IFLNK | 0777), 0);
+    ck_assert_int_eq(lx_symlink("a", "s"), 0);
+    ck_assert_int_eq(lx_symlink("a/b", "t"), 0);
     fz_seed = 0x5EED0000u + (uint32_t)_i;
     int bad = 0;
     for (int i = 0; i < 3000 && bad < 5; i++) {
