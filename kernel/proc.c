@@ -230,6 +230,12 @@ int proc_wait(int pid, int *wstatus, int options)
             if (!wait_matches(p, c, pid))
                 continue;
             kids = 1;
+            if (c->state == P_STOPPED && c->stop_report && (options & WUNTRACED)) {
+                *wstatus = c->stop_report;
+                c->stop_report = 0;        /* each stop is reported once */
+                irq_restore(f);
+                return c->pid;
+            }
             if (c->state == P_ZOMBIE) {
                 int cpid = c->pid;
                 *wstatus = c->xstate;

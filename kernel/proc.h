@@ -71,6 +71,7 @@ struct proc {
     int killed;                            /* SIGKILL pending: leave at the next return to user */
     int xstate;                            /* wait status for the parent (Linux encoding) */
     int exit_signal;                       /* signal sent to the parent at exit (SIGCHLD) */
+    int stop_report;                       /* stopped: the wait status not yet reported, or 0 */
 
     uint32_t brk_start, brk;               /* the heap: [brk_start, brk) */
     uint32_t image_end;                    /* end of the loaded program */

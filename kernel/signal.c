@@ -1,8 +1,9 @@
 /* signal.c: sending signals, their default actions, user handlers, and the signal system calls.
  *
- * Default actions are Linux's (signal(7)): ignore SIGCHLD, SIGURG, SIGWINCH, SIGCONT; terminate
- * for the rest. Simplified: the stop signals (SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU) are ignored,
- * since job control's stop/continue is not modelled, and no core is dumped.
+ * Default actions are Linux's (signal(7)): ignore SIGCHLD, SIGURG, SIGWINCH; stop for SIGSTOP,
+ * SIGTSTP, SIGTTIN, SIGTTOU (the parent learns it through waitpid's WUNTRACED); SIGCONT resumes a
+ * stopped process when sent, whatever its handler; terminate for the rest. Simplified: no core
+ * is dumped, and stop signals to orphaned process groups are not discarded.
  *
  * A user handler runs on the user stack with this frame (ours; Linux's sigframe is larger):
  *   esp -> return address (sa_restorer, or the trampoline below), signal number, then the saved
@@ -29,16 +30,14 @@ struct sigframe {
     uint8_t trampoline[8];
 };
 
+#define STOP_SIGNALS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
 static int default_ignored(int sig)
 {
-    switch (sig) {
-    case SIGCHLD: case SIGURG: case SIGWINCH: case SIGCONT:
-    case SIGSTOP: case SIGTSTP: case SIGTTIN: case SIGTTOU:
-        return 1;
-    default:
-        return 0;
-    }
+    return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
 }
+
+static int default_stops(int sig) { return (STOP_SIGNALS & SIGBIT(sig)) != 0; }
 
 static int ignored(struct proc *p, int sig)
 {
@@ -57,6 +56,16 @@ static void kick(struct proc *p)
         sched_make_runnable(p);
 }
 
+/* Tell the parent a child stopped or continued: SIGCHLD (ignored unless handled) and a wakeup
+ * for a waitpid(WUNTRACED). */
+static void notify_parent(struct proc *p)
+{
+    if (p->parent) {
+        signal_send(p->parent, SIGCHLD);
+        wakeup(p->parent);
+    }
+}
+
 int signal_send(struct proc *p, int sig)
 {
     if (sig < 1 || sig >= NSIG)
@@ -66,6 +75,15 @@ int signal_send(struct proc *p, int sig)
     if (p == initproc && p->sigact[sig].handler == H_DFL)
         return 0;                          /* init gets only the signals it handles (Linux's SIGNAL_UNKILLABLE) */
     uint32_t f = irq_save();
+    if (sig == SIGCONT || sig == SIGKILL) {
+        p->sig_pending &= ~STOP_SIGNALS;   /* a stop still pending is cancelled */
+        if (p->state == P_STOPPED) {
+            sched_make_runnable(p);
+            p->stop_report = 0;
+        }
+    } else if (default_stops(sig)) {
+        p->sig_pending &= ~SIGBIT(SIGCONT);
+    }
     if (sig == SIGKILL) {
         p->killed = 1;
         kick(p);
@@ -152,6 +170,17 @@ void signal_deliver(struct trapframe *tf)
     uint32_t h = p->sigact[sig].handler;
     if (h == H_IGN || (h == H_DFL && default_ignored(sig)))
         return;
+    if (h == H_DFL && default_stops(sig)) {
+        uint32_t f = irq_save();
+        p->state = P_STOPPED;
+        p->stop_report = W_STOPCODE(sig);
+        notify_parent(p);
+        schedule();                        /* until SIGCONT or SIGKILL makes us runnable */
+        irq_restore(f);
+        if (p->killed)
+            proc_exit(W_EXITCODE(0, SIGKILL));
+        return;
+    }
     if (h == H_DFL || setup_frame(p, tf, sig) < 0)
         proc_exit(W_EXITCODE(0, h == H_DFL ? sig : SIGSEGV));   /* an unwritable frame: SIGSEGV, as Linux */
 }

@@ -1,6 +1,7 @@
 /* proctest: the process life cycle as Linux defines it -- exit statuses through wait, WNOHANG,
  * ECHILD, waiting for a given pid or any, an orphan adopted when its parent dies, a zombie that
- * stays until waited for, and execve failing without harming the caller. Built natively too:
+ * stays until waited for, stop and continue (WUNTRACED), and execve failing without harming
+ * the caller. Built natively too:
  * Linux is the oracle (an orphan's new parent there may be a subreaper, so the test asks only
  * that it is no longer the dead parent). */
 #include <errno.h>
@@ -70,6 +71,29 @@ int main(void)
     char verdict = '?';
     read(fd[0], &verdict, 1);
     printf("orphan adopted by another parent: %s\n", verdict == 'y' ? "yes" : "no");
+
+    /* Job control: a stopped child is reported with WUNTRACED, SIGCONT resumes it, SIGKILL ends
+     * a stopped one. */
+    pid_t s = fork();
+    if (s == 0) {
+        kill(getpid(), SIGSTOP);
+        _exit(5);
+    }
+    waitpid(s, &st, WUNTRACED);
+    printf("SIGSTOP: stopped %s, by %s\n", WIFSTOPPED(st) ? "yes" : "no", WSTOPSIG(st) == SIGSTOP ? "SIGSTOP" : "?");
+    kill(s, SIGCONT);
+    waitpid(s, &st, 0);
+    printf("SIGCONT: it went on and exited with %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    pid_t t = fork();
+    if (t == 0) {
+        kill(getpid(), SIGTSTP);
+        _exit(1);
+    }
+    waitpid(t, &st, WUNTRACED);
+    printf("SIGTSTP stops by default: %s\n", WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP ? "yes" : "no");
+    kill(t, SIGKILL);
+    waitpid(t, &st, 0);
+    printf("SIGKILL ends a stopped child: %s\n", WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL ? "yes" : "no");
 
     char *argv[] = { "/nonexistent/program", 0 };
     errno = 0;

@@ -74,3 +74,10 @@ case x in y) echo no;; esac; echo status $?
 (exec echo exec replaced the subshell; echo not here)
 (exec > out.txt; echo into file); cat out.txt
 echo globbed: [o]ut.t?t
+### set_dot_args
+echo 'sourced=yes; echo in sourced file' > lib.sh
+. ./lib.sh; echo $sourced
+set -- x "y z" w; echo $# $1 $3; for a in "$@"; do echo "[$a]"; done
+set a b; echo $# $2; shift; echo $1; set --; echo none$#; for a in "$@"; do echo never; done
+echo 'for a in "$@"; do echo "arg <$a>"; done; echo "all: $@"' > args.sh; sh args.sh 1 "2 3" ''
+A_SET_VAR=1; set | grep A_SET_VAR
