@@ -1,7 +1,5 @@
 /* vx86: the command-line program. Drives the machine through emu/machine.h only. */
 #include <errno.h>
-#include <poll.h>
-#include <termios.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,6 +15,7 @@
 #include "emu/tui/tui.h"
 #include "emu/costs.h"
 #include "emu/machine.h"
+#include "emu/oscon.h"
 #include "emu/trace.h"
 
 /* machine_run slices: long enough to be cheap, short enough that a limit is checked often. */
@@ -82,10 +81,8 @@ static const char USAGE[] =
     "  8       triple fault (shutdown)\n"
     "  10      internal error\n";
 
-/* vx86 os: while set, keystrokes on the terminal go to COM1 as the guest runs (console_poll). */
+/* vx86 os: while set, keystrokes on the terminal go to COM1 as the guest runs (emu/oscon.c). */
 static bool os_console;
-static struct termios os_saved_tio;
-static bool os_tio_saved;
 static bool os_left;                       /* the user pressed the escape key */
 
 static int usage_error(const char *msg)
@@ -159,49 +156,6 @@ static bool finish_trace(FILE *f, const char *path, const trace *t, bool (*write
     if (!ok)
         fprintf(stderr, "vx86: %s: write error: %s\n", path, strerror(errno));
     return ok;
-}
-
-static void console_restore(void)
-{
-    if (os_tio_saved)
-        tcsetattr(STDIN_FILENO, TCSAFLUSH, &os_saved_tio);
-    os_tio_saved = false;
-}
-
-/* Raw terminal: every byte (Ctrl-C included) goes to the guest, whose line discipline echoes.
- * Ctrl-] leaves, as telnet's escape does. */
-static bool console_raw(void)
-{
-    struct termios t;
-    if (tcgetattr(STDIN_FILENO, &os_saved_tio) != 0)
-        return false;
-    os_tio_saved = true;
-    atexit(console_restore);
-    t = os_saved_tio;
-    t.c_iflag &= ~(unsigned)(IGNBRK | BRKINT | PARMRK | ISTRIP | INLCR | IGNCR | ICRNL | IXON);
-    t.c_oflag &= ~(unsigned)OPOST;
-    t.c_lflag &= ~(unsigned)(ECHO | ECHONL | ICANON | ISIG | IEXTEN);
-    t.c_cc[VMIN] = 1;
-    t.c_cc[VTIME] = 0;
-    return tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == 0;
-}
-
-#define CONSOLE_ESCAPE 0x1D                /* Ctrl-] */
-/* Feed what the terminal has typed to COM1; false when the user asked to leave. */
-static bool console_poll(machine *m)
-{
-    struct pollfd pfd = { STDIN_FILENO, POLLIN, 0 };
-    uint8_t buf[256];
-    while (poll(&pfd, 1, 0) > 0 && (pfd.revents & POLLIN)) {
-        ssize_t n = read(STDIN_FILENO, buf, sizeof buf);
-        if (n <= 0)
-            return true;
-        for (ssize_t i = 0; i < n; i++)
-            if (buf[i] == CONSOLE_ESCAPE)
-                return false;
-        machine_serial_input(m, buf, (size_t)n);
-    }
-    return true;
 }
 
 static int run_image(const cli_run_options *opts)
@@ -291,7 +245,7 @@ static int run_image(const cli_run_options *opts)
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
         if (os_console) {
             fflush(stdout);
-            if (!console_poll(m)) {
+            if (!oscon_poll(m)) {
                 os_left = true;
                 break;
             }
@@ -428,7 +382,7 @@ static int cmd_os(int argc, char **argv)
         fputs(USAGE, stdout);
     } else if (rc == 0) {
         if (!opts.serial_input_file && isatty(STDIN_FILENO) && opts.gdb_port < 0) {
-            os_console = console_raw();
+            os_console = oscon_raw();
             opts.realtime = true;
             if (os_console)
                 fprintf(stderr, "vx86 os: console on this terminal; Ctrl-] leaves\r\n");
@@ -436,7 +390,7 @@ static int cmd_os(int argc, char **argv)
             opts.serial_input_file = "-";
         }
         rc = run_image(&opts);
-        console_restore();
+        oscon_restore();
     } else {
         usage_error(err);
     }
