@@ -336,6 +336,7 @@ void expand(struct fields *out, const char *w, int do_glob)
     struct str cur = { 0, 0, 0 };
     int have = 0;       /* a field is started (even if empty, e.g. "") */
     int globbable = 0;
+    int at_empty = 0;   /* saw "$@" with no positional parameters */
     const char *p = w;
     if (*p == '~' && (p[1] == '/' || p[1] == 0)) {
         const char *home = var_get("HOME");
@@ -363,6 +364,16 @@ void expand(struct fields *out, const char *w, int do_glob)
                 if (*p == '\\' && p[1] && strchr("$\"\\`", p[1])) {
                     str_add(&cur, p[1]);
                     p += 2;
+                } else if (!strncmp(p, "$@", 2) || !strncmp(p, "${@}", 4)) {
+                    /* "$@": one field per positional parameter; none at all when there are none */
+                    p += p[1] == '@' ? 2 : 4;
+                    if (pos_count <= 1)
+                        at_empty = 1;
+                    for (int i = 1; i < pos_count; i++) {
+                        if (i > 1)
+                            fields_add(out, str_take(&cur));
+                        str_cat(&cur, pos_args[i]);
+                    }
                 } else if (*p == '$' && p[1] && (isalnum((unsigned char)p[1]) || strchr("_{?$!#@*(", p[1]))) {
                     p++;
                     char *v = param(&p);
@@ -398,6 +409,10 @@ void expand(struct fields *out, const char *w, int do_glob)
             have = 1;
             p++;
         }
+    }
+    if (at_empty && cur.len == 0) {   /* the word was just "$@" and there are no parameters */
+        free(cur.s);
+        return;
     }
     if (have) {
         char *s = str_take(&cur);

@@ -7,7 +7,7 @@
  * Pipelines, < > >> 2> 2>> 2>&1, ; && || !, & and wait, ( ) and { }, if/elif/else, while/until,
  * for, case, variables ($X ${X} $? $$ $! $# $0..$9 $@), $(CMD), $((EXPR)), export/unset, single and double quotes,
  * backslash, ~, # comments, * ? [...] globbing of the last path component. Builtins: cd exit export
- * unset wait read shift exec : true false.
+ * unset wait read shift set . exec : true false.
  * A child killed by a signal is reported as Unix shells do ("Segmentation fault") and $? is 128+sig.
  *
  * Shape: the input is cut into tokens (lex.c), parsed into a tree (parse.c), and the tree is run
@@ -118,6 +118,9 @@ int main(int argc, char **argv)
     }
     if (!var_get("PATH"))
         var_set("PATH", "/bin:/sbin:/usr/bin", 1);
+    char ppid[16];
+    snprintf(ppid, sizeof ppid, "%d", getppid());
+    var_set("PPID", ppid, 0);
 
     if (argc >= 3 && !strcmp(argv[1], "-c")) {
         pos_args = argv + 3;   /* sh -c CMD NAME ARGS: $0 = NAME */

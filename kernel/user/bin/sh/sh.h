@@ -3,7 +3,7 @@
  *   parse.c    tokens -> a tree of nodes (struct node)
  *   expand.c   words -> fields: quotes, $parameters, $(commands), $((arithmetic)), globbing
  *   run.c      running a tree: pipelines, redirections, fork/exec/wait, control flow
- *   builtin.c  cd exit export unset wait read shift : true false
+ *   builtin.c  cd exit export unset wait read shift set . : true false
  *   vars.c     shell variables and the environment children get
  *   util.c     growing strings and field lists
  *   main.c     reading input, -c, scripts, the prompt */
