@@ -113,6 +113,7 @@ extern struct proc *initproc;
 void sleep_on(void *chan);                 /* one CPU: call with interrupts off around the check */
 void wakeup(void *chan);                   /* safe from interrupt handlers */
 void sched_yield_now(void);
+void cond_resched(void);                   /* long kernel loops: schedule if a tick asked */
 void schedule(void);                       /* pick the next task and switch to it */
 void sched_make_runnable(struct proc *p);
 void sched_tick(void);                     /* from the timer interrupt */

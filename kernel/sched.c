@@ -111,6 +111,14 @@ void sched_yield_now(void)
     schedule();
 }
 
+/* For kernel loops that run long (a vCPU's VMRUN loop, a big copy): the kernel is not preempted,
+ * so such a loop offers the CPU when a tick asked for it (Linux's cond_resched). */
+void cond_resched(void)
+{
+    if (need_resched)
+        schedule();
+}
+
 void sleep_on(void *chan)
 {
     struct proc *p = current;
