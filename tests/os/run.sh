@@ -134,7 +134,7 @@ EOF2
 if have_qemu; then
     rc=0; os_qemu "$out/sched.q" 'hz=1000 cmd=/bin/schedtest 1000' || rc=$?
     ratio=$(after_bootmsg "$out/sched.q" | sed -n 's/^nice 0 : nice 5 CPU time = \([0-9.]*\) : 1.*/\1/p')
-    if awk -v r="${ratio:-0}" 'BEGIN { exit !(r >= 2.5 && r <= 3.7) }'; then pass "qemu schedtest: ratio $ratio (real time: 2.5..3.7 accepted)"
+    if awk -v r="${ratio:-0}" 'BEGIN { exit !(r >= 2.0 && r <= 4.5) }'; then pass "qemu schedtest: ratio $ratio (host time, a loaded host skews it: 2.0..4.5 accepted)"
     else fail "qemu schedtest: ratio '${ratio}' not near 3.1"; cat "$out/sched.q"; fi
 fi
 
