@@ -1,4 +1,5 @@
-/* exec.c: replace the current program with a static ELF32 executable (System V ABI i386).
+/* exec.c: replace the current program with a static ELF32 executable (System V ABI i386), or
+ * run a "#!" script's interpreter.
  *
  * The new address space is built completely before the old one is dropped, so a failing
  * execve (ENOENT, ENOEXEC, ENOMEM, E2BIG) returns to the caller unchanged. The initial stack
@@ -33,6 +34,8 @@ struct elfhdr {
 struct proghdr {
     uint32_t type, off, vaddr, paddr, filesz, memsz, flags, align;
 };
+
+static int exec_elf(const char *path, char *const argv[], char *const envp[], struct trapframe *tf);
 
 /* Copy into another address space (the new one, not yet current) through the direct map. */
 static int put_in(uint32_t *pgdir, uint32_t va, const void *src, uint32_t n, int owner)
@@ -111,7 +114,81 @@ static uint32_t build_stack(uint32_t *pgdir, char *const argv[], char *const env
     return put_in(pgdir, sp, vec, words * 4, owner) < 0 ? 0 : sp;
 }
 
+/* "#!INTERPRETER [ARG]" on the first line: run INTERPRETER [ARG] PATH ARGV[1..] instead, as Linux's
+ * binfmt_script does. One level only: the interpreter must be an ELF program. *line gets the
+ * first line (at most 127 bytes, NUL-terminated); 1 if it is a script, 0 if not, or -errno. */
+#define SCRIPT_LINE_MAX 128
+static int read_shebang(struct inode *ip, char *line)
+{
+    int n = inode_read(ip, line, 0, SCRIPT_LINE_MAX - 1);
+    if (n < 2 || line[0] != '#' || line[1] != '!')
+        return 0;
+    line[n] = 0;
+    char *nl = strchr(line, '\n');
+    if (!nl)
+        return n == SCRIPT_LINE_MAX - 1 ? -ENOEXEC : 1;   /* Linux: a line that does not fit */
+    *nl = 0;
+    return 1;
+}
+
+static int exec_script(const char *path, char *line, char *const argv[], char *const envp[],
+                       struct trapframe *tf)
+{
+    char *s = line + 2, *interp, *arg = NULL;
+    while (*s == ' ' || *s == '\t') s++;
+    interp = s;
+    while (*s && *s != ' ' && *s != '\t') s++;
+    if (*s) {
+        *s++ = 0;
+        while (*s == ' ' || *s == '\t') s++;
+        if (*s) {
+            arg = s;                       /* the rest of the line is one argument, as Linux */
+            for (char *e = s + strlen(s); e > s && (e[-1] == ' ' || e[-1] == '\t'); e--)
+                e[-1] = 0;
+        }
+    }
+    if (!*interp)
+        return -ENOEXEC;
+    int argc = 0;
+    while (argv && argv[argc]) argc++;
+    char **nargv = kmalloc((uint32_t)(argc + 3) * sizeof(char *));
+    if (!nargv)
+        return -ENOMEM;
+    int k = 0;
+    nargv[k++] = interp;
+    if (arg)
+        nargv[k++] = arg;
+    nargv[k++] = (char *)path;
+    for (int i = 1; i < argc; i++)
+        nargv[k++] = argv[i];
+    nargv[k] = NULL;
+    int r = exec_elf(interp, nargv, envp, tf);
+    kfree(nargv);
+    return r;
+}
+
 int exec(const char *path, char *const argv[], char *const envp[], struct trapframe *tf)
+{
+    int err = 0;
+    struct inode *ip = namei(path, &err);
+    if (!ip)
+        return err ? err : -ENOENT;
+    if (!S_ISREG(ip->mode) || !(ip->mode & 0111)) {
+        iput(ip);
+        return -EACCES;
+    }
+    char *line = kmalloc(SCRIPT_LINE_MAX);
+    int r = line ? read_shebang(ip, line) : -ENOMEM;
+    iput(ip);
+    if (r == 1)
+        r = exec_script(path, line, argv, envp, tf);
+    else if (r == 0)
+        r = exec_elf(path, argv, envp, tf);
+    kfree(line);
+    return r;
+}
+
+static int exec_elf(const char *path, char *const argv[], char *const envp[], struct trapframe *tf)
 {
     struct proc *p = current;
     int err = 0;

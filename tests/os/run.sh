@@ -46,6 +46,13 @@ if have_qemu; then
     expect_status "qemu cmd=exit 3" 7 $rc
 fi
 
+# ---- "#!" scripts: execve runs the interpreter with the script's path (Linux's binfmt_script) ----
+printf '#!/bin/sh\necho script args: $0 $1 $2\n' > "$out/script.sh"
+printf '#!/bin/echo  one arg  \n' > "$out/echo.sh"
+rc=0; MODULES="$MODULES $out/script.sh,/bin/script $out/echo.sh,/bin/echoscript" \
+    os_vx86 "$out/script.v" 'cmd=/bin/script a b; /bin/echoscript x y' || rc=$?
+printf 'script args: /bin/script a b\none arg /bin/echoscript x y\n' | expect_text "vx86 #! scripts run their interpreter" "$out/script.v"
+
 # ---- command line: quiet, init=, hz=; the kernel log through dmesg; the keyboard as input ----
 printf 'echo pid $$\nexit 5\n' > "$out/init.in"
 rc=0; os_vx86 "$out/init.v" 'quiet init=/bin/sh' --serial-input "$out/init.in" --input-after '$ ' || rc=$?
