@@ -244,7 +244,7 @@ static int exec_elf(const char *path, char *const argv[], char *const envp[], st
     vm_switch(p);
     if (old)
         vm_free(old);
-    p->image_end = p->brk_start = p->brk = PGROUNDUP(image_end);
+    p->brk_start = p->brk = PGROUNDUP(image_end);
     proc_set_name(p, path);
     p->cmdline_len = 0;
     for (int i = 0; argv && argv[i]; i++) {

@@ -150,7 +150,6 @@ int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
     np->cmdline_len = p->cmdline_len;
     np->brk_start = p->brk_start;
     np->brk = p->brk;
-    np->image_end = p->image_end;
     np->pgid = p->pgid;
     np->sid = p->sid;
     np->umask = p->umask;

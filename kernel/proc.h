@@ -49,7 +49,6 @@ struct sched_entity {
     uint32_t weight;                       /* 1024 = nice 0 (Linux's NICE_0_LOAD) */
     int nice;                              /* -20..19: weight from Linux's table */
     uint64_t sum_exec_ns;                  /* time actually run */
-    uint64_t slice_start;                  /* jiffies when it was picked */
     uint64_t exec_start;                   /* ktime_ns when last charged */
 };
 
@@ -74,7 +73,6 @@ struct proc {
     int stop_report;                       /* stopped: the wait status not yet reported, or 0 */
 
     uint32_t brk_start, brk;               /* the heap: [brk_start, brk) */
-    uint32_t image_end;                    /* end of the loaded program */
 
     int pgid, sid;                         /* process group and session (job control) */
     uint64_t sig_pending;                  /* bit (n-1) for signal n */
@@ -88,7 +86,6 @@ struct proc {
 
     struct sched_entity se;
     uint64_t start_jiffies;
-    uint32_t frames;                       /* frames owned (user pages + page tables) */
     uint32_t cow_copies;                   /* pages copied on a copy-on-write fault */
     uint32_t minflt;                       /* demand-zero and COW faults handled */
     /* Later: struct nsproxy *ns (namespaces), struct cgroup *cgroup, struct vcpu *vcpu. */

@@ -90,7 +90,6 @@ void schedule(void)
     if (prev == idle)
         idle->state = P_RUNNING;
     next->state = P_RUNNING;
-    next->se.slice_start = jiffies;
     next->se.exec_start = prev->se.exec_start;
     if (next != prev) {
         trace_switch(prev, next);
