@@ -16,7 +16,7 @@ check
 qemu-system-x86 qemu-user cpio
 bochs bochsbios vgabios bochs-term
 tmux xvfb gdb python3 parallel llvm
-coreutils diffutils sed
+coreutils diffutils sed bsdutils
 "
 
 missing_packages() {

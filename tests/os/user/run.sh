@@ -9,6 +9,7 @@
 #  3. utilities: each case of util-cases.sh runs with our utilities and with coreutils/procps under
 #     dash; outputs must be identical.
 #  5. the parity programs print the same in the toy OS on vx86.
+#  3b. our sh on a pseudo-terminal (script(1)): prompts, continuation, exit status.
 #  4. selftest passes under qemu-i386 (the hostile fuzzer, tests/os/progs/hostile.c, is run only in
 #     the toy OS: random system calls must not reach the host's kernel as root).
 # Our static i386 programs cannot be exec'd by the host kernel directly (no binfmt_misc here), so
@@ -101,6 +102,25 @@ run_cases() {  # run_cases FILE LABEL SHELL_A PATH_A SHELL_B PATH_B
 }
 run_cases tests/os/user/sh-cases.sh sh "$OSPATH/sh" "$OSPATH" /bin/dash "$OSPATH"
 run_cases tests/os/user/util-cases.sh utils /bin/dash "$OSPATH" /bin/dash "$HOSTPATH"
+
+# ---- 3b. the shell on a terminal (script(1) gives it a pseudo-terminal): isatty through TCGETS,
+# the "$ " prompt, "> " while a command is incomplete, exit's status
+if command -v script > /dev/null; then
+    printf 'echo hi\nif true\nthen echo yes\nfi\nexit 3\n' |
+        timeout 60 script -qec "env -i PATH=$OSPATH $OSPATH/sh" /dev/null > "$tmp/tty.out"
+    st=${PIPESTATUS[1]}
+    out=$(tr -d '\r' < "$tmp/tty.out")
+    prompts=$(grep -o '\$ ' <<<"$out" | wc -l)
+    more=$(grep -o '> ' <<<"$out" | wc -l)
+    if [ "$st" != 3 ] || [ "$prompts" -lt 3 ] || [ "$more" -lt 2 ] || ! grep -q '^yes$\|> yes$' <<<"$out"; then
+        bad "interactive sh on a pseudo-terminal (exit $st, $prompts prompts, $more continuation prompts):"
+        echo "$out" | head -20
+    else
+        echo "sh on a terminal: prompts, continuation lines and exit status as expected"
+    fi
+else
+    bad "script(1) (bsdutils) is missing: cannot test the shell on a terminal"
+fi
 
 # ---- 4. selftest on real Linux: its expectations are Linux's (the toy OS runs it in check-os).
 # A low descriptor limit so the EMFILE check ends quickly, as in the toy OS. Known qemu-user
