@@ -17,6 +17,7 @@
 #include "emu/tui/tui.h"
 #include "emu/costs.h"
 #include "emu/machine.h"
+#include "emu/oscon.h"
 #include "emu/trace.h"
 
 /* machine_run slices: long enough to be cheap, short enough that a limit is checked often. */
@@ -30,6 +31,8 @@ static const char USAGE[] =
     "Commands (each answers --help with its own usage):\n"
     "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
+    "  os [OPTIONS]        boot the toy OS (os/kernel.elf + os/initrd.img beside vx86) with\n"
+    "                      its console on this terminal (Ctrl-] leaves); the options of 'run'\n"
     "  costs               print the default cost table (the --costs file format)\n"
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
@@ -110,6 +113,10 @@ static bool is_help(const char *arg)
 {
     return strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0;
 }
+
+/* vx86 os: while set, keystrokes on the terminal go to COM1 as the guest runs (emu/oscon.c). */
+static bool os_console;
+static bool os_left;                       /* the user pressed the escape key */
 
 static int usage_error(const char *msg)
 {
@@ -342,6 +349,13 @@ static int run_image(const cli_run_options *opts)
             break;
         }
         uint64_t chunk = opts->realtime ? (uint64_t)(REALTIME_SLICE_SECONDS * cps) : RUN_CHUNK_CYCLES;
+        if (os_console) {
+            fflush(stdout);
+            if (!oscon_poll(m)) {
+                os_left = true;
+                break;
+            }
+        }
         if (snapshot_pending) {
             uint64_t now = machine_cycles(m);
             if (now >= opts->snapshot_at) {
@@ -391,6 +405,10 @@ static int run_image(const cli_run_options *opts)
         status = CLI_EXIT_HALTED;
         break;
     case MACHINE_STOP_LIMIT:
+        if (os_left) {
+            status = 0;
+            break;
+        }
         fprintf(stderr, "vx86: stopped after %llu cycles (--max-cycles)\n", (unsigned long long)opts->max_cycles);
         status = CLI_EXIT_MAX_CYCLES;
         break;
@@ -457,6 +475,56 @@ static int cmd_run(int argc, char **argv)
     return rc;
 }
 
+/* vx86 os [ARGS]: run build/os/kernel.elf --module build/os/initrd.img ARGS, the images found
+ * beside the vx86 binary. On a terminal the console is live (raw input, real-time pace); with
+ * stdin redirected, stdin is the serial input. */
+static int cmd_os(int argc, char **argv)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return usage_error("cannot find the vx86 binary's directory");
+    exe[n] = 0;
+    char kernel[PATH_MAX + 32], initrd[PATH_MAX + 32];
+    const char *dir = dirname(exe);
+    snprintf(kernel, sizeof kernel, "%s/os/kernel.elf", dir);
+    snprintf(initrd, sizeof initrd, "%s/os/initrd.img", dir);
+    struct stat st;
+    if (stat(kernel, &st) != 0 || stat(initrd, &st) != 0) {
+        fprintf(stderr, "vx86: %s or %s not found; run 'make os' first\n", kernel, initrd);
+        return CLI_EXIT_IMAGE;
+    }
+    char **args = calloc((size_t)argc + 4, sizeof *args);
+    if (!args)
+        return CLI_EXIT_INTERNAL;
+    args[0] = kernel;
+    args[1] = "--module";
+    args[2] = initrd;
+    memcpy(args + 3, argv, (size_t)argc * sizeof *args);
+    cli_run_options opts;
+    char err[512];
+    int rc = cli_parse_run(argc + 3, args, &opts, err, sizeof err);
+    if (rc == 0 && opts.help) {
+        fputs(USAGE, stdout);
+    } else if (rc == 0) {
+        if (!opts.serial_input_file && isatty(STDIN_FILENO) && opts.gdb_port < 0) {
+            os_console = oscon_raw();
+            opts.realtime = true;
+            if (os_console)
+                fprintf(stderr, "vx86 os: console on this terminal; Ctrl-] leaves\r\n");
+        } else if (!opts.serial_input_file && !isatty(STDIN_FILENO)) {
+            opts.serial_input_file = "-";
+        }
+        rc = run_image(&opts);
+        oscon_restore();
+    } else {
+        usage_error(err);
+    }
+    cli_run_options_free(&opts);
+    free(args);
+    return rc;
+}
+
 /* build/vx86 runs build/guest/demo.elf: the image sits beside the binary, wherever we run from. */
 static int run_demo(const char *argv0)
 {
@@ -520,6 +588,8 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "run") == 0)
         return cmd_run(argc - 2, argv + 2);
+    if (strcmp(cmd, "os") == 0)
+        return cmd_os(argc - 2, argv + 2);
     if (strcmp(cmd, "costs") == 0) {
         if (argc == 3 && is_help(argv[2])) {
             fputs(COSTS_USAGE, stdout);

@@ -13,10 +13,10 @@ PACKAGES="
 clang lld gcc libc6-dev make pkg-config binutils
 libelf-dev libcapstone-dev liblua5.4-dev libncurses-dev libsdl2-dev libjansson-dev
 check
-qemu-system-x86
+qemu-system-x86 qemu-user cpio
 bochs bochsbios vgabios bochs-term
 tmux xvfb gdb python3 parallel llvm perl
-coreutils diffutils sed
+coreutils diffutils sed bsdutils
 librsvg2-bin
 "
 

@@ -193,7 +193,7 @@ static int vx_boot(lua_State *L)
             if (space) *space = '\0';
             cfg.modules[i - 1].path = copy;
             cfg.modules[i - 1].args = space ? space + 1 : NULL;
-            lua_settop(L, 2 + 1 + 1);  /* keep: table, self, modules */
+            lua_settop(L, self + 1);   /* keep: table, self, modules (not this entry) */
         }
         cfg.module_count = (int)n;
     } else if (t != LUA_TNIL)

@@ -29,7 +29,7 @@ fail() {
     [ -f "$work/err" ] && echo "       stderr: $(head -c 400 "$work/err" | tr '\n' '|')"
 }
 
-for f in build/vx86 build/guest/demo.elf build/examples/hello.elf build/examples/hypervisor.elf; do
+for f in build/vx86 build/guest/demo.elf build/examples/hello.elf build/examples/hypervisor.elf build/os/kernel.elf build/os/initrd.img; do
     if [ ! -e "$root/$f" ]; then
         echo "tour-tests: $root/$f not found; run 'make' first"
         echo "tour-tests: 0 passed, 1 failed"
@@ -69,6 +69,8 @@ mapfile -t tour < <(awk '/^## A short tour/ { t = 1; next } t && /^```/ { n++; n
     "$root/README.md" | sed 's/[[:space:]]\{2,\}#.*$//; s/[[:space:]]*$//')
 
 declare -A checks=(
+    ["build/vx86 os --cmdline 'cmd=ls /bin | wc -l'"]=t_os_cmd
+    ["build/vx86 os"]=t_os_shell
     ["build/vx86 run build/examples/hello.elf --stats"]=t_stats
     ["build/vx86 run build/examples/pagefault.elf --trace t.jsonl --trace-chrome t.json"]=t_trace
     ["build/vx86 run build/examples/pagefault.elf --trace-walks --trace w.jsonl"]=t_walks
@@ -81,7 +83,7 @@ declare -A checks=(
     ["build/vx86 run build/examples/hello.elf --gdb 1234"]=t_gdb
     ["build/vx86 tui build/examples/pagefault.elf"]=t_tui
     ["build/vx86 lab labs/paging/lab.lua --text"]=t_lab
-    ["build/vx86 grade labs/paging/lab.lua --answers tests/labs/answers/paging-solution.lua --format gradescope --out results.json"]=t_grade
+    ["build/vx86 grade labs/paging/lab.lua --seed 3 --answers tests/labs/answers/paging-solution.lua --format gradescope --out results.json"]=t_grade
     ["scripts/guest-cc -O2 examples/hello.c -o hello.elf ; build/vx86 run hello.elf"]=t_guestcc
 )
 
@@ -220,6 +222,44 @@ t_gdb() {
     else
         fail "tour: --gdb" "gdb said: $(tr '\n' '|' <<<"$g" | head -c 300)"
     fi
+}
+
+t_os_cmd() {
+    sh_line "$1"
+    if [ $status = 1 ] && [ "$(tr -d ' \r' <"$work/out")" -ge 30 ] 2>/dev/null; then
+        pass "tour: os cmd=: the toy OS runs one command, prints only its output, powers off with status (0<<1)|1"
+    else
+        fail "tour: os cmd=" "expected status 1 and one number >= 30"
+    fi
+}
+
+# The shell on a terminal: wait for the prompt, type a command and poweroff, as a person would.
+t_os_shell() {
+    tmux -L "$sock" kill-server 2>/dev/null
+    tmux -L "$sock" new-session -d -s tour -x 80 -y 24 -c "$work" "$1; echo \"vx86 exited \$?\"; sleep 30"
+    local k=0 screen=""
+    wait_screen() {
+        k=0
+        while [ $k -lt 100 ]; do
+            screen=$(tmux -L "$sock" capture-pane -p -t tour)
+            grep -qE "$1" <<<"$screen" && return 0
+            sleep 0.1
+            k=$((k + 1))
+        done
+        return 1
+    }
+    local ok=1
+    wait_screen '^\$ $' || ok=0
+    tmux -L "$sock" send-keys -t tour 'echo hello from the toy OS' Enter
+    wait_screen '^hello from the toy OS$' || ok=0
+    tmux -L "$sock" send-keys -t tour 'poweroff' Enter
+    wait_screen '^vx86 exited 1$' || ok=0
+    if [ $ok = 1 ]; then
+        pass "tour: os: a shell prompt on the terminal; echo answers; poweroff ends vx86 with status 1 ((0<<1)|1)"
+    else
+        fail "tour: os" "$(tr '\n' '|' <<<"$screen" | head -c 400)"
+    fi
+    tmux -L "$sock" kill-server 2>/dev/null
 }
 
 t_tui() {
