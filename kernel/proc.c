@@ -181,7 +181,7 @@ _Noreturn void proc_exit(int wstatus)
     if (pgdir)
         vm_free(pgdir);
 
-    uint32_t f = irq_save();
+    cli();                                 /* from here to the switch: no interrupt sees us half-dead */
     int zombies = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &proc_table[i];
@@ -202,7 +202,6 @@ _Noreturn void proc_exit(int wstatus)
     trace_task_exit(p, wstatus);
     schedule();
     panic("zombie %d ran again", p->pid);
-    (void)f;
 }
 
 static int wait_matches(struct proc *p, struct proc *c, int pid)

@@ -28,7 +28,7 @@ $(OSK_ELF): $(OSK_OBJS) $(OSK_LDSCRIPT)
 
 # Test programs for tests/os, built like kernel/user programs (mk/user.mk's flags, read when the
 # recipe runs: that fragment is included after this one) and passed to the OS as modules.
-OSK_TEST_PROGS := segv cowtest hostile forkbomb oom forkbench sigtest schedtest proctest
+OSK_TEST_PROGS := segv cowtest hostile forkbomb oom forkbench sigtest schedtest proctest msgtest
 OSK_TEST_ELFS  := $(OSK_TEST_PROGS:%=$(OSK_BUILD)/test/%.elf)
 $(OSK_BUILD)/test/%.elf: tests/os/progs/%.c $(OSK_BUILD)/user/libc.a $(OSK_BUILD)/user/obj/kernel/user/lib/crt0.o
 	@mkdir -p $(dir $@)

@@ -8,6 +8,7 @@
 #   selftest     /bin/selftest (every system call, error returns included) passes on vx86 and QEMU
 #   signals      tests/os/progs/sigtest: handlers, SIG_IGN, blocking, default actions, as on Linux
 #   processes    tests/os/progs/proctest: wait statuses, WNOHANG, ECHILD, zombies, orphans, as on Linux
+#   messages     tests/os/progs/msgtest: System V message queues, as on Linux
 #   scheduler    tests/os/progs/schedtest: nice 0 and nice 5 spinners get CPU time 3.1 : 1
 #   cow          tests/os/progs/cowtest: a child writing K of N shared pages copies exactly K, and
 #                the Lua lab tests/os/cow.lua counts those faults in the trace
@@ -18,7 +19,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/os/lib.sh
 T=build/os/test
-MODULES="$T/proctest.elf,/bin/proctest $T/schedtest.elf,/bin/schedtest $T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
+MODULES="$T/msgtest.elf,/bin/msgtest $T/proctest.elf,/bin/proctest $T/schedtest.elf,/bin/schedtest $T/sigtest.elf,/bin/sigtest $T/segv.elf,/bin/segv $T/cowtest.elf,/bin/cowtest $T/hostile.elf,/bin/hostile $T/forkbomb.elf,/bin/forkbomb $T/oom.elf,/bin/oom"
 out=$(mktemp -d /tmp/check-os.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 pass() { echo "ok   $*"; }
@@ -117,8 +118,8 @@ if have_qemu; then
     expect_text "qemu selftest prints what vx86 prints" "$out/st.qt" < <(tr -d '\r' < "$out/st.v")
 fi
 
-# ---- signals and the process life cycle: the same lines as the programs built natively on Linux ----
-for prog in sigtest proctest; do
+# ---- signals, the process life cycle, message queues: the same lines as the programs built natively on Linux ----
+for prog in sigtest proctest msgtest; do
     cc -std=gnu11 -O2 -Wall -Wextra -Werror tests/os/progs/$prog.c -o "$out/$prog.native"
     "$out/$prog.native" > "$out/$prog.n"
     rc=0; os_vx86 "$out/$prog.v" "cmd=/bin/$prog" || rc=$?
