@@ -99,7 +99,7 @@ void fast_test_rr(cpu *c, const cpu_insn *i) { lf_set(c, LF_LOGIC, 4, c->regs[i-
 
 /* Jcc, one handler per condition (rel already sign-extended at decode time into disp; the target
  * fits in a flat CS). The condition is a constant, so cond_quick reduces to the test itself. */
-static void fast_jcc_any(cpu *c, const cpu_insn *i) {
+static NOINLINE void fast_jcc_any(cpu *c, const cpu_insn *i) {
     if (cpu_cond(c, i->op & 15)) c->eip_next += i->disp;
 }
 #define JCC(cc, name)                                                 \
