@@ -11,4 +11,7 @@ void op_imul3_32(cpu *c, const cpu_insn *i);
 void op_shl32(cpu *c, const cpu_insn *i);
 void op_shr32(cpu *c, const cpu_insn *i);
 void op_sar32(cpu *c, const cpu_insn *i);
+void op_shl32_ri(cpu *c, const cpu_insn *i);
+void op_shr32_ri(cpu *c, const cpu_insn *i);
+void op_sar32_ri(cpu *c, const cpu_insn *i);
 #endif

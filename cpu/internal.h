@@ -103,8 +103,16 @@ static inline int cf_quick(const cpu *c) {
     case LF_NONE: return (c->lf_flags & F_CF) != 0;
     case LF_INC: case LF_DEC: return c->lf_cf_in != 0;
     case LF_LOGIC: return 0;
-    case LF_SUB: return c->lf_size == 4 ? c->lf_dst < c->lf_src : -1;
-    case LF_ADD: return c->lf_size == 4 ? c->lf_res < c->lf_dst : -1;
+    default: break;
+    }
+    if (UNLIKELY(c->lf_size != 4)) return -1;
+    uint32_t d = c->lf_dst, s = c->lf_src;
+    switch (c->lf_op) {
+    case LF_SUB: return d < s;
+    case LF_ADD: return c->lf_res < d;
+    case LF_SHL: return (d >> (32 - s)) & 1;   /* s: the count, 1-31 */
+    case LF_SHR: return (d >> (s - 1)) & 1;
+    case LF_SAR: return ((int32_t)d >> (s - 1)) & 1;
     default: return -1;
     }
 }
@@ -118,9 +126,12 @@ static inline uint32_t flags_cf(cpu *c) {
  * constant cc, so this folds to one or two compares: compare and branch fused in effect, each
  * still its own instruction. */
 static ALWAYS_INLINE int cond_quick(const cpu *c, int cc) {
-    if (UNLIKELY(c->lf_size != 4 || c->lf_op == LF_NONE)) return -1;
-    uint32_t d = c->lf_dst, s = c->lf_src, r = c->lf_res;
+    if (UNLIKELY(c->lf_op == LF_NONE)) return -1;
     bool neg = cc & 1;
+    uint32_t d = c->lf_dst, s = c->lf_src, r = c->lf_res;
+    if (UNLIKELY(c->lf_size != 4)) {   /* byte and word operations: E / NE only */
+        return (cc >> 1) == 2 ? ((r & size_mask(c->lf_size)) == 0) != neg : -1;
+    }
     if (c->lf_op == LF_SUB) {   /* CMP, SUB, NEG: the conditions compare the operands */
         switch (cc >> 1) {
         case 1: return (d < s) != neg;                          /* B / AE */
@@ -141,9 +152,13 @@ static ALWAYS_INLINE int cond_quick(const cpu *c, int cc) {
         default: return -1;
         }
     }
-    /* every lazy kind takes ZF and SF from the result */
+    /* every lazy kind takes ZF and SF from the result; CF as cf_quick finds it */
     if ((cc >> 1) == 2) return (r == 0) != neg;
     if ((cc >> 1) == 4) return (r >> 31) != neg;
+    if ((cc >> 1) == 1) {
+        int cf = cf_quick(c);
+        return cf < 0 ? -1 : (cf != 0) != neg;
+    }
     return -1;
 }
 

@@ -274,18 +274,20 @@ static ALWAYS_INLINE uint32_t shift_result(int op, int size, uint32_t d, unsigne
     return (d << cnt) & m;
 }
 
-static ALWAYS_INLINE void shift(cpu *c, const cpu_insn *i, int size, int op) {
+/* reg_imm: the caller knows the form is "shift r, imm8" (C0/C1 with a register operand) */
+static ALWAYS_INLINE void shift(cpu *c, const cpu_insn *i, int size, int op, bool reg_imm) {
     unsigned cnt;
-    if (i->op == 0xD0 || i->op == 0xD1) cnt = 1;
+    if (reg_imm) cnt = i->imm & 0x1F;
+    else if (i->op == 0xD0 || i->op == 0xD1) cnt = 1;
     else if (i->op == 0xD2 || i->op == 0xD3) cnt = c->regs[R_ECX] & 0x1F;
     else cnt = i->imm & 0x1F;
     uint32_t ea = 0, d;
-    if (i->mod == 3) d = get_reg(c, i->rm, size);
+    if (reg_imm || i->mod == 3) d = get_reg(c, i->rm, size);
     else d = read_mem(c, i->seg, ea = ea_of(c, i), size);
     if (cnt == 0) return;   /* a zero count changes nothing, flags included */
     if (op >= 4) {
         uint32_t r = shift_result(op, size, d, cnt);
-        if (i->mod == 3) set_reg(c, i->rm, size, r);
+        if (reg_imm || i->mod == 3) set_reg(c, i->rm, size, r);
         else write_mem(c, i->seg, ea, size, r);
         lf_set(c, op == 5 ? LF_SHR : op == 7 ? LF_SAR : LF_SHL, size, r, d & size_mask(size), cnt);
         return;
@@ -300,11 +302,15 @@ static ALWAYS_INLINE void shift(cpu *c, const cpu_insn *i, int size, int op) {
     flags_set_arith(c, nf);
 }
 
-void op_shift(cpu *c, const cpu_insn *i) { shift(c, i, i->sz, i->reg); }
-/* the same with operand size and operation known (the decoder picks these for 32-bit SHL/SHR/SAR) */
-void op_shl32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 4); }
-void op_shr32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 5); }
-void op_sar32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 7); }
+void op_shift(cpu *c, const cpu_insn *i) { shift(c, i, i->sz, i->reg, false); }
+/* the same with operand size and operation known (the decoder picks these for 32-bit SHL/SHR/SAR),
+ * and with the form known too for the commonest, "shift r32, imm8" */
+void op_shl32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 4, false); }
+void op_shr32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 5, false); }
+void op_sar32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 7, false); }
+void op_shl32_ri(cpu *c, const cpu_insn *i) { shift(c, i, 4, 4, true); }
+void op_shr32_ri(cpu *c, const cpu_insn *i) { shift(c, i, 4, 5, true); }
+void op_sar32_ri(cpu *c, const cpu_insn *i) { shift(c, i, 4, 7, true); }
 
 void op_shxd(cpu *c, const cpu_insn *i) {
     int size = i->sz, bits = size * 8;

@@ -96,6 +96,14 @@ ALU32(xor, LF_LOGIC, d ^ s, 1)
 ALU32(cmp, LF_SUB, d - s, 0)
 
 void fast_test_rr(cpu *c, const cpu_insn *i) { lf_set(c, LF_LOGIC, 4, c->regs[i->rm] & c->regs[i->reg], 0, 0); }
+void fast_cmp8_mi(cpu *c, const cpu_insn *i) {   /* cmp byte [m], imm8: string scans */
+    const uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 1, ACC_READ);
+    if (UNLIKELY(!p)) FAST_OR(op_grp1);
+    uint32_t d = *p, s = i->imm & 0xFF;
+    lf_set(c, LF_SUB, 1, d - s, d, s);
+}
+
+void fast_test_rr8(cpu *c, const cpu_insn *i) { lf_set(c, LF_LOGIC, 1, get_r8(c, i->rm) & get_r8(c, i->reg), 0, 0); }
 
 /* Jcc, one handler per condition (rel already sign-extended at decode time into disp; the target
  * fits in a flat CS). The condition is a constant, so cond_quick reduces to the test itself. */
@@ -169,11 +177,15 @@ cpu_handler cpu_specialize(cpu_handler fn, cpu_insn *i, bool flat_cs) {
     if (fn == op_mov_r_imm && i->sz == 4) return fast_mov_r_imm32;
     if (fn == op_movx && i->op == 0xB6 && !i->o16 && !i->a16 && i->mod != 3) return fast_movzx8_load;
     if (fn == op_test_rm_r && s32 && i->mod == 3) return fast_test_rr;
+    if (fn == op_test_rm_r && i->sz == 1 && i->mod == 3) return fast_test_rr8;
     if (fn == op_mov_rm_r && i->sz == 1 && !i->a16 && i->mod != 3) return fast_mov_store8;
     if (fn == op_grp3 && i->sz == 4) return op_grp3_32;
     if (fn == op_imul3 && i->sz == 4) return op_imul3_32;
+    if (fn == op_shift && i->sz == 4 && i->reg >= 4 && i->op == 0xC1 && i->mod == 3)
+        return i->reg == 5 ? op_shr32_ri : i->reg == 7 ? op_sar32_ri : op_shl32_ri;
     if (fn == op_shift && i->sz == 4 && i->reg >= 4) return i->reg == 5 ? op_shr32 : i->reg == 7 ? op_sar32 : op_shl32;
-    if ((fn == op_alu_rm_r || fn == op_alu_r_rm || fn == op_grp1) && s32) {
+    if (fn == op_grp1 && i->op == 0x80 && i->reg == 7 && i->mod != 3 && !i->a16) return fast_cmp8_mi;
+    if ((fn == op_alu_rm_r || fn == op_alu_r_rm || fn == op_grp1 || fn == op_alu_a_imm) && s32) {
         static const cpu_handler table[8][5] = {
             { fast_add_rr, fast_add_mr, fast_add_rm, fast_add_ri, fast_add_mi },
             { fast_or_rr, fast_or_mr, fast_or_rm, fast_or_ri, fast_or_mi },
@@ -192,6 +204,11 @@ cpu_handler cpu_specialize(cpu_handler fn, cpu_insn *i, bool flat_cs) {
             return f ? f : fn;
         }
         int op = (i->op >> 3) & 7;
+        if (fn == op_alu_a_imm) {   /* op eax, imm32: the op r32, imm form with EAX */
+            if (!table[op][3]) return fn;
+            i->rm = R_EAX;
+            return table[op][3];
+        }
         if (fn == op_alu_rm_r) return table[op][i->mod == 3 ? 0 : 1] ? table[op][i->mod == 3 ? 0 : 1] : fn;
         if (i->mod == 3) {
             /* op r32, r32 in the reg,rm direction: swap roles so the _rr form applies */
