@@ -290,16 +290,6 @@ static inline const cpu_insn *fetch(cpu *c, cpu_insn *tmp) {
     return tmp;
 }
 
-static inline void execute_one(cpu *c) {
-    cpu_insn tmp;
-    const cpu_insn *i = fetch(c, &tmp);
-    c->eip_next = c->eip + i->len;
-    i->fn(c, i);
-    c->eip = c->eip_next;
-    c->cycles += i->cost;
-    c->icount++;
-}
-
 /* With breakpoints or watchpoints set, every instruction boundary comes here (deadline 0). */
 static bool debug_checks(cpu *c, cpu_stop *why) {
     c->deadline = 0;
@@ -402,13 +392,49 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
     return false;
 }
 
-/* The loop lives in its own function: a function that calls setjmp keeps its locals in memory,
+/* One instruction on the hot path: run it, retire it, and return the next decoded instruction of
+ * the same page, or NULL when the outer loop must look first (see run_loop). */
+static ALWAYS_INLINE const cpu_insn *step(cpu *c, const cpu_insn *i, const cpu_code_page *cp, uint32_t page,
+                                          uint32_t eip_base) {
+    c->eip_next = c->eip + i->len;
+    i->fn(c, i);
+    c->icount++;
+    uint32_t eip = c->eip = c->eip_next;
+    c->cycles += i->cost;
+    if (UNLIKELY(c->cycles >= c->deadline)) return NULL;
+    uint32_t off = eip - eip_base;   /* offset in the page, if EIP is still on it */
+    if (UNLIKELY(off >= CODE_PAGE_SIZE || c->fetch_lin_page != page)) return NULL;
+    const cpu_insn *next = &cp->insns[off];
+    return LIKELY(next->fn != NULL) ? next : NULL;
+}
+
+/* The dispatch. The outer loop is the instruction boundary where everything rare is checked
+ * (interrupts, the cycle limit, breakpoints; boundary_checks) and where a new code page is
+ * entered (fetch: translate, maybe decode). The inner loop is the hot path: it runs the decoded
+ * instructions of one code page back to back, following straight-line code and branches that
+ * stay on the page, and leaves for the outer loop only when
+ *   - the cycle count reached the deadline (the limit, or 0: something needs a boundary check:
+ *     an interrupt line, STI, a watchpoint hit, a breakpoint being set; see cpu_run's callers),
+ *   - EIP left the page, or the page's translation was dropped (fetch_lin_page is invalidated by
+ *     CS loads, TLB flushes, world switches and by writes into decoded bytes: self-modifying code),
+ *   - the next instruction is not decoded yet.
+ * So each instruction still starts at a boundary the old one-at-a-time loop would have seen, with
+ * the same checks passing, and the cycle count is the same instruction by instruction.
+ * The loop lives in its own function: a function that calls setjmp keeps its locals in memory,
  * which would cost the hot loop several loads and stores per instruction. */
-static __attribute__((noinline)) cpu_stop run_loop(cpu *c) {
+static HOT_LOOP cpu_stop run_loop(cpu *c) {
     cpu_stop why = CPU_STOP_LIMIT;
+    cpu_insn tmp;
     for (;;) {
         if (UNLIKELY(c->cycles >= c->deadline) && boundary_checks(c, &why)) return why;
-        execute_one(c);
+        const cpu_insn *i = fetch(c, &tmp);
+        /* the page's decoded instructions (only fetch_setup changes them; code outside RAM has
+         * none, and the empty page stops the loop after one instruction) and its first byte's EIP */
+        static const cpu_code_page no_code_page;
+        const cpu_code_page *cp = c->fetch_page ? c->fetch_page : &no_code_page;
+        const uint32_t page = c->fetch_lin_page, eip_base = (page << 12) - c->seg[S_CS].base;
+        /* unrolled once: two indirect-call sites give the host's branch predictor more context */
+        while ((i = step(c, i, cp, page, eip_base)) && (i = step(c, i, cp, page, eip_base))) {}
     }
 }
 

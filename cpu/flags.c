@@ -53,6 +53,23 @@ uint32_t flags_arith(cpu *c) {
         if (res == sign - 1) f |= F_OF;
         f |= (dst ^ 1 ^ res) & F_AF;
         break;
+    /* Shifts by a count of 1-31 (a zero count records nothing). AF is left clear. */
+    case LF_SHL: {
+        unsigned bits = (unsigned)size * 8, n = src;
+        uint32_t cf = n <= bits ? (dst >> (bits - n)) & 1 : 0;
+        if (cf) f |= F_CF;
+        if (((res & sign) != 0) != (cf != 0)) f |= F_OF;
+        break;
+    }
+    case LF_SHR:
+        if ((dst >> (src - 1)) & 1) f |= F_CF;
+        if (dst & sign) f |= F_OF;
+        break;
+    case LF_SAR: {
+        int32_t sd = size == 1 ? (int8_t)dst : size == 2 ? (int16_t)dst : (int32_t)dst;
+        if ((sd >> (src - 1)) & 1) f |= F_CF;
+        break;
+    }
     default:
         break;
     }
@@ -64,7 +81,7 @@ void flags_set_arith(cpu *c, uint32_t f) {
     c->lf_flags = f & F_ARITH;
 }
 
-uint32_t flags_cf(cpu *c) {
+uint32_t flags_cf_slow(cpu *c) {
     uint32_t mask = size_mask(c->lf_size);
     switch (c->lf_op) {
     case LF_NONE: return c->lf_flags & F_CF;

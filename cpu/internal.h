@@ -7,14 +7,29 @@
 
 #include <string.h>
 
+/* The run loop's attributes: out of line (see exec.c), and on GCC without the straight-line
+ * vectoriser, which packs the per-instruction cycle and instruction counts into one 16-byte
+ * load, add and store: more instructions, and a store-forwarding stall on the next round. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define HOT_LOOP __attribute__((noinline, optimize("no-tree-slp-vectorize")))
+#elif defined(__GNUC__)
+#define HOT_LOOP __attribute__((noinline))
+#else
+#define HOT_LOOP
+#endif
+
 #if defined(__GNUC__)
 #define LIKELY(x) __builtin_expect(!!(x), 1)
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define NORETURN __attribute__((noreturn))
+#define NOINLINE __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
+#define ALWAYS_INLINE inline
 #define LIKELY(x) (x)
 #define UNLIKELY(x) (x)
 #define NORETURN
+#define NOINLINE
 #endif
 
 #define NOREG 0xFF
@@ -44,17 +59,18 @@ _Static_assert(sizeof(struct cpu_insn) == 32, "cpu_insn should stay 32 bytes");
 
 #define CODE_PAGE_SIZE 4096
 typedef struct cpu_code_page {
+    cpu_insn insns[CODE_PAGE_SIZE];       /* first: the run loop indexes it on every instruction */
     uint32_t ppn;
     uint8_t stale;         /* a write hit decoded bytes: rebuild before the next use */
     uint8_t mode;          /* code-segment size and flatness the page was decoded for */
     uint8_t covered[CODE_PAGE_SIZE / 8];  /* bytes that belong to decoded instructions */
-    cpu_insn insns[CODE_PAGE_SIZE];
 } cpu_code_page;
 
 /* Lazy flag kinds: the last flag-setting operation, evaluated only when a flag is read. */
 enum {
     LF_NONE = 0,     /* flags are materialised in lf_flags */
     LF_ADD, LF_ADC, LF_SUB, LF_SBB, LF_LOGIC, LF_INC, LF_DEC,
+    LF_SHL, LF_SHR, LF_SAR,   /* src = the masked count, 1-31 */
 };
 
 /* ---- exceptions (exec.c) ---- */
@@ -65,7 +81,7 @@ NORETURN void cpu_raise(cpu *c, int vector, uint32_t error, bool has_error);
 
 /* ---- flags (flags.c) ---- */
 uint32_t flags_arith(cpu *c);                 /* current CF PF AF ZF SF OF */
-uint32_t flags_cf(cpu *c);                    /* just CF (F_CF or 0), cheaper */
+uint32_t flags_cf_slow(cpu *c);               /* just CF (F_CF or 0), cheaper */
 void flags_set_arith(cpu *c, uint32_t f);     /* materialise arithmetic flags */
 bool cpu_cond(cpu *c, int cc);                /* Jcc/SETcc/CMOVcc condition 0-15 */
 extern const uint8_t parity_table[256];
@@ -80,6 +96,72 @@ static inline void lf_set(cpu *c, uint32_t op, int size, uint32_t res, uint32_t 
 
 static inline uint32_t size_mask(int size) { return size == 4 ? 0xFFFFFFFFu : (1u << (size * 8)) - 1; }
 static inline uint32_t size_sign(int size) { return 1u << (size * 8 - 1); }
+
+/* CF when it is at hand without evaluating every flag: 0 or 1, or -1 when flags_cf_slow must
+ * compute it. The specialised handlers call their generic form on -1. */
+static inline int cf_quick(const cpu *c) {
+    switch (c->lf_op) {
+    case LF_NONE: return (c->lf_flags & F_CF) != 0;
+    case LF_INC: case LF_DEC: return c->lf_cf_in != 0;
+    case LF_LOGIC: return 0;
+    default: break;
+    }
+    if (UNLIKELY(c->lf_size != 4)) return -1;
+    uint32_t d = c->lf_dst, s = c->lf_src;
+    switch (c->lf_op) {
+    case LF_SUB: return d < s;
+    case LF_ADD: return c->lf_res < d;
+    case LF_SHL: return (d >> (32 - s)) & 1;   /* s: the count, 1-31 */
+    case LF_SHR: return (d >> (s - 1)) & 1;
+    case LF_SAR: return ((int32_t)d >> (s - 1)) & 1;
+    default: return -1;
+    }
+}
+static inline uint32_t flags_cf(cpu *c) {
+    int q = cf_quick(c);
+    return q < 0 ? flags_cf_slow(c) : q ? F_CF : 0;
+}
+
+/* A Jcc/SETcc/CMOVcc condition from the recorded operands of the last 32-bit operation: 0 or 1,
+ * or -1 when cpu_cond must evaluate the flags. Each Jcc has its own handler (ops_fast.c) passing a
+ * constant cc, so this folds to one or two compares: compare and branch fused in effect, each
+ * still its own instruction. */
+static ALWAYS_INLINE int cond_quick(const cpu *c, int cc) {
+    if (UNLIKELY(c->lf_op == LF_NONE)) return -1;
+    bool neg = cc & 1;
+    uint32_t d = c->lf_dst, s = c->lf_src, r = c->lf_res;
+    if (UNLIKELY(c->lf_size != 4)) {   /* byte and word operations: E / NE only */
+        return (cc >> 1) == 2 ? ((r & size_mask(c->lf_size)) == 0) != neg : -1;
+    }
+    if (c->lf_op == LF_SUB) {   /* CMP, SUB, NEG: the conditions compare the operands */
+        switch (cc >> 1) {
+        case 1: return (d < s) != neg;                          /* B / AE */
+        case 2: return (d == s) != neg;                         /* E / NE */
+        case 3: return (d <= s) != neg;                         /* BE / A */
+        case 4: return (r >> 31) != neg;                        /* S / NS */
+        case 6: return ((int32_t)d < (int32_t)s) != neg;        /* L / GE */
+        case 7: return ((int32_t)d <= (int32_t)s) != neg;       /* LE / G */
+        default: return -1;
+        }
+    }
+    if (c->lf_op == LF_LOGIC) {   /* CF = OF = 0 */
+        switch (cc >> 1) {
+        case 0: case 1: return neg;
+        case 2: case 3: return (r == 0) != neg;
+        case 4: case 6: return (r >> 31) != neg;
+        case 7: return (r == 0 || (r >> 31)) != neg;
+        default: return -1;
+        }
+    }
+    /* every lazy kind takes ZF and SF from the result; CF as cf_quick finds it */
+    if ((cc >> 1) == 2) return (r == 0) != neg;
+    if ((cc >> 1) == 4) return (r >> 31) != neg;
+    if ((cc >> 1) == 1) {
+        int cf = cf_quick(c);
+        return cf < 0 ? -1 : (cf != 0) != neg;
+    }
+    return -1;
+}
 
 /* ---- registers ---- */
 static inline uint8_t get_r8(cpu *c, int r) { return r < 4 ? (uint8_t)c->regs[r] : (uint8_t)(c->regs[r - 4] >> 8); }
@@ -136,6 +218,25 @@ static inline void lin_write(cpu *c, uint32_t lin, int size, uint32_t v) {
     }
     mem_write_slow(c, lin, size, v, u);
 }
+
+/* The host address of an access through a flat segment whose page is in the TLB, or NULL. The
+ * specialised handlers (ops_fast.c) use it and hand every other case (a segment with limits, a TLB
+ * miss, a page-crossing access, MMIO) to the instruction's generic handler, which walks, checks and
+ * faults: same result, same cycles, and the fast handler needs no call of its own. */
+static inline uint8_t *tlb_hit(cpu *c, int seg, uint32_t off, int size, int kind) {
+    if (UNLIKELY(!c->seg_flat[seg])) return NULL;   /* flat: base 0, so off is the linear address */
+    const cpu_tlb_entry *e = &c->tlb[is_user(c)][kind][(off >> 12) & (CPU_TLB_SIZE - 1)];
+    if (LIKELY(e->tag == (off >> 12) && (off & 0xFFF) <= (uint32_t)(0x1000 - size)))
+        return (uint8_t *)(e->addend + off);
+    return NULL;
+}
+/* The same for the stack slot at `sp` of a flat 32-bit stack. */
+static inline uint8_t *stack_hit(cpu *c, uint32_t sp, int kind) {
+    if (UNLIKELY(!(c->seg[S_SS].attr & 0x400))) return NULL;
+    return tlb_hit(c, S_SS, sp, 4, kind);
+}
+static inline uint32_t load32(const uint8_t *p) { uint32_t v; memcpy(&v, p, 4); return v; }
+static inline void store32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
 
 /* ---- segments (seg.c) ---- */
 void seg_check_access(cpu *c, int seg, uint32_t off, int size, bool write);

@@ -104,15 +104,14 @@ void op_dec_r(cpu *c, const cpu_insn *i) { incdec(c, i, i->op & 7, true, true); 
 void op_incdec_rm(cpu *c, const cpu_insn *i) { incdec(c, i, 0, false, i->reg == 1); }
 
 /* Materialise flags: SF/ZF/PF from a result, others given. */
-static uint32_t szp(uint32_t res, int size) {
+static inline uint32_t szp(uint32_t res, int size) {
     uint32_t m = size_mask(size), f = parity_table[res & 0xFF];
     if ((res & m) == 0) f |= F_ZF;
     if (res & size_sign(size)) f |= F_SF;
     return f;
 }
 
-static void mul_div(cpu *c, const cpu_insn *i) {
-    int size = i->sz;
+static ALWAYS_INLINE void mul_div(cpu *c, const cpu_insn *i, int size) {
     uint32_t s = rm_read(c, i, size);
     int op = i->reg;
     if (op == 4 || op == 5) {
@@ -162,8 +161,7 @@ static void mul_div(cpu *c, const cpu_insn *i) {
     else { c->regs[R_EAX] = (uint32_t)q; c->regs[R_EDX] = (uint32_t)r; }
 }
 
-void op_grp3(cpu *c, const cpu_insn *i) {
-    int size = i->sz;
+static ALWAYS_INLINE void grp3(cpu *c, const cpu_insn *i, int size) {
     switch (i->reg) {
     case 0: case 1:
         lf_set(c, LF_LOGIC, size, rm_read(c, i, size) & i->imm, 0, 0);
@@ -179,12 +177,14 @@ void op_grp3(cpu *c, const cpu_insn *i) {
         return;
     }
     default:
-        mul_div(c, i);
+        mul_div(c, i, size);
     }
 }
 
-static void imul_to_reg(cpu *c, const cpu_insn *i, uint32_t a, uint32_t b) {
-    int size = i->sz;
+void op_grp3(cpu *c, const cpu_insn *i) { grp3(c, i, i->sz); }
+void op_grp3_32(cpu *c, const cpu_insn *i) { grp3(c, i, 4); }   /* the same, operand size known */
+
+static ALWAYS_INLINE void imul_to_reg(cpu *c, const cpu_insn *i, int size, uint32_t a, uint32_t b) {
     int64_t p = (int64_t)(int32_t)sx(a, size) * (int64_t)(int32_t)sx(b, size);
     uint32_t r = (uint32_t)p & size_mask(size);
     set_reg(c, i->reg, size, r);
@@ -195,16 +195,20 @@ static void imul_to_reg(cpu *c, const cpu_insn *i, uint32_t a, uint32_t b) {
 
 void op_imul3(cpu *c, const cpu_insn *i) {
     uint32_t imm = i->op == 0x6B ? sx8(i->imm) : i->imm;
-    imul_to_reg(c, i, rm_read(c, i, i->sz), imm);
+    imul_to_reg(c, i, i->sz, rm_read(c, i, i->sz), imm);
+}
+void op_imul3_32(cpu *c, const cpu_insn *i) {   /* the same, operand size known */
+    uint32_t imm = i->op == 0x6B ? sx8(i->imm) : i->imm;
+    imul_to_reg(c, i, 4, rm_read(c, i, 4), imm);
 }
 
-void op_imul2(cpu *c, const cpu_insn *i) { imul_to_reg(c, i, get_reg(c, i->reg, i->sz), rm_read(c, i, i->sz)); }
+void op_imul2(cpu *c, const cpu_insn *i) { imul_to_reg(c, i, i->sz, get_reg(c, i->reg, i->sz), rm_read(c, i, i->sz)); }
 
-/* ---- shifts and rotates (flags computed eagerly: their rules differ per count) ---- */
+/* ---- shifts and rotates (rotate flags computed eagerly: their rules differ per count) ---- */
 
-/* One shift or rotate with a non-zero (masked) count. `f` holds the flags before; the new
+/* One rotate (ModRM.reg 0-3) with a non-zero (masked) count. `f` holds the flags before; the new
  * arithmetic flags come back in *nf. Rotates change only CF and OF. */
-static uint32_t shift_op(int op, int size, uint32_t d, unsigned cnt, uint32_t f, uint32_t *nf, bool *changed) {
+static ALWAYS_INLINE uint32_t shift_op(int op, int size, uint32_t d, unsigned cnt, uint32_t f, uint32_t *nf, bool *changed) {
     int bits = size * 8;
     uint32_t m = size_mask(size), sign = size_sign(size);
     d &= m;
@@ -253,47 +257,60 @@ static uint32_t shift_op(int op, int size, uint32_t d, unsigned cnt, uint32_t f,
         *nf = (f & ~(F_CF | F_OF)) | (carry ? F_CF : 0) | of;
         return r;
     }
-    case 4: case 6: /* SHL/SAL */
-        r = cnt < 32 ? (d << cnt) & m : 0;
-        cf = (cnt <= (unsigned)bits) ? (((d >> (bits - (int)cnt)) & 1) ? F_CF : 0) : 0;
-        of = (((r & sign) != 0) ^ (cf != 0)) ? F_OF : 0;
-        break;
-    case 5: /* SHR */
-        r = d >> cnt;
-        cf = ((d >> (cnt - 1)) & 1) ? F_CF : 0;
-        of = (d & sign) ? F_OF : 0;
-        break;
-    default: { /* SAR */
-        int32_t sd = (int32_t)sx(d, size);
-        r = (uint32_t)(sd >> cnt) & m;
-        cf = ((sd >> (cnt - 1)) & 1) ? F_CF : 0;
-        of = 0;
-        break;
+    default:
+        *changed = false;   /* shifts are not rotates: see shift() */
+        *nf = f;
+        return d;
     }
-    }
-    *nf = szp(r, size) | cf | of;
-    return r;
 }
 
-void op_shift(cpu *c, const cpu_insn *i) {
+/* SHL/SAL, SHR, SAR by a count of 1-31. Their flags follow from operand, count and result, so they
+ * are recorded lazily (flags.c evaluates LF_SHL, LF_SHR, LF_SAR). */
+static ALWAYS_INLINE uint32_t shift_result(int op, int size, uint32_t d, unsigned cnt) {
+    uint32_t m = size_mask(size);
+    d &= m;
+    if (op == 5) return d >> cnt;
+    if (op == 7) return (uint32_t)((int32_t)sx(d, size) >> cnt) & m;
+    return (d << cnt) & m;
+}
+
+/* reg_imm: the caller knows the form is "shift r, imm8" (C0/C1 with a register operand) */
+static ALWAYS_INLINE void shift(cpu *c, const cpu_insn *i, int size, int op, bool reg_imm) {
     unsigned cnt;
-    if (i->op == 0xD0 || i->op == 0xD1) cnt = 1;
+    if (reg_imm) cnt = i->imm & 0x1F;
+    else if (i->op == 0xD0 || i->op == 0xD1) cnt = 1;
     else if (i->op == 0xD2 || i->op == 0xD3) cnt = c->regs[R_ECX] & 0x1F;
     else cnt = i->imm & 0x1F;
-    int size = i->sz;
     uint32_t ea = 0, d;
-    if (i->mod == 3) d = get_reg(c, i->rm, size);
+    if (reg_imm || i->mod == 3) d = get_reg(c, i->rm, size);
     else d = read_mem(c, i->seg, ea = ea_of(c, i), size);
     if (cnt == 0) return;   /* a zero count changes nothing, flags included */
-    /* only rotates keep flags from before; shifts define all they change */
-    uint32_t f = i->reg < 4 ? flags_arith(c) : 0, nf;
+    if (op >= 4) {
+        uint32_t r = shift_result(op, size, d, cnt);
+        if (reg_imm || i->mod == 3) set_reg(c, i->rm, size, r);
+        else write_mem(c, i->seg, ea, size, r);
+        lf_set(c, op == 5 ? LF_SHR : op == 7 ? LF_SAR : LF_SHL, size, r, d & size_mask(size), cnt);
+        return;
+    }
+    /* rotates keep the flags they do not define */
+    uint32_t f = flags_arith(c), nf;
     bool changed;
-    uint32_t r = shift_op(i->reg, size, d, cnt, f, &nf, &changed);
+    uint32_t r = shift_op(op, size, d, cnt, f, &nf, &changed);
     if (!changed) return;
     if (i->mod == 3) set_reg(c, i->rm, size, r);
     else write_mem(c, i->seg, ea, size, r);
     flags_set_arith(c, nf);
 }
+
+void op_shift(cpu *c, const cpu_insn *i) { shift(c, i, i->sz, i->reg, false); }
+/* the same with operand size and operation known (the decoder picks these for 32-bit SHL/SHR/SAR),
+ * and with the form known too for the commonest, "shift r32, imm8" */
+void op_shl32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 4, false); }
+void op_shr32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 5, false); }
+void op_sar32(cpu *c, const cpu_insn *i) { shift(c, i, 4, 7, false); }
+void op_shl32_ri(cpu *c, const cpu_insn *i) { shift(c, i, 4, 4, true); }
+void op_shr32_ri(cpu *c, const cpu_insn *i) { shift(c, i, 4, 5, true); }
+void op_sar32_ri(cpu *c, const cpu_insn *i) { shift(c, i, 4, 7, true); }
 
 void op_shxd(cpu *c, const cpu_insn *i) {
     int size = i->sz, bits = size * 8;

@@ -5,12 +5,51 @@
 #include "cpu/handlers.h"
 #include "cpu/fast.h"
 
+/* Each memory form tries the TLB-hit fast path (internal.h: tlb_hit) and otherwise runs the generic
+ * handler, which redoes the access the long way; nothing has changed state before that point. */
+#define FAST_OR(generic) do { generic(c, i); return; } while (0)
+
 void fast_mov_rr32(cpu *c, const cpu_insn *i) { c->regs[i->rm] = c->regs[i->reg]; }
-void fast_mov_store32(cpu *c, const cpu_insn *i) { write_mem(c, i->seg, ea_of(c, i), 4, c->regs[i->reg]); }
 void fast_mov_rr32_rev(cpu *c, const cpu_insn *i) { c->regs[i->reg] = c->regs[i->rm]; }
-void fast_mov_load32(cpu *c, const cpu_insn *i) { c->regs[i->reg] = read_mem(c, i->seg, ea_of(c, i), 4); }
-void fast_push32(cpu *c, const cpu_insn *i) { push(c, 4, c->regs[i->op & 7]); }
-void fast_pop32(cpu *c, const cpu_insn *i) { c->regs[i->op & 7] = pop(c, 4); }
+
+void fast_mov_store32(cpu *c, const cpu_insn *i) {
+    uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 4, ACC_WRITE);
+    if (UNLIKELY(!p)) FAST_OR(op_mov_rm_r);
+    store32(p, c->regs[i->reg]);
+}
+
+void fast_mov_store8(cpu *c, const cpu_insn *i) {
+    uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 1, ACC_WRITE);
+    if (UNLIKELY(!p)) FAST_OR(op_mov_rm_r);
+    *p = get_r8(c, i->reg);
+}
+
+void fast_mov_load32(cpu *c, const cpu_insn *i) {
+    const uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 4, ACC_READ);
+    if (UNLIKELY(!p)) FAST_OR(op_mov_r_rm);
+    c->regs[i->reg] = load32(p);
+}
+
+void fast_movzx8_load(cpu *c, const cpu_insn *i) {
+    const uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 1, ACC_READ);
+    if (UNLIKELY(!p)) FAST_OR(op_movx);
+    c->regs[i->reg] = *p;
+}
+
+void fast_push32(cpu *c, const cpu_insn *i) {
+    uint32_t sp = c->regs[R_ESP] - 4;
+    uint8_t *p = stack_hit(c, sp, ACC_WRITE);
+    if (UNLIKELY(!p)) FAST_OR(op_push_r);
+    store32(p, c->regs[i->op & 7]);
+    c->regs[R_ESP] = sp;
+}
+
+void fast_pop32(cpu *c, const cpu_insn *i) {
+    const uint8_t *p = stack_hit(c, c->regs[R_ESP], ACC_READ);
+    if (UNLIKELY(!p)) FAST_OR(op_pop_r);
+    c->regs[R_ESP] += 4;
+    c->regs[i->op & 7] = load32(p);   /* after the ESP update: POP ESP loads the popped value */
+}
 
 #define ALU32(name, kind, expr, writes)                                                     \
     void fast_##name##_rr(cpu *c, const cpu_insn *i) {   /* op r/m32(reg), r32 */          \
@@ -20,12 +59,17 @@ void fast_pop32(cpu *c, const cpu_insn *i) { c->regs[i->op & 7] = pop(c, 4); }
     }                                                                                      \
     void fast_##name##_mr(cpu *c, const cpu_insn *i) {   /* op m32, r32 */                 \
         uint32_t ea = ea_of(c, i), s = c->regs[i->reg];                                    \
-        uint32_t d = read_mem(c, i->seg, ea, 4), r = (expr);                              \
-        if (writes) write_mem(c, i->seg, ea, 4, r);                                        \
+        uint8_t *p = tlb_hit(c, i->seg, ea, 4, ACC_READ);                                  \
+        if (UNLIKELY(!p || (writes && !tlb_hit(c, i->seg, ea, 4, ACC_WRITE))))             \
+            FAST_OR(op_alu_rm_r);                                                          \
+        uint32_t d = load32(p), r = (expr);                                                \
+        if (writes) store32(p, r);                                                         \
         lf_set(c, kind, 4, r, d, s);                                                       \
     }                                                                                      \
     void fast_##name##_rm(cpu *c, const cpu_insn *i) {   /* op r32, m32 */                 \
-        uint32_t s = read_mem(c, i->seg, ea_of(c, i), 4), d = c->regs[i->reg], r = (expr); \
+        const uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 4, ACC_READ);                   \
+        if (UNLIKELY(!p)) FAST_OR(op_alu_r_rm);                                            \
+        uint32_t s = load32(p), d = c->regs[i->reg], r = (expr);                           \
         if (writes) c->regs[i->reg] = r;                                                   \
         lf_set(c, kind, 4, r, d, s);                                                       \
     }                                                                                      \
@@ -36,8 +80,11 @@ void fast_pop32(cpu *c, const cpu_insn *i) { c->regs[i->op & 7] = pop(c, 4); }
     }                                                                                      \
     void fast_##name##_mi(cpu *c, const cpu_insn *i) {   /* op m32, imm */                 \
         uint32_t ea = ea_of(c, i), s = i->imm;                                             \
-        uint32_t d = read_mem(c, i->seg, ea, 4), r = (expr);                              \
-        if (writes) write_mem(c, i->seg, ea, 4, r);                                        \
+        uint8_t *p = tlb_hit(c, i->seg, ea, 4, ACC_READ);                                  \
+        if (UNLIKELY(!p || (writes && !tlb_hit(c, i->seg, ea, 4, ACC_WRITE))))             \
+            FAST_OR(op_grp1);                                                              \
+        uint32_t d = load32(p), r = (expr);                                                \
+        if (writes) store32(p, r);                                                         \
         lf_set(c, kind, 4, r, d, s);                                                       \
     }
 
@@ -49,43 +96,71 @@ ALU32(xor, LF_LOGIC, d ^ s, 1)
 ALU32(cmp, LF_SUB, d - s, 0)
 
 void fast_test_rr(cpu *c, const cpu_insn *i) { lf_set(c, LF_LOGIC, 4, c->regs[i->rm] & c->regs[i->reg], 0, 0); }
+void fast_cmp8_mi(cpu *c, const cpu_insn *i) {   /* cmp byte [m], imm8: string scans */
+    const uint8_t *p = tlb_hit(c, i->seg, ea_of(c, i), 1, ACC_READ);
+    if (UNLIKELY(!p)) FAST_OR(op_grp1);
+    uint32_t d = *p, s = i->imm & 0xFF;
+    lf_set(c, LF_SUB, 1, d - s, d, s);
+}
 
-void fast_jcc(cpu *c, const cpu_insn *i) {
-    /* rel already sign-extended at decode time into disp; the target fits in a flat CS */
+void fast_test_rr8(cpu *c, const cpu_insn *i) { lf_set(c, LF_LOGIC, 1, get_r8(c, i->rm) & get_r8(c, i->reg), 0, 0); }
+
+/* Jcc, one handler per condition (rel already sign-extended at decode time into disp; the target
+ * fits in a flat CS). The condition is a constant, so cond_quick reduces to the test itself. */
+static NOINLINE void fast_jcc_any(cpu *c, const cpu_insn *i) {
     if (cpu_cond(c, i->op & 15)) c->eip_next += i->disp;
 }
+#define JCC(cc, name)                                                 \
+    void fast_##name(cpu *c, const cpu_insn *i) {                     \
+        int taken = cond_quick(c, cc);                                \
+        if (UNLIKELY(taken < 0)) FAST_OR(fast_jcc_any);               \
+        if (taken) c->eip_next += i->disp;                            \
+    }
+JCC(0x0, jo) JCC(0x1, jno) JCC(0x2, jb) JCC(0x3, jae) JCC(0x4, je) JCC(0x5, jne) JCC(0x6, jbe) JCC(0x7, ja)
+JCC(0x8, js) JCC(0x9, jns) JCC(0xA, jp) JCC(0xB, jnp) JCC(0xC, jl) JCC(0xD, jge) JCC(0xE, jle) JCC(0xF, jg)
+static const cpu_handler fast_jcc[16] = {
+    fast_jo, fast_jno, fast_jb, fast_jae, fast_je, fast_jne, fast_jbe, fast_ja,
+    fast_js, fast_jns, fast_jp, fast_jnp, fast_jl, fast_jge, fast_jle, fast_jg,
+};
 
 void fast_jmp(cpu *c, const cpu_insn *i) { c->eip_next += i->disp; }
 
 void fast_call(cpu *c, const cpu_insn *i) {
-    push(c, 4, c->eip_next);
+    uint32_t sp = c->regs[R_ESP] - 4;
+    uint8_t *p = stack_hit(c, sp, ACC_WRITE);
+    if (UNLIKELY(!p)) FAST_OR(op_call_rel);
+    store32(p, c->eip_next);
+    c->regs[R_ESP] = sp;
     c->eip_next += i->disp;
 }
 
 void fast_ret(cpu *c, const cpu_insn *i) {
-    (void)i;
-    c->eip_next = pop(c, 4);
+    const uint8_t *p = stack_hit(c, c->regs[R_ESP], ACC_READ);
+    if (UNLIKELY(!p)) FAST_OR(op_ret);
+    c->regs[R_ESP] += 4;
+    c->eip_next = load32(p);
 }
 
 void fast_inc_r32(cpu *c, const cpu_insn *i) {
-    int r = i->op & 7;
-    uint32_t cf = flags_cf(c), d = c->regs[r];
+    int r = i->op & 7, cf = cf_quick(c);
+    if (UNLIKELY(cf < 0)) FAST_OR(op_inc_r);
+    uint32_t d = c->regs[r];
     c->regs[r] = d + 1;
     lf_set(c, LF_INC, 4, d + 1, d, 1);
-    c->lf_cf_in = cf;
+    c->lf_cf_in = (uint32_t)cf;
 }
 
 void fast_dec_r32(cpu *c, const cpu_insn *i) {
-    int r = i->op & 7;
-    uint32_t cf = flags_cf(c), d = c->regs[r];
+    int r = i->op & 7, cf = cf_quick(c);
+    if (UNLIKELY(cf < 0)) FAST_OR(op_dec_r);
+    uint32_t d = c->regs[r];
     c->regs[r] = d - 1;
     lf_set(c, LF_DEC, 4, d - 1, d, 1);
-    c->lf_cf_in = cf;
+    c->lf_cf_in = (uint32_t)cf;
 }
 
 void fast_lea32(cpu *c, const cpu_insn *i) { c->regs[i->reg] = ea_of(c, i); }
 
-void fast_movzx8_load(cpu *c, const cpu_insn *i) { c->regs[i->reg] = read_mem(c, i->seg, ea_of(c, i), 1); }
 void fast_mov_r_imm32(cpu *c, const cpu_insn *i) { c->regs[i->op & 7] = i->imm; }
 
 #define PICK(mod3, mem) (i->mod == 3 ? (mod3) : (mem))
@@ -102,7 +177,15 @@ cpu_handler cpu_specialize(cpu_handler fn, cpu_insn *i, bool flat_cs) {
     if (fn == op_mov_r_imm && i->sz == 4) return fast_mov_r_imm32;
     if (fn == op_movx && i->op == 0xB6 && !i->o16 && !i->a16 && i->mod != 3) return fast_movzx8_load;
     if (fn == op_test_rm_r && s32 && i->mod == 3) return fast_test_rr;
-    if ((fn == op_alu_rm_r || fn == op_alu_r_rm || fn == op_grp1) && s32) {
+    if (fn == op_test_rm_r && i->sz == 1 && i->mod == 3) return fast_test_rr8;
+    if (fn == op_mov_rm_r && i->sz == 1 && !i->a16 && i->mod != 3) return fast_mov_store8;
+    if (fn == op_grp3 && i->sz == 4) return op_grp3_32;
+    if (fn == op_imul3 && i->sz == 4) return op_imul3_32;
+    if (fn == op_shift && i->sz == 4 && i->reg >= 4 && i->op == 0xC1 && i->mod == 3)
+        return i->reg == 5 ? op_shr32_ri : i->reg == 7 ? op_sar32_ri : op_shl32_ri;
+    if (fn == op_shift && i->sz == 4 && i->reg >= 4) return i->reg == 5 ? op_shr32 : i->reg == 7 ? op_sar32 : op_shl32;
+    if (fn == op_grp1 && i->op == 0x80 && i->reg == 7 && i->mod != 3 && !i->a16) return fast_cmp8_mi;
+    if ((fn == op_alu_rm_r || fn == op_alu_r_rm || fn == op_grp1 || fn == op_alu_a_imm) && s32) {
         static const cpu_handler table[8][5] = {
             { fast_add_rr, fast_add_mr, fast_add_rm, fast_add_ri, fast_add_mi },
             { fast_or_rr, fast_or_mr, fast_or_rm, fast_or_ri, fast_or_mi },
@@ -121,6 +204,11 @@ cpu_handler cpu_specialize(cpu_handler fn, cpu_insn *i, bool flat_cs) {
             return f ? f : fn;
         }
         int op = (i->op >> 3) & 7;
+        if (fn == op_alu_a_imm) {   /* op eax, imm32: the op r32, imm form with EAX */
+            if (!table[op][3]) return fn;
+            i->rm = R_EAX;
+            return table[op][3];
+        }
         if (fn == op_alu_rm_r) return table[op][i->mod == 3 ? 0 : 1] ? table[op][i->mod == 3 ? 0 : 1] : fn;
         if (i->mod == 3) {
             /* op r32, r32 in the reg,rm direction: swap roles so the _rr form applies */
@@ -136,7 +224,7 @@ cpu_handler cpu_specialize(cpu_handler fn, cpu_insn *i, bool flat_cs) {
     if (flat_cs && !i->o16) {
         if (fn == op_jcc) {
             i->disp = i->op < 0x80 ? (uint32_t)(int32_t)(int8_t)i->imm : i->imm;
-            return fast_jcc;
+            return fast_jcc[i->op & 15];
         }
         if (fn == op_jmp_rel) {
             i->disp = i->op == 0xEB ? (uint32_t)(int32_t)(int8_t)i->imm : i->imm;

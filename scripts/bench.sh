@@ -2,13 +2,15 @@
 # bench.sh: guest MIPS of vx86 beside QEMU TCG and Bochs, on one benchmark image
 # (tests/guest/bench/bench.c). `make bench` builds the image and runs this.
 #
-# usage: scripts/bench.sh [--vx86 PATH] [--image ELF] [--rounds N] [--repeat K]
+# usage: scripts/bench.sh [--vx86 PATH] [--image ELF] [--rounds N] [--repeat K] [--paging]
 #                         [--no-vx86] [--no-qemu] [--no-bochs]
 #   --vx86 PATH   the emulator (default build/vx86)
 #   --image ELF   the benchmark image (default build/guest/bench/bench.elf)
 #   --rounds N    benchmark rounds (default: the image's BENCH_ROUNDS, about 500M instructions)
-#   --repeat K    time every full run K times and keep the fastest (default 1; QEMU's
-#                 runs are short, so they are always timed at least 3 times)
+#   --repeat K    time every full run K times and keep the fastest (default 3, as for the
+#                 rounds=0 runs: on a shared machine one run can be slowed by other work)
+#   --paging      the paging variant: every engine runs the same work with paging on
+#                 (the guest's "paging" word: identity-mapped 4 KiB pages)
 #
 # Method. Every engine runs the image twice: with the chosen rounds, and with rounds=0 (boot,
 # print, exit). Seconds = wall time of the first minus wall time of the second (the fastest of
@@ -28,16 +30,17 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(dirname "$here")
 vx86=$repo/build/vx86
 image=$repo/build/guest/bench/bench.elf
-rounds='' repeat=1 use_vx86=1 use_qemu=1 use_bochs=1
+rounds='' repeat=3 use_vx86=1 use_qemu=1 use_bochs=1 paging=
 
 die() { echo "bench: $*" >&2; exit 2; }
-usage() { sed -n '5,12s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
+usage() { sed -n '5,14s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 while [ $# -gt 0 ]; do
     case "$1" in
         --vx86)   [ $# -ge 2 ] || usage; vx86=$2; shift 2 ;;
         --image)  [ $# -ge 2 ] || usage; image=$2; shift 2 ;;
         --rounds) [ $# -ge 2 ] || usage; rounds=$2; shift 2 ;;
         --repeat) [ $# -ge 2 ] || usage; repeat=$2; shift 2 ;;
+        --paging) paging=paging; shift ;;
         --no-vx86) use_vx86=0; shift ;;
         --no-qemu) use_qemu=0; shift ;;
         --no-bochs) use_bochs=0; shift ;;
@@ -65,7 +68,8 @@ fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-full_args=${rounds:+rounds=$rounds}
+full_args=$(echo ${rounds:+rounds=$rounds} $paging)   # echo joins the words present
+base_args=$(echo rounds=0 $paging)
 failed=0
 
 # timed OUT ERR CMD...: run CMD with stdout/stderr to files; print "WALL CPU STATUS": wall time
@@ -133,7 +137,7 @@ if [ "$use_qemu" = 1 ]; then
         reference_checksum=$(field "bench: checksum=" "$work/qemu-icount.out")
         count_source="QEMU -icount shift=0 RDTSC delta around the benchmark loop"
         echo "bench: QEMU TCG timed runs..."
-        if measure qemu-base 1 3 "${qemu[@]}" -append "rounds=0" && base=$T base_cpu=$C &&
+        if measure qemu-base 1 3 "${qemu[@]}" -append "$base_args" && base=$T base_cpu=$C &&
            measure qemu 1 "$((repeat > 3 ? repeat : 3))" "${qemu[@]}" -append "$full_args"; then
             seconds[qemu]=$(difference "$T" "$base")
             cpu_seconds[qemu]=$(difference "$C" "$base_cpu")
@@ -150,7 +154,7 @@ fi
 if [ "$use_vx86" = 1 ]; then
     echo "bench: vx86 runs..."
     vx86_cmd=("$vx86" run --stats "$image" --cmdline)
-    if measure vx86-base 1 3 "${vx86_cmd[@]}" "rounds=0" && base=$T base_cpu=$C &&
+    if measure vx86-base 1 3 "${vx86_cmd[@]}" "$base_args" && base=$T base_cpu=$C &&
        cp "$work/vx86-base.err" "$work/vx86-base.stats" &&
        measure vx86 1 "$repeat" "${vx86_cmd[@]}" "$full_args"; then
         seconds[vx86]=$(difference "$T" "$base")
@@ -182,7 +186,7 @@ fi
 # ---- Bochs: same image behind our boot loader; "bochs" makes it end via the shutdown port ----
 if [ "$use_bochs" = 1 ]; then
     echo "bench: Bochs runs (the slow part)..."
-    "$here/mkbootimg" "$image" "$work/bench-base.img" --append "bochs rounds=0"
+    "$here/mkbootimg" "$image" "$work/bench-base.img" --append "bochs $base_args"
     "$here/mkbootimg" "$image" "$work/bench.img" --append "bochs $full_args"
     if measure bochs-base 0 3 "$here/bochs/run-bochs" "$work/bench-base.img" &&
        base=$T base_cpu=$C &&
@@ -206,7 +210,7 @@ if [ -z "$instructions" ]; then
     exit 1
 fi
 echo
-echo "instructions: $instructions ($count_source)"
+echo "instructions: $instructions ($count_source)${paging:+, paging on}"
 echo "seconds: wall time, full run minus rounds=0 run; cpu MIPS uses CPU time instead (a fairer"
 echo "figure when other work shares this machine's cores)"
 rows=()
