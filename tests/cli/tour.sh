@@ -240,7 +240,7 @@ t_os_shell() {
     local k=0 screen=""
     wait_screen() {
         k=0
-        while [ $k -lt 100 ]; do
+        while [ $k -lt 300 ]; do
             screen=$(tmux -L "$sock" capture-pane -p -t tour)
             grep -qE "$1" <<<"$screen" && return 0
             sleep 0.1
@@ -249,7 +249,7 @@ t_os_shell() {
         return 1
     }
     local ok=1
-    wait_screen '^\$ $' || ok=0
+    wait_screen '^\$ ?$' || ok=0
     tmux -L "$sock" send-keys -t tour 'echo hello from the toy OS' Enter
     wait_screen '^hello from the toy OS$' || ok=0
     tmux -L "$sock" send-keys -t tour 'poweroff' Enter
