@@ -7,7 +7,7 @@
 
 CC       ?= cc
 BUILD    := build
-PKGS     := libelf capstone ncursesw lua5.4 jansson
+PKGS     := libelf capstone ncursesw lua5.4 jansson sdl2 SDL2_ttf SDL2_image zlib
 CFLAGS_COMMON := -std=c11 -D_DEFAULT_SOURCE -Wall -Wextra -Werror -g -I. \
                  $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 CFLAGS   ?= -O2

@@ -1,0 +1,111 @@
+/* The picture kinds by name: `vx86 picture KIND`, the GUI's panes and --pictures use this table. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/pictures/pictures.h"
+
+static const char *const NAMES[PIC_KIND_COUNT] = {
+    "console", "memmap", "pagetable", "walk", "gantt", "namespaces", "cgroups", "exits",
+};
+
+const char *pic_kind_name(int kind)
+{
+    return kind >= 0 && kind < PIC_KIND_COUNT ? NAMES[kind] : NULL;
+}
+
+int pic_kind_lookup(const char *name)
+{
+    for (int k = 0; k < PIC_KIND_COUNT; k++)
+        if (strcmp(name, NAMES[k]) == 0)
+            return k;
+    return -1;
+}
+
+bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int height, char **text)
+{
+    machine *m = src->m;
+    if (!width)
+        width = 640;
+    char *t = NULL;
+    switch (kind) {
+    case PIC_KIND_CONSOLE: {
+        pic_console c;
+        pic_console_from_machine(&c, m);
+        pic_console_scene(&c, s);
+        t = pic_console_text(&c);
+        break;
+    }
+    case PIC_KIND_MEMMAP: {
+        pic_memmap mm;
+        if (!pic_memmap_from_pagetables(&mm, m, src->ram_bytes))
+            return false;
+        pic_memmap_scene(&mm, s, width, height ? height : 400);
+        t = pic_memmap_text(&mm, 64);
+        pic_memmap_free(&mm);
+        break;
+    }
+    case PIC_KIND_PAGETABLE: {
+        pic_pagetable *pt = malloc(sizeof *pt);
+        if (!pt)
+            return false;
+        pic_pagetable_from_machine(pt, m);
+        pic_pagetable_scene(pt, s, width, height);
+        t = pic_pagetable_text(pt);
+        free(pt);
+        break;
+    }
+    case PIC_KIND_WALK: {
+        machine_regs r;
+        machine_get_regs(m, &r);
+        pic_walk w;
+        pic_walk_from_machine(&w, m, src->walk_set ? src->walk_addr : r.eip, 0);
+        pic_walk_scene(&w, s, width, height);
+        t = pic_walk_text(&w);
+        break;
+    }
+    case PIC_KIND_GANTT:
+    case PIC_KIND_NAMESPACES:
+    case PIC_KIND_CGROUPS: {
+        task_table tt;
+        task_table_init(&tt);
+        task_table_from_trace(&tt, machine_trace(m), machine_cycles(m));
+        if (kind == PIC_KIND_GANTT) {
+            gantt g;
+            gantt_init(&g, 0, 1);
+            gantt_from_tasks(&g, &tt);
+            pic_gantt_scene(&g, s, width, height);
+            t = g.count ? gantt_text(&g, 64) : strdup("timeline: no task switches reported yet\n");
+            gantt_free(&g);
+        } else {
+            pic_tree *tr = malloc(sizeof *tr);
+            if (!tr) {
+                task_table_free(&tt);
+                return false;
+            }
+            if (kind == PIC_KIND_NAMESPACES)
+                pic_tree_namespaces(tr, &tt);
+            else
+                pic_tree_cgroups(tr, &tt);
+            pic_tree_scene(tr, s, width, height);
+            t = pic_tree_text(tr);
+            free(tr);
+        }
+        task_table_free(&tt);
+        break;
+    }
+    case PIC_KIND_EXITS: {
+        pic_exits e;
+        pic_exits_from_machine(&e, m);
+        pic_exits_scene(&e, s, width, height);
+        t = pic_exits_text(&e, 40);
+        break;
+    }
+    default:
+        return false;
+    }
+    if (text)
+        *text = t;
+    else
+        free(t);
+    return !s->failed;
+}
