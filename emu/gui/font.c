@@ -61,6 +61,22 @@ static void map_psf2(const uint8_t *tab, size_t len, unsigned glyphs, int32_t *m
     }
 }
 
+/* A VGA BIOS keeps its 8x16 font as 256 x 16 bytes in CP437 order: find the table by glyphs
+ * 0 (blank), 'A' and 'H' of the IBM VGA font. */
+static bool rom_font(gui_font *f, const uint8_t *data, size_t len)
+{
+    static const uint8_t A[16] = { 0, 0, 0x10, 0x38, 0x6C, 0xC6, 0xC6, 0xFE, 0xC6, 0xC6, 0xC6, 0xC6, 0, 0, 0, 0 };
+    static const uint8_t H[16] = { 0, 0, 0xC6, 0xC6, 0xC6, 0xC6, 0xFE, 0xC6, 0xC6, 0xC6, 0xC6, 0xC6, 0, 0, 0, 0 };
+    static const uint8_t ZERO[16] = { 0 };
+    for (size_t o = 0; o + 256 * GUI_GLYPH_H <= len; o++)
+        if (!memcmp(data + o + 'A' * GUI_GLYPH_H, A, 16) && !memcmp(data + o + 'H' * GUI_GLYPH_H, H, 16) &&
+            !memcmp(data + o, ZERO, 16)) {
+            memcpy(f->glyph, data + o, sizeof f->glyph);
+            return true;
+        }
+    return false;
+}
+
 bool gui_font_load(gui_font *f, const char *path, char *err, size_t errlen)
 {
     if (!path)
@@ -68,7 +84,7 @@ bool gui_font_load(gui_font *f, const char *path, char *err, size_t errlen)
     memset(f, 0, sizeof *f);
     gzFile z = gzopen(path, "rb");
     if (!z) {
-        snprintf(err, errlen, "%s: cannot read the console font: %s (install console-setup-linux)", path,
+        snprintf(err, errlen, "%s: cannot read the console font: %s (install vgabios)", path,
                  strerror(errno ? errno : ENOENT));
         return false;
     }
@@ -98,8 +114,11 @@ bool gui_font_load(gui_font *f, const char *path, char *err, size_t errlen)
         charsize = le32(data + 20);
         height = le32(data + 24);
         width = le32(data + 28);
+    } else if (rom_font(f, data, len)) {
+        free(data);
+        return true;
     } else {
-        snprintf(err, errlen, "%s: not a PSF console font (bad magic)", path);
+        snprintf(err, errlen, "%s: neither a PSF console font nor a VGA BIOS with an 8x16 font", path);
         free(data);
         return false;
     }

@@ -1,7 +1,11 @@
-/* The VGA console font: 256 glyphs of 8x16 pixels in code page 437 order, read at run time from a
- * Linux console font (PSF1 or PSF2, gzip'd or not) through its Unicode table, so that each CP437
- * byte shows the glyph the font gives its Unicode character (devices/vga.h's mapping). The
- * default is console-setup's Uni2-VGA16, the IBM VGA ROM font's shapes. */
+/* The VGA console font: 256 glyphs of 8x16 pixels in code page 437 order, read at run time from
+ *  - a VGA BIOS ROM image: the default is Debian's vgabios package (the LGPL Plex86/Bochs VGA
+ *    BIOS), whose 8x16 table is the IBM VGA font, found in the image by three glyphs every VGA
+ *    font has (NUL blank, 'A', 'H'); or
+ *  - a Linux console font (PSF1 or PSF2, gzip'd or not) through its Unicode table, each CP437
+ *    byte taking the glyph the font gives its Unicode character (devices/vga.h's mapping); such
+ *    fonts lack some CP437 glyphs (Uni2-VGA16: 26, shown as '?', and the double-line box
+ *    characters drawn single), so they are the fallback, not the default. */
 #ifndef VX86_GUI_FONT_H
 #define VX86_GUI_FONT_H
 
@@ -9,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GUI_FONT_DEFAULT "/usr/share/consolefonts/Uni2-VGA16.psf.gz"
+#define GUI_FONT_DEFAULT "/usr/share/vgabios/vgabios.bin"
 #define GUI_GLYPH_H 16
 
 typedef struct gui_font {

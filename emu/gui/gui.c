@@ -300,7 +300,44 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
     return 0;
 }
 
-machine *gui_boot(const cli_run_options *opts, tui_serial *serial, int *rc)
+/* COM1 to the serial pane and, as 'vx86 run' does, to stdout (line by line). */
+static void serial_tee(void *ctx, uint8_t byte)
+{
+    tui_serial_put(ctx, byte);
+    putchar(byte);
+    if (byte == '\n')
+        fflush(stdout);
+}
+
+/* --serial-input: the whole file (or stdin for "-") for COM1's receiver, at most
+ * CLI_SERIAL_INPUT_MAX bytes. */
+static bool queue_serial_input(machine *m, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "vx86: %s: cannot read serial input: %s\n", path, strerror(errno));
+        return false;
+    }
+    uint8_t buf[4096];
+    size_t n, total = 0;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        total += n;
+        if (total > CLI_SERIAL_INPUT_MAX) {
+            fprintf(stderr, "vx86: %s: serial input longer than %u MiB (the --serial-input limit)\n", path,
+                    CLI_SERIAL_INPUT_MAX >> 20);
+            ok = false;
+        } else if (!machine_serial_input(m, buf, n)) {
+            fprintf(stderr, "vx86: %s: out of memory queueing serial input\n", path);
+            ok = false;
+        }
+    }
+    if (f != stdin)
+        fclose(f);
+    return ok;
+}
+
+machine *gui_boot(const cli_run_options *opts, tui_serial *serial, bool echo, int *rc)
 {
     char err[512] = "";
     machine_config cfg = { 0 };
@@ -310,7 +347,7 @@ machine *gui_boot(const cli_run_options *opts, tui_serial *serial, int *rc)
     memcpy(cfg.modules, opts->modules, sizeof cfg.modules);
     cfg.memory_bytes = opts->memory_bytes;
     cfg.trace_capacity = (size_t)opts->trace_size;
-    cfg.serial_out = tui_serial_put;
+    cfg.serial_out = echo ? serial_tee : tui_serial_put;
     cfg.serial_ctx = serial;
     costs table;
     costs_defaults(&table);
@@ -324,7 +361,17 @@ machine *gui_boot(const cli_run_options *opts, tui_serial *serial, int *rc)
     if (!m) {
         fprintf(stderr, "vx86: %s\n", err[0] ? err : "cannot create the machine");
         *rc = CLI_EXIT_IMAGE;
+        return NULL;
     }
+    if (opts->input_after)
+        machine_input_gate(m, opts->input_after);
+    if (opts->serial_input_file && !queue_serial_input(m, opts->serial_input_file)) {
+        machine_destroy(m);
+        *rc = CLI_EXIT_USAGE;
+        return NULL;
+    }
+    if (opts->keys)
+        machine_type_keys(m, opts->keys);
     return m;
 }
 
@@ -371,15 +418,11 @@ int gui_main(int argc, char **argv)
         cli_run_options_free(&opts);
         return CLI_EXIT_USAGE;
     }
-    machine *m = gui_boot(&opts, &g.serial, &rc);
+    machine *m = gui_boot(&opts, &g.serial, true, &rc);
     if (!m) {
         cli_run_options_free(&opts);
         return rc;
     }
-    if (opts.input_after)
-        machine_input_gate(m, opts.input_after);
-    if (opts.keys)
-        machine_type_keys(m, opts.keys);
     g.v.m = m;
     g.v.ram_bytes = opts.memory_bytes ? opts.memory_bytes : CLI_MEMORY_DEFAULT;
     g.v.serial = &g.serial;

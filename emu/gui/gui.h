@@ -43,10 +43,11 @@ typedef struct gui_view {
 /* Draw the whole window onto canvas (GUI_W x GUI_H). font: the UI font; vga: the console font. */
 void gui_render(SDL_Surface *canvas, const gui_view *v, TTF_Font *font, const gui_font *vga);
 
-/* Build the machine of `vx86 run` options with COM1 going to serial; NULL with the message
- * printed and the exit status in *rc. */
+/* Build the machine of `vx86 run` options (with --serial-input, --keys, --input-after queued),
+ * COM1 going to serial and, with echo, to stdout too; NULL with the message printed and the
+ * exit status in *rc. */
 #include "emu/cli.h"
-machine *gui_boot(const cli_run_options *opts, tui_serial *serial, int *rc);
+machine *gui_boot(const cli_run_options *opts, tui_serial *serial, bool echo, int *rc);
 
 int gui_main(int argc, char **argv);
 int picture_main(int argc, char **argv);

@@ -100,7 +100,7 @@ int picture_main(int argc, char **argv)
             return CLI_EXIT_USAGE;
         }
     tui_serial serial = { 0 };
-    machine *m = gui_boot(&opts, &serial, &rc);
+    machine *m = gui_boot(&opts, &serial, false, &rc);
     if (!m) {
         cli_run_options_free(&opts);
         return rc;

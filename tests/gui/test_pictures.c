@@ -31,6 +31,7 @@ START_TEST(console_glyphs_colours_and_cursor)
     static gui_font font;
     char err[256];
     ck_assert_msg(gui_font_load(&font, NULL, err, sizeof err), "%s", err);
+    ck_assert_int_eq(font.missing, 0);
     pic_console con;
     memset(&con, 0, sizeof con);
     for (int r = 0; r < MACHINE_VGA_ROWS; r++)
@@ -40,6 +41,7 @@ START_TEST(console_glyphs_colours_and_cursor)
     con.ch[0][1] = 'A', con.attr[0][1] = 0x4E;     /* yellow on red */
     con.ch[3][5] = 0xDB, con.attr[3][5] = 0x02;    /* CP437 full block, green */
     con.ch[24][79] = 'A', con.attr[24][79] = 0x70; /* black on light grey */
+    con.ch[5][0] = 0xC9, con.attr[5][0] = 0x0E;    /* CP437 double-line corner, yellow */
     con.cur_row = 1, con.cur_col = 2;              /* on a blank cell, light grey */
     SDL_Surface *c = gui_canvas(640, 400);
     ck_assert_ptr_nonnull(c);
@@ -50,6 +52,8 @@ START_TEST(console_glyphs_colours_and_cursor)
     check_cell(c, 0, 1, VGA_A, 0xFFFF55, 0xAA0000, false);
     check_cell(c, 3, 5, FULL, 0x00AA00, 0x000000, false);
     check_cell(c, 24, 79, VGA_A, 0x000000, 0xAAAAAA, false);
+    static const uint8_t CORNER[16] = { 0, 0, 0, 0, 0, 0x3F, 0x30, 0x37, 0x36, 0x36, 0x36, 0x36, 0x36, 0x36, 0x36, 0x36 };
+    check_cell(c, 5, 0, CORNER, 0xFFFF55, 0x000000, false);
     check_cell(c, 1, 2, BLANK, 0xAAAAAA, 0x000000, true);
     check_cell(c, 1, 3, BLANK, 0xAAAAAA, 0x000000, false);
     SDL_FreeSurface(c);
@@ -69,6 +73,11 @@ START_TEST(font_errors_are_one_line)
     ck_assert(strstr(err, "/nonexistent/font.psf.gz: cannot read the console font") == err);
     ck_assert(!gui_font_load(&font, "/usr/share/consolefonts/Uni2-VGA8.psf.gz", err, sizeof err));
     ck_assert(strstr(err, "needs an 8x16 font (this one is 8x8") != NULL);
+    ck_assert(!gui_font_load(&font, "/etc/passwd", err, sizeof err));
+    ck_assert(strstr(err, "/etc/passwd: neither a PSF console font nor a VGA BIOS with an 8x16 font") == err);
+    /* a PSF font through its Unicode table: the same 'H' */
+    ck_assert_msg(gui_font_load(&font, "/usr/share/consolefonts/Uni2-VGA16.psf.gz", err, sizeof err), "%s", err);
+    ck_assert(memcmp(font.glyph['H'], VGA_H, 16) == 0);
 }
 END_TEST
 
