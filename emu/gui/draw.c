@@ -98,6 +98,8 @@ void gui_draw_scene(SDL_Surface *dst, int ox, int oy, const pic_scene *sc, TTF_F
 
 void gui_draw_console(SDL_Surface *dst, int ox, int oy, const pic_console *c, const gui_font *font)
 {
+    SDL_Rect clip;
+    SDL_GetClipRect(dst, &clip);
     SDL_LockSurface(dst);
     for (int r = 0; r < MACHINE_VGA_ROWS; r++)
         for (int k = 0; k < MACHINE_VGA_COLS; k++) {
@@ -105,12 +107,17 @@ void gui_draw_console(SDL_Surface *dst, int ox, int oy, const pic_console *c, co
             uint32_t fg = pic_vga_palette[a & 15], bg = pic_vga_palette[(a >> 4) & 7];
             const uint8_t *g = font->glyph[c->ch[r][k]];
             bool cursor = r == c->cur_row && k == c->cur_col;
+            int x0 = ox + k * PIC_CELL_W;
+            if (x0 < clip.x || x0 + PIC_CELL_W > clip.x + clip.w)
+                continue;   /* cells are drawn whole or not at all */
             for (int y = 0; y < PIC_CELL_H; y++) {
-                uint8_t bits = g[y];
-                if (cursor && y >= PIC_CELL_H - 2)
-                    bits = 0xFF;
+                int py = oy + r * PIC_CELL_H + y;
+                if (py < clip.y || py >= clip.y + clip.h)
+                    continue;
+                uint8_t bits = cursor && y >= PIC_CELL_H - 2 ? 0xFF : g[y];
+                uint32_t *row = (uint32_t *)((uint8_t *)dst->pixels + (size_t)py * (size_t)dst->pitch) + x0;
                 for (int x = 0; x < PIC_CELL_W; x++)
-                    plot(dst, ox + k * PIC_CELL_W + x, oy + r * PIC_CELL_H + y, (bits & (0x80 >> x)) ? fg : bg);
+                    row[x] = (bits & (0x80 >> x)) ? fg : bg;
             }
         }
     SDL_UnlockSurface(dst);

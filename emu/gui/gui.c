@@ -263,6 +263,7 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
     double base_wall = now_seconds(), start = base_wall;
     uint64_t base_cycles = machine_cycles(g->v.m), start_cycles = base_cycles, frames = 0;
     bool was_running = g->v.running;
+    double run_s = 0, draw_s = 0, present_s = 0;   /* where the frames' time went (--stats) */
     for (bool go = true; go;) {
         double frame_t0 = now_seconds();
         SDL_Event e;
@@ -275,7 +276,9 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
         was_running = g->v.running;
         if (g->v.running)
             run_frame(g, &base_wall, &base_cycles);
+        double t_run = now_seconds();
         gui_render(g->canvas, &g->v, g->font, &g->vga);
+        double t_draw = now_seconds();
         /* The window surface is fetched each frame: a resize replaces it. */
         SDL_Surface *ws = SDL_GetWindowSurface(win);
         if (ws) {
@@ -285,6 +288,9 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
                 SDL_BlitScaled(g->canvas, NULL, ws, NULL);
             SDL_UpdateWindowSurface(win);
         }
+        run_s += t_run - frame_t0;
+        draw_s += t_draw - t_run;
+        present_s += now_seconds() - t_draw;
         frames++;
         if (ga->frames && frames >= ga->frames)
             go = false;
@@ -294,8 +300,11 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
     }
     double secs = now_seconds() - start;
     if (stats)
-        fprintf(stderr, "frames: %llu\nseconds: %.3f\nfps: %.1f\ncycles: %llu\n", (unsigned long long)frames, secs,
-                secs > 0 ? (double)frames / secs : 0.0, (unsigned long long)(machine_cycles(g->v.m) - start_cycles));
+        fprintf(stderr, "frames: %llu\nseconds: %.3f\nfps: %.1f\ncycles: %llu\n"
+                        "ms per frame: guest %.1f, drawing %.1f, presenting %.1f\n",
+                (unsigned long long)frames, secs, secs > 0 ? (double)frames / secs : 0.0,
+                (unsigned long long)(machine_cycles(g->v.m) - start_cycles), run_s * 1e3 / (double)(frames ? frames : 1),
+                draw_s * 1e3 / (double)(frames ? frames : 1), present_s * 1e3 / (double)(frames ? frames : 1));
     SDL_DestroyWindow(win);
     return 0;
 }
