@@ -9,6 +9,7 @@
 GUI_TEST      := $(BUILD)/tests/gui/test_pictures
 GUI_TEST_SAN  := $(BUILD)/tests-san/gui/test_pictures
 GUI_PNGCMP    := $(BUILD)/tests/gui/pngcmp
+GUI_XCLOSE    := $(BUILD)/tests/gui/xclose
 
 $(GUI_TEST): tests/gui/test_pictures.c $(BUILD)/libvx86.a
 	@mkdir -p $(dir $@)
@@ -22,8 +23,12 @@ $(GUI_PNGCMP): tests/gui/pngcmp.c
 	@mkdir -p $(dir $@)
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(HOST_LIBS)
 
+$(GUI_XCLOSE): tests/gui/xclose.c
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $< $(shell pkg-config --libs x11 2>/dev/null)
+
 .PHONY: check-gui
-check-gui: $(VX86) $(GUI_TEST) $(GUI_TEST_SAN) $(GUI_PNGCMP) $(TASKS_IMAGE) $(BUILD)/examples/hypervisor.elf \
+check-gui: $(VX86) $(GUI_TEST) $(GUI_TEST_SAN) $(GUI_PNGCMP) $(GUI_XCLOSE) $(TASKS_IMAGE) $(BUILD)/examples/hypervisor.elf \
            $(BUILD)/examples/pagefault.elf $(BUILD)/examples/login.elf
 	@echo "== $(GUI_TEST)"; $(GUI_TEST)
 	@echo "== $(GUI_TEST_SAN) (asan/ubsan)"; $(GUI_TEST_SAN)
