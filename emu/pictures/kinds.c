@@ -21,9 +21,23 @@ int pic_kind_lookup(const char *name)
     return -1;
 }
 
+uint32_t pic_ram_bytes(machine *m)
+{
+    /* The highest 4 KiB frame machine_read_phys accepts, by bisection over 4 KiB..4 GiB. */
+    uint64_t lo = 0, hi = 1ull << 20;   /* frames: lo readable (frame 0 always is), hi not */
+    uint8_t b;
+    while (hi - lo > 1) {
+        uint64_t mid = (lo + hi) / 2;
+        if (machine_read_phys(m, (uint32_t)(mid << 12), &b, 1)) lo = mid;
+        else hi = mid;
+    }
+    return (uint32_t)((lo + 1) << 12);
+}
+
 bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int height, char **text)
 {
     machine *m = src->m;
+    uint32_t ram = src->ram_bytes ? src->ram_bytes : pic_ram_bytes(m);
     if (!width)
         width = 640;
     char *t = NULL;
@@ -37,7 +51,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
     }
     case PIC_KIND_MEMMAP: {
         pic_memmap mm;
-        if (!pic_memmap_from_pagetables(&mm, m, src->ram_bytes))
+        if (!pic_memmap_from_pagetables(&mm, m, ram))
             return false;
         pic_memmap_scene(&mm, s, width, height ? height : 400);
         t = pic_memmap_text(&mm, 64);

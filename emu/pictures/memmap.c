@@ -46,13 +46,18 @@ uint32_t pic_memmap_count(const pic_memmap *mm, int owner)
 
 int pic_memmap_cell_owner(const pic_memmap *mm, uint32_t first, uint32_t n)
 {
-    uint32_t count[PIC_OWNER_COUNT] = { 0 };
-    for (uint32_t i = first; i < first + n && i < mm->frames; i++)
-        count[mm->owner[i] % PIC_OWNER_COUNT]++;
+    /* The owner a reader must not miss wins: one page-table frame among 15 kernel frames still
+     * shows. Highest first. */
+    static const int PRIORITY[PIC_OWNER_COUNT] = {
+        [PIC_OWNER_PAGETABLE] = 6, [PIC_OWNER_USER] = 5, [PIC_OWNER_VM] = 4, [PIC_OWNER_CONTAINER] = 3,
+        [PIC_OWNER_DEVICE] = 2, [PIC_OWNER_KERNEL] = 1, [PIC_OWNER_FREE] = 0,
+    };
     int best = PIC_OWNER_FREE;
-    for (int o = 1; o < PIC_OWNER_COUNT; o++)
-        if (count[o] > (best == PIC_OWNER_FREE ? 0 : count[best]))
+    for (uint32_t i = first; i < first + n && i < mm->frames; i++) {
+        int o = mm->owner[i] % PIC_OWNER_COUNT;
+        if (PRIORITY[o] > PRIORITY[best])
             best = o;
+    }
     return best;
 }
 

@@ -63,8 +63,8 @@ typedef struct pic_memmap {
 bool pic_memmap_init(pic_memmap *mm, uint32_t frames);
 void pic_memmap_free(pic_memmap *mm);
 uint32_t pic_memmap_count(const pic_memmap *mm, int owner);
-/* A cell's colour when it stands for several frames: the most common owner other than free
- * (ties to the lower pic_owner), free only when all are. */
+/* A cell's owner when it stands for several frames: the one a reader must not miss, by priority
+ * page table > user > VM > container > device > kernel > free (free only when all are). */
 int pic_memmap_cell_owner(const pic_memmap *mm, uint32_t first, uint32_t n);
 /* Source: the current page tables (CR3). Page directory and page tables are PAGETABLE, frames
  * mapped with U=1 at both levels USER, other mapped frames KERNEL, the VGA window DEVICE, the
@@ -155,10 +155,12 @@ const char *pic_kind_name(int kind);
 int pic_kind_lookup(const char *name);      /* -1 if unknown */
 typedef struct pic_source {
     machine *m;
-    uint32_t ram_bytes;
+    uint32_t ram_bytes;                     /* 0: found out with pic_ram_bytes */
     uint32_t walk_addr;                     /* the walk picture's address */
     bool walk_set;                          /* else EIP */
 } pic_source;
+/* The machine's RAM size (the end of what machine_read_phys reads). */
+uint32_t pic_ram_bytes(machine *m);
 /* Lay out picture `kind` of the machine into s (width x height; 0 = the picture's own size);
  * text (may be NULL) gets its text form, malloc'd. */
 bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int height, char **text);

@@ -125,6 +125,20 @@ else
     fail "vx.export.svg parses and renders" "$(head -c 300 "$work/err")"
 fi
 
+# A lab's pictures: m:picture returns the text form and, with --pictures DIR, writes the SVG.
+mkdir -p "$work/pics"
+if "$VX86" lab tests/gui/pictures_lab.lua --text --no-pause --pictures "$work/pics" >"$work/out" 2>"$work/err" &&
+    grep -qF "P page table 2," "$work/out" &&
+    [ "$(cd "$work/pics" && echo *)" = "001-memmap.svg 002-pagetable.svg 003-walk.svg" ] &&
+    xmllint --noout "$work/pics/"*.svg && rsvg-convert -o "$work/pics/walk.png" "$work/pics/003-walk.svg" &&
+    grep -qF "&gt; physical 0x00114000" "$work/pics/003-walk.svg"; then
+    pass "lab --pictures: m:picture text in the lab, SVGs in DIR"
+else
+    fail "lab --pictures" "$(head -c 300 "$work/err") files: $(ls "$work/pics")"
+fi
+expect "lab --pictures needs a writable directory" 2 "vx86 lab: --pictures: /nonexistent: not a writable directory" -- \
+    "$VX86" lab tests/gui/pictures_lab.lua --text --pictures /nonexistent
+
 # Text forms say what the pictures show.
 text_has() {
     local name=$1 want=$2
