@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/svm.h"
 #include "emu/pictures/pictures.h"
 
 static const char *const NAMES[PIC_KIND_COUNT] = {
@@ -69,10 +70,16 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
         break;
     }
     case PIC_KIND_WALK: {
+        /* In a VM when there is one: inside the guest the CPU's own walk is the 2-D one; after a
+         * #VMEXIT, the walk of the last guest's paging state saved in its VMCB (at its RIP by
+         * default). */
         machine_regs r;
         machine_get_regs(m, &r);
+        uint32_t vmcb = !r.guest_mode ? r.vmcb : 0, addr = r.eip;
+        if (vmcb && !machine_read_phys(m, vmcb + VMCB_RIP, &addr, sizeof addr))
+            vmcb = 0, addr = r.eip;
         pic_walk w;
-        pic_walk_from_machine(&w, m, src->walk_set ? src->walk_addr : r.eip, 0);
+        pic_walk_from_machine(&w, m, src->walk_set ? src->walk_addr : addr, vmcb);
         pic_walk_scene(&w, s, width, height);
         t = pic_walk_text(&w);
         break;

@@ -67,7 +67,7 @@ void pic_walk_scene(const pic_walk *pw, pic_scene *s, int width, int height)
 {
     int row = PIC_LINE_PX + 4;
     if (!height)
-        height = (pw->w.step_count + 3) * row;
+        height = (pw->w.step_count + 3) * row + PIC_LINE_PX;
     pic_scene_init(s, width, height, "page walk");
     pic_text(s, 4, 0, PIC_LEFT, PIC_INK, "walk of 0x%08x%s", pw->lin, pw->w.nested ? " (2-D)" : "");
     /* Guest steps in the left column, the nested steps that serve them indented to the right:
@@ -84,7 +84,14 @@ void pic_walk_scene(const pic_walk *pw, pic_scene *s, int width, int height)
         if (i > 0)
             pic_line(s, x + 4, y - 4, x + 4, y, PIC_DIM);
     }
+    uint32_t ink = pw->w.ok || (!pw->w.paging && !pw->w.nested) ? 0x007A50 : 0xC00000;
+    if (pw->w.ok && pw->w.nested) {   /* two lines: the pane is narrow */
+        pic_text(s, 4, y, PIC_LEFT, ink, "-> guest-physical 0x%08x", pw->w.gpa);
+        pic_text(s, 4, y + PIC_LINE_PX, PIC_LEFT, ink, "-> host-physical 0x%08x%s", pw->w.paddr,
+                 pw->w.large ? " (4 MiB)" : "");
+        return;
+    }
     char res[160];
     result_text(pw, res, sizeof res);
-    pic_text(s, 4, y, PIC_LEFT, pw->w.ok || (!pw->w.paging && !pw->w.nested) ? 0x007A50 : 0xC00000, "%s", res);
+    pic_text(s, 4, y, PIC_LEFT, ink, "%s", res);
 }
