@@ -15,6 +15,7 @@ VGA=build/guest/gui/vga_screen.elf
 TASKS=build/guest/tasks/tasks.elf
 HYPER=build/examples/hypervisor.elf
 PAGEFAULT=build/examples/pagefault.elf
+NPT=build/guest/labs/nested-paging/npt.elf
 
 work=$(mktemp -d)
 xvfb_pid= gui_pid=
@@ -88,7 +89,7 @@ else
 fi
 
 # ---- every picture kind as SVG (valid XML, rendered by librsvg), PNG and text
-for image in "$VGA" "$TASKS" "$HYPER" "$PAGEFAULT"; do
+for image in "$VGA" "$TASKS" "$HYPER" "$PAGEFAULT" "$NPT"; do
     for kind in console memmap pagetable walk gantt namespaces cgroups exits; do
         name="$kind of $(basename "$image")"
         svg="$work/$kind.svg" png="$work/$kind-rsvg.png"
@@ -148,6 +149,9 @@ text_has() {
 text_has "memmap text of pagefault" "P page table 2," "$VX86" picture memmap "$PAGEFAULT" --at 3e6
 text_has "pagetable text of pagefault" "PDE  256 0x40000000-0x403fffff PT" "$VX86" picture pagetable "$PAGEFAULT" --at 3e6
 text_has "walk text" "-> physical 0x00114000" "$VX86" picture walk "$PAGEFAULT" --walk 40000000
+text_has "2-D walk in the last VM" "walk of 0x00100045 (2-D: guest and nested tables) in the guest of VMCB" \
+    "$VX86" picture walk "$NPT" --at 1e6
+text_has "2-D walk: nested steps" "5. nested PTE for gPA 0x00100045" "$VX86" picture walk "$NPT" --at 1e6
 text_has "exits text of the hypervisor" "0x07b ioio" "$VX86" picture exits "$HYPER"
 text_has "gantt text of the tasks guest" "1 init" "$VX86" picture gantt "$TASKS" --at 3e6
 text_has "namespaces text of the tasks guest" "pid ns 2" "$VX86" picture namespaces "$TASKS" --at 3e6
