@@ -250,6 +250,61 @@ static void run_frame(gui *g, double *base_wall, uint64_t *base_cycles)
     }
 }
 
+/* Which rows of the canvas changed since the last frame, as bands of whole rows: the window
+ * is sent only those (a running guest changes the clock and a few panes, not 4 MB of pixels). */
+#define GUI_MAX_BANDS 16
+static int changed_bands(SDL_Surface *now, SDL_Surface *before, SDL_Rect *bands)
+{
+    int n = 0;
+    size_t row_bytes = (size_t)now->w * 4;
+    for (int y = 0; y < now->h; y++) {
+        const uint8_t *a = (const uint8_t *)now->pixels + (size_t)y * (size_t)now->pitch;
+        const uint8_t *b = (const uint8_t *)before->pixels + (size_t)y * (size_t)before->pitch;
+        if (memcmp(a, b, row_bytes) == 0)
+            continue;
+        if (n > 0 && bands[n - 1].y + bands[n - 1].h >= y - 8)   /* join bands a few rows apart */
+            bands[n - 1].h = y + 1 - bands[n - 1].y;
+        else if (n < GUI_MAX_BANDS)
+            bands[n++] = (SDL_Rect){ 0, y, now->w, 1 };
+        else
+            bands[n - 1].h = y + 1 - bands[n - 1].y;
+    }
+    return n;
+}
+
+/* Show the canvas. The window surface is fetched each frame: a resize replaces it. At the
+ * canvas's own size only the changed bands go to the window; scaled, all of it (and after a
+ * resize or an expose, *full is set by the event loop). */
+static void present(gui *g, SDL_Window *win, SDL_Surface **prev, bool *full)
+{
+    SDL_Surface *ws = SDL_GetWindowSurface(win);
+    if (!ws)
+        return;
+    if (ws->w != GUI_W || ws->h != GUI_H) {
+        SDL_BlitScaled(g->canvas, NULL, ws, NULL);
+        SDL_UpdateWindowSurface(win);
+        *full = true;
+        return;
+    }
+    if (!*prev)
+        *prev = gui_canvas(GUI_W, GUI_H);
+    SDL_Rect bands[GUI_MAX_BANDS];
+    int n = *full || !*prev ? -1 : changed_bands(g->canvas, *prev, bands);
+    if (n < 0) {
+        SDL_BlitSurface(g->canvas, NULL, ws, NULL);
+        SDL_UpdateWindowSurface(win);
+    } else if (n > 0) {
+        for (int i = 0; i < n; i++) {
+            SDL_Rect r = bands[i];
+            SDL_BlitSurface(g->canvas, &r, ws, &r);
+        }
+        SDL_UpdateWindowSurfaceRects(win, bands, n);
+    }
+    if (*prev)
+        SDL_BlitSurface(g->canvas, NULL, *prev, NULL);
+    *full = false;
+}
+
 static int window_loop(gui *g, const gui_args *ga, bool stats)
 {
     SDL_Window *win = SDL_CreateWindow("vx86", SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, GUI_W, GUI_H,
@@ -264,11 +319,16 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
     uint64_t base_cycles = machine_cycles(g->v.m), start_cycles = base_cycles, frames = 0;
     bool was_running = g->v.running;
     double run_s = 0, draw_s = 0, present_s = 0;   /* where the frames' time went (--stats) */
+    SDL_Surface *prev = NULL;                       /* the canvas as last shown */
+    bool full = true;
     for (bool go = true; go;) {
         double frame_t0 = now_seconds();
         SDL_Event e;
-        while (go && SDL_PollEvent(&e))
+        while (go && SDL_PollEvent(&e)) {
             go = handle_event(g, &e, win);
+            if (e.type == SDL_WINDOWEVENT)   /* resized, exposed, shown: draw it all again */
+                full = true;
+        }
         if (g->v.running && !was_running) {
             base_wall = now_seconds();
             base_cycles = machine_cycles(g->v.m);
@@ -279,15 +339,7 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
         double t_run = now_seconds();
         gui_render(g->canvas, &g->v, g->font, &g->vga);
         double t_draw = now_seconds();
-        /* The window surface is fetched each frame: a resize replaces it. */
-        SDL_Surface *ws = SDL_GetWindowSurface(win);
-        if (ws) {
-            if (ws->w == GUI_W && ws->h == GUI_H)
-                SDL_BlitSurface(g->canvas, NULL, ws, NULL);
-            else
-                SDL_BlitScaled(g->canvas, NULL, ws, NULL);
-            SDL_UpdateWindowSurface(win);
-        }
+        present(g, win, &prev, &full);
         run_s += t_run - frame_t0;
         draw_s += t_draw - t_run;
         present_s += now_seconds() - t_draw;
@@ -305,6 +357,8 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
                 (unsigned long long)frames, secs, secs > 0 ? (double)frames / secs : 0.0,
                 (unsigned long long)(machine_cycles(g->v.m) - start_cycles), run_s * 1e3 / (double)(frames ? frames : 1),
                 draw_s * 1e3 / (double)(frames ? frames : 1), present_s * 1e3 / (double)(frames ? frames : 1));
+    if (prev)
+        SDL_FreeSurface(prev);
     SDL_DestroyWindow(win);
     return 0;
 }
