@@ -12,6 +12,7 @@
 
 #include "emu/cli.h"
 #include "emu/gdb/gdbstub.h"
+#include "emu/gui/gui.h"
 #include "emu/lua/lab_ui.h"
 #include "emu/lua/vxlua.h"
 #include "emu/tui/tui.h"
@@ -42,7 +43,11 @@ static const char USAGE[] =
     "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not graded;\n"
     "                      vx86 grade --help)\n"
     "  lua SCRIPT [ARGS]   run a Lua script with the vx module, as lua(1) does (NOT sandboxed)\n"
-    "  gui                 (not built yet: the SDL2 window comes next)\n"
+    "  gui IMAGE [OPTIONS] the SDL2 window: VGA and serial consoles, run/pause/step, live\n"
+    "                      pictures; --screenshot FILE.png --at CYCLES draws it headless\n"
+    "                      (vx86 gui --help)\n"
+    "  picture KIND IMAGE [--at CYCLES] [--svg FILE]   one diagram (memmap, pagetable, walk,\n"
+    "                      gantt, exits, ...) as text, SVG or PNG (vx86 picture --help)\n"
     "\n";
 
 /* 'vx86 run --help' prints RUN_USAGE and RUN_OPTIONS; 'vx86 --help' shows the options too. */
@@ -615,13 +620,10 @@ int main(int argc, char **argv)
         return vxlua_script_main(argc - 1, argv + 1);
     if (strcmp(cmd, "grade") == 0)
         return grade_main(argc - 1, argv + 1);
-    static const char *const NOT_YET[] = { "gui" };
-    for (size_t i = 0; i < sizeof NOT_YET / sizeof NOT_YET[0]; i++) {
-        if (strcmp(cmd, NOT_YET[i]) == 0) {
-            fprintf(stderr, "vx86: '%s' is not built yet\n", cmd);
-            return CLI_EXIT_USAGE;
-        }
-    }
+    if (strcmp(cmd, "gui") == 0)
+        return gui_main(argc - 2, argv + 2);
+    if (strcmp(cmd, "picture") == 0)
+        return picture_main(argc - 2, argv + 2);
     char msg[256];
     if (cmd[0] == '-')
         snprintf(msg, sizeof msg, "unknown option '%s'", cmd);

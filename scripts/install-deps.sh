@@ -18,6 +18,8 @@ bochs bochsbios vgabios bochs-term
 tmux xvfb gdb python3 parallel llvm perl
 coreutils diffutils sed bsdutils
 librsvg2-bin
+libsdl2-ttf-dev libsdl2-image-dev zlib1g-dev fonts-dejavu-core console-setup-linux
+x11-apps x11-utils xdotool imagemagick libxml2-utils libx11-dev
 "
 
 missing_packages() {

@@ -20,7 +20,7 @@ void lab_set_terminal_ui(lab_ui_terminal_factory factory)
 }
 
 static const char LAB_USAGE[] =
-    "usage: vx86 lab LAB.lua [--seed N] [--solve] [--text] [--no-pause] [--save FILE]\n"
+    "usage: vx86 lab LAB.lua [--seed N] [--solve] [--text] [--no-pause] [--save FILE] [--pictures DIR]\n"
     "Walk a Lua lab: its text, its questions (a wrong answer may be retried as the lab's policy\n"
     "says; the score counts the first try unless the lab says otherwise) and the machine it drives.\n"
     "  --seed N      seed every number of the lab (default 0); the run prints how to reproduce it\n"
@@ -28,6 +28,7 @@ static const char LAB_USAGE[] =
     "  --text        plain text even on a terminal (the default on a pipe)\n"
     "  --no-pause    do not wait for Enter between steps\n"
     "  --save FILE   write the session's answers (as counted) to FILE, a file `vx86 grade` takes\n"
+    "  --pictures DIR  also write each m:picture(...) the lab draws as DIR/NNN-KIND.svg\n"
     "Exit status: 0 the lab ran to its end (or the learner stopped it), 1 the lab itself failed,\n"
     "2 bad usage.\n";
 
@@ -62,6 +63,14 @@ static int parse_lab_args(int argc, char **argv, lab_opts *o, bool *help)
                 return usage_fail(msg);
             } else
                 o->seed_given = true;
+        } else if (strcmp(a, "--pictures") == 0) {
+            if (!val) return usage_fail("option '--pictures' needs a directory");
+            i++;
+            if (access(val, W_OK | X_OK) != 0) {
+                snprintf(msg, sizeof msg, "--pictures: %.200s: not a writable directory", val);
+                return usage_fail(msg);
+            }
+            vxlua_set_pictures_dir(val);
         } else if (strcmp(a, "--solve") == 0 || strcmp(a, "-c") == 0) o->solve = true;
         else if (strcmp(a, "--text") == 0) o->text = true;
         else if (strcmp(a, "--no-pause") == 0) o->pause = false;

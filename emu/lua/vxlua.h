@@ -33,6 +33,8 @@ void vxlua_command_destroy(void *ctx);
  * "grade"). Exit status: lab 0 done, 1 the lab itself failed, 2 bad usage; grade 0 graded,
  * 2 not graded (a result file says why) or bad usage. `--help` prints the usage, exit 0. */
 int lab_main(int argc, char **argv);
+/* Where m:picture writes its SVGs (`vx86 lab --pictures DIR`); NULL or "" writes none. */
+void vxlua_set_pictures_dir(const char *dir);
 int grade_main(int argc, char **argv);
 
 /* `vx86 lua SCRIPT [ARGS]`: run an instructor's Lua script with every standard library and the

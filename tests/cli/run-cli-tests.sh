@@ -71,7 +71,7 @@ expect "run --help documents the signal statuses" 0 "130/143 stopped by SIGINT (
 expect "run --help" 0 "Options of 'run'" "" -- run --help
 expect "unknown command" 2 "" "vx86: unknown command 'frobnicate'" -- frobnicate
 expect "unknown top-level option" 2 "" "Try 'vx86 --help'." -- --frobnicate
-expect "gui not built yet" 2 "" "vx86: 'gui' is not built yet" -- gui x.elf
+expect "gui with a missing image" 4 "" "vx86: missing.elf" -- gui missing.elf
 expect "tui with a missing image" 4 "" "vx86: missing.elf" -- tui missing.elf
 expect "tui without a terminal" 2 "" "needs a terminal" -- tui halt.elf
 

@@ -82,6 +82,8 @@ declare -A checks=(
     ["printf 'ada\\n' > in.txt ; build/vx86 run build/examples/login.elf --serial-input in.txt --input-after \"login: \""]=t_login
     ["build/vx86 run build/examples/hello.elf --gdb 1234"]=t_gdb
     ["build/vx86 tui build/examples/pagefault.elf"]=t_tui
+    ["build/vx86 gui build/examples/pagefault.elf --screenshot shot.png --at 5e6"]=t_gui
+    ["build/vx86 picture memmap build/examples/pagefault.elf --svg memmap.svg"]=t_picture
     ["build/vx86 lab labs/paging/lab.lua --text"]=t_lab
     ["build/vx86 grade labs/paging/lab.lua --seed 3 --answers tests/labs/answers/paging-solution.lua --format gradescope --out results.json"]=t_grade
     ["scripts/guest-cc -O2 examples/hello.c -o hello.elf ; build/vx86 run hello.elf"]=t_guestcc
@@ -283,6 +285,39 @@ t_tui() {
     tmux -L "$sock" kill-server 2>/dev/null
 }
 
+t_gui() {
+    sh_line "$1"
+    local r
+    r=$(cd "$work" && python3 -c '
+import struct
+b = open("shot.png", "rb").read(24)
+assert b[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+assert struct.unpack(">II", b[16:24]) == (1280, 840), struct.unpack(">II", b[16:24])
+' 2>&1)
+    if [ $status = 0 ] && [ -z "$r" ] && has_out "3 page faults, 3 frames used"; then
+        pass "tour: gui --screenshot: a 1280x840 PNG of the window, COM1 on stdout"
+    else
+        fail "tour: gui --screenshot" "status $status; $r"
+    fi
+}
+
+t_picture() {
+    sh_line "$1"
+    local r
+    r=$(cd "$work" && python3 -c '
+import xml.etree.ElementTree as ET
+root = ET.parse("memmap.svg").getroot()
+assert root.tag.endswith("svg"), root.tag
+texts = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text"))
+assert "page table 2" in texts and "kernel" in texts, texts
+' 2>&1)
+    if [ $status = 0 ] && [ -z "$r" ]; then
+        pass "tour: picture memmap --svg: an SVG whose legend counts the page tables"
+    else
+        fail "tour: picture memmap --svg" "status $status; $r"
+    fi
+}
+
 t_lab() {
     sh_line "$1"
     if [ $status = 0 ] && grep -q "^== Two-level paging" "$work/out" && grep -q "^end of lab: score [0-9]*/22" "$work/out"; then
@@ -338,7 +373,7 @@ done
 vx=$root/build/vx86
 run() { (cd "$work" && timeout 120 "$@" >"$work/out" 2>"$work/err" </dev/null); status=$?; }
 
-for cmd in run costs tui; do
+for cmd in run costs tui gui picture; do
     run "$vx" "$cmd" --help
     if [ $status = 0 ] && head -n 1 "$work/out" | grep -q "^usage: vx86 $cmd"; then
         pass "vx86 $cmd --help: its own usage, status 0"

@@ -1,0 +1,295 @@
+/* The picture view models (emu/pictures) and the SDL renderer (emu/gui/draw.c), offscreen: known
+ * models drawn and checked pixel by pixel, and the text, SVG and SDL forms of one model compared. */
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "emu/gui/draw.h"
+#include "emu/pictures/pictures.h"
+
+/* ---- console glyphs ---- */
+
+/* The IBM VGA ROM font's 'H' and 'A' (8x16), as published in the IBM VGA Technical Reference and
+ * reproduced in every VGA BIOS: the oracle for the glyphs drawn from the Debian console font. */
+static const uint8_t VGA_H[16] = { 0x00, 0x00, 0xC6, 0xC6, 0xC6, 0xC6, 0xFE, 0xC6, 0xC6, 0xC6, 0xC6, 0xC6, 0, 0, 0, 0 };
+static const uint8_t VGA_A[16] = { 0x00, 0x00, 0x10, 0x38, 0x6C, 0xC6, 0xC6, 0xFE, 0xC6, 0xC6, 0xC6, 0xC6, 0, 0, 0, 0 };
+
+static void check_cell(SDL_Surface *c, int row, int col, const uint8_t glyph[16], uint32_t fg, uint32_t bg,
+                       bool cursor)
+{
+    for (int y = 0; y < 16; y++)
+        for (int x = 0; x < 8; x++) {
+            bool on = (glyph[y] & (0x80 >> x)) || (cursor && y >= 14);
+            uint32_t want = on ? fg : bg, got = gui_pixel(c, col * 8 + x, row * 16 + y);
+            ck_assert_msg(got == want, "cell %d,%d pixel %d,%d: %06x, want %06x", row, col, x, y, got, want);
+        }
+}
+
+START_TEST(console_glyphs_colours_and_cursor)
+{
+    static gui_font font;
+    char err[256];
+    ck_assert_msg(gui_font_load(&font, NULL, err, sizeof err), "%s", err);
+    ck_assert_int_eq(font.missing, 0);
+    pic_console con;
+    memset(&con, 0, sizeof con);
+    for (int r = 0; r < MACHINE_VGA_ROWS; r++)
+        for (int k = 0; k < MACHINE_VGA_COLS; k++)
+            con.ch[r][k] = ' ', con.attr[r][k] = 0x07;
+    con.ch[0][0] = 'H', con.attr[0][0] = 0x1F;     /* bright white on blue */
+    con.ch[0][1] = 'A', con.attr[0][1] = 0x4E;     /* yellow on red */
+    con.ch[3][5] = 0xDB, con.attr[3][5] = 0x02;    /* CP437 full block, green */
+    con.ch[24][79] = 'A', con.attr[24][79] = 0x70; /* black on light grey */
+    con.ch[5][0] = 0xC9, con.attr[5][0] = 0x0E;    /* CP437 double-line corner, yellow */
+    con.cur_row = 1, con.cur_col = 2;              /* on a blank cell, light grey */
+    SDL_Surface *c = gui_canvas(640, 400);
+    ck_assert_ptr_nonnull(c);
+    gui_draw_console(c, 0, 0, &con, &font);
+    static const uint8_t BLANK[16] = { 0 }, FULL[16] = { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                                         0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF };
+    check_cell(c, 0, 0, VGA_H, 0xFFFFFF, 0x0000AA, false);
+    check_cell(c, 0, 1, VGA_A, 0xFFFF55, 0xAA0000, false);
+    check_cell(c, 3, 5, FULL, 0x00AA00, 0x000000, false);
+    check_cell(c, 24, 79, VGA_A, 0x000000, 0xAAAAAA, false);
+    static const uint8_t CORNER[16] = { 0, 0, 0, 0, 0, 0x3F, 0x30, 0x37, 0x36, 0x36, 0x36, 0x36, 0x36, 0x36, 0x36, 0x36 };
+    check_cell(c, 5, 0, CORNER, 0xFFFF55, 0x000000, false);
+    check_cell(c, 1, 2, BLANK, 0xAAAAAA, 0x000000, true);
+    check_cell(c, 1, 3, BLANK, 0xAAAAAA, 0x000000, false);
+    SDL_FreeSurface(c);
+    /* the text form of the same model */
+    char *t = pic_console_text(&con);
+    ck_assert_ptr_nonnull(t);
+    ck_assert(strncmp(t, "HA\n\n\n     \xe2\x96\x88\n", 13) == 0);
+    free(t);
+}
+END_TEST
+
+START_TEST(font_errors_are_one_line)
+{
+    static gui_font font;
+    char err[256];
+    ck_assert(!gui_font_load(&font, "/nonexistent/font.psf.gz", err, sizeof err));
+    ck_assert(strstr(err, "/nonexistent/font.psf.gz: cannot read the console font") == err);
+    ck_assert(!gui_font_load(&font, "/usr/share/consolefonts/Uni2-VGA8.psf.gz", err, sizeof err));
+    ck_assert(strstr(err, "needs an 8x16 font (this one is 8x8") != NULL);
+    ck_assert(!gui_font_load(&font, "/etc/passwd", err, sizeof err));
+    ck_assert(strstr(err, "/etc/passwd: neither a PSF console font nor a VGA BIOS with an 8x16 font") == err);
+    /* a PSF font through its Unicode table: the same 'H' */
+    ck_assert_msg(gui_font_load(&font, "/usr/share/consolefonts/Uni2-VGA16.psf.gz", err, sizeof err), "%s", err);
+    ck_assert(memcmp(font.glyph['H'], VGA_H, 16) == 0);
+}
+END_TEST
+
+/* ---- memory map colours ---- */
+
+START_TEST(memmap_colours_for_known_owners)
+{
+    pic_memmap mm;
+    ck_assert(pic_memmap_init(&mm, 64));
+    for (uint32_t f = 0; f < 64; f++)
+        mm.owner[f] = (uint8_t)(f % PIC_OWNER_COUNT);
+    pic_scene s;
+    pic_memmap_scene(&mm, &s, 400, 300);
+    pic_memmap_layout l;
+    pic_memmap_layout_for(&mm, 400, 300, &l);
+    ck_assert_int_eq(l.per_cell, 1);
+    ck_assert_int_eq(l.cell, 16);
+    SDL_Surface *c = gui_canvas(400, 300);
+    gui_draw_scene(c, 0, 0, &s, NULL);
+    for (uint32_t f = 0; f < 64; f++) {
+        int x = l.x0 + (int)(f % (uint32_t)l.cols) * l.cell, y = l.y0 + (int)(f / (uint32_t)l.cols) * l.cell;
+        /* the whole cell (less its 1-pixel gap) in the owner's colour */
+        for (int dy = 0; dy < l.cell - 1; dy++)
+            for (int dx = 0; dx < l.cell - 1; dx++)
+                ck_assert_uint_eq(gui_pixel(c, x + dx, y + dy), pic_owner_colour[f % PIC_OWNER_COUNT]);
+        ck_assert_uint_eq(gui_pixel(c, x + l.cell - 1, y), 0xFFFFFF);   /* the gap */
+    }
+    /* text form: one character per frame, the same owners */
+    char *t = pic_memmap_text(&mm, 64);
+    ck_assert(strstr(t, "0x00000000 |.KUPVCD.KUPVCD") != NULL);
+    ck_assert(strstr(t, "K kernel 9,") != NULL);   /* frames 1, 8, ..., 57 */
+    free(t);
+    /* cells of several frames: the owner a reader must not miss wins */
+    memset(mm.owner, PIC_OWNER_FREE, 64);
+    mm.owner[4] = PIC_OWNER_USER;
+    mm.owner[5] = mm.owner[6] = PIC_OWNER_KERNEL;
+    mm.owner[12] = PIC_OWNER_PAGETABLE;
+    memset(mm.owner + 16, PIC_OWNER_KERNEL, 8);
+    ck_assert_int_eq(pic_memmap_cell_owner(&mm, 0, 8), PIC_OWNER_USER);
+    ck_assert_int_eq(pic_memmap_cell_owner(&mm, 5, 2), PIC_OWNER_KERNEL);
+    ck_assert_int_eq(pic_memmap_cell_owner(&mm, 8, 8), PIC_OWNER_PAGETABLE);
+    ck_assert_int_eq(pic_memmap_cell_owner(&mm, 16, 8), PIC_OWNER_KERNEL);
+    ck_assert_int_eq(pic_memmap_cell_owner(&mm, 24, 8), PIC_OWNER_FREE);
+    SDL_FreeSurface(c);
+    pic_scene_free(&s);
+    pic_memmap_free(&mm);
+}
+END_TEST
+
+/* ---- Gantt bars ---- */
+
+static int count_colour_in_row(SDL_Surface *c, int y, uint32_t rgb)
+{
+    int n = 0;
+    for (int x = 0; x < c->w; x++)
+        n += gui_pixel(c, x, y) == rgb;
+    return n;
+}
+
+START_TEST(gantt_bar_lengths_for_a_known_schedule)
+{
+    /* 0..1000 cycles; A runs [0,250) and [500,750), B [250,500), C [750,1000). */
+    gantt g;
+    gantt_init(&g, 0, 1000);
+    gantt_row *a = gantt_add_row(&g, 0, 1, "a"), *b = gantt_add_row(&g, 0, 2, "b"), *cc = gantt_add_row(&g, 0, 3, "c");
+    gantt_add_span(&g, a, 0, 250);
+    gantt_add_span(&g, a, 500, 750);
+    gantt_add_span(&g, b, 250, 500);
+    gantt_add_span(&g, cc, 750, 1000);
+    pic_gantt_layout l;
+    pic_gantt_layout_for(&g, 0, 0, &l);
+    int width = l.plot_x + 500 + 8;   /* a 500-pixel plot: one pixel per two cycles */
+    pic_gantt_layout_for(&g, width, 200, &l);
+    ck_assert_int_eq(l.plot_w, 500);
+    pic_scene s;
+    pic_gantt_scene(&g, &s, width, 200);
+    SDL_Surface *c = gui_canvas(width, 200);
+    gui_draw_scene(c, 0, 0, &s, NULL);
+    int mid = l.bar_h / 2;
+    ck_assert_int_eq(count_colour_in_row(c, l.top + 0 * l.row_h + mid, pic_gantt_colour(0)), 250);
+    ck_assert_int_eq(count_colour_in_row(c, l.top + 1 * l.row_h + mid, pic_gantt_colour(1)), 125);
+    ck_assert_int_eq(count_colour_in_row(c, l.top + 2 * l.row_h + mid, pic_gantt_colour(2)), 125);
+    /* where: A's second span starts at pixel 250 of the plot; B fills 125..249 */
+    ck_assert_uint_eq(gui_pixel(c, l.plot_x + 250, l.top + mid), pic_gantt_colour(0));
+    ck_assert_uint_ne(gui_pixel(c, l.plot_x + 249, l.top + mid), pic_gantt_colour(0));
+    ck_assert_uint_eq(gui_pixel(c, l.plot_x + 125, l.top + l.row_h + mid), pic_gantt_colour(1));
+    ck_assert_uint_ne(gui_pixel(c, l.plot_x + 124, l.top + l.row_h + mid), pic_gantt_colour(1));
+    /* the text form of the same model agrees: A ran half the time */
+    char *t = gantt_text(&g, 20);
+    ck_assert(strstr(t, "1 a  |#####     #####     | 500 cycles 50.0%") != NULL);
+    free(t);
+    SDL_FreeSurface(c);
+    pic_scene_free(&s);
+    gantt_free(&g);
+}
+END_TEST
+
+/* ---- one model, three forms ---- */
+
+START_TEST(exits_text_svg_and_sdl_agree)
+{
+    pic_exits e;
+    pic_exits_init(&e);
+    for (int i = 0; i < 144; i++) pic_exits_add(&e, 0x7B, 10);   /* IOIO */
+    for (int i = 0; i < 6; i++) pic_exits_add(&e, 0x81, 10);     /* VMMCALL */
+    for (int i = 0; i < 2; i++) pic_exits_add(&e, 0x78, 10);     /* HLT */
+    pic_exits_sort(&e);
+    char *text = pic_exits_text(&e, 40);
+    pic_scene s;
+    pic_exits_scene(&e, &s, 400, 0);
+    char *strings = pic_scene_strings(&s), *svg = pic_scene_svg(&s);
+    static const char *const LABELS[] = { "0x07b ioio", "0x081 vmmcall", "0x078 hlt", "VM exits: 152" };
+    for (size_t i = 0; i < 4; i++) {
+        ck_assert_msg(strstr(text, LABELS[i]) != NULL, "text lacks %s", LABELS[i]);
+        ck_assert_msg(strstr(strings, LABELS[i]) != NULL, "scene lacks %s", LABELS[i]);
+        ck_assert_msg(strstr(svg, LABELS[i]) != NULL, "svg lacks %s", LABELS[i]);
+    }
+    /* the order is the model's: most frequent first, in every form */
+    ck_assert(strstr(text, "ioio") < strstr(text, "vmmcall") && strstr(text, "vmmcall") < strstr(text, "hlt"));
+    ck_assert(strstr(svg, "ioio") < strstr(svg, "vmmcall") && strstr(svg, "vmmcall") < strstr(svg, "hlt"));
+    /* the SDL form draws every bar of the scene at the scene's width */
+    SDL_Surface *c = gui_canvas(s.width, s.height);
+    gui_draw_scene(c, 0, 0, &s, NULL);
+    int bars = 0;
+    for (size_t i = 0; i < s.count; i++) {
+        const pic_item *it = &s.items[i];
+        if (it->kind != PIC_RECT)
+            continue;
+        bars++;
+        ck_assert_int_eq(count_colour_in_row(c, it->y + it->h / 2, it->fill), it->w);
+        char want[80];
+        snprintf(want, sizeof want, "width=\"%d\"", it->w);
+        ck_assert(strstr(svg, want) != NULL);
+    }
+    ck_assert_int_eq(bars, 3);
+    ck_assert_int_eq(s.items[2].kind, PIC_RECT);
+    SDL_FreeSurface(c);
+    free(text);
+    free(strings);
+    free(svg);
+    pic_scene_free(&s);
+}
+END_TEST
+
+START_TEST(trees_from_a_task_table)
+{
+    task_table tt;
+    task_table_init(&tt);
+    vx86_probe_task_create a = { .pid = 1, .ns_pid = 1, .pid_ns = 1, .cgroup = 1, .name = "init" };
+    vx86_probe_task_create b = { .pid = 5, .ns_pid = 1, .pid_ns = 7, .cgroup = 3, .name = "web" };
+    task_table_create(&tt, 10, 0, &a);
+    task_table_create(&tt, 20, 0, &b);
+    task_table_switch(&tt, 100, 0, 0, 1, VX86_PROBE_TASK_RUNNABLE);
+    task_table_switch(&tt, 400, 0, 1, 5, VX86_PROBE_TASK_RUNNABLE);
+    task_table_close(&tt, 500);
+    pic_tree t;
+    pic_tree_namespaces(&t, &tt);
+    char *text = pic_tree_text(&t);
+    ck_assert(strstr(text, "host (VM 0)\n    pid ns 1 (uts 0, mnt 0, ipc 0)\n      1 init (pid 1 inside)\n"
+                           "    pid ns 7 (uts 0, mnt 0, ipc 0)\n      5 web (pid 1 inside)\n") != NULL);
+    free(text);
+    pic_tree_cgroups(&t, &tt);
+    text = pic_tree_text(&t);
+    ck_assert_msg(strstr(text, "cgroup 1  300 cycles 75.0%") != NULL, "%s", text);
+    ck_assert(strstr(text, "cgroup 3  100 cycles 25.0%") != NULL);
+    pic_scene s;
+    pic_tree_scene(&t, &s, 300, 0);
+    char *strings = pic_scene_strings(&s);
+    for (int i = 0; i < t.count; i++)
+        ck_assert(strstr(strings, t.node[i].label) != NULL);
+    free(strings);
+    free(text);
+    pic_scene_free(&s);
+    /* nothing to show: every form says so */
+    task_table empty;
+    task_table_init(&empty);
+    pic_tree_cgroups(&t, &empty);
+    text = pic_tree_text(&t);
+    ck_assert(strstr(text, "no tasks reported yet") != NULL);
+    free(text);
+    task_table_free(&tt);
+}
+END_TEST
+
+START_TEST(svg_escapes_guest_text)
+{
+    pic_scene s;
+    pic_scene_init(&s, 100, 50, "a<b & \"c\"");
+    pic_text(&s, 0, 0, PIC_LEFT, 0, "x<y>&\x01z");
+    char *svg = pic_scene_svg(&s);
+    ck_assert(strstr(svg, "<title>a&lt;b &amp; &quot;c&quot;</title>") != NULL);
+    ck_assert(strstr(svg, ">x&lt;y&gt;&amp;?z</text>") != NULL);
+    free(svg);
+    pic_scene_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("pictures");
+    TCase *tc = tcase_create("models and renderers");
+    tcase_add_test(tc, console_glyphs_colours_and_cursor);
+    tcase_add_test(tc, font_errors_are_one_line);
+    tcase_add_test(tc, memmap_colours_for_known_owners);
+    tcase_add_test(tc, gantt_bar_lengths_for_a_known_schedule);
+    tcase_add_test(tc, exits_text_svg_and_sdl_agree);
+    tcase_add_test(tc, trees_from_a_task_table);
+    tcase_add_test(tc, svg_escapes_guest_text);
+    suite_add_tcase(s, tc);
+    SRunner *sr = srunner_create(s);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? 1 : 0;
+}
