@@ -244,7 +244,7 @@ void machine_set_last_break(machine *m, const machine_break_info *info);
  * one the run passed through. Running forward from the past re-executes the recorded history
  * (same input) and continues live at its end. A debugger changing registers or memory starts a
  * new history at that point (the old one no longer leads here). */
-#define MACHINE_HISTORY_INTERVAL 20000000ull
+#define MACHINE_HISTORY_INTERVAL 10000000ull
 #define MACHINE_HISTORY_BUDGET (512ull << 20)
 typedef enum machine_reverse {
     MACHINE_REVERSE_OK,      /* arrived where asked */

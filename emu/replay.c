@@ -23,6 +23,9 @@
 
 #include "cpu/cpu.h"
 
+/* Going back a long way leaves a checkpoint this many cycles (or instructions) before the target. */
+#define REPLAY_NEAR 200000u
+
 typedef struct checkpoint {
     uint64_t cycles, icount;
     size_t log_index;        /* input log entries from here on came after this snapshot */
@@ -105,16 +108,25 @@ static bool take_checkpoint(replay *r) {
         r->ck = p;
         r->ck_cap = cap;
     }
-    checkpoint c = { .cycles = now_cycles(r), .icount = machine_instructions(r->m), .log_index = r->nlog };
+    /* Live, input logged so far is in the state; replaying, what the cursor has put back. */
+    bool live = !machine_replaying(r->m);
+    checkpoint c = { .cycles = now_cycles(r), .icount = machine_instructions(r->m),
+                     .log_index = live ? r->nlog : r->cursor };
+    size_t at = r->nck;   /* in time order: replaying, a checkpoint goes between older ones */
+    while (at > 0 && r->ck[at - 1].cycles >= c.cycles) at--;
+    if (at < r->nck && r->ck[at].cycles == c.cycles) return true;   /* have it */
     char err[200];
     if (!machine_snapshot_to_buffer(r->m, &c.buf, &c.len, err, sizeof err)) {
         snprintf(r->err, sizeof r->err, "history: %s", err);
         return false;
     }
-    r->ck[r->nck++] = c;
+    memmove(&r->ck[at + 1], &r->ck[at], (r->nck - at) * sizeof r->ck[0]);
+    r->ck[at] = c;
+    r->nck++;
     r->bytes += c.len;
     r->st.checkpoints_taken++;
-    r->next_ck = c.cycles + r->interval;
+    if (live) r->next_ck = c.cycles + r->interval;
+    else r->st.checkpoints_on_the_way++;
     thin_out(r);
     return true;
 }
@@ -313,6 +325,9 @@ machine_reverse replay_goto_cycles(machine *m, uint64_t at) {
     size_t k = checkpoint_at_or_before(r, at);
     /* Forward from here is cheaper when here is past that checkpoint. */
     if (!(now_cycles(r) < at && now_cycles(r) >= r->ck[k].cycles) && !restore(r, k)) return MACHINE_REVERSE_ERROR;
+    /* A long way to re-execute: leave a checkpoint shortly before the target on the way, so that
+     * going back a little further (the next step back) is cheap. */
+    if (at - now_cycles(r) > 2 * REPLAY_NEAR && run_to_cycles(r, at - REPLAY_NEAR)) take_checkpoint(r);
     if (!run_to_cycles(r, at)) {
         if (!r->err[0]) snprintf(r->err, sizeof r->err, "history: cycle %llu is not a point of this run",
                                  (unsigned long long)at);
@@ -335,9 +350,17 @@ machine_reverse replay_goto_instructions(machine *m, uint64_t target) {
     if (!(here < target && now_cycles(r) >= r->ck[k].cycles) && !restore(r, k)) return MACHINE_REVERSE_ERROR;
     uint64_t c0 = now_cycles(r), i0 = machine_instructions(m);
     /* Each instruction costs at least one cycle, so a run of (target - count) cycles cannot pass
-     * the target; it stops exactly there when it gets there. */
+     * the target; it stops exactly there when it gets there. A long way: a checkpoint on the way,
+     * REPLAY_NEAR instructions before the target, as in replay_goto_cycles. */
+    bool near_taken = target - machine_instructions(m) <= 2 * REPLAY_NEAR;
     while (machine_instructions(m) < target) {
-        machine_stop why = machine_run(m, target - machine_instructions(m));
+        if (!near_taken && target - machine_instructions(m) <= REPLAY_NEAR) {
+            take_checkpoint(r);
+            near_taken = true;
+        }
+        uint64_t left = target - machine_instructions(m);
+        if (!near_taken) left -= REPLAY_NEAR;
+        machine_stop why = machine_run(m, left);
         if (ended(why) && machine_instructions(m) < target) {
             snprintf(r->err, sizeof r->err, "history: re-execution ended early at instruction %llu",
                      (unsigned long long)machine_instructions(m));

@@ -25,6 +25,7 @@ typedef struct replay_stats {
     uint64_t replayed_instructions;
     uint64_t checkpoints_taken;   /* since the history began */
     uint64_t checkpoints_dropped; /* thinned out to stay under the budget */
+    uint64_t checkpoints_on_the_way; /* left shortly before a far target while going back */
 } replay_stats;
 void replay_get_stats(const machine *m, replay_stats *out);
 

@@ -9,3 +9,14 @@ $(BUILD)/tests/test_replay $(BUILD)/tests-san/test_replay: | $(REPLAY_TEST_IMAGE
 check-replay: $(BUILD)/tests/test_replay $(BUILD)/tests-san/test_replay
 	$(BUILD)/tests/test_replay
 	$(BUILD)/tests-san/test_replay
+
+# `make bench-replay`: the host cost of one step back at 1e6, 1e8 and 1e9 cycles into a long run
+# (the bench image, twice its rounds), for several checkpoint intervals. Measures; not in check.
+REPLAY_BENCH := $(BUILD)/tests/bench-replay
+$(REPLAY_BENCH): tests/replay/bench-replay.c $(BUILD)/libvx86.a
+	@mkdir -p $(dir $@)
+	$(CC) $(HOST_CFLAGS) -o $@ $^ $(HOST_LIBS)
+.PHONY: bench-replay
+bench-replay: $(REPLAY_BENCH) $(BENCH_ELF)
+	$(REPLAY_BENCH) $(BENCH_ELF) rounds=$(REPLAY_BENCH_ROUNDS)
+REPLAY_BENCH_ROUNDS ?= 1200
