@@ -157,7 +157,7 @@ void tui_session_step_back(tui_session *s) {
     }
     s->ended = false;
     tui_session_stopped(s);
-    char where[128], past[96];
+    char where[100], past[60];
     tui_session_describe(s, s->regs.eip, where, sizeof where);
     past_note(s, past, sizeof past);
     if (r == MACHINE_REVERSE_BEGIN)
@@ -174,7 +174,7 @@ void tui_session_reverse_continue(tui_session *s) {
     }
     s->ended = false;
     tui_session_stopped(s);
-    char where[128], past[96];
+    char where[100], past[60];
     tui_session_describe(s, s->regs.eip, where, sizeof where);
     past_note(s, past, sizeof past);
     if (r == MACHINE_REVERSE_BEGIN) {
