@@ -244,6 +244,12 @@ void machine_set_last_break(machine *m, const machine_break_info *info);
  * one the run passed through. Running forward from the past re-executes the recorded history
  * (same input) and continues live at its end. A debugger changing registers or memory starts a
  * new history at that point (the old one no longer leads here). */
+/* The interval, from `make bench-replay` (the bench image, 64 MiB RAM): one snapshot costs about
+ * 7-9 ms to take and as much to restore (both mostly scanning RAM), and re-execution runs at the
+ * emulator's speed, so the first step back costs ~0.04 s at 2e6, ~0.08 s at 5e6, ~0.16 s at 1e7,
+ * ~0.3 s at 2e7, ~0.6 s at 5e7 cycles, wherever the run is (1e8 or 1e9 cycles in); the next one
+ * ~0.01 s (a checkpoint is left near the target). 1e7 keeps the first step back interactive with
+ * a forward cost of one snapshot per ~0.1 s of running (~6-10%). */
 #define MACHINE_HISTORY_INTERVAL 10000000ull
 #define MACHINE_HISTORY_BUDGET (512ull << 20)
 typedef enum machine_reverse {
