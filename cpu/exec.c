@@ -335,8 +335,9 @@ bool cpu_remove_breakpoint(cpu *c, uint32_t eip) {
 
 bool cpu_add_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind) {
     if (c->watch_count >= CPU_MAX_WATCHPOINTS || len == 0 || kind < 1 || kind > 3) return false;
+    /* No TLB flush: with watchpoints set every data access takes the checking slow path
+     * (cpu/internal.h), so the machine's state and cycle counts stay those of a run without. */
     c->watch[c->watch_count++] = (cpu_watch){ lin, len, kind };
-    tlb_flush_all(c, false);   /* watched pages must take the checking slow path */
     c->deadline = 0;
     return true;
 }
@@ -345,7 +346,6 @@ bool cpu_remove_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind) {
     for (int k = 0; k < c->watch_count; k++) {
         if (c->watch[k].lin == lin && c->watch[k].len == len && c->watch[k].kind == kind) {
             c->watch[k] = c->watch[--c->watch_count];
-            tlb_flush_all(c, false);
             return true;
         }
     }

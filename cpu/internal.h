@@ -197,7 +197,9 @@ static inline bool is_user(cpu *c) { return c->cpl == 3; }
 static inline uint32_t lin_read(cpu *c, uint32_t lin, int size) {
     bool u = is_user(c);
     const cpu_tlb_entry *e = &c->tlb[u][0][(lin >> 12) & (CPU_TLB_SIZE - 1)];
-    if (LIKELY(e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size))) {
+    /* With watchpoints set every access takes the slow path, which checks them (and then does
+     * what this path would have done: watchpoints change neither the TLB nor the cycles). */
+    if (LIKELY(e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size) && !c->watch_count)) {
         const uint8_t *p = (const uint8_t *)(e->addend + lin);
         if (size == 4) { uint32_t v; memcpy(&v, p, 4); return v; }
         if (size == 2) { uint16_t v; memcpy(&v, p, 2); return v; }
@@ -209,7 +211,7 @@ static inline uint32_t lin_read(cpu *c, uint32_t lin, int size) {
 static inline void lin_write(cpu *c, uint32_t lin, int size, uint32_t v) {
     bool u = is_user(c);
     const cpu_tlb_entry *e = &c->tlb[u][1][(lin >> 12) & (CPU_TLB_SIZE - 1)];
-    if (LIKELY(e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size))) {
+    if (LIKELY(e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size) && !c->watch_count)) {
         uint8_t *p = (uint8_t *)(e->addend + lin);
         if (size == 4) { uint32_t w = v; memcpy(p, &w, 4); }
         else if (size == 2) { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); }
@@ -226,7 +228,8 @@ static inline void lin_write(cpu *c, uint32_t lin, int size, uint32_t v) {
 static inline uint8_t *tlb_hit(cpu *c, int seg, uint32_t off, int size, int kind) {
     if (UNLIKELY(!c->seg_flat[seg])) return NULL;   /* flat: base 0, so off is the linear address */
     const cpu_tlb_entry *e = &c->tlb[is_user(c)][kind][(off >> 12) & (CPU_TLB_SIZE - 1)];
-    if (LIKELY(e->tag == (off >> 12) && (off & 0xFFF) <= (uint32_t)(0x1000 - size)))
+    /* Watchpoints: the generic handler's slow path checks them (see lin_read). */
+    if (LIKELY(e->tag == (off >> 12) && (off & 0xFFF) <= (uint32_t)(0x1000 - size) && !c->watch_count))
         return (uint8_t *)(e->addend + off);
     return NULL;
 }

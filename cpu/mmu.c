@@ -203,14 +203,6 @@ bool cpu_translate_vmcb(cpu *c, uint32_t vmcb, uint32_t lin, int access, cpu_wal
     return ok;
 }
 
-static bool page_watched(const cpu *c, uint32_t lin) {
-    for (int k = 0; k < c->watch_count; k++) {
-        uint64_t first = c->watch[k].lin & ~0xFFFu, last = (uint64_t)c->watch[k].lin + c->watch[k].len - 1;
-        if ((lin & ~0xFFFu) >= first && (lin & ~0xFFFu) <= last) return true;
-    }
-    return false;
-}
-
 static void watch_check(cpu *c, uint32_t lin, int size, int kind) {
     for (int k = 0; k < c->watch_count; k++) {
         const cpu_watch *w = &c->watch[k];
@@ -244,7 +236,7 @@ uint32_t mmu_translate(cpu *c, uint32_t lin, int acc, bool user) {
         }
         /* Fill the TLB for RAM pages; writes never get a fast entry on decoded-code pages. */
         uint32_t ppn = w.paddr >> 12;
-        if ((uint64_t)(ppn + 1) * 4096 <= c->bus.ram_size && !(c->watch_count && page_watched(c, lin))) {
+        if ((uint64_t)(ppn + 1) * 4096 <= c->bus.ram_size) {
             bool code = c->code_pages && ppn < c->code_page_count && c->code_pages[ppn];
             int kind = acc == ACC_WRITE ? 1 : 0;
             if (!(kind == 1 && code)) {
@@ -310,7 +302,18 @@ void tlb_flush_writes(cpu *c) {
 }
 
 uint32_t mem_read_slow(cpu *c, uint32_t lin, int size, bool user) {
-    if (UNLIKELY(c->watch_count)) watch_check(c, lin, size, CPU_WATCH_READ);
+    if (UNLIKELY(c->watch_count)) {
+        watch_check(c, lin, size, CPU_WATCH_READ);
+        /* Watchpoints sent every access here (lin_read): a TLB hit is served as lin_read would
+         * have, so that a debugger's watchpoint never changes TLB state or cycle counts. */
+        const cpu_tlb_entry *e = &c->tlb[user][0][(lin >> 12) & (CPU_TLB_SIZE - 1)];
+        if (e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size)) {
+            const uint8_t *p = (const uint8_t *)(e->addend + lin);
+            if (size == 4) { uint32_t v; memcpy(&v, p, 4); return v; }
+            if (size == 2) { uint16_t v; memcpy(&v, p, 2); return v; }
+            return *p;
+        }
+    }
     if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) {
         /* Crosses a page: translate both before reading anything. */
         uint32_t first = 0x1000 - (lin & 0xFFF);
@@ -328,7 +331,17 @@ uint32_t mem_read_slow(cpu *c, uint32_t lin, int size, bool user) {
 }
 
 void mem_write_slow(cpu *c, uint32_t lin, int size, uint32_t v, bool user) {
-    if (UNLIKELY(c->watch_count)) watch_check(c, lin, size, CPU_WATCH_WRITE);
+    if (UNLIKELY(c->watch_count)) {
+        watch_check(c, lin, size, CPU_WATCH_WRITE);
+        const cpu_tlb_entry *e = &c->tlb[user][1][(lin >> 12) & (CPU_TLB_SIZE - 1)];   /* as in mem_read_slow */
+        if (e->tag == (lin >> 12) && (lin & 0xFFF) <= (uint32_t)(0x1000 - size)) {
+            uint8_t *p = (uint8_t *)(e->addend + lin);
+            if (size == 4) { uint32_t w = v; memcpy(p, &w, 4); }
+            else if (size == 2) { uint16_t w = (uint16_t)v; memcpy(p, &w, 2); }
+            else *p = (uint8_t)v;
+            return;
+        }
+    }
     if (((lin & 0xFFF) + (uint32_t)size) > 0x1000) {
         uint32_t first = 0x1000 - (lin & 0xFFF);
         uint32_t pa0 = mmu_translate(c, lin, ACC_WRITE, user);

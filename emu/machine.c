@@ -61,6 +61,12 @@ struct machine {
     costs costs;
     trace *trace;
     char *kernel_path;   /* the image, kept for snapshots and symbols; NULL if none */
+    /* record and replay (emu/replay.c): hooks, and whether the run re-executes recorded history */
+    machine_history_hooks hist;
+    bool has_hist;
+    bool replaying;
+    bool release_due;    /* the input gate opened inside an instruction: release at the boundary */
+    char *held_keys;     /* keys typed while replaying, typed when the run reaches the present */
 };
 
 /* ---- device host ---- */
@@ -148,12 +154,18 @@ static void release_input(machine *m);
 
 static void serial_tx(void *ctx, uint8_t byte) {
     machine *m = ctx;
-    if (m->gate_text) {
+    if (m->replaying) return;   /* output already shown once; the gate already saw it */
+    if (m->gate_text && !m->release_due) {
         /* match the gate text as output streams by (restart on a mismatch, like a simple expect) */
         size_t len = strlen(m->gate_text);
         if ((char)byte == m->gate_text[m->gate_matched]) m->gate_matched++;
         else m->gate_matched = (char)byte == m->gate_text[0] ? 1 : 0;
-        if (m->gate_matched == len) release_input(m);
+        if (m->gate_matched == len) {
+            /* Release at the next instruction boundary, so that every input enters the devices
+             * at a boundary (where emu/replay.c can put it back when it re-executes). */
+            m->release_due = true;
+            cpu_request_stop(&m->cpu);
+        }
     }
     if (m->serial_out) m->serial_out(m->serial_ctx, byte);
     else putchar(byte);
@@ -162,7 +174,7 @@ static void serial_tx(void *ctx, uint8_t byte) {
 /* The 0xE9 console, in blocks (devices/debugport.c buffers): stderr is unbuffered, so this is one
  * write(2) per block. */
 static void debug_console_out(void *ctx, const uint8_t *bytes, size_t len) {
-    (void)ctx;
+    if (((machine *)ctx)->replaying) return;
     fwrite(bytes, 1, len, stderr);
 }
 
@@ -180,6 +192,7 @@ static trace_context trace_ctx(const machine *m) {
 
 static void probe_record(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t len) {
     machine *m = ctx;
+    if (m->replaying) return;   /* the trace already holds the recorded history */
     trace_context tc = trace_ctx(m);
     trace_push_probe(m->trace, m->cpu.cycles, &tc, kind, payload, len);
 }
@@ -194,6 +207,7 @@ static void cpu_event_to_trace(void *ctx, const cpu_event *ev) {
         [CPU_EV_PAGE_WALK] = TRACE_PAGE_WALK,
     };
     machine *m = ctx;
+    if (m->replaying) return;   /* the trace already holds the recorded history */
     if (ev->kind == CPU_EV_VMRUN_INVALID && m->explain) {
         debugport_flush(&m->dbg);   /* the guest's console output so far comes first on stderr */
         fprintf(stderr, "vx86: VMRUN at eip 0x%08x (VMCB 0x%08x) failed a consistency check: %s\n", ev->eip,
@@ -297,12 +311,14 @@ machine *machine_create(const machine_config *cfg, char *err, size_t errlen) {
 
 void machine_destroy(machine *m) {
     if (!m) return;
+    machine_history_disable(m);
     debugport_flush(&m->dbg);
     cpu_free(&m->cpu);
     if (m->symbols_ok) loader_symbols_free(&m->symbols);
     free(m->serial_pending);
     free(m->gate_text);
     free(m->gated_keys);
+    free(m->held_keys);
     trace_destroy(m->trace);
     free(m->kernel_path);
     free(m->ram);
@@ -336,6 +352,7 @@ static machine_stop run_loop(machine *m, uint64_t cycles);
  * after them. */
 machine_stop machine_run(machine *m, uint64_t cycles) {
     machine_stop why = run_loop(m, cycles);
+    if (m->has_hist) m->hist.boundary(m->hist.ctx);   /* the stop is a point of the history too */
     debugport_flush(&m->dbg);
     return why;
 }
@@ -347,11 +364,21 @@ static machine_stop run_loop(machine *m, uint64_t cycles) {
         if (m->exited) return MACHINE_STOP_EXIT;
         if (c->shutdown) return MACHINE_STOP_SHUTDOWN;
         fire_due_timers(m);
+        if (m->has_hist) m->hist.boundary(m->hist.ctx);
+        if (m->release_due && !m->replaying) release_input(m);
         if (m->serial_pending_len) feed_serial(m);
         if (c->cycles >= end) return MACHINE_STOP_LIMIT;
         uint64_t next = next_timer(m);
+        if (m->has_hist) {
+            uint64_t h = m->hist.next_stop(m->hist.ctx);
+            if (h < next) next = h;
+        }
         uint64_t until = next < end ? next : end;
         cpu_stop why = cpu_run(c, until);
+        /* Timers due by now fire before the run returns, whatever stopped it, so that at every
+         * stop they have fired and input given at a stop always comes after them (emu/replay.c
+         * puts recorded input back in that order). */
+        fire_due_timers(m);
         if (m->exited) return MACHINE_STOP_EXIT;
         if (why == CPU_STOP_SHUTDOWN) return MACHINE_STOP_SHUTDOWN;
         if (why == CPU_STOP_BREAK || why == CPU_STOP_WATCH) {
@@ -367,9 +394,13 @@ static machine_stop run_loop(machine *m, uint64_t cycles) {
         }
         if (why == CPU_STOP_HALT) {
             /* Idle: jump virtual time to the next device event, or stop if nothing can wake us. */
-            bool can_wake = (cpu_get_eflags(c) & F_IF) && (next_timer(m) != UINT64_MAX || uart_pending_input(&m->uart) || m->serial_pending_len);
-            if (!can_wake) return MACHINE_STOP_HALTED;
             uint64_t t = next_timer(m);
+            /* While re-executing, recorded input is an event too (emu/replay.c) */
+            uint64_t h = m->has_hist && m->replaying ? m->hist.next_stop(m->hist.ctx) : UINT64_MAX;
+            bool can_wake = (cpu_get_eflags(c) & F_IF) &&
+                            (t != UINT64_MAX || uart_pending_input(&m->uart) || m->serial_pending_len || h != UINT64_MAX);
+            if (!can_wake) return MACHINE_STOP_HALTED;
+            if (h < t) t = h;
             uint64_t to = t < end ? t : end;
             if (to > c->cycles) c->cycles = to;
         }
@@ -387,7 +418,50 @@ const struct costs *machine_costs(const machine *m) { return &m->costs; }
 void machine_set_costs(machine *m, const struct costs *c) {
     m->costs = *c;
     apply_costs(m);
+    if (m->has_hist) m->hist.modified(m->hist.ctx);
 }
+
+/* ---- record and replay hooks (emu/replay.c) ---- */
+
+void machine_set_history_hooks(machine *m, const machine_history_hooks *h) {
+    m->has_hist = h != NULL;
+    if (h) m->hist = *h;
+    else memset(&m->hist, 0, sizeof m->hist);
+    if (!h) machine_set_replaying(m, false);
+}
+
+void *machine_history_ctx(const machine *m) { return m->has_hist ? m->hist.ctx : NULL; }
+
+bool machine_replaying(const machine *m) { return m->replaying; }
+
+void machine_set_replaying(machine *m, bool on) {
+    if (m->replaying == on) return;
+    m->replaying = on;
+    if (on) return;
+    /* Back at the present: host input held meanwhile goes in now (and is recorded as new). */
+    if (m->serial_pending_len) feed_serial(m);
+    if (m->held_keys) {
+        char *keys = m->held_keys;
+        m->held_keys = NULL;
+        machine_type_keys(m, keys);
+        free(keys);
+    }
+}
+
+void machine_inject_input(machine *m, int kind, const uint8_t *bytes, size_t len) {
+    if (kind == MACHINE_INPUT_SERIAL) {
+        uart_push_input(&m->uart, bytes, len);
+    } else if (kind == MACHINE_INPUT_KEYS) {
+        char *text = malloc(len + 1);
+        if (!text) return;
+        memcpy(text, bytes, len);
+        text[len] = 0;
+        i8042_type(&m->kbd, text);
+        free(text);
+    }
+}
+
+void machine_set_last_break(machine *m, const machine_break_info *info) { m->last_break = *info; }
 
 bool machine_load_costs(machine *m, const char *path, char *err, size_t errlen) {
     costs c = m->costs;
@@ -404,19 +478,22 @@ bool machine_read_phys(machine *m, uint32_t paddr, void *buf, size_t len) {
 
 bool machine_write_phys(machine *m, uint32_t paddr, const void *buf, size_t len) {
     if ((uint64_t)paddr + len > m->ram_size) return false;
+    if (!memcmp(m->ram + paddr, buf, len)) return true;   /* nothing changes */
     memcpy(m->ram + paddr, buf, len);
     cpu_invalidate_phys(&m->cpu, paddr, (uint32_t)len);
+    if (m->has_hist) m->hist.modified(m->hist.ctx);
     return true;
 }
 
 /* Host input waits here until the UART's own queue has room (it holds a few KiB), and until the
  * input gate (if any) has opened. */
 static void feed_serial(machine *m) {
-    if (m->gate_text) return;
+    if (m->gate_text || m->replaying) return;
     while (m->serial_pending_pos < m->serial_pending_len) {
         size_t took = uart_push_input(&m->uart, m->serial_pending + m->serial_pending_pos,
                                       m->serial_pending_len - m->serial_pending_pos);
         if (took == 0) break;
+        if (m->has_hist) m->hist.input(m->hist.ctx, MACHINE_INPUT_SERIAL, m->serial_pending + m->serial_pending_pos, took);
         m->serial_pending_pos += took;
     }
     if (m->serial_pending_pos == m->serial_pending_len) m->serial_pending_pos = m->serial_pending_len = 0;
@@ -438,7 +515,24 @@ bool machine_serial_input(machine *m, const uint8_t *bytes, size_t len) {
     return true;
 }
 
+static size_t append_text(char **buf, const char *text) {
+    size_t old = *buf ? strlen(*buf) : 0, add = strlen(text);
+    char *p = realloc(*buf, old + add + 1);
+    if (!p) return 0;
+    memcpy(p + old, text, add + 1);
+    *buf = p;
+    return add;
+}
+
+/* Keys reach the keyboard controller here, and only here (so emu/replay.c sees every one). */
+static size_t type_now(machine *m, const char *text) {
+    size_t n = i8042_type(&m->kbd, text);
+    if (m->has_hist && *text) m->hist.input(m->hist.ctx, MACHINE_INPUT_KEYS, (const uint8_t *)text, strlen(text));
+    return n;
+}
+
 size_t machine_type_keys(machine *m, const char *text) {
+    if (m->replaying) return append_text(&m->held_keys, text);   /* typed when the run reaches the present */
     if (m->gate_text) {
         size_t old = m->gated_keys ? strlen(m->gated_keys) : 0, add = strlen(text);
         char *p = realloc(m->gated_keys, old + add + 1);
@@ -447,22 +541,24 @@ size_t machine_type_keys(machine *m, const char *text) {
         m->gated_keys = p;
         return add;
     }
-    return i8042_type(&m->kbd, text);
+    return type_now(m, text);
 }
 
 void machine_input_gate(machine *m, const char *text) {
     free(m->gate_text);
     m->gate_text = text && *text ? strdup(text) : NULL;
     m->gate_matched = 0;
-    if (!m->gate_text) release_input(m);
+    m->release_due = false;
+    if (!m->gate_text && !m->replaying) release_input(m);
 }
 
 static void release_input(machine *m) {
     free(m->gate_text);
     m->gate_text = NULL;
     feed_serial(m);
+    m->release_due = false;
     if (m->gated_keys) {
-        i8042_type(&m->kbd, m->gated_keys);
+        type_now(m, m->gated_keys);
         free(m->gated_keys);
         m->gated_keys = NULL;
     }
@@ -493,7 +589,20 @@ bool machine_get_reg(machine *m, const char *name, uint64_t *value) {
     return true;
 }
 
+static bool set_reg(machine *m, const char *name, uint64_t value);
+
+/* A debugger changing a register changes the future: emu/replay.c hears of it (not of writes that
+ * leave the value as it was, as gdb's whole-file G does). */
 bool machine_set_reg(machine *m, const char *name, uint64_t value) {
+    uint64_t old;
+    bool known = machine_get_reg(m, name, &old);
+    if (!set_reg(m, name, value)) return false;
+    uint64_t now;
+    if (m->has_hist && (!known || !machine_get_reg(m, name, &now) || now != old)) m->hist.modified(m->hist.ctx);
+    return true;
+}
+
+static bool set_reg(machine *m, const char *name, uint64_t value) {
     cpu *c = &m->cpu;
     for (int k = 0; k < 8; k++)
         if (!strcasecmp(name, gpr_names[k])) { c->regs[k] = (uint32_t)value; return true; }

@@ -213,4 +213,68 @@ size_t machine_vga_text(machine *m, char *buf, size_t cap, int *cur_row, int *cu
 #define MACHINE_VGA_COLS 80
 #define MACHINE_VGA_TEXT_MAX ((MACHINE_VGA_COLS * 3 + 2) * MACHINE_VGA_ROWS)
 
+/* ---- record and replay: the hooks emu/replay.c drives (front ends use the functions below) ----
+ * With hooks set, machine_run calls boundary() at every stop of its loop (after due timers fire)
+ * and never runs past next_stop() cycles without stopping there; input() hears every byte of guest
+ * input as it enters a device (COM1 receiver, keyboard controller), always at an instruction
+ * boundary; modified() hears that a debugger changed registers, memory or costs. While
+ * `replaying`, the machine re-executes recorded history: nothing is printed or traced, and host
+ * input (machine_serial_input, machine_type_keys, the input gate) waits until replaying ends. */
+enum { MACHINE_INPUT_SERIAL = 1, MACHINE_INPUT_KEYS = 2 };
+typedef struct machine_history_hooks {
+    void *ctx;
+    uint64_t (*next_stop)(void *ctx);
+    void (*boundary)(void *ctx);
+    void (*input)(void *ctx, int kind, const uint8_t *bytes, size_t len);
+    void (*modified)(void *ctx);
+} machine_history_hooks;
+void machine_set_history_hooks(machine *m, const machine_history_hooks *h);   /* NULL removes */
+void *machine_history_ctx(const machine *m);
+void machine_set_replaying(machine *m, bool on);
+bool machine_replaying(const machine *m);
+/* Put recorded input straight into the device, as input() reported it. */
+void machine_inject_input(machine *m, int kind, const uint8_t *bytes, size_t len);
+void machine_set_last_break(machine *m, const machine_break_info *info);
+
+/* ---- reverse execution (emu/replay.c): snapshots plus deterministic re-execution ----
+ * machine_history_enable starts recording here (the start of history): a snapshot every
+ * `interval` cycles (0: MACHINE_HISTORY_INTERVAL), old ones thinned out to stay under `budget`
+ * bytes (0: MACHINE_HISTORY_BUDGET), and every input with its position. Going back restores the
+ * nearest earlier snapshot and re-executes to the target; the state there is bit-identical to the
+ * one the run passed through. Running forward from the past re-executes the recorded history
+ * (same input) and continues live at its end. A debugger changing registers or memory starts a
+ * new history at that point (the old one no longer leads here). */
+/* The interval, from `make bench-replay` (the bench image, 64 MiB RAM): one snapshot costs about
+ * 7-9 ms to take and as much to restore (both mostly scanning RAM), and re-execution runs at the
+ * emulator's speed, so the first step back costs ~0.04 s at 2e6, ~0.08 s at 5e6, ~0.16 s at 1e7,
+ * ~0.3 s at 2e7, ~0.6 s at 5e7 cycles, wherever the run is (1e8 or 1e9 cycles in); the next one
+ * ~0.01 s (a checkpoint is left near the target). 1e7 keeps the first step back interactive with
+ * a forward cost of one snapshot per ~0.1 s of running (~6-10%). */
+#define MACHINE_HISTORY_INTERVAL 10000000ull
+#define MACHINE_HISTORY_BUDGET (512ull << 20)
+typedef enum machine_reverse {
+    MACHINE_REVERSE_OK,      /* arrived where asked */
+    MACHINE_REVERSE_BREAK,   /* reverse continue: at the previous breakpoint/watchpoint hit (machine_last_break) */
+    MACHINE_REVERSE_BEGIN,   /* stopped at the start of history */
+    MACHINE_REVERSE_ERROR,   /* no history, or out of memory: machine_history_error says why */
+} machine_reverse;
+bool machine_history_enable(machine *m, uint64_t interval, size_t budget, char *err, size_t errlen);
+void machine_history_disable(machine *m);
+bool machine_history_enabled(const machine *m);
+/* Back n instructions (to the state just after the instruction n before the last one retired). */
+machine_reverse machine_step_back(machine *m, uint64_t n);
+/* Back to the last breakpoint or watchpoint hit before this point, or to the start of history. */
+machine_reverse machine_reverse_continue(machine *m);
+const char *machine_history_error(const machine *m);
+typedef struct machine_history_info {
+    bool enabled;
+    uint64_t begin_cycles, begin_instructions;    /* the start of history */
+    uint64_t end_cycles, end_instructions;        /* the furthest point reached (the present) */
+    bool in_past;                                 /* the machine is before the present */
+    int checkpoints;
+    size_t bytes;                                 /* memory the checkpoints and input take */
+    uint64_t interval;
+} machine_history_info;
+void machine_history_get(const machine *m, machine_history_info *info);
+
 #endif

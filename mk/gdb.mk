@@ -30,5 +30,6 @@ $(GDB_TEST_IMAGE): $(GDB_TEST_OBJ) $(GUEST_IMAGE_DEPS)
 .SECONDARY: $(GDB_TEST_OBJ)
 gdb-image: $(GDB_TEST_IMAGE)
 
-check-gdb: $(GDB_TEST_DRIVER) $(GDB_TEST_DRIVER_SAN) $(GDB_TEST_RAWCLIENT) gdb-image
+check-gdb: $(GDB_TEST_DRIVER) $(GDB_TEST_DRIVER_SAN) $(GDB_TEST_RAWCLIENT) gdb-image $(VX86)
 	tests/gdb/run-gdb-tests.sh $(GDB_TEST_DRIVER) $(GDB_TEST_DRIVER_SAN) $(GDB_TEST_RAWCLIENT) $(GDB_TEST_IMAGE)
+	tests/gdb/run-reverse-tests.sh $(VX86) $(GDB_TEST_IMAGE)

@@ -272,6 +272,12 @@ gdbstub *gdbstub_create(machine *m, gdbstub_send_fn send, void *send_ctx, FILE *
     s->cycle_limit = UINT64_MAX;
     snprintf(s->stop_reply, sizeof s->stop_reply, "T%02xthread:1;", SIG_TRAP);
     build_target_xml(s);
+    /* Reverse execution needs the history from here on; it stays with the machine after the
+     * session (a later session, or the TUI, can still go back). Without it bs/bc answer E01. */
+    if (!machine_history_enabled(m)) {
+        char err[256];
+        if (!machine_history_enable(m, 0, 0, err, sizeof err) && trace) fprintf(trace, "gdb: %s\n", err);
+    }
     return s;
 }
 
@@ -464,6 +470,32 @@ static void resume(gdbstub *s, bool step, const char *addr_text) {
         mark_resume(s);
         s->interrupt_pending = false;
         s->state = GDBSTUB_RUNNING;
+    }
+}
+
+/* bs / bc: backwards one instruction / to the previous breakpoint or watchpoint hit, by
+ * restoring a snapshot and re-executing (emu/replay.c). At the start of the recorded history the
+ * stop reply says so ("replaylog:begin", GDB manual E.3 "Stop Reply Packets"), and gdb prints
+ * "No more reverse-execution history." */
+static void reverse(gdbstub *s, bool step) {
+    machine_reverse r = step ? machine_step_back(s->m, 1) : machine_reverse_continue(s->m);
+    char text[48];
+    switch (r) {
+    case MACHINE_REVERSE_OK:
+        snprintf(text, sizeof text, "T%02xthread:1;", SIG_TRAP);
+        report_stop(s, text);
+        break;
+    case MACHINE_REVERSE_BREAK:
+        report_break(s);
+        break;
+    case MACHINE_REVERSE_BEGIN:
+        snprintf(text, sizeof text, "T%02xreplaylog:begin;thread:1;", SIG_TRAP);
+        report_stop(s, text);
+        break;
+    case MACHINE_REVERSE_ERROR:
+        if (s->trace) fprintf(s->trace, "gdb reverse: %s\n", machine_history_error(s->m));
+        reply(s, "E01");
+        break;
     }
 }
 
@@ -745,7 +777,8 @@ static void cmd_query(gdbstub *s) {
     if (starts_with(q, "qSupported")) {
         char text[160];
         snprintf(text, sizeof text,
-                 "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+",
+                 "PacketSize=%x;qXfer:features:read+;swbreak+;hwbreak+;QStartNoAckMode+;ReverseStep+;"
+                 "ReverseContinue+",
                  GDBSTUB_PACKET_MAX);
         reply(s, text);
     } else if (starts_with(q, "qXfer:features:read:")) {
@@ -809,6 +842,11 @@ static void dispatch(gdbstub *s) {
     case 'S': resume_with_signal(s, true, args); break;
     case 'Z': cmd_breakpoint(s, true); break;
     case 'z': cmd_breakpoint(s, false); break;
+    case 'b':
+        if (!strcmp(s->pkt, "bs")) reverse(s, true);
+        else if (!strcmp(s->pkt, "bc")) reverse(s, false);
+        else reply(s, "");
+        break;
     case 'H': reply(s, "OK"); break;    /* one thread: any thread selection is it */
     case 'T': reply(s, "OK"); break;    /* and it is alive */
     case 'q': cmd_query(s); break;

@@ -30,6 +30,13 @@ bool tui_session_open(tui_session *s, const machine_config *cfg_in, const tui_co
         s->views = NULL;
         return false;
     }
+    /* Recorded from the entry point on, so that S and C can go back (emu/replay.c). */
+    if (!machine_history_enable(s->m, 0, 0, err, errlen)) {
+        machine_destroy(s->m);
+        free(s->views);
+        s->views = NULL;
+        return false;
+    }
     session_start(s, hook);
     return true;
 }
@@ -131,6 +138,57 @@ void tui_session_step(tui_session *s) {
     tui_session_describe(s, s->regs.eip, where, sizeof where);
     snprintf(s->message, sizeof s->message, "stepped to %s", where);
     set_end_message(s, why);
+}
+
+/* How far before the present the machine is, for messages: "" at the present. */
+static void past_note(tui_session *s, char *buf, size_t cap) {
+    machine_history_info h;
+    machine_history_get(s->m, &h);
+    buf[0] = 0;
+    if (h.in_past)
+        snprintf(buf, cap, " (%" PRIu64 " instructions before the present)", h.end_instructions - machine_instructions(s->m));
+}
+
+void tui_session_step_back(tui_session *s) {
+    machine_reverse r = machine_step_back(s->m, 1);
+    if (r == MACHINE_REVERSE_ERROR) {
+        snprintf(s->message, sizeof s->message, "cannot step back: %s", machine_history_error(s->m));
+        return;
+    }
+    s->ended = false;
+    tui_session_stopped(s);
+    char where[100], past[60];
+    tui_session_describe(s, s->regs.eip, where, sizeof where);
+    past_note(s, past, sizeof past);
+    if (r == MACHINE_REVERSE_BEGIN)
+        snprintf(s->message, sizeof s->message, "at the start of the history: %s", where);
+    else
+        snprintf(s->message, sizeof s->message, "stepped back to %s%s", where, past);
+}
+
+void tui_session_reverse_continue(tui_session *s) {
+    machine_reverse r = machine_reverse_continue(s->m);
+    if (r == MACHINE_REVERSE_ERROR) {
+        snprintf(s->message, sizeof s->message, "cannot go back: %s", machine_history_error(s->m));
+        return;
+    }
+    s->ended = false;
+    tui_session_stopped(s);
+    char where[100], past[60];
+    tui_session_describe(s, s->regs.eip, where, sizeof where);
+    past_note(s, past, sizeof past);
+    if (r == MACHINE_REVERSE_BEGIN) {
+        snprintf(s->message, sizeof s->message, "no earlier breakpoint or watchpoint hit: at the start of the history, %s",
+                 where);
+        return;
+    }
+    machine_break_info bi;
+    machine_last_break(s->m, &bi);
+    if (bi.kind == MACHINE_BREAK_WATCHPOINT)
+        snprintf(s->message, sizeof s->message, "back at the watchpoint hit (%s %#" PRIx32 ") at %s%s",
+                 bi.access == MACHINE_WATCH_WRITE ? "write" : "read", bi.addr, where, past);
+    else
+        snprintf(s->message, sizeof s->message, "back at breakpoint %s%s", where, past);
 }
 
 static void clear_temp_bp(tui_session *s) {

@@ -69,6 +69,10 @@ void tui_session_stopped(tui_session *s);
 
 /* One instruction (stepping off a breakpoint at EIP); records the stop. */
 void tui_session_step(tui_session *s);
+/* Reverse execution (emu/replay.c): back one instruction; back to the previous breakpoint or
+ * watchpoint hit (or the start of the history). The message says where, and how far back. */
+void tui_session_step_back(tui_session *s);
+void tui_session_reverse_continue(tui_session *s);
 /* Start running: continue, finish (to the caller), step over (a call), or `cycles` cycles. */
 void tui_session_start(tui_session *s, tui_run_kind kind, uint64_t cycles);
 /* Run at most `cycles` more; returns true while still running. On a stop it records it and

@@ -289,7 +289,7 @@ static void draw_slot(tui *t, int slot) {
 }
 
 static const char KEYS_LINE[] =
-    " s step  n next  c cont  f finish  r run N  b break  w watch  g goto  m mem  p walk  i type  : cmd  ? help  q quit";
+    " s step  S back  n next  c cont  C rev-cont  f finish  r run N  b break  w watch  g goto  m mem  p walk  i type  : cmd  ? help  q quit";
 
 /* "stopped at main (0x...)", or how gdb has the machine. */
 static void describe_state(tui *t, char *buf, size_t cap) {
@@ -302,7 +302,10 @@ static void describe_state(tui *t, char *buf, size_t cap) {
     machine_get_regs(s->m, &r);
     char where[128];
     tui_session_describe(s, r.eip, where, sizeof where);
-    const char *state = s->ended ? "ended" : s->running ? (s->idle ? "running (idle)" : "running") : "stopped";
+    machine_history_info h;
+    machine_history_get(s->m, &h);
+    const char *state = s->ended ? "ended" : s->running ? (s->idle ? "running (idle)" : "running")
+                                 : h.in_past ? "stopped in the past" : "stopped";
     if (t->gdb_state == GDBSTUB_RUNNING) state = "gdb: running";
     else if (t->gdb_state == GDBSTUB_STOPPED) state = "gdb: stopped";
     snprintf(buf, cap, "%s at %s", state, where);
@@ -400,6 +403,8 @@ static bool too_small(int rows, int cols) {
 static const char HELP_TEXT[] =
     "s  step one instruction          n  step over a call\n"
     "c  continue                      f  finish (run to the caller)\n"
+    "S  step back one instruction     C  reverse continue (back to the\n"
+    "                                    previous breakpoint/watchpoint hit)\n"
     "r  run N cycles                  any key stops a run\n"
     "b  toggle breakpoint (addr/sym)  w  watchpoint: ADDR [LEN] [r|w|rw]\n"
     "g  go to address/symbol          e  disassembly follows EIP again\n"
@@ -612,6 +617,8 @@ static void handle_key(tui *t, int ch) {
     case 'q':
     case 17: t->quit = true; break;   /* Ctrl-Q */
     case 's': tui_session_step(s); break;
+    case 'S': tui_session_step_back(s); break;
+    case 'C': tui_session_reverse_continue(s); break;
     case 'n': tui_session_start(s, TUI_RUN_STEP_OVER, 0); break;
     case 'c': tui_session_start(s, TUI_RUN_CONTINUE, 0); break;
     case 'f': tui_session_start(s, TUI_RUN_FINISH, 0); break;

@@ -148,5 +148,45 @@ else
     echo "tui-tests: gdb not installed, --gdb tests skipped"
 fi
 
+# --- 5. step back (S) and reverse continue (C): back through recorded history and forward again ---
+start 132 40 "$SYM_GUEST"
+keys : ; wait_for ":" ; keys -l "break main" ; keys Enter
+wait_for "breakpoint set at main"
+keys c
+wait_for "breakpoint at main ("
+regs_at() { screen | grep -oE "(EAX|EBX|ECX|EDX|ESP|EBP|ESI|EDI|EIP) [0-9a-f]{8}" | sort | tr '\n' ' '; }
+at_main=$(regs_at)
+keys s; wait_for "stepped to main+0x1"
+keys s; wait_for_re "stepped to main\+0x[3-9a-f]"
+after2=$(regs_at)
+keys S
+wait_for "stepped back to main+0x1"
+check "step back: message names where" "stepped back to main+0x1"
+check "step back: how far before the present" "(1 instructions before the present)"
+check "step back: header says the machine is in the past" "stopped in the past at main+0x1"
+check_re "step back: disassembly marks EIP" "=> [0-9a-f]{8} <main\+0x1>"
+keys S
+wait_for "stepped back to main ("
+check "step back twice: at main again" "(2 instructions before the present)"
+if [ "$(regs_at)" = "$at_main" ] && [ -n "$at_main" ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: step back: registers differ from the stop at main: '$(regs_at)' vs '$at_main'"; fi
+keys s; wait_for "stepped to main+0x1"
+keys s; wait_for_re "stepped to main\+0x[3-9a-f]"
+if [ "$(regs_at)" = "$after2" ] && [ -n "$after2" ]; then passed=$((passed + 1)); else
+    failed=$((failed + 1)); echo "FAIL: step forward again: registers differ: '$(regs_at)' vs '$after2'"; fi
+check "forward again reaches the present" "stopped at main+"
+keys C
+wait_for "back at breakpoint main"
+check "reverse continue: back at the breakpoint at main" "back at breakpoint main ("
+keys C
+wait_for "at the start of the history"
+check "reverse continue: no earlier hit, the start of the history" "no earlier breakpoint or watchpoint hit: at the start of the history"
+keys '?'
+wait_for "step back one instruction"
+check "help lists step back" "S  step back one instruction"
+check "help lists reverse continue" "C  reverse continue"
+keys q
+keys q
+
 echo "tui-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
