@@ -5,12 +5,13 @@
  * The kernel is linked at KERNBASE + 1 MiB but loaded at 1 MiB, so until paging is on only
  * position-independent code may run. We map the first 256 MiB twice with 4 MiB pages (PSE,
  * SDM 3A §4.3): at 0 (so this code keeps running) and at KERNBASE; vm.c replaces this
- * directory with the real one. Assembler cannot include arch/x86.h (C suffixes), so the
- * few bits used here are spelled out with their names. */
+ * directory with the real one. arch/x86.h holds C (enums, inline functions), so the
+ * few control-register and page bits used here are spelled out with their names. */
 
 #define KERNBASE     0xC0000000
-#define MB_MAGIC     0x1BADB002
-#define MB_FLAGS     0x00000003     /* page-align modules, give memory info */
+#include "arch/multiboot.h"
+#define MB_MAGIC     MULTIBOOT_HEADER_MAGIC
+#define MB_FLAGS     (MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO)
 #define CR0_PG_WP    0x80010000     /* CR0.PG | CR0.WP */
 #define CR4_PSE      0x00000010
 #define PDE_P_W_PS   0x00000083     /* present | writable | 4 MiB page */

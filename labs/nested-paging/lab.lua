@@ -41,7 +41,7 @@ function lab.setup(ctx)
   ctx.walk4m = m:translate(ctx.read_va, { vm = ctx.vmcb4m })
   ctx.hole = m:translate(ctx.hole_va, { vm = ctx.vmcb4k })
   local exits = m:events{ kinds = { "vmexit" } }
-  for _, e in ipairs(exits) do if e.exitcode == 0x400 then ctx.npf = e end end
+  for _, e in ipairs(exits) do if e.exit_name == "npf" then ctx.npf = e end end
   if not ctx.npf then error("no #NPF exit in the trace") end
   -- Plain data for learners' answer functions: the guest's own tables (gPA = hPA for them here).
   local cr3 = 0

@@ -7,6 +7,8 @@
  * KERNEL-NAME is what error messages call the kernel (mkbootimg packs a stripped copy). */
 #include <errno.h>
 #include <stdint.h>
+
+#include "arch/multiboot.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,7 +69,7 @@ static void check_kernel(const file_bytes *k)
         uint32_t magic = read_u32(k->data + off);
         uint32_t flags = read_u32(k->data + off + 4);
         uint32_t checksum = read_u32(k->data + off + 8);
-        if (magic != 0x1BADB002u || (uint32_t)(magic + flags + checksum) != 0)
+        if (magic != MULTIBOOT_HEADER_MAGIC || (uint32_t)(magic + flags + checksum) != 0)
             continue;
         if (flags & (1u << 16))
             return;               /* a.out kludge: the header carries the load addresses */

@@ -5,7 +5,8 @@
  * Build and use: see scripts/README-bochs.md. */
 #include <stdint.h>
 
-#define MB_HEADER_MAGIC 0x1BADB002u
+#include "arch/multiboot.h"
+#define MB_HEADER_MAGIC MULTIBOOT_HEADER_MAGIC
 #define MB_HEADER_FLAGS 0x00000003u
 
 __attribute__((section(".multiboot"), used, aligned(4)))

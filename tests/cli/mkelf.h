@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "arch/multiboot.h"
+
 #define MKELF_MAX_SEGS 4
 #define MKELF_MAX_SYMS 8
 #define MKELF_MB_OFFSET 0x100u
@@ -78,7 +80,7 @@ static inline size_t mkelf_build(const mkelf_spec *s, uint8_t *buf, size_t cap)
 
     if (!s->no_mb_header) {
         uint8_t *mb = buf + MKELF_MB_OFFSET;
-        uint32_t magic = 0x1BADB002u, flags = s->mb_flags;
+        uint32_t magic = MULTIBOOT_HEADER_MAGIC, flags = s->mb_flags;
         mkelf_w32(mb, magic);
         mkelf_w32(mb + 4, flags);
         mkelf_w32(mb + 8, (uint32_t)(0u - magic - flags) + (s->bad_checksum ? 1u : 0u));

@@ -24,9 +24,9 @@ failed=0
 pass() { passed=$((passed + 1)); echo "ok   - $1"; }
 fail() { failed=$((failed + 1)); echo "FAIL - $1: $2"; }
 # Every image is required (a missing one is a failure, never a shorter run), so the suite runs
-# the same checks from a clean tree as later: 9 per image, 9 for damaged files and options.
+# the same checks from a clean tree as later: 9 per image, 12 for damaged files and options.
 IMAGES=(suite/sort-O2.elf suite/crc32-O0.elf demo.elf timing/ticks.elf timing/paging_trace.elf)
-EXPECTED_CHECKS=$((9 * ${#IMAGES[@]} + 9))
+EXPECTED_CHECKS=$((9 * ${#IMAGES[@]} + 12))
 finish() {
     if [ $((passed + failed)) -ne "$EXPECTED_CHECKS" ]; then
         failed=$((failed + 1))

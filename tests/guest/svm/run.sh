@@ -118,7 +118,7 @@ trace_check() {
     if [ ! -s "$trace" ]; then fail "trace: vx86 run --trace wrote nothing"; return; fi
     # basic.elf's first exit is CPUID (0x72 = 114) with the guest's cycle count
     if grep -q '"kind":"vmrun"' "$trace" &&
-        grep '"kind":"vmexit"' "$trace" | grep '"exitcode":114' | grep -q '"guest_cycles":[0-9]'; then
+        grep '"kind":"vmexit"' "$trace" | grep '"exit_name":"cpuid"' | grep -q '"guest_cycles":[0-9]'; then
         pass "trace: vmrun and vmexit events with exit codes and cycles"
     else
         fail "trace: no vmrun/vmexit events with code and cycles in $trace"
