@@ -313,7 +313,7 @@ char *cg_text(const cg_table *ct)
                 vis_bar(&b, s->memory_current, s->memory_max, BAR);
                 vis_printf(&b, " %3u.%u%% ", pm / 10, pm % 10);
             } else {
-                vis_printf(&b, "%-*s", BAR + 9, "(no limit)");
+                vis_printf(&b, "%-*s", BAR + 10, "(no limit)");
             }
             vis_printf(&b, " %u / %s bytes", s->memory_current, lim);
             if (s->oom_kills || c->ooms)
@@ -326,7 +326,7 @@ char *cg_text(const cg_table *ct)
                 vis_bar(&b, s->pids_current, s->pids_max, BAR);
                 vis_printf(&b, " %3u.%u%% ", pm / 10, pm % 10);
             } else {
-                vis_printf(&b, "%-*s", BAR + 9, "(no limit)");
+                vis_printf(&b, "%-*s", BAR + 10, "(no limit)");
             }
             vis_printf(&b, " %u / %s", s->pids_current, lim);
             if (s->pids_events_max)
