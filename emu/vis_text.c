@@ -90,11 +90,20 @@ bool vis_timeline(const trace *t, uint64_t now, uint64_t mask, uint64_t **out, s
     uint64_t *keep = NULL;
     size_t kept = 0, cap = 0;
     uint64_t limit = now;
+    bool skipping = false;   /* inside an abandoned run's events (walking back) */
+    bool counted = false;    /* limit is a counted event's cycle, not `now` */
     for (uint64_t seq = total; seq-- > oldest;) {
         const trace_event *ev = trace_get(t, seq);
-        if (ev->cycle > limit)
+        /* An abandoned run re-recorded from a snapshot has the same cycles as the current one: its
+         * copy of the current timeline's earliest event after the restore has that event's cycle. */
+        if (ev->cycle > limit || (skipping && ev->cycle == limit)) {
+            skipping = counted;
             continue;
+        }
+        if (ev->cycle < limit)
+            skipping = false;
         limit = ev->cycle;
+        counted = true;
         if (!(mask & TRACE_KIND_BIT(ev->kind)))
             continue;
         if (kept == cap) {

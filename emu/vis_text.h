@@ -31,7 +31,10 @@ const char *vis_colour(size_t i);
 /* The sequence numbers of the trace's events of kinds in `mask` on the current timeline as of
  * cycle `now` (0 = the newest event's), oldest first (as task_table_from_trace: walking back
  * from the newest event, an event counts only if its cycle is not above every later counted
- * one, nor above now). *out is malloc'd (free it); false if out of memory. *partial says the
+ * one, nor above now; and, right after events of an abandoned run were skipped, not equal to
+ * it either: that is the abandoned copy of the first event recorded after the restore). A run
+ * abandoned before its events passed the restored run's first one cannot be told apart by
+ * cycles and counts twice. *out is malloc'd (free it); false if out of memory. *partial says the
  * ring dropped older events. */
 bool vis_timeline(const struct trace *t, uint64_t now, uint64_t mask, uint64_t **out, size_t *count,
                   bool *partial);

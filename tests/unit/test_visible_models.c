@@ -460,6 +460,31 @@ START_TEST(wrapped_trace_says_partial)
 }
 END_TEST
 
+/* A snapshot restored at cycle 15 and run on: the abandoned run's events (20, 30) were recorded
+ * again (20, 30); each counts once, also the one whose cycle equals the restored run's first. */
+START_TEST(restored_run_counts_once)
+{
+    trace *t = trace_create(0, 1000000000ull);
+    ns_create(t, 10, 1, VX86_PROBE_NS_PID, 0, 0);
+    ns_create(t, 20, 2, VX86_PROBE_NS_PID, 1, 1);
+    ns_create(t, 30, 3, VX86_PROBE_NS_PID, 1, 1);
+    ns_create(t, 20, 2, VX86_PROBE_NS_PID, 1, 1);
+    ns_create(t, 30, 4, VX86_PROBE_NS_PID, 1, 1);   /* the new run differs here */
+    ns_table nt;
+    ns_table_init(&nt);
+    ck_assert(ns_table_from_trace(&nt, t, 0));
+    ck_assert_uint_eq(nt.count, 3);
+    ck_assert_uint_eq(nt.ns[2].id, 4);
+    ns_table_free(&nt);
+    /* as of cycle 20 (restored, not run on): 1 and 2 */
+    ns_table_init(&nt);
+    ck_assert(ns_table_from_trace(&nt, t, 20));
+    ck_assert_uint_eq(nt.count, 2);
+    ns_table_free(&nt);
+    trace_destroy(t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("visible-models");
@@ -471,6 +496,7 @@ int main(void)
     tcase_add_test(tc, svg_pictures_parse_and_render);
     tcase_add_test(tc, tui_panes);
     tcase_add_test(tc, wrapped_trace_says_partial);
+    tcase_add_test(tc, restored_run_counts_once);
     tcase_set_timeout(tc, 60);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
