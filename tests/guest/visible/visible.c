@@ -173,7 +173,7 @@ static void containers(void)
     rec.u.exit = (vx86_probe_task_exit){ .pid = 7, .status = 137 };
     send(VX86_PROBE_KIND_TASK_EXIT, sizeof rec.u.exit);
     stat(CG_DB, "/ctr/db", 3u << 20, 4u << 20, 1, MAX, MAX, 0, 0);
-    printf("containers: web (pid ns %u, nested %u), db (pid ns %u): records sent\n", WEB_PID, INNER_PID, DB_PID);
+    printf("containers: web (pid ns %u, nested %u), db (pid ns %u)\n", WEB_PID, INNER_PID, DB_PID);
 }
 
 /* ---- VMs ---- */
