@@ -82,6 +82,7 @@ static void attach(uint32_t pid, uint32_t cgroup, const char *path)
 static void stat(uint32_t cgroup, const char *path, uint32_t mem, uint32_t mem_max, uint32_t pids, uint32_t pids_max,
                  uint32_t quota, uint32_t periods, uint32_t throttled)
 {
+    vx86_probe_cgroup_stat *s = &rec.u.stat;
     *s = (vx86_probe_cgroup_stat){ .cgroup = cgroup, .pids_current = pids, .pids_max = pids_max,
                                    .memory_current = mem, .memory_max = mem_max, .cpu_weight = 100,
                                    .cpu_usage_us = 1000u * periods, .cpu_quota_us = quota,
