@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "emu/trace_cgroups.h"
 #include "emu/trace_tasks.h"
 
 /* ---- the one table of kinds ---- */
@@ -679,6 +680,8 @@ bool trace_write_chrome(const trace *t, FILE *out)
     }
     /* Each task a thread, its running spans duration events (emu/trace_tasks.c). */
     ok = ok && trace_tasks_write_chrome(t, t->cycles_per_second, out, &first);
+    /* Each cgroup's usage from its cgroup_stat records: counter tracks (emu/trace_cgroups.c). */
+    ok = ok && trace_cgroups_write_chrome(t, t->cycles_per_second, out, &first);
     fprintf(out,
             "\n],\"otherData\":{\"format\":\"vx86-trace\",\"version\":1,\"cycles_per_second\":%llu,"
             "\"events\":%llu,\"dropped\":%llu,\"capacity\":%llu}}\n",

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "devices/probe_abi.h"
 #include "emu/trace_ns.h"
@@ -63,6 +64,12 @@ void cg_table_task(cg_table *ct, uint32_t vm, uint32_t pid, uint32_t cgroup, con
 /* Drawing order and depths; call once after the last record. */
 void cg_table_finish(cg_table *ct);
 bool cg_table_from_trace(cg_table *ct, const struct trace *t, uint64_t now);
+
+/* The Chrome Trace Event part for cgroups (trace_write_chrome calls it): per CGROUP_STAT record
+ * on the current timeline a counter event ("ph":"C") named "cgroup PATH" on the VM's process, with
+ * args memory_bytes, pids and nr_throttled, so Perfetto draws each cgroup's usage over time.
+ * Events go out as trace_tasks_write_chrome's do; false on a write error or out of memory. */
+bool trace_cgroups_write_chrome(const struct trace *t, uint64_t cycles_per_second, FILE *out, bool *first);
 
 /* Text: per cgroup a tree line "PATH (cgroup ID) tasks: PID NAME, ..." then, as known, a
  * memory bar (current / max), a pids bar (current / max), and cpu.max with cpu.stat's

@@ -359,8 +359,8 @@ char *ns_svg(const ns_table *nt, int width_px)
         vis_buf d = { 0 };
         details(&d, n);
         char *det = vis_finish(&d);
-        vis_printf(&b, "%s:[%u] %zu task%s%s%s", ns_type_name(n->type), n->id, n->member_count,
-                   n->member_count == 1 ? "" : "s", det && det[0] ? ": " : "", "");
+        vis_printf(&b, "%s:[%u] %zu task%s%s", ns_type_name(n->type), n->id, n->member_count,
+                   n->member_count == 1 ? "" : "s", det && det[0] ? ": " : "");
         if (det)
             vis_xml(&b, det);
         vis_printf(&b, "</title></rect>\n<text x=\"%d\" y=\"%d\">%s:[%u] ", x + 6, y + 15, ns_type_name(n->type), n->id);

@@ -230,6 +230,16 @@ START_TEST(cgroup_tree_from_records)
     ck_assert_uint_eq(ct.cg[1].throttles, 1);
     ck_assert_uint_eq(ct.cg[2].ooms, 1);
     ck_assert_uint_eq(ct.cg[2].oom_pid, 3);
+    /* the Chrome export: a counter per cgroup_stat record */
+    char *chrome = NULL;
+    size_t chrome_len = 0;
+    FILE *out = open_memstream(&chrome, &chrome_len);
+    ck_assert(trace_write_chrome(t, out));
+    fclose(out);
+    ck_assert_msg(strstr(chrome, "{\"name\":\"cgroup /a\",\"cat\":\"cgroup\",\"ph\":\"C\",\"pid\":0,\"ts\":0.008,"
+                                 "\"args\":{\"memory_bytes\":3145728,\"pids\":2,\"nr_throttled\":2}}") != NULL, "%s", chrome);
+    ck_assert_ptr_nonnull(strstr(chrome, "{\"name\":\"cgroup ?\",\"cat\":\"cgroup\",\"ph\":\"C\",\"pid\":0,\"ts\":0.012,"));
+    free(chrome);
     char *text = cg_text(&ct);
     ck_assert_str_eq(text, CG_TEXT);
     free(text);

@@ -5,7 +5,8 @@
 #      counts and the CPU's events, m:namespaces / m:cgroups against the guest's story,
 #      snapshots, pictures, bad input), leaving the three SVGs in a directory;
 #   2. two runs print the same lines, the same cycle count and the same Chrome trace;
-#   3. the Chrome export has a "guest" slice per #VMEXIT on each VM's track;
+#   3. the Chrome export has a "guest" slice per #VMEXIT on each VM's track and a counter per
+#      cgroup_stat record;
 #   4. each SVG parses with Python's xml.etree (a group per namespace / cgroup / exit code) and
 #      rsvg-convert renders it to a PNG of the SVG's size;
 #   5. on qemu-system-x86_64 -cpu qemu64,+svm (no probe) the guest sends nothing and its two VMs
@@ -66,6 +67,10 @@ for line in open(sys.argv[2]):
     assert len(slices) == exits, (vm, len(slices), exits)
     names = {e["args"]["name"] for e in evs if e["ph"] == "M" and e["name"] == "process_name" and e["pid"] == vm}
     assert m.group(2) in names, (vm, names)
+# a counter per cgroup_stat record: six cgroups, the values the guest sent
+counters = {e["name"]: e["args"] for e in evs if e["ph"] == "C" and e["cat"] == "cgroup"}
+assert len(counters) == 6, sorted(counters)
+assert counters["cgroup /ctr/web"] == {"memory_bytes": 6 << 20, "pids": 2, "nr_throttled": 3}, counters
 print("chrome ok")
 PY
 then ok; else fail "chrome export:"; sed 's/^/    | /' "$TMP/chrome.out"; fi
