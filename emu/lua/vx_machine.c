@@ -647,6 +647,7 @@ static int m_events(lua_State *L)
             lua_pushlstring(L, (const char *)trace_payload(t, ev), ev->length);
             lua_setfield(L, -2, "payload");
             vxlua_set_task_fields(L, ev, trace_payload(t, ev));
+            vxlua_set_visible_fields(L, ev, trace_payload(t, ev));
         }
         lua_rawseti(L, -2, ++n);
     }

@@ -16,6 +16,7 @@
 #include "emu/trace_cgroups.h"
 #include "emu/trace_ns.h"
 #include "emu/trace_vms.h"
+#include "emu/vis_text.h"
 #include "emu/lua/vx_internal.h"
 
 static void set_int(lua_State *L, const char *k, lua_Integer v)
@@ -504,6 +505,80 @@ static const char *vms_from_lua(lua_State *L, int idx, vm_table *vt)
     }
     vm_table_finish(vt);
     return NULL;
+}
+
+/* ---- decoded records in m:events ---- */
+
+static void set_payload_str(lua_State *L, const char *k, const uint8_t *p, size_t len, size_t off, size_t size)
+{
+    size_t n = 0;
+    while (n < size && off + n < len && p[off + n])
+        n++;
+    lua_pushlstring(L, n ? (const char *)p + off : "", n);
+    lua_setfield(L, -2, k);
+}
+
+void vxlua_set_visible_fields(lua_State *L, const trace_event *ev, const uint8_t *p)
+{
+    size_t len = ev->length;
+    struct field { const char *name; size_t off; int size; };   /* size 4, 8, or -n for a string of n */
+#define F32(s, f) { #f, offsetof(s, f), 4 }
+#define F64(s, f) { #f, offsetof(s, f), 8 }
+#define FSTR(s, f) { #f, offsetof(s, f), -(int)sizeof(((s *)0)->f) }
+    static const struct field NS[] = { F32(vx86_probe_ns_create, ns_id), F32(vx86_probe_ns_create, ns_type),
+                                       F32(vx86_probe_ns_create, parent_ns), F32(vx86_probe_ns_create, creator_pid), { 0 } };
+    static const struct field ATTACH[] = { F32(vx86_probe_cgroup_attach, pid), F32(vx86_probe_cgroup_attach, cgroup),
+                                           FSTR(vx86_probe_cgroup_attach, path), { 0 } };
+    static const struct field THROTTLE[] = { F32(vx86_probe_cgroup_throttle, cgroup), F32(vx86_probe_cgroup_throttle, pid),
+                                             F64(vx86_probe_cgroup_throttle, quota_us),
+                                             F64(vx86_probe_cgroup_throttle, period_us), { 0 } };
+    static const struct field OOM[] = { F32(vx86_probe_cgroup_oom, cgroup), F32(vx86_probe_cgroup_oom, pid),
+                                        F32(vx86_probe_cgroup_oom, usage_bytes), F32(vx86_probe_cgroup_oom, max_bytes), { 0 } };
+    static const struct field STAT[] = {
+        F32(vx86_probe_cgroup_stat, cgroup), F32(vx86_probe_cgroup_stat, pids_current), F32(vx86_probe_cgroup_stat, pids_max),
+        F32(vx86_probe_cgroup_stat, memory_current), F32(vx86_probe_cgroup_stat, memory_max),
+        F32(vx86_probe_cgroup_stat, cpu_weight), F64(vx86_probe_cgroup_stat, cpu_usage_us),
+        F32(vx86_probe_cgroup_stat, cpu_quota_us), F32(vx86_probe_cgroup_stat, cpu_period_us),
+        F32(vx86_probe_cgroup_stat, nr_periods), F32(vx86_probe_cgroup_stat, nr_throttled),
+        F64(vx86_probe_cgroup_stat, throttled_us), F32(vx86_probe_cgroup_stat, oom_kills),
+        F32(vx86_probe_cgroup_stat, pids_events_max), FSTR(vx86_probe_cgroup_stat, path), { 0 } };
+    static const struct field MOUNT[] = { F32(vx86_probe_mount, mnt_ns), F32(vx86_probe_mount, pid), FSTR(vx86_probe_mount, fstype),
+                                          FSTR(vx86_probe_mount, source), FSTR(vx86_probe_mount, target), { 0 } };
+    static const struct field HOST[] = { F32(vx86_probe_hostname, uts_ns), F32(vx86_probe_hostname, pid),
+                                         { "hostname", offsetof(vx86_probe_hostname, name), -64 }, { 0 } };
+    /* vm and asid are the event's own fields (the record's VM tag, the CPU's ASID): vm_id, vm_asid here */
+    static const struct field VMC[] = { { "vm_id", offsetof(vx86_probe_vm_create, vm), 4 },
+                                        { "vm_asid", offsetof(vx86_probe_vm_create, asid), 4 }, F32(vx86_probe_vm_create, pid),
+                                        F32(vx86_probe_vm_create, memory_kib), FSTR(vx86_probe_vm_create, name), { 0 } };
+    static const struct field VME[] = { { "vm_id", offsetof(vx86_probe_vm_exit, vm), 4 }, { 0 } };
+#undef F32
+#undef F64
+#undef FSTR
+    const struct field *f = ev->kind == TRACE_NS_CREATE ? NS : ev->kind == TRACE_CGROUP_ATTACH ? ATTACH
+                          : ev->kind == TRACE_CGROUP_THROTTLE ? THROTTLE : ev->kind == TRACE_CGROUP_OOM ? OOM
+                          : ev->kind == TRACE_CGROUP_STAT ? STAT : ev->kind == TRACE_MOUNT ? MOUNT
+                          : ev->kind == TRACE_HOSTNAME ? HOST : ev->kind == TRACE_VM_CREATE ? VMC
+                          : ev->kind == TRACE_VM_EXIT ? VME : NULL;
+    for (; f && f->name; f++) {
+        if (f->size < 0) {
+            set_payload_str(L, f->name, p, len, f->off, (size_t)-f->size);
+        } else {
+            uint64_t v = 0;
+            for (int k = 0; k < f->size; k++)
+                if (f->off + (size_t)k < len)
+                    v |= (uint64_t)p[f->off + (size_t)k] << (8 * k);
+            set_int(L, f->name, (lua_Integer)v);
+        }
+    }
+    if (ev->kind == TRACE_NS_CREATE)
+        set_str(L, "ns_type_name", ns_type_name((uint32_t)vis_field32(p, len, offsetof(vx86_probe_ns_create, ns_type))));
+    if (ev->kind == TRACE_VM_EXIT) {
+        uint64_t s = 0;
+        for (int k = 0; k < 4; k++)
+            if (offsetof(vx86_probe_vm_exit, status) + (size_t)k < len)
+                s |= (uint64_t)p[offsetof(vx86_probe_vm_exit, status) + (size_t)k] << (8 * k);
+        set_int(L, "status", (int32_t)(uint32_t)s);
+    }
 }
 
 /* ---- pictures ---- */

@@ -86,7 +86,7 @@ START_TEST(vms_match_the_guest)
              "    pending = { key = k, cycle = e.cycle, asid = e.vector }\n"
              "  elseif e.kind == 'vmrun' and pending then\n"
              "    want[pending.key].handle = want[pending.key].handle + e.cycle - pending.cycle; pending = nil\n"
-             "  elseif e.kind == 'vm_exit' and pending and vm_of[pending.asid] == e.payload:byte(1) then pending = nil end\n"
+             "  elseif e.kind == 'vm_exit' and pending and vm_of[pending.asid] == e.vm_id then pending = nil end\n"
              "end\n"
              "local seen = 0\n"
              "for _, v in ipairs(vms) do for _, c in ipairs(v.codes) do\n"
@@ -143,6 +143,34 @@ START_TEST(cgroups_tell_the_story)
              "if web.throttle_quota_us ~= 20000 or web.throttle_period_us ~= 100000 then return 'throttle record' end\n"
              "if db.ooms ~= 1 or db.last_oom.pid ~= 7 or db.last_oom.max ~= 4 << 20 or db.pids.max ~= nil then return 'db ' .. dump(db) end\n"
              "if get('/').memory.max ~= nil or get('/').cpu.quota_us ~= nil then return 'root limits are max' end\n"
+             "return 'ok'");
+}
+END_TEST
+
+/* m:events decodes the container and VM records field by field. */
+START_TEST(records_are_decoded)
+{
+    CHECK_OK("local m = run_all(boot())\n"
+             "local names = {}\n"
+             "for _, e in ipairs(m:events{ kinds = { 'hostname' } }) do names[#names+1] = e.uts_ns .. '=' .. e.hostname end\n"
+             "if table.concat(names, ' ') ~= '3=vx86 12=web 32=db' then return table.concat(names, ' ') end\n"
+             "local ns = m:events{ kinds = { 'ns_create' } }\n"
+             "local inner = find(ns, function(e) return e.ns_id == 20 end)\n"
+             "if #ns ~= 16 or inner.ns_type_name ~= 'pid' or inner.parent_ns ~= 10 or inner.creator_pid ~= 4 then return dump(inner) end\n"
+             "local mt = m:events{ kinds = { 'mount' } }\n"
+             "if #mt ~= 4 or mt[3].fstype ~= 'proc' or mt[3].target ~= '/proc' or mt[3].mnt_ns ~= 11 then return dump(mt[3]) end\n"
+             "local at = m:events{ kinds = { 'cgroup_attach' } }\n"
+             "if #at ~= 5 or at[2].pid ~= 3 or at[2].path ~= '/ctr/web' then return dump(at[2]) end\n"
+             "local th = m:events{ kinds = { 'cgroup_throttle' } }\n"
+             "if #th ~= 3 or th[1].quota_us ~= 20000 or th[1].period_us ~= 100000 then return dump(th[1]) end\n"
+             "local oom = m:events{ kinds = { 'cgroup_oom' } }[1]\n"
+             "if oom.pid ~= 7 or oom.usage_bytes ~= 4 << 20 or oom.cgroup ~= 4 then return dump(oom) end\n"
+             "local st = find(m:events{ kinds = { 'cgroup_stat' } }, function(e) return e.path == '/ctr/web' end)\n"
+             "if st.nr_throttled ~= 3 or st.memory_max ~= 16 << 20 or st.pids_max ~= 8 or st.throttled_us ~= 240000 then return dump(st) end\n"
+             "local vc = m:events{ kinds = { 'vm_create' } }\n"
+             "if #vc ~= 2 or vc[2].vm_id ~= 2 or vc[2].vm_asid ~= 2 or vc[2].name ~= 'beta' or vc[2].memory_kib ~= 128 or vc[2].pid ~= 8 then return dump(vc[2]) end\n"
+             "local ve = m:events{ kinds = { 'vm_exit' } }\n"
+             "if #ve ~= 2 or ve[1].vm_id ~= 2 or ve[1].status ~= 0 then return dump(ve) end\n"
              "return 'ok'");
 }
 END_TEST
@@ -254,6 +282,7 @@ int main(int argc, char **argv)
     tcase_add_test(tc, vms_match_the_guest);
     tcase_add_test(tc, namespaces_tell_the_story);
     tcase_add_test(tc, cgroups_tell_the_story);
+    tcase_add_test(tc, records_are_decoded);
     tcase_add_test(tc, snapshot_and_restore);
     tcase_add_test(tc, pictures_from_machine_and_tables);
     tcase_add_test(tc, export_svg_writes_the_files);
