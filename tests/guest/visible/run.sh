@@ -11,7 +11,8 @@
 #      rsvg-convert renders it to a PNG of the SVG's size;
 #   5. on qemu-system-x86_64 -cpu qemu64,+svm (no probe) the guest sends nothing and its two VMs
 #      exit exactly as on vx86 (an oracle for the exit counts m:vms reports);
-#   6. the TUI shows the Namespaces, Cgroups and VM exits panes (tmux, tests/tui/tmux-lib.sh).
+#   6. the TUI shows the Namespaces, Cgroups and VM exits panes, wide and narrow (tmux,
+#      tests/tui/tmux-lib.sh).
 # Usage: tests/guest/visible/run.sh   (from the repository root; `make check-visible`)
 # Environment: VX86=path (default build/vx86), BUILD=dir (default build).
 set -u
@@ -131,6 +132,18 @@ keys z ']' z
 if wait_for "VM exits (2 VMs, 9 exits)"; then ok; else fail "no VM exits pane"; screen | sed 's/^/    | /'; fi
 check_re "exit histogram" "ioio +0x7b +2 \[#{20}\] +[0-9]+ +[0-9]+ +[0-9]+"
 check "vm heading" "vm 1 alpha (asid 1, vcpu task 8, 64 KiB), ended with status 0: 5 runs, 5 exits"
+keys q
+tm kill-server 2>/dev/null
+# a narrow terminal: one tabbed pane beside the registers (Serial ... VGA, then the three)
+tm new-session -d -s "$SESSION" -x 100 -y 40 \
+    "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI $IMAGE; sleep 30"
+wait_for_re "press \? for help|terminal too small"
+keys c
+if wait_for "guest exited" 300; then ok; else fail "the guest did not finish in the narrow TUI"; fi
+keys Tab ']' ']' ']' ']' ']' ']' ']' ']'
+if wait_for "|  \`- pid:[20]"; then ok; else fail "narrow: no namespace pane"; screen | sed 's/^/    | /'; fi
+keys ']' ']'
+if wait_for "EXIT           CODE  COUNT"; then ok; else fail "narrow: no VM exits pane"; screen | sed 's/^/    | /'; fi
 keys q
 
 echo "visible-tests: $passed passed, $failed failed"
