@@ -27,7 +27,7 @@ TMP=$(mktemp -d)
 SESSION=vx86-visible-$$
 SOCKET=vx86-visible-$$
 . tests/tui/tmux-lib.sh
-cleanup() { tm kill-server 2>/dev/null; rm -rf "$TMP"; }
+cleanup() { tm kill-server 2>/dev/null; SOCKET=vx86-visible-$$ tm kill-server 2>/dev/null; rm -rf "$TMP"; }
 trap cleanup EXIT
 
 ok() { passed=$((passed + 1)); }
@@ -134,7 +134,9 @@ check_re "exit histogram" "ioio +0x7b +2 \[#{20}\] +[0-9]+ +[0-9]+ +[0-9]+"
 check "vm heading" "vm 1 alpha (asid 1, vcpu task 8, 64 KiB), ended with status 0: 5 runs, 5 exits"
 keys q
 tm kill-server 2>/dev/null
-# a narrow terminal: one tabbed pane beside the registers (Serial ... VGA, then the three)
+# a narrow terminal: one tabbed pane beside the registers (Serial ... VGA, then the three); a
+# server of its own (a new session on the socket just killed can race the old server's exit)
+SOCKET=vx86-visible-narrow-$$
 tm new-session -d -s "$SESSION" -x 100 -y 40 \
     "env TERM=xterm-256color LANG=C.UTF-8 LC_ALL=C.UTF-8 $TUI $IMAGE; sleep 30"
 wait_for_re "press \? for help|terminal too small"
