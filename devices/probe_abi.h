@@ -41,7 +41,8 @@ enum vx86_probe_kind {
     VX86_PROBE_KIND_VM_CREATE       = 0x000A,
     VX86_PROBE_KIND_VM_EXIT         = 0x000B,
     VX86_PROBE_KIND_LAB_MARK        = 0x000C,
-    VX86_PROBE_KIND_LAST            = VX86_PROBE_KIND_LAB_MARK,
+    VX86_PROBE_KIND_CGROUP_STAT     = 0x000D,
+    VX86_PROBE_KIND_LAST            = VX86_PROBE_KIND_CGROUP_STAT,
     VX86_PROBE_KIND_ERROR           = 0xFFFF,
 };
 
@@ -100,6 +101,25 @@ typedef struct vx86_probe_cgroup_oom {
     uint32_t usage_bytes, max_bytes;
 } vx86_probe_cgroup_oom;
 
+/* A cgroup's limits and usage as its interface files say them (cgroup-v2.rst), sent whenever the
+ * kernel likes (on a change, or each period): pids.current/max, memory.current/max, cpu.weight,
+ * cpu.max and cpu.stat, memory.events oom_kill, pids.events max. VX86_PROBE_CGROUP_MAX stands for
+ * the files' "max" (no limit). path names the cgroup as CGROUP_ATTACH does. */
+#define VX86_PROBE_CGROUP_MAX 0xFFFFFFFFu
+
+typedef struct vx86_probe_cgroup_stat {
+    uint32_t cgroup;
+    uint32_t pids_current, pids_max;
+    uint32_t memory_current, memory_max;  /* bytes */
+    uint32_t cpu_weight;
+    uint64_t cpu_usage_us;                /* cpu.stat usage_usec */
+    uint32_t cpu_quota_us, cpu_period_us; /* cpu.max */
+    uint32_t nr_periods, nr_throttled;    /* cpu.stat */
+    uint64_t throttled_us;                /* cpu.stat throttled_usec */
+    uint32_t oom_kills, pids_events_max;  /* memory.events oom_kill, pids.events max */
+    char path[64];
+} vx86_probe_cgroup_stat;
+
 typedef struct vx86_probe_mount {
     uint32_t mnt_ns, pid;
     char fstype[VX86_PROBE_NAME_LEN];
@@ -152,6 +172,7 @@ VX86_PROBE_ASSERT_SIZE(vx86_probe_ns_create, 16);
 VX86_PROBE_ASSERT_SIZE(vx86_probe_cgroup_attach, 72);
 VX86_PROBE_ASSERT_SIZE(vx86_probe_cgroup_throttle, 24);
 VX86_PROBE_ASSERT_SIZE(vx86_probe_cgroup_oom, 16);
+VX86_PROBE_ASSERT_SIZE(vx86_probe_cgroup_stat, 128);
 VX86_PROBE_ASSERT_SIZE(vx86_probe_mount, 120);
 VX86_PROBE_ASSERT_SIZE(vx86_probe_hostname, 72);
 VX86_PROBE_ASSERT_SIZE(vx86_probe_vm_create, 32);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cpu/cpu.h"
+#include "emu/trace_cgroups.h"
 #include "emu/trace_tasks.h"
 
 /* ---- the one table of kinds ---- */
@@ -45,6 +46,7 @@ static const struct {
     [TRACE_VM_CREATE] = { "vm_create", "vm", VX86_PROBE_KIND_VM_CREATE, 0, NULL },
     [TRACE_VM_EXIT] = { "vm_exit", "vm", VX86_PROBE_KIND_VM_EXIT, 0, NULL },
     [TRACE_LAB_MARK] = { "lab_mark", "lab", VX86_PROBE_KIND_LAB_MARK, 0, NULL },
+    [TRACE_CGROUP_STAT] = { "cgroup_stat", "cgroup", VX86_PROBE_KIND_CGROUP_STAT, 0, NULL },
     [TRACE_PROBE_ERROR] = { "probe_error", "probe", VX86_PROBE_KIND_ERROR, 0, NULL },
     [TRACE_PROBE] = { "probe", "probe", 0, 0, NULL },
 };
@@ -119,6 +121,16 @@ static const payload_field CGROUP_OOM_FIELDS[] = {
     U32(vx86_probe_cgroup_oom, cgroup), U32(vx86_probe_cgroup_oom, pid),
     U32(vx86_probe_cgroup_oom, usage_bytes), U32(vx86_probe_cgroup_oom, max_bytes), END,
 };
+static const payload_field CGROUP_STAT_FIELDS[] = {
+    U32(vx86_probe_cgroup_stat, cgroup), U32(vx86_probe_cgroup_stat, pids_current),
+    U32(vx86_probe_cgroup_stat, pids_max), U32(vx86_probe_cgroup_stat, memory_current),
+    U32(vx86_probe_cgroup_stat, memory_max), U32(vx86_probe_cgroup_stat, cpu_weight),
+    U64(vx86_probe_cgroup_stat, cpu_usage_us), U32(vx86_probe_cgroup_stat, cpu_quota_us),
+    U32(vx86_probe_cgroup_stat, cpu_period_us), U32(vx86_probe_cgroup_stat, nr_periods),
+    U32(vx86_probe_cgroup_stat, nr_throttled), U64(vx86_probe_cgroup_stat, throttled_us),
+    U32(vx86_probe_cgroup_stat, oom_kills), U32(vx86_probe_cgroup_stat, pids_events_max),
+    STR(vx86_probe_cgroup_stat, path), END,
+};
 static const payload_field MOUNT_FIELDS[] = {
     U32(vx86_probe_mount, mnt_ns), U32(vx86_probe_mount, pid), STR(vx86_probe_mount, fstype),
     STR(vx86_probe_mount, source), STR(vx86_probe_mount, target), END,
@@ -149,6 +161,7 @@ static const payload_field *const PAYLOAD_FIELDS[TRACE_KIND_COUNT] = {
     [TRACE_CGROUP_OOM] = CGROUP_OOM_FIELDS, [TRACE_MOUNT] = MOUNT_FIELDS,
     [TRACE_HOSTNAME] = HOSTNAME_FIELDS, [TRACE_VM_CREATE] = VM_CREATE_FIELDS,
     [TRACE_VM_EXIT] = VM_EXIT_FIELDS, [TRACE_LAB_MARK] = LAB_MARK_FIELDS,
+    [TRACE_CGROUP_STAT] = CGROUP_STAT_FIELDS,
     [TRACE_PROBE_ERROR] = PROBE_ERROR_FIELDS, [TRACE_VMEXIT] = VMEXIT_FIELDS,
 };
 
@@ -667,6 +680,8 @@ bool trace_write_chrome(const trace *t, FILE *out)
     }
     /* Each task a thread, its running spans duration events (emu/trace_tasks.c). */
     ok = ok && trace_tasks_write_chrome(t, t->cycles_per_second, out, &first);
+    /* Each cgroup's usage from its cgroup_stat records: counter tracks (emu/trace_cgroups.c). */
+    ok = ok && trace_cgroups_write_chrome(t, t->cycles_per_second, out, &first);
     fprintf(out,
             "\n],\"otherData\":{\"format\":\"vx86-trace\",\"version\":1,\"cycles_per_second\":%llu,"
             "\"events\":%llu,\"dropped\":%llu,\"capacity\":%llu}}\n",

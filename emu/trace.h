@@ -44,6 +44,7 @@ typedef enum trace_kind {
     TRACE_VM_CREATE,
     TRACE_VM_EXIT,
     TRACE_LAB_MARK,
+    TRACE_CGROUP_STAT,
     TRACE_PROBE_ERROR,    /* a record the probe could not take (vx86_probe_error payload) */
     TRACE_PROBE,          /* a probe record of a kind vx86 does not know: probe_kind says which */
     TRACE_KIND_COUNT

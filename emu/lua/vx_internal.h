@@ -16,6 +16,13 @@ void vxlua_open_show(lua_State *L);
 /* Adds m:tasks(), vx.gantt, vx.show.gantt and the Gantt side of vx.export.svg (vx_tasks.c) to the
  * module table on top of the stack; after vxlua_open_show. */
 void vxlua_open_tasks(lua_State *L);
+/* Adds m:namespaces(), m:cgroups(), m:vms(), vx.show.namespaces / cgroups / exits and their side
+ * of vx.export.svg (vx_visible.c) to the module table on top of the stack; after vxlua_open_tasks. */
+void vxlua_open_visible(lua_State *L);
+/* The decoded payload fields of an ns_create, cgroup_*, mount, hostname, vm_create or vm_exit
+ * event, into the table on top (vx_visible.c). */
+struct trace_event;
+void vxlua_set_visible_fields(lua_State *L, const struct trace_event *ev, const uint8_t *payload);
 /* The decoded payload fields of a task_create / task_exit / switch event, into the table on top. */
 struct trace_event;
 void vxlua_set_task_fields(lua_State *L, const struct trace_event *ev, const uint8_t *payload);

@@ -648,6 +648,7 @@ static int m_events(lua_State *L)
             lua_pushlstring(L, (const char *)trace_payload(t, ev), ev->length);
             lua_setfield(L, -2, "payload");
             vxlua_set_task_fields(L, ev, trace_payload(t, ev));
+            vxlua_set_visible_fields(L, ev, trace_payload(t, ev));
         }
         lua_rawseti(L, -2, ++n);
     }
@@ -858,6 +859,7 @@ int luaopen_vx(lua_State *L)
     lua_setfield(L, -2, "rng");
     vxlua_open_show(L);   /* vx.show, vx.export */
     vxlua_open_tasks(L);  /* m:tasks(), vx.gantt, vx.show.gantt */
+    vxlua_open_visible(L);   /* m:namespaces/cgroups/vms, vx.show.namespaces/cgroups/exits */
     lua_pushvalue(L, -1);
     lua_setglobal(L, "vx");
     return 1;

@@ -10,6 +10,7 @@
 
 #include "emu/loader.h"
 #include "emu/tui/view_tasks.h"
+#include "emu/tui/view_visible.h"
 
 static void session_start(tui_session *s, const tui_command_hook *hook);
 
@@ -553,6 +554,15 @@ tui_view *tui_session_render(tui_session *s, tui_pane pane, int rows, int cols) 
         break;
     case TUI_PANE_TASKS:
         tui_view_tasks(v, s->m, rows, cols);
+        break;
+    case TUI_PANE_NS:
+        tui_view_ns(v, s->m, rows);
+        break;
+    case TUI_PANE_CGROUPS:
+        tui_view_cgroups(v, s->m, rows);
+        break;
+    case TUI_PANE_EXITS:
+        tui_view_exits(v, s->m, rows);
         break;
     default:
         tui_view_clear(v, "?");

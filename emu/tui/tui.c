@@ -25,10 +25,12 @@ void tui_set_command_hook(const tui_command_hook *hook) { command_hook = hook; }
 /* Bottom-left and bottom-right hold one of several panes (tabs); on the lab screen the machine's
  * bottom-right slot holds all the smaller panes. */
 static const tui_pane CONSOLE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_VGA };
-static const tui_pane INFO_TABS[] = { TUI_PANE_MEMORY, TUI_PANE_WALK, TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_TASKS };
+static const tui_pane INFO_TABS[] = { TUI_PANE_MEMORY, TUI_PANE_WALK, TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_TASKS,
+                                     TUI_PANE_NS, TUI_PANE_CGROUPS, TUI_PANE_EXITS };
 /* A narrow terminal has one tabbed pane beside the registers: everything but those two. */
 static const tui_pane NARROW_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
-                                        TUI_PANE_VMCB,   TUI_PANE_EVENTS, TUI_PANE_TASKS, TUI_PANE_VGA };
+                                        TUI_PANE_VMCB,   TUI_PANE_EVENTS, TUI_PANE_TASKS, TUI_PANE_VGA,
+                                        TUI_PANE_NS,     TUI_PANE_CGROUPS, TUI_PANE_EXITS };
 static const tui_pane LAB_MACHINE_TABS[] = { TUI_PANE_SERIAL, TUI_PANE_STACK, TUI_PANE_MEMORY, TUI_PANE_WALK,
                                              TUI_PANE_VMCB, TUI_PANE_EVENTS, TUI_PANE_VGA, TUI_PANE_TASKS };
 #define COUNT_OF(a) ((int)(sizeof(a) / sizeof((a)[0])))
@@ -39,6 +41,7 @@ static const int LAB_ORDER[] = { SLOT_LAB, SLOT_PICTURES, SLOT_REGS, SLOT_DISASM
 
 static const char *const PANE_NAMES[TUI_PANE_COUNT] = {
     "Disassembly", "Registers", "Stack", "Memory", "Serial", "VGA", "Page walk", "VMCB", "Events", "Tasks",
+    "Namespaces", "Cgroups", "VM exits",
 };
 
 static const tui_pane *slot_tabs(const tui *t, int slot, int *n) {
