@@ -97,7 +97,8 @@ struct proc {
     struct nsproxy *ns;
     struct pid_ns *pidns;
     int nspid[PID_NS_LEVELS];
-    /* Later: struct cgroup *cgroup, struct vcpu *vcpu. */
+    struct cgroup *cgroup;                 /* containers/cgroup.h: NULL = the root cgroup */
+    /* Later: struct vcpu *vcpu. */
 };
 
 /* ---- proc.c ---- */
