@@ -383,10 +383,14 @@ long sys_mount(const struct syscall_args *a)
     struct inode *target = upath_lookup(AT_FDCWD, a->arg[1], 1, 0, &err);
     if (!target)
         return err;
-    if (!fs_find_type(type))
+    char *data = a->arg[4] ? kmalloc(PAGE_SIZE) : NULL;   /* options: one page, as Linux copies */
+    if (a->arg[4] && (!data || (r = copyinstr(data, a->arg[4], PAGE_SIZE)) < 0))
+        r = data ? r : -ENOMEM;
+    else if (!fs_find_type(type))
         r = -ENODEV;
     else
-        r = vfs_mount(vfs_mnt_of(curproc()), src, target, type, flags, NULL);
+        r = vfs_mount(vfs_mnt_of(curproc()), src, target, type, flags, data);
+    kfree(data);
     iput(target);
     return r;
 }
