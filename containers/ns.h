@@ -72,8 +72,18 @@ int ns_fork(struct proc *parent, struct proc *child, uint32_t clone_flags); /* 0
 struct proc *ns_exit(struct proc *p);                 /* the reaper for p's orphans */
 void ns_release(struct proc *p);                      /* the slot is freed: drop references */
 
+void ns_put(struct ns_common *c);
+struct ns_common *ns_of(struct proc *p, int type, int for_children);  /* p's namespace of type */
+int pid_ns_attach(struct proc *child, struct pid_ns *ns);  /* pids at every level, or -ENOMEM */
+int pid_ns_is_ancestor(struct pid_ns *anc, struct pid_ns *ns);   /* anc == ns or above it */
+struct cgroup *ns_cgroup_root(struct proc *p);        /* p's cgroup namespace root (NULL: none) */
+const char *ns_hostname(struct proc *p);              /* uname's nodename in p's UTS namespace */
+long ns_mount_propagation(uint32_t utarget, uint32_t flags);   /* mnt_ns.c */
+int ns_umount_tree(struct mnt_table *t, struct inode *target);  /* MNT_DETACH */
+void ns_trace_mount(const char *source, const char *target, const char *fstype);
+struct ns_common *procfs_ns_of_inode(struct inode *ip);   /* an open ns file's namespace, or NULL */
+
 const char *ns_type_name(int type);                   /* "mnt", "uts", "ipc", "pid", "cgroup" */
 uint32_t ns_inum(struct proc *p, int type);           /* the inode number of p's namespace */
-int ns_setns(int fd, int nstype);                     /* setns(2) on a /proc/PID/ns/* file */
 
 #endif

@@ -65,6 +65,8 @@ struct inode_ops {
     struct inode *(*parent)(struct inode *dir);  /* "..": the file system's root returns itself */
     int (*truncate)(struct inode *ip, uint32_t size);
     void (*evict)(struct inode *ip);            /* last reference gone: free private data */
+    /* A "magic" link (/proc/PID/ns/TYPE): the inode it stands for, followed without a path. */
+    struct inode *(*get_link)(struct inode *link, int *err);
 };
 
 /* Byte operations. `f` is NULL when the kernel reads an inode directly (exec). */

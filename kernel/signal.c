@@ -11,6 +11,7 @@
  *   "mov $__NR_rt_sigreturn, %eax; int $0x80" for handlers installed without SA_RESTORER. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -277,7 +278,7 @@ long sys_kill(const struct syscall_args *a)
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     if (pid > 0) {
-        struct proc *p = proc_find(pid);
+        struct proc *p = ns_find_task(pid, task_active_pid_ns(self));   /* only the visible */
         if (!p)
             return -ESRCH;
         return sig ? signal_send(p, sig) : 0;
@@ -296,7 +297,8 @@ long sys_kill(const struct syscall_args *a)
     int found = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &proc_table[i];
-        if (p->state != P_UNUSED && p != initproc && p != self) {
+        if (p->state != P_UNUSED && p != initproc && p != self && ns_proc_visible(self, p) &&
+            p != task_active_pid_ns(self)->reaper) {
             found = 1;
             if (sig)
                 signal_send(p, sig);

@@ -7,6 +7,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -373,6 +374,8 @@ long sys_mount(const struct syscall_args *a)
     int r;
     if (a->arg[0] && (r = copyinstr(src, a->arg[0], sizeof src)) < 0)
         return r;
+    if (flags & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE))
+        return ns_mount_propagation(a->arg[1], flags);   /* containers/mnt_ns.c */
     if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_RDONLY))
         return -EINVAL;            /* not yet: remount, bind, move and read-only mounts */
     if (!a->arg[2])
@@ -392,6 +395,9 @@ long sys_mount(const struct syscall_args *a)
         r = vfs_mount(vfs_mnt_of(curproc()), src, target, type, flags, data);
     kfree(data);
     iput(target);
+    char tgt[48];
+    if (r == 0 && copyinstr(tgt, a->arg[1], sizeof tgt) > 0)
+        ns_trace_mount(src, tgt, type);
     return r;
 }
 
@@ -403,7 +409,8 @@ long sys_umount2(const struct syscall_args *a)
     struct inode *ip = upath_lookup(AT_FDCWD, a->arg[0], !(a->arg[1] & UMOUNT_NOFOLLOW), 0, &err);
     if (!ip)
         return err;
-    long r = vfs_umount(vfs_mnt_of(curproc()), ip);
+    long r = (a->arg[1] & MNT_DETACH) ? ns_umount_tree(vfs_mnt_of(curproc()), ip)
+                                      : vfs_umount(vfs_mnt_of(curproc()), ip);
     iput(ip);
     return r;
 }

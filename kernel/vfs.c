@@ -257,6 +257,13 @@ static struct inode *walk(struct proc *p, struct inode *start, const char *path,
         if (!next)
             goto fail;
         next = cross_down(t, next);
+        if (S_ISLNK(next->mode) && next->iop && next->iop->get_link && (!is_last || follow)) {
+            struct inode *to = next->iop->get_link(next, err);
+            iput(next);
+            if (!to)
+                goto fail;
+            next = to;
+        }
         if (S_ISLNK(next->mode) && (!is_last || follow || trailing_slash)) {
             int r = ++links > FS_MAXSYMLINKS ? -ELOOP : splice_link(next, end, &buf);
             iput(next);
