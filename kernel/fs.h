@@ -197,7 +197,7 @@ long upath_truncate(struct inode *ip, int32_t len);
 
 /* ---- file systems ---- */
 extern const struct fs_type ramfs_type, tmpfs_type, procfs_type, devfs_type;
-extern const struct fs_type overlay_type;                  /* containers/overlayfs.c */
+extern const struct fs_type overlay_type, tracefs_type;    /* containers/overlayfs.c, tracefs.c */
 int  pipe_alloc(struct file **rd, struct file **wr);        /* 0, -ENFILE, -ENOMEM */
 
 #endif

@@ -421,6 +421,7 @@ void fs_init(void)
     fs_register(&devfs_type);
     fs_register(&procfs_type);
     fs_register(&overlay_type);
+    fs_register(&tracefs_type);
     struct mnt_table *t = vfs_mnt_of(NULL);
     must(vfs_mount(t, "rootfs", NULL, "ramfs", 0, NULL), "mount rootfs");
     static const char *const dirs[] = { "/dev", "/proc", "/tmp", "/sys" };
