@@ -28,6 +28,7 @@ struct cg_sched {
     int throttled;                         /* quota spent: the group's tasks wait for the period */
     int active;                            /* ran or waited in this period (counts nr_periods) */
     uint64_t throttled_at;                 /* ktime_ns when throttled */
+    uint32_t stamp;                        /* pick_next: has an eligible task below */
     /* cpu.stat */
     uint64_t usage_ns, nr_periods, nr_throttled, throttled_ns;
 };
@@ -38,7 +39,6 @@ struct cgroup {
     char name[CGROUP_NAME_LEN];
     struct cgroup *parent;                 /* NULL at the root */
     uint32_t subtree_control;              /* CG_* enabled for the children */
-    int nr_tasks;                          /* live tasks directly here (cgroup.procs) */
     int freeze;                            /* cgroup.freeze as written */
     struct cg_sched cpu;
     /* memory: pages charged (memory.current), the limit, the high-water mark, events */
@@ -58,8 +58,9 @@ int cgroup_can_fork(struct proc *parent);          /* 0 or -EAGAIN (pids.max); c
 void cgroup_fork(struct proc *parent, struct proc *child);   /* the child joins the parent's cgroup */
 void cgroup_exit(struct proc *p);                  /* leaves cgroup.procs (populated may drop) */
 void cgroup_release(struct proc *p);               /* reaped: pids.current drops */
-/* Charge pages of memory to p's cgroup and its ancestors: 0, or -ENOMEM when memory.max holds
- * and the OOM killer (inside the cgroup only) freed nothing for us. */
+/* Charge pages of memory to p's cgroup and its ancestors: the index of the cgroup charged (for
+ * struct frame; 0 = none), or -ENOMEM when memory.max holds and the OOM killer (inside the
+ * cgroup only) freed nothing for us. */
 int mem_charge(struct proc *p, uint32_t pages);
 void mem_uncharge(struct cgroup *cg, uint32_t pages);
 int cgroup_index(struct cgroup *cg);               /* 1..NCGROUP for struct frame; 0 = none */

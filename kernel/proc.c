@@ -7,6 +7,7 @@
 #include "kernel/fs.h"
 #include "kernel/proc.h"
 #include "containers/ns.h"
+#include "containers/cgroup.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/signal.h"
@@ -124,6 +125,7 @@ void proc_set_name(struct proc *p, const char *path)
 
 static void proc_free_slot(struct proc *p)
 {
+    cgroup_release(p);                     /* pids.current counts a task until it is reaped */
     ns_release(p);
     p->state = P_UNUSED;
     p->pid = 0;
@@ -132,9 +134,13 @@ static void proc_free_slot(struct proc *p)
 
 int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
 {
-    struct proc *p = current, *np = proc_alloc();
-    if (!np)
+    struct proc *p = current, *np;
+    int err = cgroup_can_fork(p);          /* pids.max: EAGAIN (cgroup-v2.rst, "PID") */
+    if (err)
+        return err;
+    if (!(np = proc_alloc()))
         return -EAGAIN;
+    cgroup_fork(p, np);                    /* before the page tables: they are charged to it */
     np->pgdir = vm_new_pgdir(np->pid);
     if (!np->pgdir || vm_fork_cow(np->pgdir, p->pgdir, np->pid) < 0) {
         if (np->pgdir)
@@ -205,6 +211,7 @@ _Noreturn void proc_exit(int wstatus)
     }
     p->xstate = wstatus;
     p->state = P_ZOMBIE;
+    cgroup_exit(p);
     if (p->parent) {
         if (p->exit_signal)
             signal_send(p->parent, p->exit_signal);
