@@ -12,7 +12,8 @@
  *              thing) inside the directory, never shown by readdir.
  *   copy-up    the first open for writing (or truncate, create or delete inside) of a lower file
  *              or directory copies it, whole, into the upper layer, after its parent directories.
- *              ovl_counters counts copies and bytes (readable by symbol, as frame_counters).
+ *              ovl_counters counts copies and bytes (readable by symbol, as frame_counters),
+ *              and each copy-up and whiteout is a trace record (tracefs.c's LAB_MARK).
  * The lower trees are only read: many overlays over the same lower directories share their
  * pages, which is how N containers from one image store its layers once.
  * Simplified: workdir is checked but unused (Linux stages copy-ups there for atomicity);
@@ -189,6 +190,7 @@ static int copy_up(struct inode *ip)
     kfree(buf);
     ovl_counters.copy_ups++;
     ovl_counters.copy_up_bytes += l->size;
+    trace_marker_printf("overlay copy-up %s %u bytes", o->name, l->size);
     o->upper = u;
     sync_attr(o);
     return 0;
@@ -276,6 +278,7 @@ static int ovl_unlink(struct inode *dir, const char *name, int isdir)
                 w->rdev = 0;
                 iput(w);
                 ovl_counters.whiteouts++;
+                trace_marker_printf("overlay whiteout %s", name);
             }
         }
         if (r == 0) {

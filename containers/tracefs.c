@@ -11,8 +11,10 @@
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/stat.h"
 #include "devices/probe_abi.h"
+#include <stdarg.h>
 
 static struct { vx86_probe_header h; vx86_probe_lab_mark m; } rec;
+static void trace_marker_send(uint32_t len);
 
 static long marker_write(struct inode *ip, struct file *f, struct iobuf b, uint32_t off, uint32_t n)
 {
@@ -20,7 +22,16 @@ static long marker_write(struct inode *ip, struct file *f, struct iobuf b, uint3
     uint32_t len = n < sizeof rec.m.text ? n : sizeof rec.m.text;   /* longer: cut, as Linux */
     uint32_t fl = irq_save();
     int r = iob_get(rec.m.text, b, 0, len);
-    if (r == 0 && inl(VX86_PROBE_PORT_MAGIC) == VX86_PROBE_MAGIC) {
+    if (r == 0)
+        trace_marker_send(len);
+    irq_restore(fl);
+    return r < 0 ? r : (long)n;
+}
+
+/* Send rec.m.text[0..len) as one LAB_MARK record (interrupts are off: rec is shared). */
+static void trace_marker_send(uint32_t len)
+{
+    if (inl(VX86_PROBE_PORT_MAGIC) == VX86_PROBE_MAGIC) {
         while (len && rec.m.text[len - 1] == '\n')
             len--;
         rec.h.kind = VX86_PROBE_KIND_LAB_MARK;
@@ -28,8 +39,18 @@ static long marker_write(struct inode *ip, struct file *f, struct iobuf b, uint3
         rec.m.id = (uint32_t)curproc()->pid;
         outl(VX86_PROBE_PORT_RECORD, V2P(&rec));
     }
+}
+
+/* A record from the kernel itself (overlayfs counts its copy-ups this way). */
+void trace_marker_printf(const char *fmt, ...)
+{
+    va_list ap;
+    uint32_t fl = irq_save();
+    va_start(ap, fmt);
+    int n = kvsnprintf(rec.m.text, sizeof rec.m.text, fmt, ap);
+    va_end(ap);
+    trace_marker_send(n < 0 ? 0 : (uint32_t)n < sizeof rec.m.text ? (uint32_t)n : sizeof rec.m.text - 1);
     irq_restore(fl);
-    return r < 0 ? r : (long)n;
 }
 
 static const struct file_ops marker_fops = { .write = marker_write };

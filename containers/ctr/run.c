@@ -112,7 +112,7 @@ static int exec_failed(int e, const char *cmd)
 static int start(int report_fd)
 {
     char path[128], procs[160];
-    mark("cgroup");
+    mark("cgroup");                /* the image is ready (unpacked once, the first time) */
     mkdir(CTR_CGROUP, 0755);
     write_file("/sys/fs/cgroup/cgroup.subtree_control", "+cpu +memory +pids");
     write_file(CTR_CGROUP "/cgroup.subtree_control", "+cpu +memory +pids");
@@ -193,6 +193,7 @@ int cmd_run(int argc, char **argv)
     static struct image img;
     int i = 1, ne = 0;
     const char *v;
+    mark("run");
     memset(&C, 0, sizeof C);
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--rm"))
@@ -248,8 +249,13 @@ int cmd_run(int argc, char **argv)
             "to reuse that name.", C.name, other.id);
     if (!C.hostname[0])
         snprintf(C.hostname, sizeof C.hostname, "%s", C.id);   /* Docker: the short ID */
-    for (int k = 0; img.env[k] && ne < MAXARGS - 2; k++)
-        C.env[ne++] = img.env[k];
+    for (int k = 0, user = ne; img.env[k] && ne < MAXARGS - 2; k++) {
+        int j = 0;                 /* -e K=V replaces the image's K */
+        while (j < user && strncmp(C.env[j], img.env[k], strcspn(img.env[k], "=") + 1))
+            j++;
+        if (j == user)
+            C.env[ne++] = img.env[k];
+    }
     C.env[ne] = NULL;
     char **cmd = i + 1 < argc ? argv + i + 1 : img.cmd;
     int n = 0, len = 0;
