@@ -6,10 +6,11 @@
  *   /proc/PID/mounts   the mount table the process sees
  * Inodes are made on lookup and dropped on their last iput; their number encodes (pid, kind)
  * so the same file always has the same st_ino. A file of a process that has exited reads as
- * ESRCH, as on Linux. Later: PID/ns/, PID/cgroup, NSpid (containers), vm/ (hypervisor). */
+ * ESRCH, as on Linux. PID/cgroup is the cgroup v2 line of cgroups(7). Later: vm/ (hypervisor). */
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/cgroup.h"
 #include "containers/ns.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/dirent.h"
@@ -18,7 +19,7 @@
 
 enum pkind {
     PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS,        /* in /proc */
-    PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR,         /* in /proc/PID */
+    PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR, PK_CGROUP, /* in /proc/PID */
     PK_NS = 0x10,                  /* + enum ns_type: /proc/PID/ns/TYPE; + NS_NTYPES: pid_for_children */
 };
 /* A mount of /proc shows the tasks of the PID namespace of the task that mounted it, numbered
@@ -34,6 +35,7 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "self",    PK_SELF,    S_IFLNK | 0777 },
     { "uptime",  PK_UPTIME,  S_IFREG | 0444 },
 }, pid_ents[] = {
+    { "cgroup",  PK_CGROUP,  S_IFREG | 0444 },
     { "cmdline", PK_CMDLINE, S_IFREG | 0444 },
     { "mounts",  PK_PMOUNTS, S_IFREG | 0444 },
     { "ns",      PK_NSDIR,   S_IFDIR | 0555 },
@@ -116,6 +118,11 @@ static int generate(struct inode *ip, char *b)
         return vfs_mounts_text(vfs_mnt_of(p), b, PROC_TEXT_MAX);
     case PK_STATUS:
         return gen_status(ip->sb, p, b, PROC_TEXT_MAX);
+    case PK_CGROUP: {              /* "0::PATH", the v2 line of cgroups(7), as the reader's cgroup ns sees it */
+        char path[128];
+        return ksnprintf(b, PROC_TEXT_MAX, "0::%s\n", cgroup_path_relative(cgroup_of(p),
+                         curproc()->ns->cgroup->root, path, sizeof path));
+    }
     case PK_CMDLINE: {
         uint32_t len = p->cmdline_len < PROC_CMDLINE_LEN ? p->cmdline_len : PROC_CMDLINE_LEN;
         memcpy(b, p->cmdline, len);

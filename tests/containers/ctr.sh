@@ -102,6 +102,54 @@ check "app: its service runs with -e over the image's Env" \
     'grep -qE "^hi from [0-9a-f]{12}, pid 1$" "$out/o" && grep -qx "tick 3" "$out/o"'
 check "ctr ps: 4 running" '[ "$(grep -cE "^[0-9a-f]{12} +base +sleep 100 +Up " "$out/o")" = 4 ]'
 
+# ---- 16 containers at once (acceptance 4) ----
+cat > "$out/many" <<'EOF'
+for i in $(seq 1 16); do
+    ctr run -d --name c$i --hostname host$i --pids-limit $((i + 10)) --memory ${i}m base \
+        /bin/sh -c 'hostname > /tmp/h; echo $$ > /tmp/p; exec sleep 1000' > /dev/null || echo "run c$i: $?"
+done
+sleep 3
+ctr ps
+ctr stats
+ps
+for i in $(seq 1 16); do
+    d=/sys/fs/cgroup/ctr/c$i u=/var/lib/ctr/containers/c$i/upper/tmp
+    echo "cg c$i $(cat $d/pids.max) $(cat $d/pids.current) $(cat $d/memory.max) $(cat $d/memory.current) in $(cat $u/h) $(cat $u/p) procs $(cat $d/cgroup.procs)"
+done
+EOF
+rc=0; MODULES="$out/many,/etc/many.sh" os_vx86 "$out/many.out" "cmd=sh /etc/many.sh" || rc=$?
+tr -d '\r' < "$out/many.out" > "$out/m"
+cat "$out/m"
+python3 - "$out/m" <<'PY' || failed=1
+import re, sys
+lines = open(sys.argv[1]).read().split("\n")
+ps_ctr = {l.split()[-1]: int(l.split()[-2]) for l in lines if re.match(r"^[0-9a-f]{12} +base +/bin/sh -c .* Up ", l)}
+stats = {l.split()[1]: l.split() for l in lines if re.match(r"^[0-9a-f]{12} +c[0-9]+ ", l)}
+ps = {int(l.split()[0]): l.split() for l in lines if re.match(r"^ +[0-9]+ +[0-9]+ [A-Z] ", l)}
+bad = []
+for i in range(1, 17):
+    n = f"c{i}"
+    cg = [l.split() for l in lines if l.startswith(f"cg {n} ")]
+    if not cg or n not in ps_ctr or n not in stats:
+        bad.append(f"{n}: missing from ctr ps, ctr stats or the cgroup files"); continue
+    _, _, pmax, pcur, mmax, mcur, _, host, nspid, _, *procs = cg[0]
+    pid = ps_ctr[n]
+    if (pmax, mmax) != (str(i + 10), str(i << 20)): bad.append(f"{n}: limits {pmax} {mmax}")
+    if host != f"host{i}" or nspid != "1": bad.append(f"{n}: hostname {host}, pid inside {nspid}")
+    if str(pid) not in procs: bad.append(f"{n}: ctr ps pid {pid} not in cgroup.procs {procs}")
+    st = stats[n]   # ID NAME CPU-USEC MEM "/" LIMIT PIDS
+    if st[3] != f"{int(mcur) // 1024}KiB" or st[5] != mmax or st[6] != pcur:
+        bad.append(f"{n}: ctr stats {st[3:]} vs memory.current {mcur} memory.max {mmax} pids.current {pcur}")
+    row = ps.get(pid)
+    if not row or row[3] != "1" or row[4] != f"/ctr/{n}":
+        bad.append(f"{n}: ps row {row} (want NS-PID 1, CGROUP /ctr/{n})")
+for b in bad:
+    print("FAIL", b)
+if not bad:
+    print("ok   16 containers: own hostname, PID 1 and limits; ctr ps, ctr stats and ps agree with the cgroup files")
+sys.exit(1 if bad else 0)
+PY
+
 # cycles (acceptance 6): the marks of `ctr run --name w ...` (the layers were unpacked before)
 python3 - "$out/t.jsonl" <<'PY' || failed=1
 import json, sys
