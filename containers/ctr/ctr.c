@@ -7,17 +7,8 @@
  *   ctr ps [-a] | exec NAME CMD... | stop [-t S] NAME | kill [-s SIG] NAME | rm [-f] NAME
  *   ctr logs NAME | images | inspect NAME | stats | diff NAME */
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <stdarg.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 #include "ctr.h"
 
 void die(int status, const char *fmt, ...)
@@ -92,8 +83,8 @@ void state_save(const struct ctr *c)
     FILE *f = fopen(tmp, "w");
     if (!f)
         return;
-    fprintf(f, "id=%s\nname=%s\nimage=%s\nhostname=%s\nstatus=%s\ncmd=%s\nlower=%s\npid=%d\n"
-            "exit=%d\nrm=%d\nmemory=%ld\ncpus=%ld\nshares=%ld\npids=%ld\n", c->id, c->name,
+    fprintf(f, "id=%s\nname=%s\nimage=%s\nhostname=%s\nstatus=%s\ncmd=%s\nlower=%s\npid=%ld\n"
+            "exit=%ld\nrm=%ld\nmemory=%ld\ncpus=%ld\nshares=%ld\npids=%ld\n", c->id, c->name,
             c->image, c->hostname, c->status, c->cmd, c->lower, c->pid, c->exitcode, c->rm,
             c->memory, c->cpus_milli, c->shares, c->pids);
     for (int i = 0; c->env[i]; i++)
@@ -120,22 +111,14 @@ int state_load(const char *name, struct ctr *c)
         *v++ = 0;
 #define S(k) if (!strcmp(l, #k)) snprintf(c->k, sizeof c->k, "%s", v)
         S(id); S(name); S(image); S(hostname); S(status); S(cmd); S(lower);
-        if (!strcmp(l, "pid")) c->pid = atoi(v);
-        if (!strcmp(l, "exit")) c->exitcode = atoi(v);
-        if (!strcmp(l, "rm")) c->rm = atoi(v);
-        if (!strcmp(l, "memory")) c->memory = atol(v);
-        if (!strcmp(l, "cpus")) c->cpus_milli = atol(v);
-        if (!strcmp(l, "shares")) c->shares = atol(v);
-        if (!strcmp(l, "pids")) c->pids = atol(v);
+        static const char *const keys[] = { "pid", "exit", "rm", "memory", "cpus", "shares", "pids" };
+        long *nums[] = { &c->pid, &c->exitcode, &c->rm, &c->memory, &c->cpus_milli, &c->shares, &c->pids };
+        for (int k = 0; k < 7; k++)
+            if (!strcmp(l, keys[k]))
+                *nums[k] = atol(v);
         if (!strcmp(l, "env") && ne < MAXARGS - 1) c->env[ne++] = strdup(v);
     }
     return 0;
-}
-
-static void must_load(const char *name, struct ctr *c)
-{
-    if (state_load(name, c) < 0)
-        die(1, "ctr: Error response from daemon: No such container: %s", name);
 }
 
 /* Each container's state, in the order of their folders; fn returns nonzero to stop. */
@@ -159,12 +142,10 @@ static void ps_row(struct ctr *c)
     char status[32];
     if (!show_all && strcmp(c->status, "running"))
         return;
-    if (!strcmp(c->status, "exited"))
-        snprintf(status, sizeof status, "Exited (%d)", c->exitcode);
-    else
-        snprintf(status, sizeof status, "%s", !strcmp(c->status, "running") ? "Up" : "Created");
-    printf("%-12s  %-6s  %-20.20s  %-11s  %-5d  %s\n", c->id, c->image, c->cmd, status,
-           !strcmp(c->status, "running") ? c->pid : 0, c->name);
+    int up = !strcmp(c->status, "running");
+    snprintf(status, sizeof status, up ? "Up" : "Exited (%ld)", c->exitcode);
+    printf("%-12s  %-6s  %-20.20s  %-11s  %-5ld  %s\n", c->id, c->image, c->cmd, status,
+           up ? c->pid : 0, c->name);
 }
 
 /* One value from a cgroup file: the number after `key ` (or the first word when key is NULL). */
@@ -203,7 +184,7 @@ static void inspect(struct ctr *c)
 {
     static const char *const ns[] = { "pid", "mnt", "uts", "ipc", "cgroup" };
     printf("[\n  {\n    \"Id\": \"%s\",\n    \"Name\": \"/%s\",\n    \"Image\": \"%s\",\n"
-           "    \"State\": { \"Status\": \"%s\", \"Running\": %s, \"Pid\": %d, \"ExitCode\": %d },\n"
+           "    \"State\": { \"Status\": \"%s\", \"Running\": %s, \"Pid\": %ld, \"ExitCode\": %ld },\n"
            "    \"Config\": { \"Hostname\": \"%s\", \"Cmd\": \"%s\", \"Env\": [", c->id, c->name,
            c->image, c->status, strcmp(c->status, "running") ? "false" : "true", c->pid,
            c->exitcode, c->hostname, c->cmd);
@@ -215,7 +196,7 @@ static void inspect(struct ctr *c)
            c->shares, c->pids, c->name);
     for (int i = 0; i < 5; i++) {
         char path[64], link[64] = "";
-        snprintf(path, sizeof path, "/proc/%d/ns/%s", c->pid, ns[i]);
+        snprintf(path, sizeof path, "/proc/%ld/ns/%s", c->pid, ns[i]);
         ssize_t n = strcmp(c->status, "running") ? -1 : readlink(path, link, sizeof link - 1);
         link[n > 0 ? n : 0] = 0;
         printf("%s \"%s\": \"%s\"", i ? "," : "", ns[i], link);
@@ -282,15 +263,23 @@ static int wait_exit(struct ctr *c, int seconds)
 
 static int signal_of(const char *s)
 {
-    static const char *const names[] = { "HUP", "INT", "QUIT", "KILL", "USR1", "USR2", "TERM", "STOP", "CONT" };
-    static const int nums[] = { SIGHUP, SIGINT, SIGQUIT, SIGKILL, SIGUSR1, SIGUSR2, SIGTERM, SIGSTOP, SIGCONT };
-    if (!strncmp(s, "SIG", 3))
-        s += 3;
-    for (unsigned i = 0; i < sizeof nums / sizeof nums[0]; i++)
-        if (!strcmp(s, names[i]))
-            return nums[i];
-    int n = atoi(s);
-    return n > 0 && n < 65 ? n : -1;
+    static const char *const names[32] = { [SIGHUP] = "HUP", [SIGINT] = "INT", [SIGKILL] = "KILL",
+        [SIGUSR1] = "USR1", [SIGUSR2] = "USR2", [SIGTERM] = "TERM", [SIGSTOP] = "STOP", [SIGCONT] = "CONT" };
+    s += strncmp(s, "SIG", 3) ? 0 : 3;
+    for (int i = 1; i < 32; i++)
+        if (names[i] && !strcmp(s, names[i]))
+            return i;
+    return atoi(s) > 0 && atoi(s) < 65 ? atoi(s) : -1;
+}
+
+/* Take a stopped container away: its cgroup and its folder (upper layer, state, log). */
+void remove_container(const char *name)
+{
+    char path[128];
+    snprintf(path, sizeof path, CTR_CGROUP "/%s", name);
+    rmdir(path);
+    snprintf(path, sizeof path, CTR_ROOT "/containers/%s", name);
+    rm_tree(path);
 }
 
 int main(int argc, char **argv)
@@ -320,7 +309,8 @@ int main(int argc, char **argv)
     if (!name)
         die(strcmp(cmd, "") && strcmp(cmd, "help") && strcmp(cmd, "--help") ? 1 : 0,
             "usage: ctr run|ps|exec|stop|kill|rm|logs|images|inspect|stats|diff ...");
-    must_load(name, &c);
+    if (state_load(name, &c) < 0)
+        die(1, "ctr: Error response from daemon: No such container: %s", name);
     if (!strcmp(cmd, "inspect")) {
         inspect(&c);
     } else if (!strcmp(cmd, "logs")) {
@@ -359,11 +349,7 @@ int main(int argc, char **argv)
             kill(c.pid, SIGKILL);
             wait_exit(&c, 10);
         }
-        char path[128];
-        snprintf(path, sizeof path, CTR_CGROUP "/%s", c.name);
-        rmdir(path);
-        snprintf(path, sizeof path, CTR_ROOT "/containers/%s", c.name);
-        rm_tree(path);
+        remove_container(c.name);
         printf("%s\n", name);
     } else {
         die(1, "ctr: '%s' is not a ctr command.\nSee 'ctr --help'", cmd);

@@ -7,6 +7,16 @@
 #ifndef CTR_H
 #define CTR_H
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #define CTR_ROOT    "/var/lib/ctr"
 #define CTR_CGROUP  "/sys/fs/cgroup/ctr"
 #define MAXLAYERS   4
@@ -24,7 +34,7 @@ struct image {                     /* from the manifest and config (image.c) */
 
 struct ctr {                       /* one container's state file */
     char id[16], name[32], image[32], hostname[64], status[16], cmd[256], lower[512];
-    int pid, exitcode, rm, detach;
+    long pid, exitcode, rm, detach;
     long memory, cpus_milli, shares, pids;
     char *env[MAXARGS], *argv[MAXARGS];
 };
@@ -42,6 +52,7 @@ void die(int status, const char *fmt, ...) __attribute__((noreturn, format(print
 int  write_file(const char *path, const char *text);
 int  read_file(const char *path, char *buf, int n);
 void rm_tree(const char *path);
+void remove_container(const char *name);                      /* cgroup and folder */
 
 /* run.c */
 int  cmd_run(int argc, char **argv);

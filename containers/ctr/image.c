@@ -6,12 +6,6 @@
  * A layer is a cpio "newc" archive; unpacking turns its OCI whiteouts into overlayfs' own, as
  * containerd's overlay snapshotter does: ".wh.NAME" -> character device 0/0 NAME,
  * ".wh..wh..opq" stays as the opaque marker the toy overlayfs reads (containers/overlayfs.c). */
-#include <fcntl.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include "ctr.h"
 
 #define IMAGES CTR_ROOT "/images"
@@ -19,23 +13,14 @@
 /* The whole of a blob or file, NUL-terminated (malloc'd), or NULL. */
 static char *slurp(const char *path, long *len)
 {
-    int fd = open(path, O_RDONLY);
     struct stat st;
-    if (fd < 0 || fstat(fd, &st) < 0) {
-        if (fd >= 0)
-            close(fd);
-        return NULL;
-    }
-    char *b = malloc((size_t)st.st_size + 1);
-    long got = 0, r = 0;
-    while (b && got < (long)st.st_size && (r = read(fd, b + got, (size_t)(st.st_size - got))) > 0)
-        got += r;
-    close(fd);
-    if (b)
-        b[got] = 0;
+    char *b = stat(path, &st) == 0 ? malloc((size_t)st.st_size + 1) : NULL;
+    long n = b ? read_file(path, b, (int)st.st_size + 1) : -1;
+    if (n < 0)
+        free(b);
     if (len)
-        *len = got;
-    return b;
+        *len = n;
+    return n < 0 ? NULL : b;
 }
 
 static char *blob(const char *digest, long *len)
@@ -115,10 +100,10 @@ int image_find(const char *ref, struct image *img)
 
 static unsigned long hex8(const char *s)
 {
-    char t[9];
-    memcpy(t, s, 8);
-    t[8] = 0;
-    return strtoul(t, NULL, 16);
+    unsigned long v = 0;
+    for (int i = 0; i < 8; i++)
+        v = v << 4 | (unsigned long)(s[i] <= '9' ? s[i] - '0' : (s[i] | 0x20) - 'a' + 10);
+    return v;
 }
 
 /* Unpack layer `digest` into CTR_ROOT/layers/HEX once; later calls find it there. */

@@ -6,17 +6,8 @@
  * The process that calls clone stays as the container's "shim": it waits for the init and records
  * its exit status in the state file (Docker's containerd-shim). With -d it runs on its own and the
  * command prints the container ID once the init has exec'd. */
-#include <errno.h>
-#include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <unistd.h>
 #include "ctr.h"
 
 static char stack[16384] __attribute__((aligned(16)));
@@ -27,17 +18,11 @@ static int sync_pipe[2], err_pipe[2];
 static long parse_size(const char *s)
 {
     char *end;
-    long v = strtol(s, &end, 10), mul = 1;
-    if (end == s || v < 0)
+    long v = strtol(s, &end, 10);
+    const char *units = "bkmg", *unit = *end ? strchr(units, *end | 0x20) : units;
+    if (end == s || v < 0 || !unit || (*end && end[1]))
         return -1;
-    switch (*end | 0x20) {
-    case 'b': mul = 1; end++; break;
-    case 'k': mul = 1024; end++; break;
-    case 'm': mul = 1024L * 1024; end++; break;
-    case 'g': mul = 1024L * 1024 * 1024; end++; break;
-    default: if (*end) return -1;
-    }
-    return *end ? -1 : v * mul;
+    return v << (10 * (unit - units));
 }
 
 /* --cpus N.NN in thousandths of a CPU (no floating point in the toy OS's C library). */
@@ -76,13 +61,12 @@ static int init_fn(void *arg)
              CTR_ROOT "/containers/%s/work", C.lower, C.name, C.name);
     if (mount("overlay", root, "overlay", 0, opts) < 0)
         die(125, "ctr: mount overlay on %s: %s", root, strerror(errno));
-    snprintf(path, sizeof path, "%s/proc", root);
-    mount("proc", path, "proc", 0, NULL);
-    snprintf(path, sizeof path, "%s/dev", root);
-    mount("devtmpfs", path, "devtmpfs", 0, NULL);
-    snprintf(path, sizeof path, "%s/sys/fs/cgroup", root);
-    if (mount("cgroup2", path, "cgroup2", MS_RDONLY, NULL) < 0)
-        mount("cgroup2", path, "cgroup2", 0, NULL);   /* read-only as Docker's, where supported */
+    static const char *const fs[3][2] = { { "proc", "proc" }, { "devtmpfs", "dev" }, { "cgroup2", "sys/fs/cgroup" } };
+    for (int k = 0; k < 3; k++) {  /* cgroupfs read-only, as Docker's, where supported */
+        snprintf(path, sizeof path, "%s/%s", root, fs[k][1]);
+        if (mount(fs[k][0], path, fs[k][0], k == 2 ? MS_RDONLY : 0, NULL) < 0 && k == 2)
+            mount(fs[k][0], path, fs[k][0], 0, NULL);
+    }
     mark("pivot_root");
     /* runc pivots with put_old "." and unmounts "."; here put_old is the image's /tmp, then
      * the old root and every mount under it is detached (umount2 MNT_DETACH). */
@@ -148,27 +132,19 @@ static int start(int report_fd)
     C.pid = pid;
     snprintf(C.status, sizeof C.status, "%s", e ? "exited" : "running");
     state_save(&C);
-    if (report_fd >= 0) {
+    if (report_fd >= 0)            /* the detached `ctr run` may print the ID and return */
         write(report_fd, &e, sizeof e);
-        close(report_fd);
-    }
     if (e)
-        status = exec_failed(e, C.argv[0]);
+        exec_failed(e, C.argv[0]);
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
+        ;                          /* a failed exec already _exit'ed with 127 or 126 */
     status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    if (e)
-        status = e == ENOENT ? 127 : 126;
     state_load(C.name, &C);
     snprintf(C.status, sizeof C.status, "exited");
     C.exitcode = status;
     state_save(&C);
-    if (C.rm) {
-        snprintf(path, sizeof path, CTR_CGROUP "/%s", C.name);
-        rmdir(path);
-        snprintf(path, sizeof path, CTR_ROOT "/containers/%s", C.name);
-        rm_tree(path);
-    }
+    if (C.rm)
+        remove_container(C.name);
     return status;
 }
 
@@ -326,7 +302,7 @@ int cmd_exec(int argc, char **argv)
     snprintf(self, sizeof self, "%d", getpid());
     write_file(path, self);
     for (int k = 0; k < 5; k++) {
-        snprintf(path, sizeof path, "/proc/%d/ns/%s", c.pid, ns[k]);
+        snprintf(path, sizeof path, "/proc/%ld/ns/%s", c.pid, ns[k]);
         int fd = open(path, O_RDONLY);
         if (fd < 0 || setns(fd, 0) < 0)
             die(126, "ctr: setns %s: %s", path, strerror(errno));
