@@ -12,8 +12,8 @@
  *              thing) inside the directory, never shown by readdir.
  *   copy-up    the first open for writing (or truncate, create or delete inside) of a lower file
  *              or directory copies it, whole, into the upper layer, after its parent directories.
- *              ovl_counters counts copies and bytes (readable by symbol, as frame_counters),
- *              and each copy-up and whiteout is a trace record (tracefs.c's LAB_MARK).
+ *              Each copy-up ("overlay copy-up NAME BYTES bytes") and whiteout is a trace
+ *              record (tracefs.c's LAB_MARK): the trace counts them.
  * The lower trees are only read: many overlays over the same lower directories share their
  * pages, which is how N containers from one image store its layers once.
  * Simplified: workdir is checked but unused (Linux stages copy-ups there for atomicity);
@@ -29,8 +29,6 @@
 #define OVL_MAXLOWER 4
 #define OVL_OPAQUE ".wh..wh..opq"
 
-struct ovl_counters { uint32_t copy_ups, copy_up_bytes, whiteouts; } ovl_counters;
-
 struct onode {                     /* the overlay's private part of each of its inodes */
     struct onode *next;            /* the super's list of live overlay inodes (the cache) */
     struct inode *ip;              /* the overlay inode itself */
@@ -41,7 +39,7 @@ struct onode {                     /* the overlay's private part of each of its 
     char name[FS_NAME_MAX + 1];    /* in parent; "" once deleted */
 };
 
-struct ovl_super { struct onode *live; struct inode *lowerroot[OVL_MAXLOWER]; int nlower; };
+struct ovl_super { struct onode *live; };   /* the live overlay inodes, one per path */
 
 static const struct inode_ops ovl_dir_ops, ovl_file_ops;
 static const struct file_ops ovl_fops, ovl_dir_fops;
@@ -128,8 +126,6 @@ static struct inode *ovl_lookup(struct inode *dir, const char *name, int *err)
     }
     if (upper && (!S_ISDIR(upper->mode) || has_entry(upper, OVL_OPAQUE)))
         stop = 1;
-    if (!upper && d->upper && has_entry(d->upper, OVL_OPAQUE))
-        stop = 1;
     for (int i = 0; i < d->nlower && !stop; i++) {
         struct inode *l = child(d->lower[i], name);
         if (!l)
@@ -188,8 +184,6 @@ static int copy_up(struct inode *ip)
         return -ENOSPC;
     }
     kfree(buf);
-    ovl_counters.copy_ups++;
-    ovl_counters.copy_up_bytes += l->size;
     trace_marker_printf("overlay copy-up %s %u bytes", o->name, l->size);
     o->upper = u;
     sync_attr(o);
@@ -240,10 +234,8 @@ static int ovl_readdir(struct inode *dir, uint32_t *pos, struct fs_dirent *out);
 static int merged_empty(struct inode *dir)
 {
     uint32_t pos = 2;
-    struct fs_dirent *de = kmalloc(sizeof *de);
-    int empty = !de || ovl_readdir(dir, &pos, de) <= 0;
-    kfree(de);
-    return empty;
+    struct fs_dirent de;
+    return ovl_readdir(dir, &pos, &de) <= 0;
 }
 
 static int ovl_unlink(struct inode *dir, const char *name, int isdir)
@@ -275,9 +267,7 @@ static int ovl_unlink(struct inode *dir, const char *name, int isdir)
         if (r == 0 && o->nlower) { /* something below shows through: cover it */
             struct inode *w = u->iop->create(u, name, S_IFCHR, &r);
             if (w) {
-                w->rdev = 0;
-                iput(w);
-                ovl_counters.whiteouts++;
+                iput(w);           /* a new ramfs node: rdev 0 */
                 trace_marker_printf("overlay whiteout %s", name);
             }
         }
@@ -437,6 +427,16 @@ static const struct file_ops ovl_dir_fops = { 0 };
 
 /* ---- mount: parse "lowerdir=A:B,upperdir=U,workdir=W" ---- */
 
+static char *cut(char **s, char sep)      /* the text up to sep (or the end); *s moves past it */
+{
+    char *t = *s;
+    while (**s && **s != sep)
+        (*s)++;
+    if (**s)
+        *(*s)++ = 0;
+    return t;
+}
+
 static struct inode *opt_dir(const char *path, int *err)
 {
     struct inode *ip = namei(path, err);
@@ -452,74 +452,51 @@ static struct super *ovl_mount(const struct fs_type *t, const char *source, cons
                                int *err)
 {
     (void)source;
-    struct inode *upper = NULL, *work = NULL, *lower[OVL_MAXLOWER];
-    int nlower = 0;
-    char *opts = kmalloc(PAGE_SIZE);
+    struct inode *dirs[OVL_MAXLOWER + 2] = { 0 };   /* upper, work, lower... */
+    int n = 2, upper = 0, work = 0;
+    char *opts = kmalloc(PAGE_SIZE), *p = opts;
     *err = opts ? 0 : -ENOMEM;
     if (opts)
         strlcpy(opts, data ? data : "", PAGE_SIZE);
-    for (char *o = opts, *next; o && *o && !*err; o = next) {
-        for (next = o; *next && *next != ','; next++)
-            ;
-        if (*next)
-            *next++ = 0;
-        if (!strncmp(o, "lowerdir=", 9)) {
-            for (char *l = o + 9, *e; *l && !*err; l = e) {
-                for (e = l; *e && *e != ':'; e++)
-                    ;
-                if (*e)
-                    *e++ = 0;
-                if (nlower == OVL_MAXLOWER)
+    while (p && *p && !*err) {
+        char *o = cut(&p, ',');
+        if (!strncmp(o, "lowerdir=", 9))
+            for (char *l = o + 9; *l && !*err;)
+                if (n == OVL_MAXLOWER + 2)
                     *err = -EINVAL;
-                else if ((lower[nlower] = opt_dir(l, err)) != NULL)
-                    nlower++;
-            }
-        } else if (!strncmp(o, "upperdir=", 9) && !upper) {
-            upper = opt_dir(o + 9, err);
-        } else if (!strncmp(o, "workdir=", 8) && !work) {
-            work = opt_dir(o + 8, err);
-        } else {
+                else
+                    dirs[n++] = opt_dir(cut(&l, ':'), err);
+        else if (!strncmp(o, "upperdir=", 9) && !upper++)
+            dirs[0] = opt_dir(o + 9, err);
+        else if (!strncmp(o, "workdir=", 8) && !work++)
+            dirs[1] = opt_dir(o + 8, err);
+        else
             *err = -EINVAL;        /* overlayfs: "unrecognized mount option" */
-        }
     }
     kfree(opts);
-    if (!*err && (!nlower || !upper != !work))
+    if (!*err && (n == 2 || !dirs[0] != !dirs[1]))
         *err = -EINVAL;            /* lowerdir is required; upperdir needs workdir */
     struct super *sb = *err ? NULL : super_alloc(t);
-    struct ovl_super *os = sb ? kzalloc(sizeof *os) : NULL;
-    if (os) {
-        sb->priv = os;
-        for (int i = 0; i < nlower; i++)
-            os->lowerroot[i] = idup(lower[i]);
-        os->nlower = nlower;
-        sb->root = ovl_new(sb, NULL, "", upper, lower, nlower);
-        upper = NULL;
-        nlower = 0;
-    }
-    if (work)
-        iput(work);
-    if (upper)
-        iput(upper);
-    for (int i = 0; i < nlower; i++)
-        iput(lower[i]);
-    if (sb && !sb->root) {
-        kfree(os);
-        kfree(sb);
-        sb = NULL;
-        *err = -ENOMEM;
-    }
-    if (!sb && !*err)
-        *err = -ENOMEM;
-    return sb;
+    int taken = sb && (sb->priv = kzalloc(sizeof(struct ovl_super))) != NULL;
+    if (taken)                     /* ovl_new takes upper's and the lowers' references */
+        sb->root = ovl_new(sb, NULL, "", dirs[0], dirs + 2, n - 2);
+    iput(dirs[1]);
+    if (taken && sb->root)
+        return sb;
+    for (int i = 0; i < n && !taken; i++)
+        if (i != 1)
+            iput(dirs[i]);
+    if (sb)
+        kfree(sb->priv);
+    kfree(sb);
+    *err = *err ? *err : -ENOMEM;
+    return NULL;
 }
 
 static void ovl_kill(struct super *sb)
 {
-    struct ovl_super *os = sb->priv;
     iput(sb->root);
-    for (int i = 0; i < os->nlower; i++)
-        iput(os->lowerroot[i]);
-    kfree(os);
+    kfree(sb->priv);
 }
 
 const struct fs_type overlay_type = { .name = "overlay", .mount = ovl_mount, .kill = ovl_kill };

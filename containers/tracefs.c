@@ -67,12 +67,11 @@ static struct inode *tr_lookup(struct inode *dir, const char *name, int *err)
 
 static int tr_readdir(struct inode *dir, uint32_t *pos, struct fs_dirent *out)
 {
-    static const char *const names[] = { ".", "..", "trace_marker" };
     if (*pos >= 3)
         return 0;
     out->ino = *pos == 2 ? ((struct inode *)dir->priv)->ino : dir->ino;
     out->type = *pos == 2 ? DT_REG : DT_DIR;
-    strlcpy(out->name, names[*pos], sizeof out->name);
+    strlcpy(out->name, *pos == 2 ? "trace_marker" : *pos ? ".." : ".", sizeof out->name);
     (*pos)++;
     return 1;
 }
