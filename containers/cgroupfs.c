@@ -12,6 +12,7 @@
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/stat.h"
 #include "containers/cgroup.h"
+#include "containers/ns.h"
 
 enum {
     F_DIR, F_CONTROLLERS, F_EVENTS, F_FREEZE, F_KILL, F_PROCS, F_SUBTREE, F_CPU_MAX, F_CPU_STAT,
@@ -96,11 +97,14 @@ static int generate(struct cgroup *cg, int kind, char *b, uint32_t n)
         return ksnprintf(b, n, "populated %d\nfrozen %d\n", cgroup_populated(cg), cgroup_frozen(cg));
     case F_FREEZE: return ksnprintf(b, n, "%d\n", cg->freeze);
     case F_PROCS: {
+        /* Pids as the reader's PID namespace numbers them; tasks it cannot see are left out. */
         int len = 0;
+        struct pid_ns *ns = task_active_pid_ns(curproc());
         for (int i = 0; i < NPROC; i++) {
             struct proc *p = &proc_table[i];
-            if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->state != P_EMBRYO && cgroup_of(p) == cg)
-                len += ksnprintf(b + len, n - (uint32_t)len, "%d\n", p->pid);
+            int nr = task_pid_in(p, ns);
+            if (p->state != P_UNUSED && p->state != P_ZOMBIE && p->state != P_EMBRYO && cgroup_of(p) == cg && nr > 0)
+                len += ksnprintf(b + len, n - (uint32_t)len, "%d\n", nr);
         }
         return len;
     }
@@ -257,7 +261,7 @@ static int write_file(struct cgroup *cg, int kind, char *s)
     case F_PROCS: {
         if ((err = parse_u64(s, &v)))
             return -EINVAL;
-        struct proc *p = v ? proc_find((int)v) : curproc();   /* "0": the writer itself */
+        struct proc *p = v ? ns_find_task((int)v, task_active_pid_ns(curproc())) : curproc();   /* "0": the writer */
         if (!p || p->state == P_ZOMBIE)
             return -ESRCH;
         return cgroup_attach(p, cg);
@@ -384,7 +388,7 @@ static struct inode *cg_parent(struct inode *dir)
 {
     struct cgroup *cg = cg_of(dir);
     int err;
-    if (!cg || !cg->parent || dir == dir->sb->root)
+    if (!cg || !cg->parent || dir == dir->sb->root || cg->parent == cg_of(dir->sb->root))
         return idup(dir->sb->root);
     struct inode *ip = cg_inode(dir->sb, cg->parent, F_DIR, S_IFDIR | 0755, &err);
     return ip ? ip : idup(dir->sb->root);
@@ -398,13 +402,14 @@ static const struct inode_ops file_iops = { 0 };
 static const struct file_ops file_fops = { .read = cg_read, .write = cg_write };
 static const struct file_ops dir_fops = { 0 };
 
-/* Each mount shows the whole hierarchy from the root: Linux's cgroup2 is one hierarchy. (A
- * cgroup namespace mount would root it at the namespace's cgroup.) */
+/* One hierarchy (cgroup v2), seen from the mounter's cgroup namespace: its root cgroup is the
+ * mount's root (cgroup_namespaces(7)), so in a container /sys/fs/cgroup/pids.max is its own. */
 static struct super *cg_mount(const struct fs_type *t, const char *source, const char *data, int *err)
 {
     (void)source, (void)data;
+    struct cgroup *top = ns_cgroup_root(curproc());
     struct super *sb = super_alloc(t);
-    if (!sb || !(sb->root = cg_inode(sb, cgroup_root, F_DIR, S_IFDIR | 0755, err))) {
+    if (!sb || !(sb->root = cg_inode(sb, top ? top : cgroup_root, F_DIR, S_IFDIR | 0755, err))) {
         kfree(sb);
         *err = -ENOMEM;
         return NULL;

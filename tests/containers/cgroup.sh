@@ -9,6 +9,7 @@
 #   memory   memory.max 1M: OOM kill inside the cgroup only, memory.events oom_kill 1
 #   cpumax   cpu.max "20000 100000": 20% +- 1% of virtual time over 50 periods, cpu.stat throttling
 #   weight   cpu.weight 100 : 300 -> CPU 1 : 3 +- 2% (hz=1000: finer preemption, a shorter run)
+#   cgns     a cgroup namespace sees its cgroup as "/" (/proc/self/cgroup, a cgroup2 mount)
 # The trace records of the runs (cgroup_attach, cgroup_oom, cgroup_throttle) are counted; then the
 # cpumax run again: the same output to the microsecond (virtual time is deterministic).
 set -euo pipefail
@@ -18,7 +19,7 @@ MODULES="build/os/test/cgtest.elf,/bin/cgtest"
 out=$(mktemp -d /tmp/check-cgroup.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 failed=0
-for part in rules pids memory cpumax "weight hz=1000"; do
+for part in rules pids memory cpumax "weight hz=1000" cgns; do
     name=${part%% *}
     opts=""; [ "$name" != "$part" ] && opts="${part#* } "
     rc=0; os_vx86 "$out/$name" "${opts}cmd=/bin/cgtest $name" --trace "$out/$name.jsonl" || rc=$?

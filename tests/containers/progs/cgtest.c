@@ -9,13 +9,17 @@
  *   cgtest cpumax   cpu.max "20000 100000": a spinner gets 20% +- 1% over 50 periods; cpu.stat
  *                   counts the throttled periods
  *   cgtest weight   cpu.weight 100 and 300 for two spinners: CPU time 1 : 3 +- 2%
+ *   cgtest cgns     in a new cgroup namespace its cgroup is "/": /proc/self/cgroup, and a cgroup2
+ *                   mount rooted there shows its own pids.max (cgroup_namespaces(7))
  * Prints "ok ..." or "FAIL ..." per check; the exit status is the number of failures. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -64,11 +68,13 @@ static long long cg_key(const char *path, const char *key)
     return -1;
 }
 
+static const char *shown(const char *path) { return strncmp(path, CG "/", sizeof CG) ? path : path + sizeof CG; }
+
 static void expect_file(const char *path, const char *want)
 {
     char what[160];
     const char *got = cg_read(path);
-    snprintf(what, sizeof what, "%s reads \"%.*s\"", path + sizeof CG, (int)strcspn(want, "\n"), want);
+    snprintf(what, sizeof what, "%s reads \"%.*s\"", shown(path), (int)strcspn(want, "\n"), want);
     check(!strcmp(got, want), what);
     if (strcmp(got, want))
         printf("     got \"%s\"\n", got);
@@ -78,7 +84,7 @@ static void expect_errno(const char *path, const char *value, int want)
 {
     char what[160];
     int got = cg_write(path, value);
-    snprintf(what, sizeof what, "write \"%s\" to %s: %s", value, path + sizeof CG, want ? strerror(want) : "ok");
+    snprintf(what, sizeof what, "write \"%s\" to %s: %s", value, shown(path), want ? strerror(want) : "ok");
     check(got == want, what);
     if (got != want)
         printf("     got %s\n", got ? strerror(got) : "success");
@@ -329,6 +335,37 @@ static void test_weight(void)
     check(rmdir(CG "/w1") == 0 && rmdir(CG "/w3") == 0, "rmdir /sys/fs/cgroup/w1 and w3");
 }
 
+/* ---- cgroup namespaces: cgroup_namespaces(7), cgroup-v2.rst "Namespace" ---- */
+#define CLONE_NEWNS_ 0x00020000            /* Linux's values (linux/sched.h); our sched.h lacks them */
+#define CLONE_NEWCGROUP_ 0x02000000
+static void test_cgns(void)
+{
+    cg_write(CG "/cgroup.subtree_control", "+pids");
+    mkdir(CG "/box", 0755);
+    expect_errno(CG "/box/pids.max", "5", 0);
+    pid_t c = fork();
+    if (c == 0) {
+        enter(CG "/box", getpid());
+        expect_file("/proc/self/cgroup", "0::/box\n");
+        check(unshare(CLONE_NEWCGROUP_ | CLONE_NEWNS_) == 0, "unshare(CLONE_NEWCGROUP | CLONE_NEWNS)");
+        /* "the cgroup namespace root is the cgroup of the process at the time of unshare" */
+        expect_file("/proc/self/cgroup", "0::/\n");
+        mkdir("/tmp/cg", 0755);
+        check(mount("none", "/tmp/cg", "cgroup2", 0, NULL) == 0, "mount -t cgroup2 inside the namespace");
+        expect_file("/tmp/cg/pids.max", "5\n");
+        char pid[16];
+        snprintf(pid, sizeof pid, "%d\n", getpid());
+        expect_file("/tmp/cg/cgroup.procs", pid);
+        struct stat st;
+        check(stat("/tmp/cg/box", &st) < 0, "the namespace's root has no child named after itself");
+        _exit(failures);
+    }
+    int st = 0;
+    waitpid(c, &st, 0);
+    check(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the checks inside the cgroup namespace passed");
+    check(rmdir(CG "/box") == 0, "rmdir /sys/fs/cgroup/box");
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -338,8 +375,9 @@ int main(int argc, char **argv)
     else if (!strcmp(t, "memory")) test_memory();
     else if (!strcmp(t, "cpumax")) test_cpumax();
     else if (!strcmp(t, "weight")) test_weight();
+    else if (!strcmp(t, "cgns")) test_cgns();
     else {
-        fprintf(stderr, "usage: cgtest rules|pids|memory|cpumax|weight\n");
+        fprintf(stderr, "usage: cgtest rules|pids|memory|cpumax|weight|cgns\n");
         return 2;
     }
     return failures;
