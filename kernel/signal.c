@@ -281,6 +281,10 @@ long sys_kill(const struct syscall_args *a)
         struct proc *p = ns_find_task(pid, task_active_pid_ns(self));   /* only the visible */
         if (!p)
             return -ESRCH;
+        if (sig && p != initproc && p == p->pidns->reaper && p->sigact[sig].handler == H_DFL &&
+            (p->pidns == task_active_pid_ns(self) || (sig != SIGKILL && sig != SIGSTOP)))
+            return 0;   /* pid_namespaces(7): a namespace's init gets only the signals it handles,
+                           but SIGKILL and SIGSTOP from an ancestor namespace are forced */
         return sig ? signal_send(p, sig) : 0;
     }
     if (pid == 0 || pid < -1) {

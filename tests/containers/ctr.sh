@@ -49,8 +49,13 @@ echo "layers $(ls /var/lib/ctr/layers | wc -l)"
 grep MemFree /proc/meminfo
 for i in 1 2 3 4; do ctr run -d --name s$i base sleep 100 > /dev/null; done
 grep MemFree /proc/meminfo
-ctr ps
+echo "== ps"; ctr ps; echo "== end"
 echo "layers $(ls /var/lib/ctr/layers | wc -l)"
+echo "exec: $(ctr exec s1 /bin/sh -c 'echo $(hostname) $$')"
+echo "inspect:"; ctr inspect s1; echo "end inspect"
+ctr kill s1; ctr stop -t 1 s2; ctr rm s3; echo "status $?"; ctr rm -f s3; ctr rm s1
+ctr ps -a
+ctr run -d --name lg app > /dev/null; sleep 5; ctr logs lg
 EOF
 # cmd= takes one line: the script goes in as a module (a file of the root file system)
 rc=0; MODULES="$out/script,/etc/ctr-test.sh" os_vx86 "$out/boot" "cmd=sh /etc/ctr-test.sh" \
@@ -100,7 +105,23 @@ check "layers stored once: each container costs far less than its layer" \
     '[ ${#free[@]} = 2 ] && [ "$per" -gt 0 ] && [ "$per" -lt $((base_kb / 2)) ]'
 check "app: its service runs with -e over the image's Env" \
     'grep -qE "^hi from [0-9a-f]{12}, pid 1$" "$out/o" && grep -qx "tick 3" "$out/o"'
-check "ctr ps: 4 running" '[ "$(grep -cE "^[0-9a-f]{12} +base +sleep 100 +Up " "$out/o")" = 4 ]'
+check "ctr ps: 4 running" \
+    '[ "$(sed -n "/^== ps/,/^== end/p" "$out/o" | grep -cE "^[0-9a-f]{12} +base +sleep 100 +Up ")" = 4 ]'
+
+ps_a=$(grep -E "^[0-9a-f]{12} +base +sleep 100 " "$out/o" | tail -2)
+s1_id=$(grep -E "^[0-9a-f]{12} +base +sleep 100 +Up .* s1$" "$out/o" | awk '{ print $1 }')
+check "ctr exec: in s1's namespaces (its hostname, not PID 1)" \
+    'grep -qE "^exec: $s1_id [0-9]+$" "$out/o" && ! grep -qE "^exec: .* 1$" "$out/o"'
+awk '/^inspect:/ { f = 1; next } /^end inspect/ { f = 0 } f' "$out/o" > "$out/inspect.json"
+check "ctr inspect: JSON with the namespaces, cgroup path, layers and mounts" \
+    'python3 tests/containers/inspect_check.py "$out/inspect.json"'
+expect_pair "ctr rm of a running container is refused (status 1)" \
+    "You cannot remove a running container" 1
+check "ctr kill, stop, rm: s1 and s3 gone, s2 exited (SIGKILL after stop's grace period)" \
+    '[ "$(echo "$ps_a" | awk "{ print \$NF }" | tr "\n" " ")" = "s2 s4 " ] &&
+     echo "$ps_a" | grep -qE "Exited \(137\) .* s2$"'
+check "ctr logs: what the detached app wrote" \
+    'grep -qE "^hello from [0-9a-f]{12}, pid 1$" "$out/o" && [ "$(grep -c "^tick 3$" "$out/o")" = 2 ]'
 
 # ---- 16 containers at once (acceptance 4) ----
 cat > "$out/many" <<'EOF'
