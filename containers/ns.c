@@ -192,6 +192,8 @@ static void swap_ns(struct ns_common **slot, struct ns_common *fresh)
 static int nsproxy_new(struct proc *p, uint32_t flags, struct nsproxy **out)
 {
     struct nsproxy *o = p->ns ? p->ns : &init_nsproxy;
+    if (flags & CLONE_NEWPID && o->pid_for_children != task_active_pid_ns(p))
+        return -EINVAL;                    /* already unshared: copy_pid_ns() refuses a second */
     if (flags & CLONE_NEWPID && o->pid_for_children->level + 1 >= PID_NS_LEVELS)
         return -ENOSPC;                    /* pid_namespaces(7): nesting limit (32 on Linux) */
     struct nsproxy *n = nsproxy_copy(o);

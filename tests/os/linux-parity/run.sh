@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Namespace parity (issue 11, acceptances 1 and 5): each tests/os/linux-parity/*.c is built
+# natively (glibc) and run as root on the host, where unshare(2) and clone(2) with namespace
+# flags work, and built with scripts/os-cc and run in the toy OS on vx86 (one boot for all).
+# Each program's stdout and "exit N" must be the same in both. The programs make every mount
+# private before mounting (mount_namespaces(7)), so nothing they do reaches the host's tables.
+#   tests/os/linux-parity/run.sh [NAME...]      default: every program
+set -u
+root=$(cd "$(dirname "$0")/../../.." && pwd)
+cd "$root"
+VX86=${VX86:-build/vx86}
+KERNEL=${KERNEL:-build/os/kernel.elf}
+INITRD=${INITRD:-build/os/initrd.img}
+if [ "$(id -u)" != 0 ]; then
+    echo "linux-parity: must run as root (the native runs create namespaces)" >&2
+    exit 2
+fi
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+bad() { echo "FAIL: $*"; fail=1; }
+names=("$@")
+[ ${#names[@]} -eq 0 ] && names=($(for s in tests/os/linux-parity/*.c; do basename "$s" .c; done))
+
+mods=(--module "$INITRD")
+script=$tmp/nsparity.sh
+: > "$script"
+: > "$tmp/expected"
+for name in "${names[@]}"; do
+    src=tests/os/linux-parity/$name.c
+    [ -f "$src" ] || { bad "$name: no such program $src"; continue; }
+    cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -o "$tmp/$name.native" "$src" || { bad "$name: native build"; continue; }
+    scripts/os-cc -O2 "$src" -o "$tmp/$name.os" || { bad "$name: os-cc build"; continue; }
+    { echo "=== $name"; (cd / && timeout 60 "$tmp/$name.native" 2>&1; echo "exit $?"); } >> "$tmp/expected"
+    mods+=(--module "$tmp/$name.os,/bin/np-$name")
+    printf 'echo "=== %s"\n/bin/np-%s 2>&1; echo "exit $?"\n' "$name" "$name" >> "$script"
+done
+mods+=(--module "$script,/bin/nsparity.sh")
+timeout 600 "$VX86" run "$KERNEL" "${mods[@]}" --cmdline 'cmd=sh /bin/nsparity.sh' --max-cycles 5e10 \
+    2>&1 | tr -d '\r' > "$tmp/toy"
+if ! diff -u "$tmp/expected" "$tmp/toy" > "$tmp/diff"; then
+    bad "namespace programs print differently on Linux (-) and in the toy OS (+):"
+    head -60 "$tmp/diff"
+elif [ $fail -eq 0 ]; then
+    echo "linux-parity: ${#names[@]} namespace programs print on the toy OS what they print on Linux ($(grep -vc '^===\|^exit' "$tmp/expected") lines)"
+fi
+exit $fail
