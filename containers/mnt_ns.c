@@ -74,7 +74,8 @@ int ns_umount_tree(struct mnt_table *t, struct inode *target)
  * mount is attached at put_old (which must be at or below new_root). Then every task of this
  * namespace whose root or cwd was the old root moves to the new one, as Linux does. Errors
  * in the man page's terms: EINVAL when new_root is not a mount point, put_old is not under
- * new_root, or new_root is the current root; ENOTDIR when either is not a directory. */
+ * new_root, or new_root is the current root; EBUSY when either is on the root mount (not a
+ * mount point of its own); ENOTDIR when either is not a directory. */
 long sys_pivot_root(const struct syscall_args *a)
 {
     struct proc *p = current;
@@ -90,6 +91,9 @@ long sys_pivot_root(const struct syscall_args *a)
         goto out;
     r = -ENOTDIR;
     if (!S_ISDIR(nr->mode) || !S_ISDIR(po->mode))
+        goto out;
+    r = -EBUSY;                            /* new_root or put_old on the root mount */
+    if ((nr->sb == t->m[0].sb && !nm) || (po->sb == t->m[0].sb && !mnt_rooted_at(t, po)))
         goto out;
     r = -EINVAL;
     if (nr == p->root || nr == t->m[0].root)

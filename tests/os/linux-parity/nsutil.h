@@ -18,7 +18,7 @@ static inline const char *errname(int e)
     case EINTR: return "EINTR";   case EBADF: return "EBADF";   case ECHILD: return "ECHILD";
     case EAGAIN: return "EAGAIN"; case ENOMEM: return "ENOMEM"; case EBUSY: return "EBUSY";
     case EEXIST: return "EEXIST"; case ENOTDIR: return "ENOTDIR"; case EINVAL: return "EINVAL";
-    case ENOSPC: return "ENOSPC"; case ENOMSG: return "ENOMSG"; case EIDRM: return "EIDRM";
+    case ENOSPC: return "ENOSPC"; case ENODEV: return "ENODEV"; case ENOMSG: return "ENOMSG"; case EIDRM: return "EIDRM";
     default: return "E?";
     }
 }
