@@ -219,9 +219,11 @@ void schedule(void)
 void sched_yield_now(void)
 {
     struct proc *p = current;
-    /* Go behind every other runnable task, as sched_yield(2) promises for SCHED_OTHER. */
+    /* Go behind every other runnable task of our queue, as sched_yield(2) promises for SCHED_OTHER. */
+    struct cgroup *q = cgroup_cpu_group(p);
     for (int i = 0; i < NPROC; i++)
-        if (proc_table[i].state == P_RUNNABLE && proc_table[i].se.vruntime >= p->se.vruntime)
+        if (proc_table[i].state == P_RUNNABLE && cgroup_cpu_group(&proc_table[i]) == q &&
+            proc_table[i].se.vruntime >= p->se.vruntime)
             p->se.vruntime = proc_table[i].se.vruntime + 1;
     schedule();
 }

@@ -4,8 +4,9 @@
  *   cgtest rules    defaults, formats, EINVAL/ERANGE/ENOENT on malformed writes, the no-internal-
  *                   process rule (EBUSY), rmdir EBUSY, cgroup.events, cgroup.freeze, cgroup.kill
  *   cgtest pids     a fork bomb under pids.max 8 stops at 8 tasks with EAGAIN; pids.events max
- *   cgtest memory   memory.max 1M: the biggest task of the cgroup is OOM-killed, a task outside
- *                   with more memory is not; memory.events oom_kill 1
+ *   cgtest memory   memory.max 1M: the biggest task of the cgroup is OOM-killed (also when another
+ *                   task's charge failed), a task outside
+ *                   with more memory is not; memory.events oom_kill counts each
  *   cgtest cpumax   cpu.max "20000 100000": a spinner gets 20% +- 1% over 50 periods; cpu.stat
  *                   counts the throttled periods
  *   cgtest weight   cpu.weight 100 and 300 for two spinners: CPU time 1 : 3 +- 2%
@@ -271,6 +272,17 @@ static void test_memory(void)
     printf("     memory.peak %lld memory.current %lld\n", peak, cur);
     check(peak <= 1048576 && peak > 1048576 - 8192, "memory.peak reached memory.max and never passed it");
     check(cur > 0 && cur < 1048576 / 2, "memory.current: the small task's pages only");
+    /* The victim is the biggest task of the cgroup, not the one whose charge failed (Linux's
+     * oom_badness by rss): b2 holds 512K when c, at about 450K, passes the limit; b2 dies, c goes on. */
+    pid_t b2 = hog(CG "/mem", 512);
+    sleep(1);
+    pid_t c = hog(CG "/mem", 600);
+    check(waitpid(b2, &st, 0) == b2 && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL,
+          "a second OOM kills the biggest task, which was not the allocating one");
+    sleep(1);
+    check(waitpid(c, &st, WNOHANG) == 0, "the allocating task got its memory and lives");
+    check(cg_key(CG "/mem/memory.events", "oom_kill") == 2, "memory.events oom_kill 2");
+    reap(c);
     reap(small);
     reap(outside);
     check(atoll(cg_read(CG "/mem/memory.current")) == 0, "memory.current 0 once empty");
