@@ -26,7 +26,7 @@ static struct mnt_ns init_mnt = { { NS_MNT, 0, 1 }, NULL };
 static struct cgroup_ns init_cgroup = { { NS_CGROUP, 0xEFFFFFFBu, 1 }, NULL };
 struct pid_ns init_pid_ns = { { NS_PID, 0xEFFFFFFCu, 1 }, 0, NULL, NULL, 0, 0 };
 struct nsproxy init_nsproxy = { 1, &init_uts, &init_ipc, &init_mnt, &init_pid_ns, &init_cgroup };
-static uint32_t next_inum = 0xF0000000u;
+static uint32_t next_inum = 0xF0000001u;   /* 0xF0000000 is the first mount table's (mount.c) */
 /* CG's cgroup.c, when linked: the cgroup a new cgroup namespace is rooted at. */
 extern struct cgroup *cgroup_of(struct proc *p) __attribute__((weak));
 struct cgroup *ns_cgroup_root(struct proc *p) { return (p->ns ? p->ns : &init_nsproxy)->cgroup->root; }
@@ -221,7 +221,8 @@ static int nsproxy_new(struct proc *p, uint32_t flags, struct nsproxy **out)
             kfree(m);
             goto nomem;
         }
-        m->c = (struct ns_common){ NS_MNT, m->table->id, 1 };
+        m->c = (struct ns_common){ NS_MNT, next_inum++, 1 };
+        m->table->id = m->c.inum;          /* one numbering for every namespace type */
         trace_ns_create(&m->c, &o->mnt->c);
         swap_ns((struct ns_common **)&n->mnt, &m->c);
     }

@@ -39,3 +39,10 @@ $(CG_TEST_ELF): tests/containers/progs/cgtest.c $(OSK_BUILD)/user/libc.a $(OSK_B
 check-cgroup: os $(VX86) $(CG_TEST_ELF)
 	tests/containers/cgroup.sh
 check-containers: $(CG_TEST_ELF)          # run.sh runs tests/containers/cgroup.sh among the others
+
+# Namespaces against Linux (issue 11, acceptances 1 and 5): tests/os/linux-parity/*.c run as
+# root natively (unshare/clone with namespace flags) and in the toy OS; outputs must be equal.
+.PHONY: check-ns-parity
+check-ns-parity: os $(VX86)
+	tests/os/linux-parity/run.sh
+check-containers: check-ns-parity

@@ -37,11 +37,28 @@ for name in "${names[@]}"; do
 done
 mods+=(--module "$script,/bin/nsparity.sh")
 timeout 600 "$VX86" run "$KERNEL" "${mods[@]}" --cmdline 'cmd=sh /bin/nsparity.sh' --max-cycles 5e10 \
-    2>&1 | tr -d '\r' > "$tmp/toy"
+    --trace "$tmp/trace.jsonl" 2>&1 | tr -d '\r' > "$tmp/toy"
 if ! diff -u "$tmp/expected" "$tmp/toy" > "$tmp/diff"; then
     bad "namespace programs print differently on Linux (-) and in the toy OS (+):"
     head -60 "$tmp/diff"
 elif [ $fail -eq 0 ]; then
     echo "linux-parity: ${#names[@]} namespace programs print on the toy OS what they print on Linux ($(grep -vc '^===\|^exit' "$tmp/expected") lines)"
+fi
+# The trace shows each namespace created (by type, numbered apart), each mount and host name.
+if [ ${#names[@]} -gt 1 ]; then
+    python3 - "$tmp/trace.jsonl" <<'PY' || bad "trace records of namespaces, mounts and host names"
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1]) if '"probe_kind"' in l]
+ns = [r["data"] for r in recs if r["kind"] == "ns_create"]
+types = {n["ns_type"] for n in ns}          # devices/probe_abi.h: PID 1, MNT 2, UTS 3, IPC 4
+ids = [n["ns_id"] for n in ns]
+mounts = {(r["data"]["fstype"], r["data"]["target"]) for r in recs if r["kind"] == "mount"}
+hosts = [r["data"]["name"] for r in recs if r["kind"] == "hostname"]
+ok = {1, 2, 3, 4} <= types and len(ids) == len(set(ids)) and ("proc", "/proc") in mounts \
+     and ("tmpfs", "/tmp/isolation-parity") in mounts and "inside" in hosts
+print(f"trace: {len(ns)} ns_create (types {sorted(types)}, ids distinct: {len(ids) == len(set(ids))}), "
+      f"{len(mounts)} distinct mounts, host names {hosts}")
+sys.exit(0 if ok else 1)
+PY
 fi
 exit $fail
