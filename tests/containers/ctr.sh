@@ -198,4 +198,11 @@ if not all(e > c for (c, _), e in zip(steps, ends)):
 print("ok   cycles: ctr run -> exec broken down by step")
 PY
 
+# determinism: the first boot again gives the same output and the same cycle of every ctr mark
+rc=0; MODULES="$out/script,/etc/ctr-test.sh" os_vx86 "$out/boot2" "cmd=sh /etc/ctr-test.sh" \
+    --trace "$out/t2.jsonl" || rc=$?
+marks() { grep '"kind":"lab_mark"' "$1" | sed 's/.*"cycle":\([0-9]*\).*"text":"\([^"]*\)".*/\1 \2/'; }
+check "determinism: the same run twice, the same output and mark cycles ($(marks "$out/t.jsonl" | wc -l) marks)" \
+    'cmp -s "$out/boot" "$out/boot2" && [ "$(marks "$out/t.jsonl")" = "$(marks "$out/t2.jsonl")" ]'
+
 exit $failed
