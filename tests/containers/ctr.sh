@@ -8,7 +8,8 @@
 #            changed files (A/C/D), slim's whiteout and opaque directory hide base's files,
 #            layers unpacked once however many containers use them (3 layer folders for 3 images,
 #            free memory per extra container far below the layer's size)
-#   many     16 containers at once, each its own hostname, PID 1 and pids.max; ctr ps, ctr stats
+#   many     16 containers at once, each its own hostname, PID 1 and pids.max (also as read inside,
+#            through its cgroup namespace); ctr ps, ctr stats
 #            and ps agree with each container's cgroup files
 #   cycles   acceptance 6: the cycles from `ctr run` to the command's exec, step by step, from the
 #            trace marks ctr writes (tracefs trace_marker -> LAB_MARK records)
@@ -127,7 +128,7 @@ check "ctr logs: what the detached app wrote" \
 cat > "$out/many" <<'EOF'
 for i in $(seq 1 16); do
     ctr run -d --name c$i --hostname host$i --pids-limit $((i + 10)) --memory ${i}m base \
-        /bin/sh -c 'hostname > /tmp/h; echo $$ > /tmp/p; exec sleep 1000' > /dev/null || echo "run c$i: $?"
+        /bin/sh -c 'hostname > /tmp/h; echo $$ > /tmp/p; cat /sys/fs/cgroup/pids.max > /tmp/l; exec sleep 1000' > /dev/null || echo "run c$i: $?"
 done
 sleep 3
 ctr ps
@@ -135,7 +136,7 @@ ctr stats
 ps
 for i in $(seq 1 16); do
     d=/sys/fs/cgroup/ctr/c$i u=/var/lib/ctr/containers/c$i/upper/tmp
-    echo "cg c$i $(cat $d/pids.max) $(cat $d/pids.current) $(cat $d/memory.max) $(cat $d/memory.current) in $(cat $u/h) $(cat $u/p) procs $(cat $d/cgroup.procs)"
+    echo "cg c$i $(cat $d/pids.max) $(cat $d/pids.current) $(cat $d/memory.max) $(cat $d/memory.current) in $(cat $u/h) $(cat $u/p) $(cat $u/l) procs $(cat $d/cgroup.procs)"
 done
 EOF
 rc=0; MODULES="$out/many,/etc/many.sh" os_vx86 "$out/many.out" "cmd=sh /etc/many.sh" || rc=$?
@@ -153,10 +154,11 @@ for i in range(1, 17):
     cg = [l.split() for l in lines if l.startswith(f"cg {n} ")]
     if not cg or n not in ps_ctr or n not in stats:
         bad.append(f"{n}: missing from ctr ps, ctr stats or the cgroup files"); continue
-    _, _, pmax, pcur, mmax, mcur, _, host, nspid, _, *procs = cg[0]
+    _, _, pmax, pcur, mmax, mcur, _, host, nspid, inside, _, *procs = cg[0]
     pid = ps_ctr[n]
     if (pmax, mmax) != (str(i + 10), str(i << 20)): bad.append(f"{n}: limits {pmax} {mmax}")
     if host != f"host{i}" or nspid != "1": bad.append(f"{n}: hostname {host}, pid inside {nspid}")
+    if inside != pmax: bad.append(f"{n}: /sys/fs/cgroup/pids.max inside reads {inside}, not {pmax}")
     if str(pid) not in procs: bad.append(f"{n}: ctr ps pid {pid} not in cgroup.procs {procs}")
     st = stats[n]   # ID NAME CPU-USEC MEM "/" LIMIT PIDS
     if st[3] != f"{int(mcur) // 1024}KiB" or st[5] != mmax or st[6] != pcur:
