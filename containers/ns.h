@@ -74,6 +74,8 @@ void ns_release(struct proc *p);                      /* the slot is freed: drop
 
 void ns_put(struct ns_common *c);
 struct ns_common *ns_of(struct proc *p, int type, int for_children);  /* p's namespace of type */
+int ns_global_pid(int nr);       /* a pid or pgid of the caller's namespace -> global (-1: none) */
+int ns_local_pid(int global);    /* global -> as the caller's namespace numbers it (0: invisible) */
 int pid_ns_attach(struct proc *child, struct pid_ns *ns);  /* pids at every level, or -ENOMEM */
 int pid_ns_is_ancestor(struct pid_ns *anc, struct pid_ns *ns);   /* anc == ns or above it */
 struct cgroup *ns_cgroup_root(struct proc *p);        /* p's cgroup namespace root (NULL: none) */

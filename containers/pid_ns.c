@@ -46,6 +46,25 @@ struct proc *ns_find_task(int nr, struct pid_ns *ns)
     return NULL;
 }
 
+/* Process-group and session ids are kept as global pids; these translate at the system-call
+ * boundary. A group whose leader has gone keeps its global number, shown as is at level 0 and
+ * as 0 deeper (Linux keeps the leader's struct pid alive for that). */
+int ns_global_pid(int nr)
+{
+    struct pid_ns *ns = task_active_pid_ns(current);
+    if (ns->level == 0 || nr <= 0)
+        return nr;
+    struct proc *p = ns_find_task(nr, ns);
+    return p ? p->pid : -1;
+}
+
+int ns_local_pid(int global)
+{
+    struct pid_ns *ns = task_active_pid_ns(current);
+    struct proc *p = ns->level ? proc_find(global) : NULL;
+    return ns->level == 0 ? global : task_pid_in(p, ns);
+}
+
 int pid_ns_attach(struct proc *child, struct pid_ns *ns)
 {
     if (ns->dead)

@@ -231,7 +231,7 @@ static int wait_matches(struct proc *p, struct proc *c, int pid)
     if (pid == 0)
         return c->pgid == p->pgid;
     if (pid < -1)
-        return c->pgid == -pid;
+        return c->pgid == ns_global_pid(-pid);   /* groups are kept by global pid */
     return 1;
 }
 

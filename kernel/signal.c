@@ -288,7 +288,7 @@ long sys_kill(const struct syscall_args *a)
         return sig ? signal_send(p, sig) : 0;
     }
     if (pid == 0 || pid < -1) {
-        int pgid = pid == 0 ? self->pgid : -pid;
+        int pgid = pid == 0 ? self->pgid : ns_global_pid(-pid);   /* groups by global pid */
         if (!sig) {
             for (int i = 0; i < NPROC; i++)
                 if (proc_table[i].state != P_UNUSED && proc_table[i].pgid == pgid)

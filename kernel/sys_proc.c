@@ -196,20 +196,22 @@ long sys_setpgid(const struct syscall_args *a)
     struct proc *self = current;
     if (pgid < 0)
         return -EINVAL;
-    struct proc *p = pid ? proc_find(pid) : self;
+    struct proc *p = pid ? ns_find_task(pid, task_active_pid_ns(self)) : self;
     if (!p || (p != self && p->parent != self))
         return -ESRCH;
-    p->pgid = pgid ? pgid : p->pid;
+    if (pgid && ns_global_pid(pgid) < 0)
+        return -EPERM;                     /* no such group in the caller's PID namespace */
+    p->pgid = pgid ? ns_global_pid(pgid) : p->pid;
     return 0;
 }
 
 long sys_getpgid(const struct syscall_args *a)
 {
-    struct proc *p = a->arg[0] ? proc_find((int)a->arg[0]) : current;
-    return p ? p->pgid : -ESRCH;
+    struct proc *p = a->arg[0] ? ns_find_task((int)a->arg[0], task_active_pid_ns(current)) : current;
+    return p ? ns_local_pid(p->pgid) : -ESRCH;
 }
 
-long sys_getpgrp(const struct syscall_args *a) { (void)a; return current->pgid; }
+long sys_getpgrp(const struct syscall_args *a) { (void)a; return ns_local_pid(current->pgid); }
 
 long sys_setsid(const struct syscall_args *a)
 {
@@ -218,7 +220,7 @@ long sys_setsid(const struct syscall_args *a)
     if (p->pgid == p->pid)
         return -EPERM;                     /* a group leader cannot start a session */
     p->sid = p->pgid = p->pid;
-    return p->sid;
+    return ns_local_pid(p->sid);
 }
 
 /* Nice values set the scheduler weight (sched.c). Everyone is root, so lowering nice is allowed;

@@ -32,15 +32,21 @@ static int child(int go_fd, int done_fd)
 {
     SHOW("child: unshare(CLONE_NEWNS)", unshare(CLONE_NEWNS));
     SHOW("child: mount / MS_REC|MS_PRIVATE", mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
+    int ready[2];
+    if (pipe(ready) < 0)
+        die("pipe");
     pid_t g = fork();                /* a grandchild in its own namespace, copied before the mount */
     if (g == 0) {
         if (unshare(CLONE_NEWNS) < 0)
             die("unshare g");
+        write(ready[1], "r", 1);
         char c;
         read(go_fd, &c, 1);
         see("grandchild", DIR_ "/inside");
         _exit(0);
     }
+    char r;
+    read(ready[0], &r, 1);           /* the grandchild's namespace exists: mount now */
     SHOW("child: mount tmpfs", mount("tmpfs", DIR_, "tmpfs", 0, NULL));
     touch(DIR_ "/inside");
     see("child", DIR_ "/inside");

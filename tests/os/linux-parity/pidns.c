@@ -18,10 +18,17 @@ static int init_main(int keep)
 {
     say("init", "getpid", getpid());
     say("init", "getppid", getppid());
+    SHOW("init: setpgid(0, 0)", setpgid(0, 0));
+    say("init", "getpgrp", getpgrp());
     pid_t b = fork();
     if (b == 0) {
         say("b", "getpid", getpid());
         say("b", "getppid", getppid());
+        say("b", "getpgid(0) (its parent's group)", getpgid(0));
+        SHOW("b: setpgid(0, 0)", setpgid(0, 0));
+        say("b", "getpgrp", getpgrp());
+        SHOW("b: kill(-1, 0) (all but the init and itself)", kill(-1, 0));
+        SHOW("b: setpgid(0, 99) (no such group)", setpgid(0, 99));
         pid_t self = getpid();
         if (unshare(CLONE_NEWPID) < 0)
             die("unshare nested");
@@ -38,6 +45,7 @@ static int init_main(int keep)
     }
     reap(b, "init: b");
     say("init", "fork had returned", b);
+    SHOW("init: kill(-b, 0) once b is gone", kill(-b, 0));
     /* An orphan: d forks e and exits; e's parent becomes this init (pid 1). */
     int p[2];
     if (pipe(p) < 0)

@@ -22,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 names=("$@")
+all=$((${#names[@]} == 0))
 [ ${#names[@]} -eq 0 ] && names=($(for s in tests/os/linux-parity/*.c; do basename "$s" .c; done))
 
 mods=(--module "$INITRD")
@@ -51,7 +52,7 @@ elif [ $fail -eq 0 ]; then
     echo "linux-parity: ${#names[@]} namespace programs print on the toy OS what they print on Linux ($(grep -vc '^===\|^exit' "$tmp/expected") lines)"
 fi
 # The trace shows each namespace created (by type, numbered apart), each mount and host name.
-if [ ${#names[@]} -gt 1 ]; then
+if [ $all = 1 ]; then
     python3 - "$tmp/trace.jsonl" <<'PY' || bad "trace records of namespaces, mounts and host names"
 import json, sys
 recs = [json.loads(l) for l in open(sys.argv[1]) if '"probe_kind"' in l]
