@@ -54,6 +54,7 @@ enum vx86_probe_kind {
 enum vx86_probe_ns_type {
     VX86_PROBE_NS_PID = 1, VX86_PROBE_NS_MNT = 2, VX86_PROBE_NS_UTS = 3,
     VX86_PROBE_NS_IPC = 4, VX86_PROBE_NS_USER = 5, VX86_PROBE_NS_NET = 6,
+    VX86_PROBE_NS_CGROUP = 7,
 };
 
 typedef struct vx86_probe_task_create {

@@ -10,6 +10,8 @@
  * size class); larger requests take a whole page. */
 #include "kernel/kernel.h"
 #include "kernel/vm.h"
+#include "kernel/proc.h"
+#include "containers/cgroup.h"
 
 static struct frame *frames;
 static uint32_t nframes;
@@ -36,6 +38,14 @@ void frame_init(uint32_t first_free, uint32_t mem_end)
 
 uint32_t frame_alloc(int kind, int owner)
 {
+    /* A task's pages and page tables are charged to its memory cgroup first (cgroup.h); a
+     * charge past memory.max runs the OOM killer in that cgroup and may fail. */
+    int memcg = 0;
+    if ((kind == FRAME_USER || kind == FRAME_PGTABLE) && owner > 0) {
+        struct proc *p = proc_find(owner);
+        if (p && (memcg = mem_charge(p, 1)) < 0)
+            return 0;
+    }
     uint32_t f = irq_save();
     uint32_t pa = free_head;
     if (pa) {
@@ -50,8 +60,11 @@ uint32_t frame_alloc(int kind, int owner)
         fr->ref = 1;
         fr->kind = (uint8_t)kind;
         fr->owner = owner;
+        fr->memcg = (uint8_t)memcg;
     }
     irq_restore(f);
+    if (!pa && memcg)
+        mem_uncharge(cgroup_at(memcg), 1);
     if (pa)
         memset(P2V(pa), 0, PAGE_SIZE);
     return pa;
@@ -69,6 +82,9 @@ void frame_unref(uint32_t pa)
     uint32_t f = irq_save();
     fr->kind = FRAME_FREE;
     fr->owner = 0;
+    if (fr->memcg)
+        mem_uncharge(cgroup_at(fr->memcg), 1);
+    fr->memcg = 0;
     *(uint32_t *)P2V(pa) = free_head;
     free_head = pa;
     frame_counters.free++;

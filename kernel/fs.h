@@ -65,6 +65,8 @@ struct inode_ops {
     struct inode *(*parent)(struct inode *dir);  /* "..": the file system's root returns itself */
     int (*truncate)(struct inode *ip, uint32_t size);
     void (*evict)(struct inode *ip);            /* last reference gone: free private data */
+    /* A "magic" link (/proc/PID/ns/TYPE): the inode it stands for, followed without a path. */
+    struct inode *(*get_link)(struct inode *link, int *err);
 };
 
 /* Byte operations. `f` is NULL when the kernel reads an inode directly (exec). */
@@ -195,6 +197,8 @@ long upath_truncate(struct inode *ip, int32_t len);
 
 /* ---- file systems ---- */
 extern const struct fs_type ramfs_type, tmpfs_type, procfs_type, devfs_type;
+extern const struct fs_type overlay_type, tracefs_type;    /* containers/overlayfs.c, tracefs.c */
+void trace_marker_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* tracefs.c */
 int  pipe_alloc(struct file **rd, struct file **wr);        /* 0, -ENFILE, -ENOMEM */
 
 #endif

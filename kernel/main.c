@@ -9,6 +9,7 @@
 #include "kernel/kernel.h"
 #include "kernel/fs.h"
 #include "kernel/proc.h"
+#include "containers/cgroup.h"
 #include "kernel/vm.h"
 #include "devices/debugport.h"
 
@@ -162,9 +163,11 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     printk("vx86 toy OS: %u MiB, %u frames free, hz %u\n", mem_end >> 20, frame_counters.free, hz);
     if (opt_verbose)
         printk("command line: %s\n", cmdline_shown);
+    cgroup_init();
     proc_init();
     sched_init();
     fs_init();
+    cgroupfs_init();                       /* cgroup2 mounted at /sys/fs/cgroup */
     load_modules();
 
     /* init runs `/bin/sh -c REST` for cmd= (it reaps orphans meanwhile) and powers off with

@@ -10,6 +10,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/limits.h"
 #include "kernel/uapi/mount.h"
@@ -59,8 +60,7 @@ static struct mnt_table init_mnt = { .ref = 1, .id = 0xF0000000u };
 
 struct mnt_table *vfs_mnt_of(struct proc *p)
 {
-    (void)p;
-    return &init_mnt;
+    return p && p->ns && p->ns->mnt->table ? p->ns->mnt->table : &init_mnt;   /* containers/ns.c */
 }
 
 /* A copy of t for a new mount namespace: the same mounts, each holding its own references. */

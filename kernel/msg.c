@@ -8,6 +8,7 @@
  * msg_msgseg chain, since a message may be larger than one page. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -45,7 +46,14 @@ struct msg_ns {
 };
 static struct msg_ns init_msg_ns;
 
-static struct msg_ns *msg_ns(struct proc *p) { (void)p; return &init_msg_ns; }
+static struct msg_ns *msg_ns(struct proc *p)
+{
+    return p->ns && p->ns->ipc->msg ? p->ns->ipc->msg : &init_msg_ns;   /* containers/ns.c */
+}
+
+/* An IPC namespace's table: the initial one, a new empty one, and freeing one with its queues. */
+struct msg_ns *msg_ns_init(void) { return &init_msg_ns; }
+struct msg_ns *msg_ns_create(void) { return kzalloc(sizeof(struct msg_ns)); }
 static uint32_t now_seconds(void) { return (uint32_t)(ktime_ns() / 1000000000ull); }
 
 static struct msgq *lookup(int id)
@@ -348,4 +356,14 @@ long sys_ipc(const struct syscall_args *a)
     default:
         return -ENOSYS;
     }
+}
+
+void msg_ns_destroy(struct msg_ns *ns)
+{
+    for (int i = 0; ns && i < MSGMNI; i++)
+        for (struct msg *m = ns->q[i].head, *next; ns->q[i].used && m; m = next) {
+            next = m->next;
+            free_msg(m);
+        }
+    kfree(ns);
 }

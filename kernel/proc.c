@@ -6,6 +6,8 @@
 #include "kernel/kernel.h"
 #include "kernel/fs.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
+#include "containers/cgroup.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/signal.h"
@@ -123,6 +125,8 @@ void proc_set_name(struct proc *p, const char *path)
 
 static void proc_free_slot(struct proc *p)
 {
+    cgroup_release(p);                     /* pids.current counts a task until it is reaped */
+    ns_release(p);
     p->state = P_UNUSED;
     p->pid = 0;
     p->parent = NULL;
@@ -130,9 +134,13 @@ static void proc_free_slot(struct proc *p)
 
 int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
 {
-    struct proc *p = current, *np = proc_alloc();
-    if (!np)
+    struct proc *p = current, *np;
+    int err = cgroup_can_fork(p);          /* pids.max: EAGAIN (cgroup-v2.rst, "PID") */
+    if (err)
+        return err;
+    if (!(np = proc_alloc()))
         return -EAGAIN;
+    cgroup_fork(p, np);                    /* before the page tables: they are charged to it */
     np->pgdir = vm_new_pgdir(np->pid);
     if (!np->pgdir || vm_fork_cow(np->pgdir, p->pgdir, np->pid) < 0) {
         if (np->pgdir)
@@ -145,6 +153,12 @@ int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
     if (child_stack)
         np->tf->esp = child_stack;
     np->parent = p;
+    int nsr = ns_fork(p, np, flags);       /* namespaces and the pid at each level */
+    if (nsr < 0) {
+        vm_free(np->pgdir);
+        proc_free_slot(np);
+        return nsr;
+    }
     memcpy(np->name, p->name, sizeof np->name);
     memcpy(np->cmdline, p->cmdline, sizeof np->cmdline);
     np->cmdline_len = p->cmdline_len;
@@ -162,7 +176,7 @@ int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
     fs_proc_fork(np, p);
     trace_task_create(np);
     sched_make_runnable(np);
-    return np->pid;
+    return task_pid_in(np, task_active_pid_ns(p));   /* the child's pid as the parent sees it */
 }
 
 _Noreturn void proc_exit(int wstatus)
@@ -182,18 +196,22 @@ _Noreturn void proc_exit(int wstatus)
         vm_free(pgdir);
 
     cli();                                 /* from here to the switch: no interrupt sees us half-dead */
+    struct proc *reaper = ns_exit(p);      /* the namespace's init, or init */
     int zombies = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *c = &proc_table[i];
         if (c->state != P_UNUSED && c->parent == p) {
-            c->parent = initproc;
+            c->parent = reaper;
             zombies |= c->state == P_ZOMBIE;
         }
     }
-    if (zombies)
-        wakeup(initproc);
+    if (zombies) {
+        signal_send(reaper, SIGCHLD);
+        wakeup(reaper);
+    }
     p->xstate = wstatus;
     p->state = P_ZOMBIE;
+    cgroup_exit(p);
     if (p->parent) {
         if (p->exit_signal)
             signal_send(p->parent, p->exit_signal);
@@ -209,11 +227,11 @@ static int wait_matches(struct proc *p, struct proc *c, int pid)
     if (c->state == P_UNUSED || c->parent != p)
         return 0;
     if (pid > 0)
-        return c->pid == pid;
+        return task_pid_in(c, task_active_pid_ns(p)) == pid;
     if (pid == 0)
         return c->pgid == p->pgid;
     if (pid < -1)
-        return c->pgid == -pid;
+        return c->pgid == ns_global_pid(-pid);   /* groups are kept by global pid */
     return 1;
 }
 
@@ -232,10 +250,10 @@ int proc_wait(int pid, int *wstatus, int options)
                 *wstatus = c->stop_report;
                 c->stop_report = 0;        /* each stop is reported once */
                 irq_restore(f);
-                return c->pid;
+                return task_pid_in(c, task_active_pid_ns(p));
             }
             if (c->state == P_ZOMBIE) {
-                int cpid = c->pid;
+                int cpid = task_pid_in(c, task_active_pid_ns(p));
                 *wstatus = c->xstate;
                 proc_free_slot(c);
                 irq_restore(f);
@@ -277,6 +295,7 @@ void proc_userinit(const char *path, char *const argv[])
         panic("no memory for init");
     p->pgid = p->sid = p->pid;
     p->umask = 022;
+    ns_init_task(p);
     int err = 0;
     p->root = namei("/", &err);
     p->cwd = p->root ? idup(p->root) : NULL;

@@ -14,6 +14,9 @@
 
 struct file;
 struct inode;
+struct nsproxy;                            /* containers/ns.h: the task's namespaces */
+struct pid_ns;                             /* containers/ns.h: a PID namespace */
+#define PID_NS_LEVELS 4                    /* nesting depth of PID namespaces (Linux: 32) */
 
 /* What the trap entry (trapasm.S) pushes, lowest address first: the saved user (or kernel)
  * state of a task that entered the kernel. esp and ss are valid only when coming from ring 3. */
@@ -88,7 +91,14 @@ struct proc {
     uint64_t start_jiffies;
     uint32_t cow_copies;                   /* pages copied on a copy-on-write fault */
     uint32_t minflt;                       /* demand-zero and COW faults handled */
-    /* Later: struct nsproxy *ns (namespaces), struct cgroup *cgroup, struct vcpu *vcpu. */
+    /* Namespaces (containers/ns.c). ns is shared by tasks that did not unshare; pidns is the
+     * namespace the task's pid lives in (fixed for life, as Linux's task_active_pid_ns), and
+     * nspid[l] its pid as seen from level l (nspid[0] == pid, the global one). */
+    struct nsproxy *ns;
+    struct pid_ns *pidns;
+    int nspid[PID_NS_LEVELS];
+    struct cgroup *cgroup;                 /* containers/cgroup.h: NULL = the root cgroup */
+    /* Later: struct vcpu *vcpu. */
 };
 
 /* ---- proc.c ---- */

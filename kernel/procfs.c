@@ -6,10 +6,12 @@
  *   /proc/PID/mounts   the mount table the process sees
  * Inodes are made on lookup and dropped on their last iput; their number encodes (pid, kind)
  * so the same file always has the same st_ino. A file of a process that has exited reads as
- * ESRCH, as on Linux. Later: PID/ns/, PID/cgroup, NSpid (containers), vm/ (hypervisor). */
+ * ESRCH, as on Linux. PID/cgroup is the cgroup v2 line of cgroups(7). Later: vm/ (hypervisor). */
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/cgroup.h"
+#include "containers/ns.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/dirent.h"
 #include "kernel/uapi/errno.h"
@@ -17,8 +19,13 @@
 
 enum pkind {
     PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS,        /* in /proc */
-    PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS,                   /* in /proc/PID */
+    PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR, PK_CGROUP, /* in /proc/PID */
+    PK_NS = 0x10,                  /* + enum ns_type: /proc/PID/ns/TYPE; + NS_NTYPES: pid_for_children */
 };
+/* A mount of /proc shows the tasks of the PID namespace of the task that mounted it, numbered
+ * as that namespace numbers them (pid_namespaces(7)); sb->priv is that namespace. */
+static struct pid_ns *sb_ns(struct super *sb) { return sb->priv ? sb->priv : &init_pid_ns; }
+static int ns_pid(struct super *sb, struct proc *p) { return p ? task_pid_in(p, sb_ns(sb)) : 0; }
 #define PROC_TEXT_MAX 4096u
 #define PIDPOS_BASE   1000u       /* readdir positions from here walk the task table */
 
@@ -28,22 +35,32 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "self",    PK_SELF,    S_IFLNK | 0777 },
     { "uptime",  PK_UPTIME,  S_IFREG | 0444 },
 }, pid_ents[] = {
+    { "cgroup",  PK_CGROUP,  S_IFREG | 0444 },
     { "cmdline", PK_CMDLINE, S_IFREG | 0444 },
     { "mounts",  PK_PMOUNTS, S_IFREG | 0444 },
+    { "ns",      PK_NSDIR,   S_IFDIR | 0555 },
     { "status",  PK_STATUS,  S_IFREG | 0444 },
+}, ns_ents[] = {
+    { "cgroup", PK_NS + NS_CGROUP, S_IFLNK | 0777 },
+    { "ipc",    PK_NS + NS_IPC,    S_IFLNK | 0777 },
+    { "mnt",    PK_NS + NS_MNT,    S_IFLNK | 0777 },
+    { "pid",    PK_NS + NS_PID,    S_IFLNK | 0777 },
+    { "pid_for_children", PK_NS + NS_NTYPES, S_IFLNK | 0777 },
+    { "uts",    PK_NS + NS_UTS,    S_IFLNK | 0777 },
 };
 
 static int kind_of(struct inode *ip) { return (int)((uintptr_t)ip->priv & 0xFF); }
 static int pid_of(struct inode *ip) { return (int)((uintptr_t)ip->priv >> 8); }
-static uint32_t ino_for(int pid, int kind) { return pid ? 0x1000u + (uint32_t)pid * 16u + (uint32_t)kind : (uint32_t)kind; }
+static uint32_t ino_for(int pid, int kind) { return pid ? 0x1000u + (uint32_t)pid * 32u + (uint32_t)kind : (uint32_t)kind; }
 
-static const struct inode_ops procfs_dir_ops, procfs_file_ops;
+static const struct inode_ops procfs_dir_ops, procfs_file_ops, procfs_nslink_ops;
 static const struct file_ops procfs_fops, procfs_dir_fops;
 
 static struct inode *procfs_inode(struct super *sb, int pid, int kind, uint32_t mode, int *err)
 {
     int isdir = S_ISDIR(mode);
-    struct inode *ip = inode_alloc(sb, mode, isdir ? &procfs_dir_ops : &procfs_file_ops,
+    struct inode *ip = inode_alloc(sb, mode, isdir ? &procfs_dir_ops : kind >= PK_NS ? &procfs_nslink_ops
+                                                                        : &procfs_file_ops,
                                    isdir ? &procfs_dir_fops : &procfs_fops);
     if (!ip) {
         *err = -ENOMEM;
@@ -58,15 +75,20 @@ static struct inode *procfs_inode(struct super *sb, int pid, int kind, uint32_t 
 
 /* ---- contents ---- */
 
-static int gen_status(struct proc *p, char *b, uint32_t n)
+static int gen_status(struct super *sb, struct proc *p, char *b, uint32_t n)
 {
     uint32_t rss = p->pgdir ? vm_user_pages(p->pgdir) * 4 : 0;
+    char nspid[48];                        /* NSpid: the pid at each level from this /proc's down */
+    int len = 0, pid = ns_pid(sb, p);
+    for (int l = sb_ns(sb)->level; l <= task_active_pid_ns(p)->level; l++)
+        len += ksnprintf(nspid + len, sizeof nspid - (uint32_t)len, l ? "\t%d" : "\t%d",
+                         l ? p->nspid[l] : p->pid);
     return ksnprintf(b, n,
                      "Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n"
                      "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\n"
-                     "NSpid:\t%d\nVmRSS:\t%8u kB\nThreads:\t1\n",
-                     p->name, (unsigned)p->umask, proc_state_name(p->state), p->pid, p->pid,
-                     p->parent ? p->parent->pid : 0, p->pid, (unsigned)rss);
+                     "NSpid:%s\nVmRSS:\t%8u kB\nThreads:\t1\n",
+                     p->name, (unsigned)p->umask, proc_state_name(p->state), pid, pid,
+                     ns_pid(sb, p->parent), nspid, (unsigned)rss);
 }
 
 /* The text of a file, into b (PROC_TEXT_MAX bytes): its length or -errno. */
@@ -95,7 +117,12 @@ static int generate(struct inode *ip, char *b)
     case PK_PMOUNTS:
         return vfs_mounts_text(vfs_mnt_of(p), b, PROC_TEXT_MAX);
     case PK_STATUS:
-        return gen_status(p, b, PROC_TEXT_MAX);
+        return gen_status(ip->sb, p, b, PROC_TEXT_MAX);
+    case PK_CGROUP: {              /* "0::PATH", the v2 line of cgroups(7), as the reader's cgroup ns sees it */
+        char path[128];
+        return ksnprintf(b, PROC_TEXT_MAX, "0::%s\n", cgroup_path_relative(cgroup_of(p),
+                         curproc()->ns->cgroup->root, path, sizeof path));
+    }
     case PK_CMDLINE: {
         uint32_t len = p->cmdline_len < PROC_CMDLINE_LEN ? p->cmdline_len : PROC_CMDLINE_LEN;
         memcpy(b, p->cmdline, len);
@@ -128,13 +155,31 @@ static long procfs_read(struct inode *ip, struct file *f, struct iobuf b, uint32
     return r;
 }
 
+/* The namespace a /proc/PID/ns/ link names, or NULL when the task has gone. */
+static struct ns_common *link_ns(struct inode *ip)
+{
+    struct proc *p = proc_find(pid_of(ip));
+    int t = kind_of(ip) - PK_NS;
+    return p ? ns_of(p, t == NS_NTYPES ? NS_PID : t, t == NS_NTYPES) : NULL;
+}
+
 static int procfs_readlink(struct inode *ip, char *buf, uint32_t n)
 {
-    if (kind_of(ip) != PK_SELF)
+    char tmp[32];
+    int len;
+    if (kind_of(ip) >= PK_NS) {            /* "uts:[4026531838]", as namespaces(7) shows */
+        struct ns_common *c = link_ns(ip);
+        if (!c)
+            return -ENOENT;
+        len = ksnprintf(tmp, sizeof tmp, "%s:[%u]", ns_type_name(c->type), (unsigned)c->inum);
+    } else if (kind_of(ip) != PK_SELF) {
         return -EINVAL;
-    struct proc *p = curproc();
-    char tmp[16];
-    int len = ksnprintf(tmp, sizeof tmp, "%d", p ? p->pid : 0);
+    } else {
+        int pid = ns_pid(ip->sb, curproc());
+        if (!pid)
+            return -ENOENT;                /* a task outside this /proc's namespace */
+        len = ksnprintf(tmp, sizeof tmp, "%d", pid);
+    }
     if ((uint32_t)len > n)
         len = (int)n;
     memcpy(buf, tmp, (uint32_t)len);
@@ -156,17 +201,25 @@ static int parse_pid(const char *s)
     return v;
 }
 
+static const struct pent *dir_ents(struct inode *dir, uint32_t *nt)
+{
+    int k = kind_of(dir);
+    *nt = k == PK_NSDIR ? ARRAY_SIZE(ns_ents) : k == PK_PIDDIR ? ARRAY_SIZE(pid_ents) : ARRAY_SIZE(root_ents);
+    return k == PK_NSDIR ? ns_ents : k == PK_PIDDIR ? pid_ents : root_ents;
+}
+
 static struct inode *procfs_lookup(struct inode *dir, const char *name, int *err)
 {
     int dpid = pid_of(dir);
-    const struct pent *t = dpid ? pid_ents : root_ents;
-    int nt = dpid ? (int)ARRAY_SIZE(pid_ents) : (int)ARRAY_SIZE(root_ents);
+    uint32_t ntu;
+    const struct pent *t = dir_ents(dir, &ntu);
+    int nt = (int)ntu;
     for (int i = 0; i < nt; i++)
         if (strcmp(t[i].name, name) == 0)
             return procfs_inode(dir->sb, dpid, t[i].kind, t[i].mode, err);
-    int pid = dpid ? 0 : parse_pid(name);
-    if (pid && proc_find(pid))
-        return procfs_inode(dir->sb, pid, PK_PIDDIR, S_IFDIR | 0555, err);
+    struct proc *p = dpid ? NULL : ns_find_task(parse_pid(name), sb_ns(dir->sb));
+    if (p)
+        return procfs_inode(dir->sb, p->pid, PK_PIDDIR, S_IFDIR | 0555, err);
     *err = -ENOENT;
     return NULL;
 }
@@ -176,8 +229,8 @@ static int dt_of(uint32_t mode) { return S_ISDIR(mode) ? DT_DIR : S_ISLNK(mode) 
 static int procfs_readdir(struct inode *dir, uint32_t *pos, struct fs_dirent *out)
 {
     int dpid = pid_of(dir);
-    const struct pent *t = dpid ? pid_ents : root_ents;
-    uint32_t nt = dpid ? ARRAY_SIZE(pid_ents) : ARRAY_SIZE(root_ents);
+    uint32_t nt;
+    const struct pent *t = dir_ents(dir, &nt);
     if (*pos < 2) {
         out->ino = *pos == 0 ? dir->ino : PK_ROOT;
         out->type = DT_DIR;
@@ -196,22 +249,58 @@ static int procfs_readdir(struct inode *dir, uint32_t *pos, struct fs_dirent *ou
     if (dpid)
         return 0;
     int cursor = *pos < PIDPOS_BASE ? 0 : (int)(*pos - PIDPOS_BASE);
-    struct proc *p = proc_iter(&cursor);
+    struct proc *p;
+    while ((p = proc_iter(&cursor)) != NULL && !ns_pid(dir->sb, p))
+        ;                                  /* tasks outside this /proc's namespace: not shown */
     if (!p)
         return 0;
     out->ino = ino_for(p->pid, PK_PIDDIR);
     out->type = DT_DIR;
-    ksnprintf(out->name, sizeof out->name, "%d", p->pid);
+    ksnprintf(out->name, sizeof out->name, "%d", ns_pid(dir->sb, p));
     *pos = PIDPOS_BASE + (uint32_t)cursor;
     return 1;
 }
 
-static struct inode *procfs_parent(struct inode *dir) { return idup(dir->sb->root); }
+static struct inode *procfs_parent(struct inode *dir)
+{
+    int err = 0;
+    if (kind_of(dir) == PK_NSDIR)
+        return procfs_inode(dir->sb, pid_of(dir), PK_PIDDIR, S_IFDIR | 0555, &err);
+    return idup(dir->sb->root);
+}
+
+/* Opening /proc/PID/ns/TYPE gives a file standing for the namespace itself (Linux's nsfs): its
+ * st_ino is the namespace's inode number, it holds a reference, and setns(2) takes it. */
+static const struct inode_ops nsfile_ops;
+static const struct file_ops nsfile_fops = { 0 };
+
+static void nsfile_evict(struct inode *ip) { ns_put(ip->priv); }
+static const struct inode_ops nsfile_ops = { .evict = nsfile_evict };
+
+struct ns_common *procfs_ns_of_inode(struct inode *ip)
+{
+    return ip && ip->iop == &nsfile_ops ? ip->priv : NULL;
+}
+
+static struct inode *procfs_get_link(struct inode *link, int *err)
+{
+    struct ns_common *c = kind_of(link) >= PK_NS ? link_ns(link) : NULL;
+    struct inode *ip = c ? inode_alloc(link->sb, S_IFREG | 0444, &nsfile_ops, &nsfile_fops) : NULL;
+    if (!ip) {
+        *err = c ? -ENOMEM : -ENOENT;
+        return NULL;
+    }
+    ip->ino = c->inum;
+    c->ref++;
+    ip->priv = c;
+    return ip;
+}
 
 static const struct inode_ops procfs_dir_ops = {
     .lookup = procfs_lookup, .readdir = procfs_readdir, .parent = procfs_parent,
 };
 static const struct inode_ops procfs_file_ops = { .readlink = procfs_readlink };
+static const struct inode_ops procfs_nslink_ops = { .readlink = procfs_readlink, .get_link = procfs_get_link };
 static const struct file_ops procfs_fops = { .read = procfs_read };
 static const struct file_ops procfs_dir_fops = { 0 };
 
@@ -225,9 +314,16 @@ static struct super *procfs_mount(const struct fs_type *t, const char *source, c
         *err = -ENOMEM;
         return NULL;
     }
+    struct pid_ns *ns = task_active_pid_ns(curproc());
+    ns->c.ref++;
+    sb->priv = ns;
     return sb;
 }
 
-static void procfs_kill(struct super *sb) { iput(sb->root); }
+static void procfs_kill(struct super *sb)
+{
+    iput(sb->root);
+    ns_put(sb->priv);
+}
 
 const struct fs_type procfs_type = { .name = "proc", .mount = procfs_mount, .kill = procfs_kill };

@@ -6,8 +6,17 @@
  * switch and tick, the clock read from the PIT's counter between ticks), so a task of weight
  * 2048 ages half as fast and gets twice the CPU. The runnable task with the least vruntime runs
  * next; a newly woken task starts no lower than min_vruntime minus half a tick, so sleeping
- * earns no unbounded credit. Later, a cgroup becomes a group entity with its own vruntime
- * (cpu.weight) and a quota per period (cpu.max) that throttles the group's tasks.
+ * earns no unbounded credit.
+ *
+ * cgroup v2's cpu controller (cgroup-v2.rst, "CPU"; containers/cgroup.h): a cgroup whose cpu
+ * controller is enabled is a group entity with its own vruntime in its parent's queue, aging by
+ * cpu.weight (100 = 1024), so CPU is shared by weight at each level of the tree, then among the
+ * tasks and groups inside. cpu.max "$QUOTA $PERIOD": a group that has run QUOTA in the current
+ * PERIOD is throttled -- none of its tasks is picked -- until the period ends; time run past the
+ * quota (detected at the next tick or switch) is a debt paid from the next period, as Linux's
+ * runtime_remaining, so the long-run share is exactly QUOTA/PERIOD. Periods are aligned on
+ * virtual time; cpu.stat counts nr_periods (periods in which the group was active),
+ * nr_throttled (periods that ended throttled) and throttled_usec.
  *
  * Time is the PIT's virtual time (HZ ticks per second): vx86's PIT runs on virtual cycles, so
  * runs are deterministic. The idle task (pid 0, kmain's stack) runs when no one else can. */
@@ -15,6 +24,7 @@
 #include "kernel/proc.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
+#include "containers/cgroup.h"
 
 #define NICE_0_WEIGHT 1024
 void swtch(struct context **old, struct context *new);
@@ -23,7 +33,6 @@ struct proc *proc_idle(void);
 volatile uint64_t jiffies;
 uint32_t hz = 100;
 volatile int need_resched;
-static uint64_t min_vruntime;
 
 static uint64_t tick_ns(void) { return 1000000000ull / hz; }
 
@@ -51,26 +60,135 @@ static void update_curr(struct proc *p)
         return;
     p->se.sum_exec_ns += delta;
     p->se.vruntime += delta * NICE_0_WEIGHT / p->se.weight;
+    for (struct cgroup *g = cgroup_of(p); g; g = g->parent) {
+        struct cg_sched *c = &g->cpu;
+        c->usage_ns += delta;              /* cpu.stat usage_usec: every cgroup */
+        if (g != cgroup_root)
+            c->vruntime += delta * NICE_0_WEIGHT / c->weight;
+        if (c->quota_us == CGROUP_MAX)
+            continue;
+        c->active = 1;
+        c->runtime_ns += (int64_t)delta;
+        if (!c->throttled && c->runtime_ns >= (int64_t)(c->quota_us * 1000)) {
+            c->throttled = 1;
+            c->throttled_at = now;
+            need_resched = 1;
+            trace_cgroup_throttle(g, p);
+        }
+    }
 }
 
-static struct proc *pick_next(void)
+struct cgroup *cgroup_cpu_group(struct proc *p)
 {
-    struct proc *best = NULL;
-    for (int i = 0; i < NPROC; i++) {
-        struct proc *p = &proc_table[i];
-        if (p->state == P_RUNNABLE && (!best || p->se.vruntime < best->se.vruntime))
-            best = p;
+    struct cgroup *g = cgroup_of(p);
+    while (g->parent && !(g->parent->subtree_control & CG_CPU))
+        g = g->parent;
+    return g;
+}
+
+/* May p be picked? Not while a cgroup above it is throttled or frozen -- unless it was killed:
+ * a frozen or throttled task still dies at once (cgroup-v2.rst, "cgroup.freeze" / SIGKILL). */
+static int blocked(struct proc *p)
+{
+    if (p->killed)
+        return 0;
+    for (struct cgroup *g = cgroup_of(p); g; g = g->parent)
+        if (g->cpu.throttled || g->freeze)
+            return 1;
+    return 0;
+}
+
+static int eligible(struct proc *p) { return p->state == P_RUNNABLE && !blocked(p); }
+
+/* Period boundaries (from the tick): refill quotas, pay debts, unthrottle. */
+void sched_cgroup_tick(void)
+{
+    uint64_t now = jiffies * tick_ns();
+    for (int i = 0; i < NCGROUP; i++) {
+        struct cg_sched *c = &cgroup_table[i].cpu;
+        if (!cgroup_table[i].used || c->quota_us == CGROUP_MAX)
+            continue;
+        uint64_t period = c->period_us * 1000, quota = c->quota_us * 1000;
+        if (now < c->period_start_ns + period)
+            continue;
+        if (c->active || c->throttled)
+            c->nr_periods++;
+        if (c->throttled)
+            c->nr_throttled++;
+        c->period_start_ns = now - now % period;
+        c->runtime_ns = c->runtime_ns > (int64_t)quota ? c->runtime_ns - (int64_t)quota : 0;
+        c->active = 0;
+        if (c->throttled && c->runtime_ns < (int64_t)quota) {
+            c->throttled = 0;
+            c->throttled_ns += now - c->throttled_at;
+            need_resched = 1;
+        }
     }
-    return best;
+}
+
+/* Down the tree from the root: at each queue the task or group entity with the least vruntime,
+ * until a task (Linux's pick_next_entity per cfs_rq). Groups without an eligible task are
+ * skipped. */
+static struct proc *pick_next(int commit)
+{
+    static uint32_t gen;
+    gen++;
+    for (int i = 0; i < NPROC; i++)
+        if (eligible(&proc_table[i]))
+            for (struct cgroup *g = cgroup_cpu_group(&proc_table[i]); g; g = g->parent)
+                g->cpu.stamp = gen;
+    struct cgroup *q = cgroup_root;
+    if (q->cpu.stamp != gen)
+        return NULL;
+    for (;;) {
+        struct proc *best = NULL;
+        for (int i = 0; i < NPROC; i++) {
+            struct proc *p = &proc_table[i];
+            if (eligible(p) && cgroup_cpu_group(p) == q && (!best || p->se.vruntime < best->se.vruntime))
+                best = p;
+        }
+        struct cgroup *bg = NULL;
+        for (int i = 1; i < NCGROUP; i++) {
+            struct cgroup *g = &cgroup_table[i];
+            if (g->used && g->parent == q && g->cpu.stamp == gen && (q->subtree_control & CG_CPU) &&
+                (!bg || g->cpu.vruntime < bg->cpu.vruntime))
+                bg = g;
+        }
+        if (bg && (!best || bg->cpu.vruntime < best->se.vruntime)) {
+            if (commit && bg->cpu.vruntime > q->cpu.min_vruntime)
+                q->cpu.min_vruntime = bg->cpu.vruntime;
+            q = bg;
+            continue;
+        }
+        if (commit && best && best->se.vruntime > q->cpu.min_vruntime)
+            q->cpu.min_vruntime = best->se.vruntime;
+        return best;
+    }
+}
+
+/* An entity that comes back starts no lower than its queue's min_vruntime less half a tick. */
+static void place(uint64_t *vruntime, uint64_t queue_min)
+{
+    uint64_t floor = queue_min > tick_ns() / 2 ? queue_min - tick_ns() / 2 : 0;
+    if (*vruntime < floor)
+        *vruntime = floor;
+}
+
+/* After a move to another cgroup (cgroup.procs): p joins its new queue at its minimum. */
+void sched_cgroup_moved(struct proc *p)
+{
+    p->se.vruntime = cgroup_cpu_group(p)->cpu.min_vruntime;
+    need_resched = 1;
 }
 
 void sched_make_runnable(struct proc *p)
 {
-    uint64_t floor = min_vruntime > tick_ns() / 2 ? min_vruntime - tick_ns() / 2 : 0;
-    if (p->se.vruntime < floor)
-        p->se.vruntime = floor;
+    struct cgroup *q = cgroup_cpu_group(p);
+    place(&p->se.vruntime, q->cpu.min_vruntime);
+    for (struct cgroup *g = q; g->parent; g = g->parent)
+        place(&g->cpu.vruntime, g->parent->cpu.min_vruntime);
     p->state = P_RUNNABLE;
-    if (current == proc_idle() || p->se.vruntime < current->se.vruntime)
+    if (current == proc_idle() || q != cgroup_cpu_group(current) || p->se.vruntime < current->se.vruntime)
         need_resched = 1;
 }
 
@@ -81,12 +199,10 @@ void schedule(void)
     update_curr(prev);
     if (prev->state == P_RUNNING)
         prev->state = P_RUNNABLE;
-    struct proc *next = pick_next();
+    struct proc *next = pick_next(1);
     if (!next)
         next = idle;
     need_resched = 0;
-    if (next != idle && next->se.vruntime > min_vruntime)
-        min_vruntime = next->se.vruntime;
     if (prev == idle)
         idle->state = P_RUNNING;
     next->state = P_RUNNING;
@@ -103,9 +219,11 @@ void schedule(void)
 void sched_yield_now(void)
 {
     struct proc *p = current;
-    /* Go behind every other runnable task, as sched_yield(2) promises for SCHED_OTHER. */
+    /* Go behind every other runnable task of our queue, as sched_yield(2) promises for SCHED_OTHER. */
+    struct cgroup *q = cgroup_cpu_group(p);
     for (int i = 0; i < NPROC; i++)
-        if (proc_table[i].state == P_RUNNABLE && proc_table[i].se.vruntime >= p->se.vruntime)
+        if (proc_table[i].state == P_RUNNABLE && cgroup_cpu_group(&proc_table[i]) == q &&
+            proc_table[i].se.vruntime >= p->se.vruntime)
             p->se.vruntime = proc_table[i].se.vruntime + 1;
     schedule();
 }
@@ -169,11 +287,16 @@ void sched_tick(void)
         if (p->state == P_SLEEPING && p->wake_at && jiffies >= p->wake_at)
             sched_make_runnable(p);
     }
+    sched_cgroup_tick();
     update_curr(cur);
-    if (cur == proc_idle())
+    if (cur == proc_idle()) {
+        if (pick_next(0))
+            need_resched = 1;              /* a throttled group's period began again */
         return;
-    struct proc *next = pick_next();
-    if (next && next->se.vruntime < cur->se.vruntime)
+    }
+    struct proc *next = pick_next(0);
+    if (next && (next->se.vruntime < cur->se.vruntime || cgroup_cpu_group(next) != cgroup_cpu_group(cur) ||
+                 blocked(cur)))
         need_resched = 1;
 }
 

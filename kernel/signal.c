@@ -11,6 +11,7 @@
  *   "mov $__NR_rt_sigreturn, %eax; int $0x80" for handlers installed without SA_RESTORER. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -277,13 +278,17 @@ long sys_kill(const struct syscall_args *a)
     if (sig < 0 || sig >= NSIG)
         return -EINVAL;
     if (pid > 0) {
-        struct proc *p = proc_find(pid);
+        struct proc *p = ns_find_task(pid, task_active_pid_ns(self));   /* only the visible */
         if (!p)
             return -ESRCH;
+        if (sig && p != initproc && p == p->pidns->reaper && p->sigact[sig].handler == H_DFL &&
+            (p->pidns == task_active_pid_ns(self) || (sig != SIGKILL && sig != SIGSTOP)))
+            return 0;   /* pid_namespaces(7): a namespace's init gets only the signals it handles,
+                           but SIGKILL and SIGSTOP from an ancestor namespace are forced */
         return sig ? signal_send(p, sig) : 0;
     }
     if (pid == 0 || pid < -1) {
-        int pgid = pid == 0 ? self->pgid : -pid;
+        int pgid = pid == 0 ? self->pgid : ns_global_pid(-pid);   /* groups by global pid */
         if (!sig) {
             for (int i = 0; i < NPROC; i++)
                 if (proc_table[i].state != P_UNUSED && proc_table[i].pgid == pgid)
@@ -296,7 +301,8 @@ long sys_kill(const struct syscall_args *a)
     int found = 0;
     for (int i = 0; i < NPROC; i++) {
         struct proc *p = &proc_table[i];
-        if (p->state != P_UNUSED && p != initproc && p != self) {
+        if (p->state != P_UNUSED && p != initproc && p != self && ns_proc_visible(self, p) &&
+            p != task_active_pid_ns(self)->reaper) {
             found = 1;
             if (sig)
                 signal_send(p, sig);

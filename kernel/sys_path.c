@@ -1,5 +1,5 @@
 /* sys_path.c -- the system calls that take a path name: stat, access, readlink, truncate,
- * mkdir, rmdir, unlink, rename, chdir, chroot, getcwd, mount, umount2 (sys_file.c has the ones
+ * mkdir, mknod, rmdir, unlink, rename, chdir, chroot, getcwd, mount, umount2 (sys_file.c has the ones
  * that take a descriptor, and open). A path is copied in once (ENAMETOOLONG past PATH_MAX, EFAULT
  * for a bad pointer), then resolved by vfs.c; the checks run in the order Linux's fs/namei.c makes
  * them, so that when several errors apply, the same one wins (the unit test compares with Linux).
@@ -7,6 +7,7 @@
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -183,7 +184,8 @@ static struct inode *parent_user(int dirfd, uint32_t upath, char *last, int *sla
 
 static int dot_or_dotdot(const char *s) { return !strcmp(s, ".") || !strcmp(s, ".."); }
 
-static long do_mkdir(int dirfd, uint32_t upath, uint32_t mode)
+/* mkdir(2) and mknod(2): a new directory or node of type `type` (S_IFDIR, S_IFREG, S_IFCHR). */
+static long do_mknod(int dirfd, uint32_t upath, uint32_t type, uint32_t mode)
 {
     char last[UAPI_NAME_MAX + 1];
     int err = 0;
@@ -198,17 +200,37 @@ static long do_mkdir(int dirfd, uint32_t upath, uint32_t mode)
         err = -EEXIST;
     else if (!dir->iop || !dir->iop->create)
         err = -EPERM;              /* vfs_mkdir: the file system cannot make directories */
-    else if ((ip = dir->iop->create(dir, last, S_IFDIR | (mode & 07777 & ~curproc()->umask), &err)))
+    else if ((ip = dir->iop->create(dir, last, type | (mode & 07777 & ~curproc()->umask), &err)))
         err = 0;
     iput(ip);
     iput(dir);
     return err;
 }
 
-long sys_mkdir(const struct syscall_args *a) { return do_mkdir(AT_FDCWD, a->arg[0], a->arg[1]); }
+long sys_mkdir(const struct syscall_args *a) { return do_mknod(AT_FDCWD, a->arg[0], S_IFDIR, a->arg[1]); }
 long sys_mkdirat(const struct syscall_args *a)
 {
-    return do_mkdir((int)a->arg[0], a->arg[1], a->arg[2]);
+    return do_mknod((int)a->arg[0], a->arg[1], S_IFDIR, a->arg[2]);
+}
+
+/* mknod(2) makes regular files and character device 0/0 (overlayfs' whiteout, which container
+ * image unpackers make). Simplified: other devices and FIFOs are EPERM (Linux lets CAP_MKNOD). */
+static long mknod_type(uint32_t mode, uint32_t dev)
+{
+    uint32_t type = (mode & S_IFMT) ? (mode & S_IFMT) : S_IFREG;   /* 0 means a regular file */
+    if (type == S_IFREG || (type == S_IFCHR && dev == 0))
+        return type;
+    return type == S_IFDIR ? -EINVAL : -EPERM;
+}
+long sys_mknod(const struct syscall_args *a)
+{
+    long t = mknod_type(a->arg[1], a->arg[2]);
+    return t < 0 ? t : do_mknod(AT_FDCWD, a->arg[0], (uint32_t)t, a->arg[1]);
+}
+long sys_mknodat(const struct syscall_args *a)
+{
+    long t = mknod_type(a->arg[2], a->arg[3]);
+    return t < 0 ? t : do_mknod((int)a->arg[0], a->arg[1], (uint32_t)t, a->arg[2]);
 }
 
 static long do_unlink(int dirfd, uint32_t upath, int isdir)
@@ -373,6 +395,8 @@ long sys_mount(const struct syscall_args *a)
     int r;
     if (a->arg[0] && (r = copyinstr(src, a->arg[0], sizeof src)) < 0)
         return r;
+    if (flags & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE))
+        return ns_mount_propagation(a->arg[1], flags);   /* containers/mnt_ns.c */
     if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_RDONLY))
         return -EINVAL;            /* not yet: remount, bind, move and read-only mounts */
     if (!a->arg[2])
@@ -383,11 +407,18 @@ long sys_mount(const struct syscall_args *a)
     struct inode *target = upath_lookup(AT_FDCWD, a->arg[1], 1, 0, &err);
     if (!target)
         return err;
-    if (!fs_find_type(type))
+    char *data = a->arg[4] ? kmalloc(PAGE_SIZE) : NULL;   /* options: one page, as Linux copies */
+    if (a->arg[4] && (!data || (r = copyinstr(data, a->arg[4], PAGE_SIZE)) < 0))
+        r = data ? r : -ENOMEM;
+    else if (!fs_find_type(type))
         r = -ENODEV;
     else
-        r = vfs_mount(vfs_mnt_of(curproc()), src, target, type, flags, NULL);
+        r = vfs_mount(vfs_mnt_of(curproc()), src, target, type, flags, data);
+    kfree(data);
     iput(target);
+    char tgt[48];
+    if (r == 0 && copyinstr(tgt, a->arg[1], sizeof tgt) > 0)
+        ns_trace_mount(src, tgt, type);
     return r;
 }
 
@@ -399,7 +430,8 @@ long sys_umount2(const struct syscall_args *a)
     struct inode *ip = upath_lookup(AT_FDCWD, a->arg[0], !(a->arg[1] & UMOUNT_NOFOLLOW), 0, &err);
     if (!ip)
         return err;
-    long r = vfs_umount(vfs_mnt_of(curproc()), ip);
+    long r = (a->arg[1] & MNT_DETACH) ? ns_umount_tree(vfs_mnt_of(curproc()), ip)
+                                      : vfs_umount(vfs_mnt_of(curproc()), ip);
     iput(ip);
     return r;
 }

@@ -2,6 +2,7 @@
  * around proc.c, sched.c and exec.c. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/ns.h"
 #include "kernel/syscall.h"
 #include "kernel/uaccess.h"
 #include "kernel/vm.h"
@@ -17,8 +18,6 @@
 #define EXEC_ARG_PTRS 256
 #define HEAP_MAX (USTACK_TOP - USTACK_MAX - (64u << 20))   /* keep 64 MiB below the stack zone */
 
-/* The host name; the UTS namespace makes this per-namespace later. */
-static char hostname[UTSNAME_LEN] = "vx86";
 
 long sys_fork(const struct syscall_args *a) { return proc_fork(a->tf, SIGCHLD, 0); }
 long sys_vfork(const struct syscall_args *a) { return proc_fork(a->tf, SIGCHLD, 0); }   /* a fork: COW makes it cheap */
@@ -26,8 +25,8 @@ long sys_vfork(const struct syscall_args *a) { return proc_fork(a->tf, SIGCHLD, 
 long sys_clone(const struct syscall_args *a)
 {
     uint32_t flags = a->arg[0];
-    /* Threads (CLONE_VM and friends) are not modelled; namespace flags come with containers. */
-    if (flags & ~CSIGNAL)
+    /* Threads (CLONE_VM and friends) are not modelled; namespaces are (containers/ns.c). */
+    if (flags & ~(CSIGNAL | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP))
         return -EINVAL;
     return proc_fork(a->tf, flags, a->arg[1]);
 }
@@ -85,9 +84,10 @@ long sys_wait4(const struct syscall_args *a)
     return r;
 }
 
-long sys_getpid(const struct syscall_args *a) { (void)a; return current->pid; }
-long sys_gettid(const struct syscall_args *a) { (void)a; return current->pid; }
-long sys_getppid(const struct syscall_args *a) { (void)a; return current->parent ? current->parent->pid : 0; }
+/* Pids as the caller's PID namespace numbers them; a parent outside it reads as 0. */
+long sys_getpid(const struct syscall_args *a) { (void)a; return task_pid_in(current, task_active_pid_ns(current)); }
+long sys_gettid(const struct syscall_args *a) { return sys_getpid(a); }
+long sys_getppid(const struct syscall_args *a) { (void)a; return task_pid_in(current->parent, task_active_pid_ns(current)); }
 long sys_getuid(const struct syscall_args *a) { (void)a; return 0; }   /* everyone is root */
 
 /* The heap grows lazily: pages below the break are demand-zero (vm.c). Like Linux's heuristic
@@ -160,7 +160,7 @@ long sys_uname(const struct syscall_args *a)
     struct new_utsname u;
     memset(&u, 0, sizeof u);
     strlcpy(u.sysname, "Linux", sizeof u.sysname);   /* what programs test for; the toy's ABI is Linux's */
-    strlcpy(u.nodename, hostname, sizeof u.nodename);
+    strlcpy(u.nodename, ns_hostname(current), sizeof u.nodename);
     strlcpy(u.release, "0.1.0-vx86", sizeof u.release);
     strlcpy(u.version, "#1 vx86 toy OS", sizeof u.version);
     strlcpy(u.machine, "i686", sizeof u.machine);
@@ -168,18 +168,7 @@ long sys_uname(const struct syscall_args *a)
     return copyout(a->arg[0], &u, sizeof u) < 0 ? -EFAULT : 0;
 }
 
-long sys_sethostname(const struct syscall_args *a)
-{
-    uint32_t len = a->arg[1];
-    if (len >= UTSNAME_LEN)
-        return -EINVAL;
-    char buf[UTSNAME_LEN];
-    if (copyin(buf, a->arg[0], len) < 0)
-        return -EFAULT;
-    buf[len] = 0;
-    memcpy(hostname, buf, len + 1);
-    return 0;
-}
+/* sethostname(2) is in containers/ns.c: the name belongs to the UTS namespace. */
 
 long sys_reboot(const struct syscall_args *a)
 {
@@ -207,20 +196,22 @@ long sys_setpgid(const struct syscall_args *a)
     struct proc *self = current;
     if (pgid < 0)
         return -EINVAL;
-    struct proc *p = pid ? proc_find(pid) : self;
+    struct proc *p = pid ? ns_find_task(pid, task_active_pid_ns(self)) : self;
     if (!p || (p != self && p->parent != self))
         return -ESRCH;
-    p->pgid = pgid ? pgid : p->pid;
+    if (pgid && ns_global_pid(pgid) < 0)
+        return -EPERM;                     /* no such group in the caller's PID namespace */
+    p->pgid = pgid ? ns_global_pid(pgid) : p->pid;
     return 0;
 }
 
 long sys_getpgid(const struct syscall_args *a)
 {
-    struct proc *p = a->arg[0] ? proc_find((int)a->arg[0]) : current;
-    return p ? p->pgid : -ESRCH;
+    struct proc *p = a->arg[0] ? ns_find_task((int)a->arg[0], task_active_pid_ns(current)) : current;
+    return p ? ns_local_pid(p->pgid) : -ESRCH;
 }
 
-long sys_getpgrp(const struct syscall_args *a) { (void)a; return current->pgid; }
+long sys_getpgrp(const struct syscall_args *a) { (void)a; return ns_local_pid(current->pgid); }
 
 long sys_setsid(const struct syscall_args *a)
 {
@@ -229,7 +220,7 @@ long sys_setsid(const struct syscall_args *a)
     if (p->pgid == p->pid)
         return -EPERM;                     /* a group leader cannot start a session */
     p->sid = p->pgid = p->pid;
-    return p->sid;
+    return ns_local_pid(p->sid);
 }
 
 /* Nice values set the scheduler weight (sched.c). Everyone is root, so lowering nice is allowed;

@@ -3,6 +3,7 @@
  * cycle count. On QEMU and Bochs the magic port reads 0xFFFFFFFF and nothing is sent. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
+#include "containers/cgroup.h"
 #include "devices/probe_abi.h"
 
 static int probe_present;
@@ -36,6 +37,7 @@ void trace_task_create(struct proc *p)
     rec.u.create.pid = (uint32_t)p->pid;
     rec.u.create.parent_pid = p->parent ? (uint32_t)p->parent->pid : 0;
     rec.u.create.ns_pid = (uint32_t)p->pid;
+    rec.u.create.cgroup = (uint32_t)cgroup_of(p)->id;   /* the cgroup's id, as cgroup_attach records */
     memcpy(rec.u.create.name, p->name, VX86_PROBE_NAME_LEN);
     send(VX86_PROBE_KIND_TASK_CREATE, sizeof rec.u.create);
     irq_restore(f);

@@ -257,6 +257,13 @@ static struct inode *walk(struct proc *p, struct inode *start, const char *path,
         if (!next)
             goto fail;
         next = cross_down(t, next);
+        if (S_ISLNK(next->mode) && next->iop && next->iop->get_link && (!is_last || follow)) {
+            struct inode *to = next->iop->get_link(next, err);
+            iput(next);
+            if (!to)
+                goto fail;
+            next = to;
+        }
         if (S_ISLNK(next->mode) && (!is_last || follow || trailing_slash)) {
             int r = ++links > FS_MAXSYMLINKS ? -ELOOP : splice_link(next, end, &buf);
             iput(next);
@@ -413,6 +420,8 @@ void fs_init(void)
     fs_register(&tmpfs_type);
     fs_register(&devfs_type);
     fs_register(&procfs_type);
+    fs_register(&overlay_type);
+    fs_register(&tracefs_type);
     struct mnt_table *t = vfs_mnt_of(NULL);
     must(vfs_mount(t, "rootfs", NULL, "ramfs", 0, NULL), "mount rootfs");
     static const char *const dirs[] = { "/dev", "/proc", "/tmp", "/sys" };

@@ -18,7 +18,7 @@ enum frame_kind {
 struct frame {
     uint16_t ref;
     uint8_t kind;                          /* enum frame_kind */
-    uint8_t pad;
+    uint8_t memcg;                         /* cgroup charged (containers/cgroup.h index), 0 = none */
     int32_t owner;                         /* pid that allocated it (0 = the kernel) */
 };
 struct frame_stats {

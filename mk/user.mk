@@ -1,7 +1,7 @@
 # The toy OS's user space (kernel/user): the C library, the programs, the root file system image.
 #   build/os/user/libc.a, crt0.o       the C library (kernel/user/lib, headers kernel/user/include)
 #   build/os/user/NAME.elf             one per kernel/user/bin/NAME.c or kernel/user/bin/NAME/*.c
-#   build/os/initrd.img                cpio "newc": /bin/*, /sbin/init, /etc
+#   build/os/initrd.img                cpio "newc": /bin/*, /sbin/init, /etc (+ OS_ROOTFS_EXTRA: other fragments' files)
 #   make check-os-user                 parity programs (glibc vs ours under qemu-i386) + sh/utility tests
 # scripts/os-cc reads the flags below (make os-user-print-flags), so the two never disagree.
 
@@ -62,6 +62,7 @@ $(OS_INITRD): $(OSU_ELFS) $(wildcard kernel/user/etc/*) mk/user.mk
 	@cp $(OSU_BUILD)/init.elf $(OS_ROOTFS)/sbin/init
 	@cp kernel/user/etc/* $(OS_ROOTFS)/etc/
 	@chmod 755 $(OS_ROOTFS)/bin/* $(OS_ROOTFS)/sbin/*; chmod 644 $(OS_ROOTFS)/etc/*; chmod 1777 $(OS_ROOTFS)/tmp
+	$(OS_ROOTFS_EXTRA)
 	@find $(OS_ROOTFS) -exec touch -h -d @0 {} +
 	@cd $(OS_ROOTFS) && find . -mindepth 1 | LC_ALL=C sort | \
 	    cpio --quiet -o -H newc --owner=0:0 --reproducible > $(abspath $@).tmp && mv $(abspath $@).tmp $(abspath $@)

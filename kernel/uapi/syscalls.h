@@ -20,6 +20,7 @@
     X(10, unlink) \
     X(11, execve) \
     X(12, chdir) \
+    X(14, mknod) \
     X(19, lseek) \
     X(20, getpid) \
     X(21, mount) \
@@ -80,6 +81,7 @@
     X(265, clock_gettime) \
     X(295, openat) \
     X(296, mkdirat) \
+    X(297, mknodat) \
     X(300, fstatat64) \
     X(301, unlinkat) \
     X(310, unshare) \

@@ -1,4 +1,4 @@
-/* mount [-t TYPE] SOURCE TARGET, mount: mount a file system (ramfs, proc, ...) or list the
+/* mount [-t TYPE] [-o OPTIONS] SOURCE TARGET, mount: mount a file system (ramfs, proc, ...) or list the
  * mounts (/proc/mounts). */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,11 +9,15 @@
 
 int main(int argc, char **argv)
 {
-    const char *type = "ramfs";
+    const char *type = "ramfs", *opts = NULL;
     int c;
-    while ((c = getopt(argc, argv, "t:")) != -1) {
+    while ((c = getopt(argc, argv, "t:o:")) != -1) {
+        if (c == 'o') {
+            opts = optarg;         /* the file system's options: overlay's lowerdir=...,upperdir=... */
+            continue;
+        }
         if (c != 't') {
-            fprintf(stderr, "usage: mount [-t TYPE] SOURCE TARGET\n");
+            fprintf(stderr, "usage: mount [-t TYPE] [-o OPTIONS] SOURCE TARGET\n");
             return 1;
         }
         type = optarg;
@@ -32,10 +36,10 @@ int main(int argc, char **argv)
         return 0;
     }
     if (argc - optind != 2) {
-        fprintf(stderr, "usage: mount [-t TYPE] SOURCE TARGET\n");
+        fprintf(stderr, "usage: mount [-t TYPE] [-o OPTIONS] SOURCE TARGET\n");
         return 1;
     }
-    if (mount(argv[optind], argv[optind + 1], type, 0, 0) < 0) {
+    if (mount(argv[optind], argv[optind + 1], type, 0, opts) < 0) {
         fprintf(stderr, "mount: %s: %s\n", argv[optind + 1], strerror(errno));
         return 32;
     }

@@ -1,5 +1,7 @@
-/* ps: one line per process from /proc/PID/status and /proc/PID/cmdline: PID, PPID, state, command.
- * (The namespace, cgroup and VM columns arrive with containers and VMs.) */
+/* ps: one line per process from /proc/PID/status, /proc/PID/cgroup and /proc/PID/cmdline: PID,
+ * PPID, state, NS-PID (the pid inside the process's own PID namespace: the last NSpid field, as
+ * procps's -o pidns shows the namespace), CGROUP (the cgroup v2 path, procps's -o cgroup), command.
+ * (The VM column arrives with VMs.) */
 #include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
@@ -46,9 +48,9 @@ int main(void)
             pids[n++] = atoi(e->d_name);
     closedir(d);
     qsort(pids, (size_t)n, sizeof(int), cmp_int);
-    printf("%5s %5s %s %s\n", "PID", "PPID", "S", "CMD");
+    printf("%5s %5s %s %6s %-12s %s\n", "PID", "PPID", "S", "NS-PID", "CGROUP", "CMD");
     for (int i = 0; i < n; i++) {
-        char path[64], status[2048], cmd[512], name[64], ppid[16], state[32];
+        char path[64], status[2048], cmd[512], name[64], ppid[16], state[32], nspid[64], cg[128];
         snprintf(path, sizeof path, "/proc/%d/status", pids[i]);
         if (read_file(path, status, sizeof status) < 0)
             continue;   /* exited meanwhile */
@@ -59,8 +61,13 @@ int main(void)
                 cmd[k] = ' ';
         if (len <= 0)
             snprintf(cmd, sizeof cmd, "[%s]", field(status, "Name", name, sizeof name));
-        printf("%5d %5s %c %s\n", pids[i], field(status, "PPid", ppid, sizeof ppid),
-               field(status, "State", state, sizeof state)[0], cmd);
+        snprintf(path, sizeof path, "/proc/%d/cgroup", pids[i]);
+        if (read_file(path, cg, sizeof cg) < 3 || strncmp(cg, "0::", 3))
+            strcpy(cg, "0::-");
+        cg[strcspn(cg, "\n")] = 0;
+        const char *ns = strrchr(field(status, "NSpid", nspid, sizeof nspid), '\t');
+        printf("%5d %5s %c %6s %-12s %s\n", pids[i], field(status, "PPid", ppid, sizeof ppid),
+               field(status, "State", state, sizeof state)[0], ns ? ns + 1 : nspid, cg + 3, cmd);
     }
     return 0;
 }

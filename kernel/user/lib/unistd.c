@@ -54,6 +54,7 @@ int chroot(const char *path) { return SYS1(chroot, path); }
 int pivot_root(const char *n, const char *o) { return SYS2(pivot_root, n, o); }
 int sethostname(const char *name, size_t len) { return SYS2(sethostname, name, len); }
 int mkdir(const char *path, mode_t mode) { return SYS2(mkdir, path, mode); }
+int mknod(const char *path, mode_t mode, dev_t dev) { return SYS3(mknod, path, mode, (unsigned)dev); }
 mode_t umask(mode_t mask) { return SYS1(umask, mask); }
 int stat(const char *path, struct stat *st) { return SYS2(stat64, path, st); }
 int lstat(const char *path, struct stat *st) { return SYS2(lstat64, path, st); }
