@@ -26,7 +26,12 @@ boot() {
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # ---- 1. parity ----
-for img in build/guest/suite/*.elf; do
+# The system tests that need no device beyond COM1 (paging, rings, call gates, A/D bits, #PF):
+# the guest's own page tables under nested paging. (pic_pit, ticks, uart_rx, keyboard and
+# iobitmap's string I/O need devices the hypervisor does not emulate yet.)
+PARITY_SYS="build/guest/sys/paging_ad.elf build/guest/sys/paging_pf.elf build/guest/sys/rings.elf
+            build/guest/sys/callgate.elf build/guest/timing/paging_trace.elf"
+for img in build/guest/suite/*.elf $PARITY_SYS; do
     "$VX86" run "$img" >"$T/bare" 2>&1
     brc=$?
     boot "$img" "vm run /vm/img.elf"
