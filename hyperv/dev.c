@@ -117,7 +117,7 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
             vmcb_w32(vm, VMCB_RAX, r.eax);
             vmcb_w32(vm, VMCB_RSP, r.esp);
             vmcb_w32(vm, VMCB_RIP, r.eip);
-            vmcb_w32(vm, VMCB_RFLAGS, (r.eflags & ~F_IF) | 0x2);   /* no interrupt source yet */
+            vmcb_w32(vm, VMCB_RFLAGS, r.eflags | 0x2);
             return 0;
         }
         r.ebx = vm->g.ebx, r.ecx = vm->g.ecx, r.edx = vm->g.edx;
@@ -126,8 +126,15 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
         r.eip = vmcb_r32(vm, VMCB_RIP), r.eflags = vmcb_r32(vm, VMCB_RFLAGS);
         return copyout(arg, &r, sizeof r);
     }
-    case VM_IRQ_LINE:
-        return -ENOSYS;                    /* no virtual PIC yet */
+    case VM_IRQ_LINE: {
+        struct vm_irq_level l;
+        if (copyin(&l, arg, sizeof l) < 0)
+            return -EFAULT;
+        if (l.irq > 15)
+            return -EINVAL;
+        hv_irq_line(vm, (int)l.irq, l.level != 0);
+        return 0;
+    }
     case VM_CONSOLE_INPUT:
         return hv_console_input(vm, arg, 1);
     case VM_GET_STATS:

@@ -22,6 +22,19 @@ struct vuart {
     uint32_t rx_head, rx_tail;
 };
 
+/* The virtual 8259A pair and 8254 channel 0 (vpic.c). */
+struct vpic1 {
+    uint8_t irr, isr, imr, base;
+    uint8_t init_step;                     /* 0: ready; 2, 3, 4: expecting ICW2, ICW3, ICW4 */
+    uint8_t icw4, read_isr;
+};
+struct vpit {
+    uint8_t mode, access, write_hi, read_hi, latched;
+    uint16_t reload, latch;
+    uint64_t start_ns;                     /* when the count was loaded; 0 = not counting */
+    uint64_t periods;                      /* whole periods already turned into IRQ0 edges */
+};
+
 struct vm {
     int used, id, owner;                   /* owner: the VMM's pid, charged for the frames */
     uint32_t mode;                         /* VM_MODE_* */
@@ -33,6 +46,9 @@ struct vm {
     int has_vcpu;
     struct hv_gprs g;
     struct vuart uart;
+    struct vpic1 pic[2];                   /* master, slave */
+    struct vpit pit;
+    int vintr_irq;                         /* the IRQ offered through V_IRQ, or -1 */
     uint32_t max_ticks;
     uint64_t start_jiffies;
     /* Output waiting for the VMM: bytes the guest wrote to COM1, 0xE9 or the paravirtual console. */
@@ -66,6 +82,13 @@ int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val);
 int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val);
 int hv_hypercall(struct vm *vm);
 int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len);
+
+/* vpic.c: the virtual 8259A pair and 8254 on the host's clock, injected with V_IRQ */
+int hv_pic_io(struct vm *vm, uint32_t port, int in, uint32_t *val);   /* 1 if the port is ours */
+void hv_irq_line(struct vm *vm, int irq, int level);
+void hv_intr_before_run(struct vm *vm);    /* time passes on the PIT; offer the best IRQ */
+void hv_intr_after_exit(struct vm *vm);    /* was the offered IRQ taken? then acknowledge it */
+int hv_intr_can_wake(struct vm *vm);       /* could an interrupt ever end a HLT? */
 
 /* svm_run.S: cli; clgi; VMSAVE host; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; STGI */
 void hv_vmrun(uint32_t vmcb_pa, struct hv_gprs *g, uint32_t host_save_pa);

@@ -75,6 +75,8 @@ int hv_vcpu_create(struct vm *vm)
     vmcb_w64(vm, VMCB_MSRPM, V2P(vm->msrpm));
     vmcb_w32(vm, VMCB_ASID, vm->asid);
     vmcb_w32(vm, VMCB_V_INTR, V_INTR_MASKING);  /* host IF gates physical INTR: cli can't keep it */
+    vm->vintr_irq = -1;
+    vm->pic[0].imr = vm->pic[1].imr = 0xFF;     /* as firmware leaves them: all masked */
     vmcb_w64(vm, VMCB_NP_ENABLE, 1);
     vmcb_w64(vm, VMCB_N_CR3, V2P(vm->npt));
     vmcb_w64(vm, VMCB_G_PAT, 0x0007040600070406ull);
@@ -144,24 +146,36 @@ static int exit_ioio(struct vm *vm)
         return 1;
     }
     int r;
+    uint32_t mask = size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
     if (info & IOIO_IN) {
-        uint32_t v = 0xFFFFFFFFu, mask = size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+        uint32_t v = 0xFFFFFFFFu;
         r = hv_io_in(vm, port, size, &v);
         uint32_t eax = vmcb_r32(vm, VMCB_RAX);
         set_eax(vm, (eax & ~mask) | (v & mask));
     } else {
-        r = hv_io_out(vm, port, size, vmcb_r32(vm, VMCB_RAX));
+        r = hv_io_out(vm, port, size, vmcb_r32(vm, VMCB_RAX) & mask);
     }
     vmcb_w64(vm, VMCB_RIP, vmcb_r64(vm, VMCB_EXITINFO2));
     return r;
 }
 
-/* HLT with nothing that could wake it (no virtual PIC yet): the guest has halted for good. */
+/* HLT: with IF=0, or with no interrupt that could ever come, the guest has halted for good.
+ * Otherwise the vCPU task sleeps a host tick at a time until the virtual PIC has something (a
+ * halted VM costs the host nothing, as KVM's kvm_vcpu_block). */
 static int exit_hlt(struct vm *vm)
 {
     skip(vm, 1);
-    hv_vm_end(vm, VM_END_HALT, 0);
-    return 1;
+    if (!(vmcb_r32(vm, VMCB_RFLAGS) & F_IF) || !hv_intr_can_wake(vm)) {
+        hv_vm_end(vm, VM_END_HALT, 0);
+        return 1;
+    }
+    for (;;) {
+        hv_intr_before_run(vm);
+        if (vm->vintr_irq >= 0)
+            return 0;
+        if (sleep_until(jiffies + 1) < 0)
+            return 1;                          /* a signal: the VMM decides */
+    }
 }
 
 /* CPUID: the host's answers, minus SVM (a guest sees no virtualization extension, as KVM's
@@ -306,9 +320,11 @@ long hv_vcpu_run(struct vm *vm, uint32_t urun)
             return e < 0 ? e : -EINTR;
         }
         cond_resched();                        /* the tick asked for the CPU: give it */
+        hv_intr_before_run(vm);
         uint64_t t0 = rdtsc();
         hv_vmrun(V2P(vm->vmcb), &vm->g, V2P(host_save));
         uint64_t t1 = rdtsc();
+        hv_intr_after_exit(vm);
         uint32_t code = vmcb_r32(vm, VMCB_EXITCODE);
         if (vmcb_r64(vm, VMCB_EXITCODE) == SVM_EXIT_INVALID)
             code = 0xFFFFFFFFu;

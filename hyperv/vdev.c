@@ -7,6 +7,7 @@
  *   0xF4                 the debug exit: ends the VM with the value written (vm exits with it).
  *   0xE80-0xE87          the trace probe: the guest's record is copied out of guest memory and
  *                        forwarded to the host's probe, task records tagged with the VM id.
+ *   0x20-0x21, 0xA0-0xA1, 0x40-0x43  the 8259A pair and the 8254 (vpic.c).
  *   VMMCALL              the paravirtual console: one exit per buffer (compare COM1). */
 #include "kernel/kernel.h"
 #include "kernel/uaccess.h"
@@ -103,6 +104,8 @@ static void probe_forward(struct vm *vm, uint32_t gpa)
 
 int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val)
 {
+    if (size == 1 && hv_pic_io(vm, port, 1, val))
+        return 0;
     if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT && size == 1)
         *val = uart_in(vm, port - UART_COM1_BASE);
     else if (port == VX86_PROBE_PORT_MAGIC && size == 4)
@@ -112,6 +115,8 @@ int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val)
 
 int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val)
 {
+    if (size == 1 && hv_pic_io(vm, port, 0, &val))
+        return 0;
     if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT && size == 1)
         return uart_out(vm, port - UART_COM1_BASE, (uint8_t)val);
     if (port == DEBUGPORT_CONSOLE) {

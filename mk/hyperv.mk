@@ -15,6 +15,6 @@ $(GUEST_BUILD)/hyperv/%.elf: $(GUEST_BUILD)/hyperv/%.o $(GUEST_IMAGE_DEPS)
 
 .PHONY: check-hyperv hyperv-guests
 hyperv-guests: $(HV_GUESTS)
-HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf)
+HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
 check-hyperv: os guest $(HV_GUESTS) $(HV_PARITY_SYS) $(VX86)
 	tests/hyperv/run.sh

@@ -75,8 +75,8 @@ struct vm_regs {
     uint32_t eip, eflags;
 };
 
-/* VM_IRQ_LINE (KVM_IRQ_LINE): raise (level 1) or lower (0) an input of the virtual PIC.
- * (The virtual PIC is not implemented yet: -ENOSYS.) */
+/* VM_IRQ_LINE (KVM_IRQ_LINE): raise (level 1) or lower (0) input irq (0-15) of the virtual
+ * 8259A pair. */
 #define VM_IRQ_LINE      VM_IOC(0x61)
 struct vm_irq_level { uint32_t irq, level; };
 
