@@ -82,6 +82,7 @@ int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val);
 int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val);
 int hv_hypercall(struct vm *vm);
 int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len);
+int hv_uart_irq(struct vm *vm);            /* COM1's interrupt request (IRQ 4) */
 
 /* vpic.c: the virtual 8259A pair and 8254 on the host's clock, injected with V_IRQ */
 int hv_pic_io(struct vm *vm, uint32_t port, int in, uint32_t *val);   /* 1 if the port is ours */

@@ -19,6 +19,14 @@
 #include "hyperv/hv.h"
 
 /* ---- COM1 ---- */
+
+/* The UART's interrupt output, wired to IRQ 4 through OUT2 as on a PC: received data, when the
+ * guest enabled that interrupt (transmit-empty interrupts are not modelled). */
+int hv_uart_irq(struct vm *vm)
+{
+    struct vuart *u = &vm->uart;
+    return (u->ier & IER_RDA) && (u->mcr & MCR_OUT2) && u->rx_head != u->rx_tail;
+}
 static uint32_t uart_in(struct vm *vm, uint32_t reg)
 {
     struct vuart *u = &vm->uart;
@@ -31,7 +39,7 @@ static uint32_t uart_in(struct vm *vm, uint32_t reg)
             return 0;
         return u->rx[u->rx_tail++ % HV_RXBUF];
     case UART_IER: return dlab ? u->dlm : u->ier;
-    case UART_IIR: return IIR_NONE | 0xC0;            /* FIFOs on, no interrupt pending */
+    case UART_IIR: return (hv_uart_irq(vm) ? IIR_RDA : IIR_NONE) | 0xC0;   /* FIFOs on */
     case UART_LCR: return u->lcr;
     case UART_MCR: return u->mcr;
     case UART_LSR: return LSR_THRE | LSR_TEMT | (u->rx_head != u->rx_tail ? LSR_DR : 0);

@@ -12,6 +12,7 @@
 #include "arch/svm.h"
 #include "devices/pic_abi.h"
 #include "devices/pit_abi.h"
+#include "devices/uart_abi.h"
 #include "hyperv/hv.h"
 
 /* ---- 8259A ---- */
@@ -211,6 +212,7 @@ void hv_intr_after_exit(struct vm *vm)
 void hv_intr_before_run(struct vm *vm)
 {
     pit_update(vm);
+    hv_irq_line(vm, UART_COM1_IRQ, hv_uart_irq(vm));
     int irq = pair_best(vm);
     uint32_t v = vmcb_r32(vm, VMCB_V_INTR) & ~V_INTR_IRQ;
     if (irq >= 0) {
@@ -223,5 +225,6 @@ void hv_intr_before_run(struct vm *vm)
 
 int hv_intr_can_wake(struct vm *vm)
 {
-    return pair_best(vm) >= 0 || (vm->pit.start_ns && !(vm->pic[0].imr & (1u << PIT_IRQ)));
+    return pair_best(vm) >= 0 || (vm->pit.start_ns && !(vm->pic[0].imr & (1u << PIT_IRQ))) ||
+           ((vm->uart.ier & IER_RDA) && !(vm->pic[0].imr & (1u << UART_COM1_IRQ)));
 }

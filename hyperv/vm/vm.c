@@ -12,10 +12,13 @@
  * not be made (no /dev/vm, not enough memory), 5 the VM failed while running. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "arch/multiboot.h"
 #include "arch/svm.h"
@@ -248,6 +251,16 @@ static int vm_run(int argc, char **argv)
     if (ioctl(vmfd, VCPU_SET_REGS, &r) < 0)
         die(EX_CREATE, "VCPU_SET_REGS", strerror(errno));
 
+    /* The console's input side: a child blocks reading standard input and hands each byte to
+     * the virtual UART (it shares the VM's open file), so the vCPU loop never waits for typing. */
+    pid_t feeder = fork();
+    if (feeder == 0) {
+        char c;
+        while (read(0, &c, 1) == 1)
+            while (ioctl(vmfd, VM_CONSOLE_INPUT, &c) == 0)
+                sched_yield();
+        _exit(0);
+    }
     static struct vm_run run;
     for (;;) {
         int e = ioctl(vmfd, VCPU_RUN, &run);
@@ -266,6 +279,10 @@ static int vm_run(int argc, char **argv)
         fprintf(stderr, "vm: guest stopped: %s (exit %s, info1 %#x, info2 %#x, rip %#x)\n", why,
                 svm_exit_name(run.hw_exit == 0xFFFFFFFFu ? SVM_EXIT_INVALID : run.hw_exit),
                 run.info1, run.info2, run.rip);
+    }
+    if (feeder > 0) {
+        kill(feeder, SIGKILL);
+        waitpid(feeder, NULL, 0);
     }
     if (stats)
         print_stats();

@@ -80,7 +80,8 @@ struct vm_regs {
 #define VM_IRQ_LINE      VM_IOC(0x61)
 struct vm_irq_level { uint32_t irq, level; };
 
-/* VM_CONSOLE_INPUT: bytes for the virtual COM1's receiver (KVM leaves UARTs to the VMM). */
+/* VM_CONSOLE_INPUT: arg points to one byte for the virtual COM1's receiver; returns 1, or 0
+ * when its 256-byte buffer is full (KVM leaves UARTs to the VMM; kvmtool's serial does this). */
 #define VM_CONSOLE_INPUT VM_IOC(0x62)
 
 /* VM_GET_STATS (KVM_GET_STATS_FD, in one struct): exits and cycles per exit code. */
