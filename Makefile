@@ -83,7 +83,8 @@ check: deps
 	@$(MAKE) --no-print-directory check-all
 
 check-all: all check-make check-unit check-san check-guest check-cli check-isa check-sys check-timing \
-           check-snapshot check-svm check-gdb check-tui check-labs check-tasks check-visible check-gui check-tour check-os-user check-os check-containers
+           check-snapshot check-svm check-gdb check-tui check-labs check-tasks check-visible check-gui check-tour check-os-user check-os check-containers \
+           check-hyperv
 	@echo "all test suites passed"
 
 clean:
@@ -94,7 +95,7 @@ clean:
 # timing.mk's TIMING_IMAGES ...). Reading them alphabetically made check-snapshot's prerequisites
 # depend on what happened to be defined (36 checks from a clean tree, 54 later). Every file in
 # mk/ must be listed here.
-MK_FRAGMENTS := guest sys svm timing snapshot isa cli gdb tui labs tasks visible gui tour os user os-fs containers bench replay
+MK_FRAGMENTS := guest sys svm timing snapshot isa cli gdb tui labs tasks visible gui tour os user os-fs containers hyperv bench replay
 MK_UNLISTED  := $(filter-out $(MK_FRAGMENTS:%=mk/%.mk),$(wildcard mk/*.mk))
 $(if $(MK_UNLISTED),$(error Makefile: $(MK_UNLISTED) not in MK_FRAGMENTS (list it where its variables are defined)))
 include $(MK_FRAGMENTS:%=mk/%.mk)

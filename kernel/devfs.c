@@ -3,7 +3,7 @@
  * Each node has Linux's device number (devices.txt: mem 1:3 null, 1:5 zero; tty 5:0 tty,
  * 5:1 console) so `ls -l /dev` and stat show what Linux shows. The console and tty both reach
  * console.c's line discipline; tty ioctls are the few a shell and isatty() need.
- * Simplified: no mknod (Linux's devtmpfs lets root create nodes); later /dev/vm joins the table. */
+ * Simplified: no mknod (Linux's devtmpfs lets root create nodes). /dev/vm is hyperv/dev.c. */
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
@@ -125,6 +125,7 @@ static long nontty_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 static const struct file_ops null_fops = { .read = null_read, .write = sink_write, .ioctl = nontty_ioctl };
 static const struct file_ops zero_fops = { .read = zero_read, .write = sink_write, .ioctl = nontty_ioctl };
 static const struct file_ops cons_fops = { .read = cons_read, .write = cons_write, .ioctl = cons_ioctl };
+extern const struct file_ops vm_fops;      /* hyperv/dev.c: the hypervisor (KVM's misc 10:232) */
 
 static const struct devnode {
     const char *name;
@@ -135,6 +136,7 @@ static const struct devnode {
     { "console", DEV(5, 1), S_IFCHR | 0600, &cons_fops },
     { "null",    DEV(1, 3), S_IFCHR | 0666, &null_fops },
     { "tty",     DEV(5, 0), S_IFCHR | 0666, &cons_fops },
+    { "vm",      DEV(10, 232), S_IFCHR | 0666, &vm_fops },
     { "zero",    DEV(1, 5), S_IFCHR | 0666, &zero_fops },
 };
 #define NDEV ((int)ARRAY_SIZE(devnodes))

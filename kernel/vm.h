@@ -12,7 +12,8 @@ enum frame_kind {
     FRAME_KERNEL,                          /* kernel heap, kernel stacks */
     FRAME_PGTABLE,                         /* a process's page directory or page table */
     FRAME_USER,                            /* a process's page (shared copy-on-write when ref > 1) */
-    /* Later: FRAME_VM (a VM's guest memory), charged to a cgroup through the owner pid. */
+    FRAME_VM,                              /* a VM's guest memory and nested tables (hyperv/), owner = the VMM
+                                              * pid, so a cgroup charges it through that pid */
     FRAME_KINDS
 };
 struct frame {

@@ -10,7 +10,8 @@ OSK_OBJ     := $(OSK_BUILD)/kobj
 OSK_ELF     := $(OSK_BUILD)/kernel.elf
 OSK_LDSCRIPT:= kernel/kernel.ld
 OSK_SRCS    := $(filter-out kernel/demo.c,$(wildcard kernel/*.c)) $(wildcard kernel/*.S) kernel/lib/div64.c \
-               $(wildcard containers/*.c)
+               $(wildcard containers/*.c) \
+               $(wildcard hyperv/*.c) $(wildcard hyperv/*.S)
 OSK_OBJS    := $(patsubst %,$(OSK_OBJ)/%.o,$(basename $(OSK_SRCS)))
 OSK_CFLAGS   = $(GUEST_CFLAGS) -I. -O2 -fno-omit-frame-pointer
 

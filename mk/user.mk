@@ -27,7 +27,8 @@ OSU_DEPS     := $(OSU_CRT0) $(OSU_LIB) $(OSU_LDSCRIPT)
 
 OSU_MULTI    := $(notdir $(patsubst %/,%,$(wildcard kernel/user/bin/*/)))
 OSU_PROGS    := $(basename $(notdir $(wildcard kernel/user/bin/*.c))) $(OSU_MULTI)
-OSU_ELFS     := $(OSU_PROGS:%=$(OSU_BUILD)/%.elf)
+OSU_ELFS     := $(OSU_PROGS:%=$(OSU_BUILD)/%.elf) $(OSU_BUILD)/vm.elf
+OSU_PROGS    += vm
 OS_INITRD    := $(OS_BUILD)/initrd.img
 
 $(OSU_OBJ)/%.o: %.c
@@ -50,6 +51,14 @@ $(OSU_BUILD)/$(1).elf: $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard kernel/user/bin/
 	$$(OSU_LD) $$(OSU_LDFLAGS) -o $$@ $$(OSU_CRT0) $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard kernel/user/bin/$(1)/*.c)) $$(OSU_LIB)
 endef
 $(foreach p,$(OSU_MULTI),$(eval $(call osu_multi_rule,$(p))))
+
+# vm, the hypervisor's user-space VMM (hyperv/vm): the repository root on its include path for
+# kernel/uapi/vm.h, arch/svm.h and arch/multiboot.h, the headers it shares with the kernel.
+$(OSU_OBJ)/hyperv/vm/%.o: hyperv/vm/%.c
+	@mkdir -p $(dir $@)
+	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -I. -MMD -MP -c $< -o $@
+$(OSU_BUILD)/vm.elf: $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard hyperv/vm/*.c)) $(OSU_DEPS)
+	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(filter-out $(OSU_CRT0),$(filter %.o,$^)) $(OSU_LIB)
 
 # The root file system. Every file gets mtime 0 and owner root so the image is byte-for-byte
 # reproducible (the OS's determinism test boots it).

@@ -1,0 +1,97 @@
+/* hv.h: the toy OS's hypervisor -- a VM, its vCPU and the functions over them. The shape is
+ * KVM's: /dev/vm (dev.c) creates a VM and its memory (mem.c); VCPU_RUN runs the guest in the
+ * calling task (vcpu.c: VMRUN, one exit table); the devices a guest pokes live in vdev.c.
+ * Hardware facts come from arch/svm.h (AMD64 APM vol. 2 ch. 15). */
+#ifndef HYPERV_HV_H
+#define HYPERV_HV_H
+
+#include <stdint.h>
+#include "kernel/uapi/vm.h"
+
+#define NVM 8                              /* VMs at once; ASID = slot + 1 */
+#define HV_RXBUF 256
+
+/* The registers VMRUN does not switch (APM vol. 2 §15.5.1): swapped by hv_vmrun (svm_run.S).
+ * EAX, ESP, EIP and EFLAGS live in the VMCB. */
+struct hv_gprs { uint32_t ebx, ecx, edx, esi, edi, ebp; };
+
+/* The virtual 16550 at COM1: only what polled and interrupt-free drivers use. */
+struct vuart {
+    uint8_t ier, lcr, mcr, scr, dll, dlm;
+    uint8_t rx[HV_RXBUF];
+    uint32_t rx_head, rx_tail;
+};
+
+/* The virtual 8259A pair and 8254 channel 0 (vpic.c). */
+struct vpic1 {
+    uint8_t irr, isr, imr, base;
+    uint8_t init_step;                     /* 0: ready; 2, 3, 4: expecting ICW2, ICW3, ICW4 */
+    uint8_t icw4, read_isr;
+};
+struct vpit {
+    uint8_t mode, access, write_hi, read_hi, latched;
+    uint16_t reload, latch;
+    uint64_t start_ns;                     /* when the count was loaded; 0 = not counting */
+    uint64_t periods;                      /* whole periods already turned into IRQ0 edges */
+};
+
+struct vm {
+    int used, id, owner;                   /* owner: the VMM's pid, charged for the frames */
+    uint32_t mode;                         /* VM_MODE_* */
+    uint32_t asid;
+    uint8_t *vmcb;                         /* 4 KiB, static per slot (vcpu.c) */
+    uint8_t *iopm, *msrpm;                 /* 12 KiB and 8 KiB: every port, every MSR intercepted */
+    uint32_t *npt;                         /* nested page directory (kernel address), or NULL */
+    uint32_t mem_size;                     /* guest RAM [0, mem_size) */
+    int has_vcpu;
+    struct hv_gprs g;
+    struct vuart uart;
+    struct vpic1 pic[2];                   /* master, slave */
+    struct vpit pit;
+    int vintr_irq;                         /* the IRQ offered through V_IRQ, or -1 */
+    uint32_t max_ticks;
+    uint64_t start_jiffies;
+    /* Output waiting for the VMM: bytes the guest wrote to COM1, 0xE9 or the paravirtual console. */
+    char out[VM_RUN_OUT];
+    uint32_t out_len;
+    /* How it ended (enum vm_end), with the exit that did it. */
+    uint32_t end, status, end_exit, end_info1, end_info2, end_rip;
+    struct vm_stats stats;
+};
+
+/* dev.c */
+extern struct vm vms[NVM];
+
+/* mem.c: guest RAM from FRAME_VM frames, mapped by nested page tables */
+int hv_mem_alloc(struct vm *vm, uint32_t size);   /* 0 or -ENOMEM */
+void hv_mem_free(struct vm *vm);
+uint8_t *hv_gpa_ptr(struct vm *vm, uint32_t gpa); /* kernel address of gpa's byte, or NULL */
+int hv_copy_user(struct vm *vm, uint32_t gpa, uint32_t ubuf, uint32_t len, int to_guest);
+
+/* vcpu.c */
+int hv_vcpu_create(struct vm *vm);
+long hv_vcpu_run(struct vm *vm, uint32_t urun);
+void hv_vm_end(struct vm *vm, uint32_t how, uint32_t status);
+void hv_vm_setup(struct vm *vm, int slot);
+void vmcb_w32(struct vm *vm, uint32_t off, uint32_t v);
+uint32_t vmcb_r32(struct vm *vm, uint32_t off);
+void hv_out(struct vm *vm, const char *p, uint32_t n);   /* guest output for the VMM */
+
+/* vdev.c: port I/O and hypercalls; 0 = continue, 1 = give the VMM control */
+int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val);
+int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val);
+int hv_hypercall(struct vm *vm);
+int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len);
+int hv_uart_irq(struct vm *vm);            /* COM1's interrupt request (IRQ 4) */
+
+/* vpic.c: the virtual 8259A pair and 8254 on the host's clock, injected with V_IRQ */
+int hv_pic_io(struct vm *vm, uint32_t port, int in, uint32_t *val);   /* 1 if the port is ours */
+void hv_irq_line(struct vm *vm, int irq, int level);
+void hv_intr_before_run(struct vm *vm);    /* time passes on the PIT; offer the best IRQ */
+void hv_intr_after_exit(struct vm *vm);    /* was the offered IRQ taken? then acknowledge it */
+int hv_intr_can_wake(struct vm *vm);       /* could an interrupt ever end a HLT? */
+
+/* svm_run.S: cli; clgi; VMSAVE host; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; STGI */
+void hv_vmrun(uint32_t vmcb_pa, struct hv_gprs *g, uint32_t host_save_pa);
+
+#endif

@@ -1,0 +1,342 @@
+/* vcpu.c: a vCPU is the task that calls VCPU_RUN (KVM's vcpu thread in KVM_RUN). Its loop:
+ * VMRUN, handle the exit, repeat -- in the task's own time slice. The host timer interrupt exits
+ * the guest (INTR intercept) and the loop offers the CPU to the scheduler (cond_resched), so a VM
+ * is scheduled, weighted and (with cgroups) throttled exactly as any task.
+ *
+ * Per VM: its ASID, VMCB, IOPM and MSRPM (static per slot; guest RAM is frames, mem.c). Every
+ * port and every MSR is intercepted; exits go through one table, code -> handler and name, with
+ * exits and handler cycles counted per code (VM_GET_STATS, /proc/vm/N/stats).
+ * The subset has no NRIP (SVM.md §2.10): IOIO's next RIP is EXITINFO2, the rest use a tiny
+ * table of lengths (CPUID 2, HLT 1, VMMCALL 3, RDMSR/WRMSR 2). */
+#include "kernel/kernel.h"
+#include "kernel/proc.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+#include "arch/svm.h"
+#include "hyperv/hv.h"
+
+static uint8_t vmcb_page[NVM][VMCB_SIZE] __attribute__((aligned(4096)));
+static uint8_t iopm_pages[NVM][3 * PAGE_SIZE] __attribute__((aligned(4096)));
+static uint8_t msrpm_pages[NVM][2 * PAGE_SIZE] __attribute__((aligned(4096)));
+static uint8_t host_save[PAGE_SIZE] __attribute__((aligned(4096)));   /* VMSAVE of the host */
+static uint8_t hsave[PAGE_SIZE] __attribute__((aligned(4096)));       /* VM_HSAVE_PA */
+
+static inline uint64_t rdtsc(void) { uint32_t lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return lo | (uint64_t)hi << 32; }
+static inline void wrmsr(uint32_t msr, uint64_t v) { __asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32))); }
+static inline uint64_t rdmsr(uint32_t msr) { uint32_t lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr)); return lo | (uint64_t)hi << 32; }
+
+void vmcb_w32(struct vm *vm, uint32_t off, uint32_t v) { memcpy(vm->vmcb + off, &v, 4); }
+uint32_t vmcb_r32(struct vm *vm, uint32_t off) { uint32_t v; memcpy(&v, vm->vmcb + off, 4); return v; }
+static void vmcb_w64(struct vm *vm, uint32_t off, uint64_t v) { memcpy(vm->vmcb + off, &v, 8); }
+static uint64_t vmcb_r64(struct vm *vm, uint32_t off) { uint64_t v; memcpy(&v, vm->vmcb + off, 8); return v; }
+
+static void seg(struct vm *vm, uint32_t off, uint16_t sel, uint16_t attr)
+{
+    memcpy(vm->vmcb + off + VMCB_SEG_SEL, &sel, 2);
+    memcpy(vm->vmcb + off + VMCB_SEG_ATTR, &attr, 2);
+    vmcb_w32(vm, off + VMCB_SEG_LIMIT, 0xFFFFFFFFu);
+    vmcb_w64(vm, off + VMCB_SEG_BASE, 0);
+}
+
+/* EFER.SVME once, and the host save area: the first VM turns SVM on. */
+static void svm_enable(void)
+{
+    static int on;
+    if (on)
+        return;
+    wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
+    wrmsr(MSR_VM_HSAVE_PA, V2P(hsave));
+    on = 1;
+}
+
+void hv_vm_setup(struct vm *vm, int slot)
+{
+    svm_enable();
+    vm->asid = (uint32_t)slot + 1;
+    vm->vmcb = vmcb_page[slot];
+    vm->iopm = iopm_pages[slot];
+    vm->msrpm = msrpm_pages[slot];
+    memset(vm->vmcb, 0, VMCB_SIZE);
+    memset(vm->iopm, 0xFF, 3 * PAGE_SIZE);     /* every port exits: the guest owns no device */
+    memset(vm->msrpm, 0xFF, 2 * PAGE_SIZE);    /* every MSR exits */
+}
+
+/* VCPU_CREATE: the state a Multiboot loader hands over (Multiboot 0.6.96 §3.2): flat 32-bit
+ * protected mode, paging and interrupts off; the VMM sets EAX, EBX, EIP with VCPU_SET_REGS. */
+int hv_vcpu_create(struct vm *vm)
+{
+    if (vm->has_vcpu)
+        return -EEXIST;
+    if (!vm->npt)
+        return -EINVAL;
+    vmcb_w32(vm, VMCB_VEC3, V3_INTR | V3_CPUID | V3_HLT | V3_INVLPGA | V3_IOIO | V3_MSR | V3_SHUTDOWN);
+    vmcb_w32(vm, VMCB_VEC4, V4_VMRUN | V4_VMMCALL | V4_VMLOAD | V4_VMSAVE | V4_STGI | V4_CLGI);
+    vmcb_w64(vm, VMCB_IOPM, V2P(vm->iopm));
+    vmcb_w64(vm, VMCB_MSRPM, V2P(vm->msrpm));
+    vmcb_w32(vm, VMCB_ASID, vm->asid);
+    vmcb_w32(vm, VMCB_V_INTR, V_INTR_MASKING);  /* host IF gates physical INTR: cli can't keep it */
+    vm->vintr_irq = -1;
+    vm->pic[0].imr = vm->pic[1].imr = 0xFF;     /* as firmware leaves them: all masked */
+    vmcb_w64(vm, VMCB_NP_ENABLE, 1);
+    vmcb_w64(vm, VMCB_N_CR3, V2P(vm->npt));
+    vmcb_w64(vm, VMCB_G_PAT, 0x0007040600070406ull);
+    seg(vm, VMCB_CS, 0x08, 0x0C9B);
+    seg(vm, VMCB_DS, 0x10, 0x0C93);
+    seg(vm, VMCB_ES, 0x10, 0x0C93);
+    seg(vm, VMCB_SS, 0x10, 0x0C93);
+    seg(vm, VMCB_FS, 0x10, 0x0C93);
+    seg(vm, VMCB_GS, 0x10, 0x0C93);
+    vmcb_w32(vm, VMCB_TR + VMCB_SEG_ATTR, 0x008B);      /* a busy 32-bit TSS, base 0: VMLOAD wants one */
+    vmcb_w32(vm, VMCB_TR + VMCB_SEG_LIMIT, 0x67);
+    vmcb_w32(vm, VMCB_LDTR + VMCB_SEG_ATTR, 0x0082);
+    vmcb_w64(vm, VMCB_EFER, EFER_SVME);
+    vmcb_w64(vm, VMCB_CR0, CR0_PE | CR0_ET);
+    vmcb_w64(vm, VMCB_DR6, 0xFFFF0FF0u);
+    vmcb_w64(vm, VMCB_DR7, 0x400);
+    vmcb_w64(vm, VMCB_RFLAGS, 0x2);
+    vm->has_vcpu = 1;
+    return 0;
+}
+
+void hv_out(struct vm *vm, const char *p, uint32_t n)
+{
+    while (n-- && vm->out_len < VM_RUN_OUT)
+        vm->out[vm->out_len++] = *p++;
+}
+
+void hv_vm_end(struct vm *vm, uint32_t how, uint32_t status)
+{
+    if (vm->end)
+        return;
+    vm->end = how;
+    vm->status = status;
+    vm->end_exit = vmcb_r32(vm, VMCB_EXITCODE);
+    vm->end_info1 = vmcb_r32(vm, VMCB_EXITINFO1);
+    vm->end_info2 = vmcb_r32(vm, VMCB_EXITINFO2);
+    vm->end_rip = vmcb_r32(vm, VMCB_RIP);
+}
+
+static void skip(struct vm *vm, uint32_t len) { vmcb_w64(vm, VMCB_RIP, vmcb_r64(vm, VMCB_RIP) + len); }
+static void set_eax(struct vm *vm, uint32_t v) { vmcb_w64(vm, VMCB_RAX, v); }
+
+static void inject_gp(struct vm *vm)
+{
+    vmcb_w32(vm, VMCB_EVENTINJ, EVT_V | EVT_EV | EVT_TYPE(EVT_EXC) | EVT_VECTOR(EXC_GP));
+    vmcb_w32(vm, VMCB_EVENTINJ + 4, 0);
+}
+
+/* ---- exit handlers: 0 = run the guest again, 1 = return to the VMM ---- */
+
+static int exit_intr(struct vm *vm)
+{
+    /* The interrupt itself was taken by the host IDT at STGI (svm_run.S). */
+    if (vm->max_ticks && jiffies - vm->start_jiffies >= vm->max_ticks)
+        hv_vm_end(vm, VM_END_TIMEOUT, VM_STATUS_TIMEOUT);
+    return vm->out_len > 0;
+}
+
+/* IOIO (APM vol. 2 §15.10.2): the next RIP is in EXITINFO2, so no decoding (SVM.md §2.7). */
+static int exit_ioio(struct vm *vm)
+{
+    uint32_t info = vmcb_r32(vm, VMCB_EXITINFO1);
+    uint32_t port = IOIO_PORT(info);
+    uint32_t size = info & IOIO_SZ32 ? 4 : info & IOIO_SZ16 ? 2 : 1;
+    if (info & IOIO_STR) {                 /* INS/OUTS: not emulated */
+        hv_vm_end(vm, VM_END_UNHANDLED, VM_STATUS_UNHANDLED);
+        return 1;
+    }
+    int r;
+    uint32_t mask = size == 4 ? 0xFFFFFFFFu : (1u << (8 * size)) - 1;
+    if (info & IOIO_IN) {
+        uint32_t v = 0xFFFFFFFFu;
+        r = hv_io_in(vm, port, size, &v);
+        uint32_t eax = vmcb_r32(vm, VMCB_RAX);
+        set_eax(vm, (eax & ~mask) | (v & mask));
+    } else {
+        r = hv_io_out(vm, port, size, vmcb_r32(vm, VMCB_RAX) & mask);
+    }
+    vmcb_w64(vm, VMCB_RIP, vmcb_r64(vm, VMCB_EXITINFO2));
+    return r;
+}
+
+/* HLT: with IF=0, or with no interrupt that could ever come, the guest has halted for good.
+ * Otherwise the vCPU task sleeps a host tick at a time until the virtual PIC has something (a
+ * halted VM costs the host nothing, as KVM's kvm_vcpu_block). */
+static int exit_hlt(struct vm *vm)
+{
+    skip(vm, 1);
+    if (!(vmcb_r32(vm, VMCB_RFLAGS) & F_IF) || !hv_intr_can_wake(vm)) {
+        hv_vm_end(vm, VM_END_HALT, 0);
+        return 1;
+    }
+    for (;;) {
+        hv_intr_before_run(vm);
+        if (vm->vintr_irq >= 0)
+            return 0;
+        if (sleep_until(jiffies + 1) < 0)
+            return 1;                          /* a signal: the VMM decides */
+    }
+}
+
+/* CPUID: the host's answers, minus SVM (a guest sees no virtualization extension, as KVM's
+ * default without nested=1). */
+static int exit_cpuid(struct vm *vm)
+{
+    uint32_t a = vmcb_r32(vm, VMCB_RAX), b, c = vm->g.ecx, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    uint32_t leaf = vmcb_r32(vm, VMCB_RAX);
+    if (leaf == 0x80000001u)
+        c &= ~(1u << 2);
+    if (leaf == 0x8000000Au)
+        a = b = c = d = 0;
+    set_eax(vm, a);
+    vm->g.ebx = b, vm->g.ecx = c, vm->g.edx = d;
+    skip(vm, 2);
+    return 0;
+}
+
+/* RDMSR/WRMSR: EFER (SVME hidden and kept), the TSC; anything else is #GP(0), as KVM does for
+ * an MSR it does not know. */
+static int exit_msr(struct vm *vm)
+{
+    int write = vmcb_r32(vm, VMCB_EXITINFO1) == 1;
+    uint32_t msr = vm->g.ecx;
+    uint64_t val = ((uint64_t)vm->g.edx << 32) | vmcb_r32(vm, VMCB_RAX);
+    if (msr == MSR_EFER) {
+        if (write && (val & ~(uint64_t)EFER_SVME))  /* no long mode, no NX in the subset */
+            goto gp;
+        if (write)
+            vmcb_w64(vm, VMCB_EFER, EFER_SVME);
+        else
+            val = vmcb_r64(vm, VMCB_EFER) & ~(uint64_t)EFER_SVME;
+    } else if (msr == 0x10 && !write) {                   /* IA32_TIME_STAMP_COUNTER */
+        val = rdtsc();
+    } else {
+        goto gp;
+    }
+    if (!write) {
+        set_eax(vm, (uint32_t)val);
+        vm->g.edx = (uint32_t)(val >> 32);
+    }
+    skip(vm, 2);
+    return 0;
+gp:
+    inject_gp(vm);
+    return 0;
+}
+
+/* #NPF: every page of guest RAM is mapped from the start, so a nested fault is an access
+ * beyond guest memory -- the guest reaching for what is not its own. It ends the VM. */
+static int exit_npf(struct vm *vm)
+{
+    hv_vm_end(vm, VM_END_BAD_ACCESS, VM_STATUS_BAD_ACCESS);
+    return 1;
+}
+
+static int exit_vmmcall(struct vm *vm)
+{
+    int r = hv_hypercall(vm);
+    skip(vm, 3);
+    return r;
+}
+
+static int exit_shutdown(struct vm *vm)
+{
+    hv_vm_end(vm, VM_END_SHUTDOWN, VM_STATUS_SHUTDOWN);
+    return 1;
+}
+
+/* VMRUN, VMLOAD, VMSAVE, STGI, CLGI, INVLPGA in the guest, VMEXIT_INVALID, or any other code:
+ * no nested virtualization here, so the VM ends and the VMM is told which exit it was. */
+static int exit_unhandled(struct vm *vm)
+{
+    hv_vm_end(vm, VM_END_UNHANDLED, VM_STATUS_UNHANDLED);
+    return 1;
+}
+
+/* The exit table: code -> handler and name. The row index is the stats slot. */
+static const struct exit_row {
+    uint32_t code;
+    int (*handle)(struct vm *vm);
+    const char *name;
+} exit_table[] = {
+    { SVM_EXIT_INTR,     exit_intr,      "intr" },
+    { SVM_EXIT_IOIO,     exit_ioio,      "ioio" },
+    { SVM_EXIT_HLT,      exit_hlt,       "hlt" },
+    { SVM_EXIT_CPUID,    exit_cpuid,     "cpuid" },
+    { SVM_EXIT_MSR,      exit_msr,       "msr" },
+    { SVM_EXIT_NPF,      exit_npf,       "npf" },
+    { SVM_EXIT_VMMCALL,  exit_vmmcall,   "vmmcall" },
+    { SVM_EXIT_SHUTDOWN, exit_shutdown,  "shutdown" },
+    { SVM_EXIT_VMRUN,    exit_unhandled, "vmrun" },
+    { SVM_EXIT_VMLOAD,   exit_unhandled, "vmload" },
+    { SVM_EXIT_VMSAVE,   exit_unhandled, "vmsave" },
+    { SVM_EXIT_STGI,     exit_unhandled, "stgi" },
+    { SVM_EXIT_CLGI,     exit_unhandled, "clgi" },
+    { SVM_EXIT_INVLPGA,  exit_unhandled, "invlpga" },
+    { 0xFFFFFFFFu,       exit_unhandled, "other" },   /* the last row catches the rest */
+};
+#define NEXIT ((int)ARRAY_SIZE(exit_table))
+
+const char *hv_exit_slot_name(uint32_t slot) { return slot < (uint32_t)NEXIT ? exit_table[slot].name : "?"; }
+
+static int exit_slot(uint32_t code)
+{
+    for (int i = 0; i < NEXIT - 1; i++)
+        if (exit_table[i].code == code)
+            return i;
+    return NEXIT - 1;
+}
+
+static long fill_run(struct vm *vm, uint32_t urun, uint32_t reason)
+{
+    struct vm_run *r = kzalloc(sizeof *r);
+    if (!r)
+        return -ENOMEM;
+    r->exit_reason = reason;
+    r->end = vm->end, r->status = vm->status;
+    r->hw_exit = vm->end_exit, r->info1 = vm->end_info1, r->info2 = vm->end_info2;
+    r->rip = vm->end_rip;
+    r->out_len = vm->out_len;
+    memcpy(r->out, vm->out, vm->out_len);
+    vm->out_len = 0;
+    int e = copyout(urun, r, sizeof *r);
+    kfree(r);
+    return e;
+}
+
+/* VCPU_RUN (KVM_RUN). */
+long hv_vcpu_run(struct vm *vm, uint32_t urun)
+{
+    if (!vm->has_vcpu)
+        return -EINVAL;
+    if (!vm->start_jiffies)
+        vm->start_jiffies = jiffies;
+    for (;;) {
+        if (vm->end)
+            return fill_run(vm, urun, VM_EXIT_END);
+        if (current->killed || signal_pending(current)) {
+            long e = fill_run(vm, urun, VM_EXIT_SIGNAL);
+            return e < 0 ? e : -EINTR;
+        }
+        cond_resched();                        /* the tick asked for the CPU: give it */
+        hv_intr_before_run(vm);
+        uint64_t t0 = rdtsc();
+        hv_vmrun(V2P(vm->vmcb), &vm->g, V2P(host_save));
+        uint64_t t1 = rdtsc();
+        hv_intr_after_exit(vm);
+        uint32_t code = vmcb_r32(vm, VMCB_EXITCODE);
+        if (vmcb_r64(vm, VMCB_EXITCODE) == SVM_EXIT_INVALID)
+            code = 0xFFFFFFFFu;
+        int slot = exit_slot(code);
+        int give = exit_table[slot].handle(vm);
+        uint64_t t2 = rdtsc();
+        vm->stats.runs++;
+        vm->stats.guest_cycles += t1 - t0;
+        vm->stats.slot[slot].code = exit_table[slot].code;
+        vm->stats.slot[slot].count++;
+        vm->stats.slot[slot].cycles += t2 - t1;
+        if (give || vm->out_len > VM_RUN_OUT - 64)
+            return fill_run(vm, urun, vm->end ? VM_EXIT_END : VM_EXIT_CONSOLE);
+    }
+}

@@ -1,0 +1,164 @@
+/* vdev.c: the devices a guest reaches by port I/O and by hypercall. Every port exits (IOPM all
+ * ones), so a guest never touches a host device: what is not emulated here reads as all ones
+ * and ignores writes, as an empty ISA bus does.
+ *   COM1 (0x3F8-0x3FF)  a 16550 seen by polling drivers: THR bytes go to the VMM, RBR bytes come
+ *                        from it (VM_CONSOLE_INPUT); one exit per byte.
+ *   0xE9                 the debug console: bytes to the VMM, as COM1.
+ *   0xF4                 the debug exit: ends the VM with the value written (vm exits with it).
+ *   0xE80-0xE87          the trace probe: the guest's record is copied out of guest memory and
+ *                        forwarded to the host's probe, task records tagged with the VM id.
+ *   0x20-0x21, 0xA0-0xA1, 0x40-0x43  the 8259A pair and the 8254 (vpic.c).
+ *   VMMCALL              the paravirtual console: one exit per buffer (compare COM1). */
+#include "kernel/kernel.h"
+#include "kernel/uaccess.h"
+#include "kernel/uapi/errno.h"
+#include "devices/debugport_abi.h"
+#include "devices/probe_abi.h"
+#include "devices/uart_abi.h"
+#include "arch/svm.h"
+#include "hyperv/hv.h"
+
+/* ---- COM1 ---- */
+
+/* The UART's interrupt output, wired to IRQ 4 through OUT2 as on a PC: received data, when the
+ * guest enabled that interrupt (transmit-empty interrupts are not modelled). */
+int hv_uart_irq(struct vm *vm)
+{
+    struct vuart *u = &vm->uart;
+    return (u->ier & IER_RDA) && (u->mcr & MCR_OUT2) && u->rx_head != u->rx_tail;
+}
+static uint32_t uart_in(struct vm *vm, uint32_t reg)
+{
+    struct vuart *u = &vm->uart;
+    int dlab = u->lcr & LCR_DLAB;
+    switch (reg) {
+    case UART_RBR:
+        if (dlab)
+            return u->dll;
+        if (u->rx_head == u->rx_tail)
+            return 0;
+        return u->rx[u->rx_tail++ % HV_RXBUF];
+    case UART_IER: return dlab ? u->dlm : u->ier;
+    case UART_IIR: return (hv_uart_irq(vm) ? IIR_RDA : IIR_NONE) | 0xC0;   /* FIFOs on */
+    case UART_LCR: return u->lcr;
+    case UART_MCR: return u->mcr;
+    case UART_LSR: return LSR_THRE | LSR_TEMT | (u->rx_head != u->rx_tail ? LSR_DR : 0);
+    case UART_MSR: return 0xB0;                       /* CTS, DSR, DCD: a cable is attached */
+    default:       return u->scr;
+    }
+}
+
+static int uart_out(struct vm *vm, uint32_t reg, uint8_t v)
+{
+    struct vuart *u = &vm->uart;
+    int dlab = u->lcr & LCR_DLAB;
+    switch (reg) {
+    case UART_THR:
+        if (dlab) {
+            u->dll = v;
+            return 0;
+        }
+        hv_out(vm, (const char *)&v, 1);
+        return 0;
+    case UART_IER: if (dlab) u->dlm = v; else u->ier = v & 0x0F; return 0;
+    case UART_FCR: if (v & FCR_CLEAR_RX) u->rx_tail = u->rx_head; return 0;
+    case UART_LCR: u->lcr = v; return 0;
+    case UART_MCR: u->mcr = v; return 0;
+    case UART_SCR: u->scr = v; return 0;
+    default: return 0;
+    }
+}
+
+int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len)
+{
+    struct vuart *u = &vm->uart;
+    uint32_t n = 0;
+    while (n < len && u->rx_head - u->rx_tail < HV_RXBUF) {
+        uint8_t c;
+        if (copyin(&c, ubuf + n, 1) < 0)
+            return -EFAULT;
+        u->rx[u->rx_head++ % HV_RXBUF] = c;
+        n++;
+    }
+    return (int)n;
+}
+
+/* ---- the trace probe ---- */
+static uint8_t probe_rec[VX86_PROBE_MAX_RECORD] __attribute__((aligned(VX86_PROBE_MAX_RECORD)));
+
+static void probe_forward(struct vm *vm, uint32_t gpa)
+{
+    vx86_probe_header h;
+    for (uint32_t i = 0; i < sizeof h; i++) {
+        uint8_t *p = hv_gpa_ptr(vm, gpa + i);
+        if (!p)
+            return;
+        ((uint8_t *)&h)[i] = *p;
+    }
+    if (h.length > VX86_PROBE_MAX_PAYLOAD)
+        return;
+    for (uint32_t i = 0; i < sizeof h + h.length; i++) {
+        uint8_t *p = hv_gpa_ptr(vm, gpa + i);
+        if (!p)
+            return;
+        probe_rec[i] = *p;
+    }
+    if (h.kind == VX86_PROBE_KIND_TASK_CREATE) {
+        vx86_probe_task_create *tc = (void *)(probe_rec + sizeof h);
+        tc->vm = (uint32_t)vm->id;
+    }
+    outl(VX86_PROBE_PORT_RECORD, V2P(probe_rec));
+}
+
+int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val)
+{
+    if (size == 1 && hv_pic_io(vm, port, 1, val))
+        return 0;
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT && size == 1)
+        *val = uart_in(vm, port - UART_COM1_BASE);
+    else if (port == VX86_PROBE_PORT_MAGIC && size == 4)
+        *val = inl(VX86_PROBE_PORT_MAGIC);            /* the host's probe, if there is one */
+    return 0;
+}
+
+int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val)
+{
+    if (size == 1 && hv_pic_io(vm, port, 0, &val))
+        return 0;
+    if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_PORT_COUNT && size == 1)
+        return uart_out(vm, port - UART_COM1_BASE, (uint8_t)val);
+    if (port == DEBUGPORT_CONSOLE) {
+        uint8_t c = (uint8_t)val;
+        hv_out(vm, (const char *)&c, 1);
+        return 0;
+    }
+    if (port == DEBUGPORT_EXIT) {
+        hv_vm_end(vm, VM_END_DEBUG_EXIT, val & 0xFF);
+        return 1;
+    }
+    if (port == VX86_PROBE_PORT_RECORD && size == 4)
+        probe_forward(vm, val);
+    return 0;
+}
+
+/* VMMCALL: EAX = function. The console write copies what fits in the VMM's buffer and returns
+ * the count in EAX, so a guest loops until all is out: one exit per buffer, not per byte. */
+int hv_hypercall(struct vm *vm)
+{
+    uint32_t fn = vmcb_r32(vm, VMCB_RAX);
+    uint32_t ret = 0xFFFFFFFFu;
+    if (fn == VM_HC_CONSOLE_WRITE) {
+        uint32_t gpa = vm->g.ebx, len = vm->g.ecx, n = 0;
+        while (n < len && vm->out_len < VM_RUN_OUT) {
+            uint8_t *p = hv_gpa_ptr(vm, gpa + n);
+            if (!p)
+                break;
+            vm->out[vm->out_len++] = (char)*p;
+            n++;
+        }
+        ret = n;
+    }
+    vmcb_w32(vm, VMCB_RAX, ret);
+    vmcb_w32(vm, VMCB_RAX + 4, 0);
+    return vm->out_len > 0;
+}

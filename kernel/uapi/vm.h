@@ -1,0 +1,101 @@
+/* uapi/vm.h: the /dev/vm interface between the toy OS's hypervisor (hyperv/) and its user-space
+ * VMM (hyperv/vm/). Shaped like Linux KVM's API (Documentation/virt/kvm/api.rst): the same steps
+ * and names without the KVM_ prefix. One simplification: KVM returns a new file descriptor for
+ * each VM and each vCPU; here one open of /dev/vm is one VM with one vCPU. */
+#ifndef UAPI_VM_H
+#define UAPI_VM_H
+
+#include <stdint.h>
+
+#define VM_IOC(n)  (0xAE00u | (n))     /* KVM's ioctl type is 0xAE too */
+
+/* VM_CREATE (KVM_CREATE_VM): arg = struct vm_create *. Returns the VM id (1..), as the vm
+ * number in /proc/vm/N and in trace records. */
+#define VM_CREATE        VM_IOC(0x01)
+#define VM_MODE_NPT      0              /* nested paging: the CPU walks guest and nested tables */
+#define VM_MODE_SHADOW   1              /* shadow paging (not implemented yet: -EINVAL) */
+struct vm_create {
+    uint32_t mode;                      /* VM_MODE_* */
+    uint32_t timeout_ms;                /* end the VM (VM_END_TIMEOUT) after this much virtual time; 0 = never */
+};
+
+/* VM_SET_MEMORY (KVM_SET_USER_MEMORY_REGION): guest RAM [0, size), from host frames owned by the
+ * caller's pid (charged to it). Once per VM; size a multiple of 4 KiB, at most VM_MAX_MEMORY. */
+#define VM_SET_MEMORY    VM_IOC(0x02)
+#define VM_MAX_MEMORY    (256u << 20)
+struct vm_memory { uint32_t size; };
+
+/* VM_WRITE_MEMORY / VM_READ_MEMORY: copy between the VMM and guest-physical memory. KVM has no
+ * such call -- the VMM mmap()s guest RAM into itself -- but the toy OS has no mmap of frames. */
+#define VM_WRITE_MEMORY  VM_IOC(0x03)
+#define VM_READ_MEMORY   VM_IOC(0x04)
+struct vm_copy { uint32_t gpa, len, buf; };   /* buf: a user address */
+
+/* VCPU_CREATE (KVM_CREATE_VCPU): the one vCPU, in flat 32-bit protected mode, paging off. */
+#define VCPU_CREATE      VM_IOC(0x41)
+
+/* VCPU_RUN (KVM_RUN): run the guest in the caller's task until an exit the kernel leaves to the
+ * VMM; arg = struct vm_run * (KVM's struct kvm_run, which KVM shares by mmap). */
+#define VCPU_RUN         VM_IOC(0x80)
+enum vm_exit_reason {
+    VM_EXIT_CONSOLE = 1,                /* out[] holds guest console bytes (KVM_EXIT_IO of a UART) */
+    VM_EXIT_END = 2,                    /* the VM has ended: end + status say how */
+    VM_EXIT_SIGNAL = 3,                 /* a signal is pending for the VMM (KVM_EXIT_INTR, -EINTR) */
+};
+enum vm_end {                           /* why a VM ended; vm(1) exits with the status below */
+    VM_END_NONE = 0,
+    VM_END_DEBUG_EXIT = 1,              /* the guest wrote v to the debug-exit port: status v & 0xFF */
+    VM_END_HALT = 2,                    /* HLT with no interrupt able to wake it: status 0 */
+    VM_END_SHUTDOWN = 3,                /* triple fault (SHUTDOWN intercept): status 125 */
+    VM_END_BAD_ACCESS = 4,              /* guest-physical address beyond its RAM (#NPF): 126 */
+    VM_END_UNHANDLED = 5,               /* an exit nothing handles (VMRUN in the guest ...): 127 */
+    VM_END_TIMEOUT = 6,                 /* timeout_ms passed: 124, as timeout(1) */
+    VM_END_STOPPED = 7,                 /* the VMM let go of it */
+};
+#define VM_STATUS_SHUTDOWN   125
+#define VM_STATUS_BAD_ACCESS 126
+#define VM_STATUS_UNHANDLED  127
+#define VM_STATUS_TIMEOUT    124
+#define VM_RUN_OUT 512
+struct vm_run {
+    uint32_t exit_reason;               /* enum vm_exit_reason */
+    uint32_t end;                       /* enum vm_end, when exit_reason is VM_EXIT_END */
+    uint32_t status;                    /* the exit status vm(1) passes on */
+    uint32_t hw_exit;                   /* the SVM exit code that ended it (arch/svm.h) */
+    uint32_t info1, info2, rip;         /* EXITINFO1/2 and the guest RIP at that exit */
+    uint32_t out_len;                   /* bytes in out[] */
+    char out[VM_RUN_OUT];
+};
+
+/* VCPU_GET_REGS / VCPU_SET_REGS (KVM_GET_REGS / KVM_SET_REGS, struct kvm_regs). */
+#define VCPU_GET_REGS    VM_IOC(0x81)
+#define VCPU_SET_REGS    VM_IOC(0x82)
+struct vm_regs {
+    uint32_t eax, ebx, ecx, edx, esi, edi, esp, ebp;
+    uint32_t eip, eflags;
+};
+
+/* VM_IRQ_LINE (KVM_IRQ_LINE): raise (level 1) or lower (0) input irq (0-15) of the virtual
+ * 8259A pair. */
+#define VM_IRQ_LINE      VM_IOC(0x61)
+struct vm_irq_level { uint32_t irq, level; };
+
+/* VM_CONSOLE_INPUT: arg points to one byte for the virtual COM1's receiver; returns 1, or 0
+ * when its 256-byte buffer is full (KVM leaves UARTs to the VMM; kvmtool's serial does this). */
+#define VM_CONSOLE_INPUT VM_IOC(0x62)
+
+/* VM_GET_STATS (KVM_GET_STATS_FD, in one struct): exits and cycles per exit code. */
+#define VM_GET_STATS     VM_IOC(0x90)
+#define VM_STAT_SLOTS    16
+struct vm_stats {
+    uint32_t vm, nslots;
+    uint64_t guest_cycles;              /* cycles between VMRUN and #VMEXIT */
+    uint64_t runs;                      /* VMRUNs */
+    struct { uint32_t code, count; uint64_t cycles; } slot[VM_STAT_SLOTS];   /* handler cycles */
+};
+
+/* The paravirtual console (VMMCALL with EAX = VM_HC_CONSOLE_WRITE, EBX = guest-physical buffer,
+ * ECX = length): one exit per buffer instead of one per byte. EAX returns the count or -1. */
+#define VM_HC_CONSOLE_WRITE 1
+
+#endif

@@ -1,0 +1,20 @@
+# The toy OS's hypervisor (hyperv/: kernel side in build/os/kernel.elf via mk/os.mk, the VMM
+# hyperv/vm in the initrd via mk/user.mk) and its tests.
+#   make check-hyperv   tests/hyperv/run.sh: bare-versus-VM parity of the guest suite images,
+#                       the hostile guests (tests/hyperv/guests), vm's bad-input statuses
+HV_GUEST_NAMES := $(basename $(notdir $(wildcard tests/hyperv/guests/*.c)))
+HV_GUESTS      := $(HV_GUEST_NAMES:%=$(GUEST_BUILD)/hyperv/%.elf)
+
+$(GUEST_BUILD)/hyperv/%.o: tests/hyperv/guests/%.c
+	@mkdir -p $(dir $@)
+	$(GUEST_CC) $(GUEST_CFLAGS) -I. -O2 -MMD -MP -c $< -o $@
+$(GUEST_BUILD)/hyperv/%.elf: $(GUEST_BUILD)/hyperv/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+.SECONDARY: $(HV_GUESTS:.elf=.o)
+-include $(HV_GUESTS:.elf=.d)
+
+.PHONY: check-hyperv hyperv-guests
+hyperv-guests: $(HV_GUESTS)
+HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
+check-hyperv: os guest $(HV_GUESTS) $(HV_PARITY_SYS) $(VX86)
+	tests/hyperv/run.sh
