@@ -79,8 +79,9 @@ check-make:
 check-san: $(SAN_UNIT_BINS) $(VX86_SAN)
 	@set -e; for t in $(SAN_UNIT_BINS); do echo "== $$t (asan/ubsan)"; $$t; done
 
+# The suites are independent: two at a time (CI has 2 cores) unless the caller chose a -j.
 check: deps
-	@$(MAKE) --no-print-directory check-all
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j2) check-all
 
 check-all: all check-make check-unit check-san check-guest check-cli check-isa check-sys check-timing \
            check-snapshot check-svm check-gdb check-tui check-labs check-tasks check-visible check-gui check-tour check-os-user check-os check-containers \
