@@ -28,7 +28,7 @@ $(GUI_XCLOSE): tests/gui/xclose.c
 	$(CC) $(HOST_CFLAGS) -o $@ $< $(shell pkg-config --libs x11 2>/dev/null)
 
 .PHONY: check-gui
-check-gui: $(VX86) $(GUI_TEST) $(GUI_TEST_SAN) $(GUI_PNGCMP) $(GUI_XCLOSE) $(TASKS_IMAGE) $(BUILD)/examples/hypervisor.elf \
+check-gui: $(VX86) $(GUI_TEST) $(GUI_TEST_SAN) $(GUI_PNGCMP) $(GUI_XCLOSE) $(TASKS_IMAGE) $(BUILD)/examples/hypervisor.elf $(BUILD)/examples/hello.elf \
            $(BUILD)/examples/pagefault.elf $(GUEST_BUILD)/labs/nested-paging/npt.elf
 	@echo "== $(GUI_TEST)"; $(GUI_TEST)
 	@echo "== $(GUI_TEST_SAN) (asan/ubsan)"; $(GUI_TEST_SAN)

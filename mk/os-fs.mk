@@ -5,7 +5,7 @@
 # `make check-os-fs` runs it alone.
 OSFS_SRCS := kernel/vfs.c kernel/mount.c kernel/file.c kernel/ramfs.c kernel/initramfs.c kernel/devfs.c \
              kernel/procfs.c kernel/pipe.c kernel/sys_file.c kernel/sys_path.c \
-             tests/unit/os_fs_host/stub.c tests/unit/os_fs_host/linux_ref.c
+             tests/unit/os_fs_host/stub.c tests/unit/os_fs_host/ns_stub.c tests/unit/os_fs_host/linux_ref.c
 OSFS_HDRS := kernel/fs.h kernel/proc.h kernel/vm.h kernel/uaccess.h kernel/syscall.h \
              $(wildcard kernel/uapi/*.h tests/unit/os_fs_host/*.h tests/unit/os_fs_host/kernel/*.h)
 

@@ -26,7 +26,7 @@ static const char GUI_USAGE[] =
     "  --frames N          close after N frames (scripts and tests)\n"
     "  --console-font F    an 8x16 PSF console font (default " GUI_FONT_DEFAULT ")\n"
     "Keys: F5 run/pause, F10 step one instruction, F2 send typing to the serial port or the PS/2\n"
-    "keyboard, F9 step back (not built yet), Esc or closing the window quits. --stats prints frames\n"
+    "keyboard, F9 step back one instruction, Esc or closing the window quits. --stats prints frames\n"
     "per second at the end.\n"
     "Exit status: 0, 2 usage error or no display, 4 bad image, 10 internal error.\n";
 
@@ -165,6 +165,25 @@ static void step_one(gui *g)
     snprintf(g->v.message, sizeof g->v.message, "stepped one instruction");
 }
 
+/* Reverse execution (emu/replay.c): back one instruction by snapshot plus re-execution. */
+static void step_back(gui *g)
+{
+    if (g->v.running || !g->v.back_available)
+        return;
+    switch (machine_step_back(g->v.m, 1)) {
+    case MACHINE_REVERSE_OK:
+        g->v.ended = false;
+        snprintf(g->v.message, sizeof g->v.message, "stepped back one instruction");
+        break;
+    case MACHINE_REVERSE_BEGIN:
+        snprintf(g->v.message, sizeof g->v.message, "at the start of history");
+        break;
+    default:
+        snprintf(g->v.message, sizeof g->v.message, "cannot step back: %s", machine_history_error(g->v.m));
+        break;
+    }
+}
+
 static void press(gui *g, int button)
 {
     switch (button) {
@@ -175,10 +194,7 @@ static void press(gui *g, int button)
         }
         break;
     case GUI_BTN_STEP: step_one(g); break;
-    case GUI_BTN_BACK:
-        /* The reverse-execution hook: machine_step_back when the machine API has it. */
-        snprintf(g->v.message, sizeof g->v.message, "step back is not built yet");
-        break;
+    case GUI_BTN_BACK: step_back(g); break;
     case GUI_BTN_INPUT: g->v.keyboard_input = !g->v.keyboard_input; break;
     }
 }
@@ -352,10 +368,11 @@ static int window_loop(gui *g, const gui_args *ga, bool stats)
     }
     double secs = now_seconds() - start;
     if (stats)
-        fprintf(stderr, "frames: %llu\nseconds: %.3f\nfps: %.1f\ncycles: %llu\n"
+        fprintf(stderr, "frames: %llu\nseconds: %.3f\nfps: %.1f\ncycles: %llu\nat cycle: %llu\n"
                         "ms per frame: guest %.1f, drawing %.1f, presenting %.1f\n",
                 (unsigned long long)frames, secs, secs > 0 ? (double)frames / secs : 0.0,
-                (unsigned long long)(machine_cycles(g->v.m) - start_cycles), run_s * 1e3 / (double)(frames ? frames : 1),
+                (unsigned long long)(machine_cycles(g->v.m) - start_cycles),
+                (unsigned long long)machine_cycles(g->v.m), run_s * 1e3 / (double)(frames ? frames : 1),
                 draw_s * 1e3 / (double)(frames ? frames : 1), present_s * 1e3 / (double)(frames ? frames : 1));
     if (prev)
         SDL_FreeSurface(prev);
@@ -487,6 +504,10 @@ int gui_main(int argc, char **argv)
         return rc;
     }
     g.v.m = m;
+    /* Record history from the start so F9 can step back (emu/replay.c); the offscreen render
+     * records too, so it draws the same enabled button as the window. */
+    char herr[160];
+    g.v.back_available = machine_history_enable(m, 0, 0, herr, sizeof herr);
     g.v.ram_bytes = opts.memory_bytes ? opts.memory_bytes : CLI_MEMORY_DEFAULT;
     g.v.serial = &g.serial;
     g.v.speed = ga.speed;

@@ -12,6 +12,7 @@ VX86=${VX86:-build/vx86}
 PNGCMP=build/tests/gui/pngcmp
 XCLOSE=build/tests/gui/xclose
 VGA=build/guest/gui/vga_screen.elf
+HELLO=build/examples/hello.elf
 TASKS=build/guest/tasks/tasks.elf
 HYPER=build/examples/hypervisor.elf
 PAGEFAULT=build/examples/pagefault.elf
@@ -224,6 +225,22 @@ wait "$gui_pid"
 st=$?
 gui_pid=
 [ "$st" -eq 0 ] && pass "close ends with status 0" || fail "close ends with status 0" "status $st"
+
+# step back (F9, reverse execution): after the guest ended, two steps back leave the machine two
+# instructions before its end (--stats prints the cycle it stopped at)
+end=$("$VX86" run "$HELLO" --stats 2>&1 >/dev/null | sed -n 's/^cycles: //p')
+"$VX86" gui "$HELLO" --stats >"$work/back.out" 2>&1 &
+gui_pid=$!
+for _ in $(seq 100); do wid=$(xdotool search --name '^vx86$' | head -1); [ -n "$wid" ] && break; sleep 0.1; done
+for _ in $(seq 100); do grep -q "hello from the guest" "$work/back.out" && break; sleep 0.1; done
+sleep 0.5
+xdotool key --window "$wid" F9; sleep 0.3; xdotool key --window "$wid" F9; sleep 0.3
+xdotool key --window "$wid" Escape
+wait "$gui_pid"
+gui_pid=
+at=$(sed -n 's/^at cycle: //p' "$work/back.out")
+[ -n "$end" ] && [ -n "$at" ] && [ "$at" -lt "$end" ] && [ "$at" -ge $((end - 100)) ] &&
+    pass "F9 steps back from the end ($end -> $at cycles)" || fail "F9 steps back" "end $end, at ${at:-?}"
 
 # fps while the guest runs (printed, never asserted: tests do not depend on the wall clock)
 "$VX86" gui "$VGA" --speed max --frames 60 --stats 2>"$work/stats" >/dev/null
