@@ -45,8 +45,9 @@ int main(int argc, char **argv)
     read(pb[0], &cb, sizeof cb);
     waitpid(a, 0, 0);
     waitpid(b, 0, 0);
-    long tenths = cb ? (long)((ca * 10 + cb / 2) / cb) : 0;
-    printf("nice 0 : nice 5 CPU time = %ld.%ld : 1 (weights 1024 : 335 = 3.1 : 1)\n", tenths / 10, tenths % 10);
+    long hundredths = cb ? (long)((ca * 100 + cb / 2) / cb) : 0;
+    printf("nice 0 : nice 5 CPU time = %ld.%02ld : 1 (weights 1024 : 335 = 3.06 : 1)\n", hundredths / 100,
+           hundredths % 100);
     long prio = syscall(SYS_getpriority, PRIO_PROCESS, 0);
     printf("getpriority of a nice-0 process: %ld (the raw call returns 20 - nice)\n", prio);
     return 0;
