@@ -69,12 +69,18 @@ hostile vmrun  127 "guest stopped: unhandled exit (exit vmrun"
 # While a guest spins with interrupts off, the host shell runs other commands: the timer's INTR
 # exit preempts the vCPU task and the scheduler runs the others. "during" and ps's line must
 # come before the VM's timeout.
-boot "$G/clijmp.elf" "vm run --timeout 500 /vm/img.elf & sleep 0.1; echo during; ps; wait"
+boot "$G/clijmp.elf" "vm run --timeout 500 /vm/img.elf & sleep 0.1; echo during; ps; cat /proc/vms; wait"
 if grep -n -e '^during$' -e 'guest stopped: timed out' -e 'R vm run' "$T/out" | cut -d: -f2- | \
         tr '\n' '|' | grep -q '^during|.*R vm run --timeout.*|vm: guest stopped: timed out'; then
     pass=$((pass + 1))
 else
     bad "host not responsive while a guest spins with interrupts off"; cat "$T/out"
+fi
+# /proc/vms, read meanwhile: the running VM, its owner, ASID and memory, its INTR exits so far.
+if grep -q '^vm 1 pid [0-9]* asid 1 memory 16384 kB end 0 status 0' "$T/out" && grep -q '^  intr  *[1-9]' "$T/out"; then
+    pass=$((pass + 1))
+else
+    bad "/proc/vms while the VM runs"; cat "$T/out"
 fi
 
 # ---- The toy OS as a guest (the Kata pattern): its kernel and initrd given to the host OS as
