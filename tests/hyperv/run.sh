@@ -83,6 +83,17 @@ else
     bad "/proc/vms while the VM runs"; cat "$T/out"
 fi
 
+# Four VMs at once, each its own task, ASID and frames; the scheduler shares the CPU among them
+# (each takes INTR exits), and each ends by its own timeout.
+V="vm run --memory 4M --timeout 400 /vm/img.elf"
+boot "$G/clijmp.elf" "$V & $V & $V & $V & sleep 0.2; cat /proc/vms; wait"
+if [ "$(grep -c '^vm [1-4] pid [0-9]* asid [1-4] memory 4096 kB end 0' "$T/out")" = 4 ] &&
+        [ "$(grep -c 'guest stopped: timed out' "$T/out")" = 4 ]; then
+    pass=$((pass + 1))
+else
+    bad "four VMs at once"; cat "$T/out"
+fi
+
 # ---- The toy OS as a guest (the Kata pattern): its kernel and initrd given to the host OS as
 # files, booted by vm; the inner shell's exit status comes out of vm. Then an interactive inner
 # shell fed through vm's console (the host tty echoes the typed line too: hence grep -c).
@@ -92,8 +103,11 @@ kata() {
         --cmdline "cmd=$c" "$@" >"$T/raw" 2>&1
     tr -d '\r' <"$T/raw" >"$T/out"
 }
-kata "vm run --timeout 5000 --memory 64M --module /vm/initrd.img /vm/kernel.elf 'cmd=echo inside-vm; exit 5'; echo vm-status \$?" --max-cycles 8e9
-if grep -qx inside-vm "$T/out" && grep -qx "vm-status 5" "$T/out"; then
+kata "vm run --timeout 5000 --memory 64M --module /vm/initrd.img /vm/kernel.elf 'cmd=echo inside-vm; exit 5'; echo vm-status \$?" --max-cycles 8e9 --trace "$T/t.jsonl"
+# The inner kernel's trace records reach the host probe through the intercepted probe port,
+# tagged with the VM id: its init and sh appear as tasks of vm 1.
+if grep -qx inside-vm "$T/out" && grep -qx "vm-status 5" "$T/out" &&
+        grep -q '"kind":"task_create".*"vm":1,"name":"sh"' "$T/t.jsonl"; then
     pass=$((pass + 1))
 else
     bad "toy OS inside a VM"; tail -5 "$T/out"
