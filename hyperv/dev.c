@@ -145,4 +145,25 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     }
 }
 
+/* /proc/vms: one block per VM -- id, owner pid, ASID, memory, how it ended, then one line per
+ * exit code with its count and the cycles its handler took (the text of VM_GET_STATS). */
+int hv_proc_vms(char *b, uint32_t n)
+{
+    uint32_t len = 0;
+    for (int i = 0; i < NVM && len < n; i++) {
+        struct vm *vm = &vms[i];
+        if (!vm->used)
+            continue;
+        len += (uint32_t)ksnprintf(b + len, n - len, "vm %d pid %d asid %u memory %u kB end %u status %u runs %u\n",
+                                   vm->id, vm->owner, vm->asid, vm->mem_size >> 10, vm->end, vm->status,
+                                   (unsigned)vm->stats.runs);
+        for (int k = 0; k < VM_STAT_SLOTS && len < n; k++)
+            if (vm->stats.slot[k].count)
+                len += (uint32_t)ksnprintf(b + len, n - len, "  %-9s %8u exits %10u cycles\n",
+                                           hv_exit_slot_name((uint32_t)k), vm->stats.slot[k].count,
+                                           (unsigned)vm->stats.slot[k].cycles);
+    }
+    return (int)(len < n ? len : n - 1);
+}
+
 const struct file_ops vm_fops = { .release = vm_release, .ioctl = vm_ioctl };

@@ -76,6 +76,7 @@ void hv_vm_setup(struct vm *vm, int slot);
 void vmcb_w32(struct vm *vm, uint32_t off, uint32_t v);
 uint32_t vmcb_r32(struct vm *vm, uint32_t off);
 void hv_out(struct vm *vm, const char *p, uint32_t n);   /* guest output for the VMM */
+const char *hv_exit_slot_name(uint32_t slot);   /* the exit table's name for a stats slot */
 
 /* vdev.c: port I/O and hypercalls; 0 = continue, 1 = give the VMM control */
 int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val);

@@ -18,7 +18,7 @@
 #include "kernel/uapi/stat.h"
 
 enum pkind {
-    PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS,        /* in /proc */
+    PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS, PK_VMS, /* in /proc */
     PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR, PK_CGROUP, /* in /proc/PID */
     PK_NS = 0x10,                  /* + enum ns_type: /proc/PID/ns/TYPE; + NS_NTYPES: pid_for_children */
 };
@@ -34,6 +34,7 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "mounts",  PK_MOUNTS,  S_IFREG | 0444 },
     { "self",    PK_SELF,    S_IFLNK | 0777 },
     { "uptime",  PK_UPTIME,  S_IFREG | 0444 },
+    { "vms",     PK_VMS,     S_IFREG | 0444 },    /* hyperv/dev.c: every VM, exits per code */
 }, pid_ents[] = {
     { "cgroup",  PK_CGROUP,  S_IFREG | 0444 },
     { "cmdline", PK_CMDLINE, S_IFREG | 0444 },
@@ -116,6 +117,10 @@ static int generate(struct inode *ip, char *b)
         return vfs_mounts_text(vfs_mnt_of(curproc()), b, PROC_TEXT_MAX);
     case PK_PMOUNTS:
         return vfs_mounts_text(vfs_mnt_of(p), b, PROC_TEXT_MAX);
+    case PK_VMS: {
+        extern int hv_proc_vms(char *b, uint32_t n);
+        return hv_proc_vms(b, PROC_TEXT_MAX);
+    }
     case PK_STATUS:
         return gen_status(ip->sb, p, b, PROC_TEXT_MAX);
     case PK_CGROUP: {              /* "0::PATH", the v2 line of cgroups(7), as the reader's cgroup ns sees it */

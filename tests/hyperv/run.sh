@@ -69,12 +69,29 @@ hostile vmrun  127 "guest stopped: unhandled exit (exit vmrun"
 # While a guest spins with interrupts off, the host shell runs other commands: the timer's INTR
 # exit preempts the vCPU task and the scheduler runs the others. "during" and ps's line must
 # come before the VM's timeout.
-boot "$G/clijmp.elf" "vm run --timeout 500 /vm/img.elf & sleep 0.1; echo during; ps; wait"
+boot "$G/clijmp.elf" "vm run --timeout 500 /vm/img.elf & sleep 0.1; echo during; ps; cat /proc/vms; wait"
 if grep -n -e '^during$' -e 'guest stopped: timed out' -e 'R vm run' "$T/out" | cut -d: -f2- | \
         tr '\n' '|' | grep -q '^during|.*R vm run --timeout.*|vm: guest stopped: timed out'; then
     pass=$((pass + 1))
 else
     bad "host not responsive while a guest spins with interrupts off"; cat "$T/out"
+fi
+# /proc/vms, read meanwhile: the running VM, its owner, ASID and memory, its INTR exits so far.
+if grep -q '^vm 1 pid [0-9]* asid 1 memory 16384 kB end 0 status 0' "$T/out" && grep -q '^  intr  *[1-9]' "$T/out"; then
+    pass=$((pass + 1))
+else
+    bad "/proc/vms while the VM runs"; cat "$T/out"
+fi
+
+# Four VMs at once, each its own task, ASID and frames; the scheduler shares the CPU among them
+# (each takes INTR exits), and each ends by its own timeout.
+V="vm run --memory 4M --timeout 400 /vm/img.elf"
+boot "$G/clijmp.elf" "$V & $V & $V & $V & sleep 0.2; cat /proc/vms; wait"
+if [ "$(grep -c '^vm [1-4] pid [0-9]* asid [1-4] memory 4096 kB end 0' "$T/out")" = 4 ] &&
+        [ "$(grep -c 'guest stopped: timed out' "$T/out")" = 4 ]; then
+    pass=$((pass + 1))
+else
+    bad "four VMs at once"; cat "$T/out"
 fi
 
 # ---- The toy OS as a guest (the Kata pattern): its kernel and initrd given to the host OS as
@@ -86,8 +103,11 @@ kata() {
         --cmdline "cmd=$c" "$@" >"$T/raw" 2>&1
     tr -d '\r' <"$T/raw" >"$T/out"
 }
-kata "vm run --timeout 5000 --memory 64M --module /vm/initrd.img /vm/kernel.elf 'cmd=echo inside-vm; exit 5'; echo vm-status \$?" --max-cycles 8e9
-if grep -qx inside-vm "$T/out" && grep -qx "vm-status 5" "$T/out"; then
+kata "vm run --timeout 5000 --memory 64M --module /vm/initrd.img /vm/kernel.elf 'cmd=echo inside-vm; exit 5'; echo vm-status \$?" --max-cycles 8e9 --trace "$T/t.jsonl"
+# The inner kernel's trace records reach the host probe through the intercepted probe port,
+# tagged with the VM id: its init and sh appear as tasks of vm 1.
+if grep -qx inside-vm "$T/out" && grep -qx "vm-status 5" "$T/out" &&
+        grep -q '"kind":"task_create".*"vm":1,"name":"sh"' "$T/t.jsonl"; then
     pass=$((pass + 1))
 else
     bad "toy OS inside a VM"; tail -5 "$T/out"
