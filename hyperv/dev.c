@@ -43,6 +43,9 @@ static long vm_create(struct file *f, uint32_t arg)
         return -EFAULT;
     if (c.mode != VM_MODE_NPT)
         return -EINVAL;                    /* shadow paging: not yet */
+    int e = hv_svm_enable();
+    if (e < 0)
+        return e;
     for (int i = 0; i < NVM; i++) {
         struct vm *vm = &vms[i];
         if (vm->used)

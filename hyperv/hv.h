@@ -73,6 +73,7 @@ int hv_vcpu_create(struct vm *vm);
 long hv_vcpu_run(struct vm *vm, uint32_t urun);
 void hv_vm_end(struct vm *vm, uint32_t how, uint32_t status);
 void hv_vm_setup(struct vm *vm, int slot);
+int hv_svm_enable(void);                   /* 0, or -ENODEV without SVM */
 void vmcb_w32(struct vm *vm, uint32_t off, uint32_t v);
 uint32_t vmcb_r32(struct vm *vm, uint32_t off);
 void hv_out(struct vm *vm, const char *p, uint32_t n);   /* guest output for the VMM */

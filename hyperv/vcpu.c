@@ -38,20 +38,29 @@ static void seg(struct vm *vm, uint32_t off, uint16_t sel, uint16_t attr)
     vmcb_w64(vm, off + VMCB_SEG_BASE, 0);
 }
 
-/* EFER.SVME once, and the host save area: the first VM turns SVM on. */
-static void svm_enable(void)
+/* EFER.SVME once, and the host save area: the first VM turns SVM on. A CPU without SVM
+ * (CPUID 8000_0001 ECX bit 2; QEMU without +svm) gets -ENODEV, never a #GP in the kernel. */
+int hv_svm_enable(void)
 {
     static int on;
     if (on)
-        return;
+        return 0;
+    uint32_t a = 0x80000000u, b, c = 0, d;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    if (a < 0x8000000Au)
+        return -ENODEV;
+    a = 0x80000001u, c = 0;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+    if (!(c & (1u << 2)))
+        return -ENODEV;
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
     wrmsr(MSR_VM_HSAVE_PA, V2P(hsave));
     on = 1;
+    return 0;
 }
 
 void hv_vm_setup(struct vm *vm, int slot)
 {
-    svm_enable();
     vm->asid = (uint32_t)slot + 1;
     vm->vmcb = vmcb_page[slot];
     vm->iopm = iopm_pages[slot];
