@@ -1,4 +1,4 @@
-/* The classes of virtual time (DESIGN §2): what the CPU charges cycles for, one entry each in the
+/* The classes of virtual time: what the CPU charges cycles for, one entry each in the
  * cost table. The CPU (cpu/cpu.h: cpu->cost[], the opcode table's cost column) and the cost table
  * (emu/costs.c: names, defaults, ranges, the cost-file parser) share this one enum. */
 #ifndef VX86_CPU_COST_CLASS_H

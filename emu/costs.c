@@ -25,7 +25,7 @@ static const costs_info TABLE[COST_CLASS_COUNT] = {
     [COST_EXCEPTION] = { "exception", 1, EVENT, "delivering an exception, added to the instruction's cost" },
     [COST_PAGE_WALK_REF] = { "page_walk_ref", 1, EVENT, "each memory reference of a page walk (TLB miss)" },
     [COST_TLB_FLUSH] = { "tlb_flush", 1, EVENT, "a TLB flush: CR3 write or INVLPG" },
-    /* AMD hardware measures a VMRUN + #VMEXIT round trip near 1,400 cycles (DESIGN §2). */
+    /* AMD hardware measures a VMRUN + #VMEXIT round trip near 1,400 cycles. */
     [COST_VMRUN] = { "vmrun", 700, EVENT, "VMRUN: the world switch into a guest" },
     [COST_VMEXIT] = { "vmexit", 700, EVENT, "#VMEXIT: the world switch back to the host" },
     [COST_NESTED_WALK_REF] = { "nested_walk_ref", 1, EVENT,

@@ -1,4 +1,4 @@
-/* The cost table of virtual time (DESIGN §2) as data: how many cycles each instruction class and
+/* The cost table of virtual time as data: how many cycles each instruction class and
  * each CPU event costs. One table of names in costs.c is read by the parser, `vx86 costs`, the
  * default file emu/costs.txt (a test keeps them equal) and the docs.
  *

@@ -1,5 +1,6 @@
 /* The Gantt view model and its text and SVG renderers. */
 #include "emu/gantt.h"
+#include "emu/vis_text.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -109,56 +110,6 @@ char gantt_cell(const gantt *g, const gantt_row *r, int column, int columns)
     return 2 * ran >= hi - lo ? '#' : '+';
 }
 
-/* ---- a growing string ---- */
-
-typedef struct sbuf {
-    char *s;
-    size_t len, cap;
-    bool failed;
-} sbuf;
-
-static void sb_printf(sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(sbuf *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = true;
-            return;
-        }
-        if (b->s && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap : 1024;
-        while (cap <= b->len + (size_t)n)
-            cap *= 2;
-        char *bigger = realloc(b->s, cap);
-        if (!bigger) {
-            b->failed = true;
-            return;
-        }
-        b->s = bigger;
-        b->cap = cap;
-    }
-}
-
-static char *sb_finish(sbuf *b)
-{
-    if (b->failed) {
-        free(b->s);
-        return NULL;
-    }
-    if (!b->s)
-        sb_printf(b, "%s", "");
-    return b->s;
-}
-
 /* ---- text ---- */
 
 static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
@@ -166,14 +117,14 @@ static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; 
 char *gantt_text(const gantt *g, int columns)
 {
     columns = clamp(columns, 8, 400);
-    sbuf b = { 0 };
+    vis_buf b = { 0 };
     int lw = 4;
     for (size_t i = 0; i < g->count; i++) {
         int n = (int)strlen(g->rows[i].label);
         lw = n > lw ? n : lw;
     }
     uint64_t span = range(g);
-    sb_printf(&b, "cycles %llu..%llu (%llu), one column = %llu cycles\n", (unsigned long long)g->start,
+    vis_printf(&b, "cycles %llu..%llu (%llu), one column = %llu cycles\n", (unsigned long long)g->start,
               (unsigned long long)g->end, (unsigned long long)(g->end - g->start),
               (unsigned long long)((span + (uint64_t)columns - 1) / (uint64_t)columns));
     char *strip = malloc((size_t)columns + 1);
@@ -187,38 +138,26 @@ char *gantt_text(const gantt *g, int columns)
             strip[c] = gantt_cell(g, r, c, columns);
         strip[columns] = '\0';
         unsigned long long pct10 = (unsigned long long)(r->total * 1000 / span);
-        sb_printf(&b, "%-*s |%s| %llu cycles %llu.%llu%%\n", lw, r->label, strip, (unsigned long long)r->total,
+        vis_printf(&b, "%-*s |%s| %llu cycles %llu.%llu%%\n", lw, r->label, strip, (unsigned long long)r->total,
                   pct10 / 10, pct10 % 10);
     }
     /* The ruler: a tick every 10 columns, then the cycles at both ends. */
     for (int c = 0; c < columns; c++)
         strip[c] = c % 10 == 0 ? '|' : '-';
     strip[columns] = '\0';
-    sb_printf(&b, "%-*s +%s+\n", lw, "", strip);
+    vis_printf(&b, "%-*s +%s+\n", lw, "", strip);
     char left[24], right[24];
     snprintf(left, sizeof left, "%llu", (unsigned long long)g->start);
     snprintf(right, sizeof right, "%llu", (unsigned long long)g->end);
     int gap = columns + 2 - (int)strlen(left) - (int)strlen(right);
-    sb_printf(&b, "%-*s %s%*s%s\n", lw, "", left, gap > 1 ? gap : 1, "", right);
-    sb_printf(&b, "legend: '#' running at least half of a column, '+' running less, ' ' not running\n");
+    vis_printf(&b, "%-*s %s%*s%s\n", lw, "", left, gap > 1 ? gap : 1, "", right);
+    vis_printf(&b, "legend: '#' running at least half of a column, '+' running less, ' ' not running\n");
     free(strip);
-    return sb_finish(&b);
+    return vis_finish(&b);
 }
 
 /* ---- SVG ---- */
 
-static void sb_xml(sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (c == '<') sb_printf(b, "&lt;");
-        else if (c == '>') sb_printf(b, "&gt;");
-        else if (c == '&') sb_printf(b, "&amp;");
-        else if (c == '"') sb_printf(b, "&quot;");
-        else if (c < 0x20 || c >= 0x7F) sb_printf(b, "?");   /* guest bytes: keep the XML valid */
-        else sb_printf(b, "%c", c);
-    }
-}
 
 /* Colours a reader can tell apart (Okabe-Ito), one per row in turn. */
 static const char *const PALETTE[] = { "#0072B2", "#E69F00", "#009E73", "#CC79A7",
@@ -235,23 +174,23 @@ char *gantt_svg(const gantt *g, int width_px)
     int legend_y = axis_y + 40;
     int height = legend_y + ((rows + 3) / 4) * 20 + 10;
     uint64_t span = range(g);
-    sbuf b = { 0 };
-    sb_printf(&b,
+    vis_buf b = { 0 };
+    vis_printf(&b,
               "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
               "<svg xmlns=\"http://www.w3.org/2000/svg\" version=\"1.1\" width=\"%d\" height=\"%d\" "
               "font-family=\"monospace\" font-size=\"12\">\n",
               width_px, height);
-    sb_printf(&b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width_px, height);
-    sb_printf(&b, "<text x=\"10\" y=\"18\">scheduling: cycles %llu..%llu</text>\n", (unsigned long long)g->start,
+    vis_printf(&b, "<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width_px, height);
+    vis_printf(&b, "<text x=\"10\" y=\"18\">scheduling: cycles %llu..%llu</text>\n", (unsigned long long)g->start,
               (unsigned long long)g->end);
     for (int i = 0; i < rows; i++) {
         const gantt_row *r = &g->rows[i];
         int y = top + i * row_h;
         const char *colour = PALETTE[(size_t)i % PALETTE_SIZE];
-        sb_printf(&b, "<g class=\"task\" data-pid=\"%u\" data-vm=\"%u\">\n", r->pid, r->vm);
-        sb_printf(&b, "<text x=\"10\" y=\"%d\">", y + bar_h - 3);
-        sb_xml(&b, r->label);
-        sb_printf(&b, "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f2f2f2\"/>\n", label_w, y,
+        vis_printf(&b, "<g class=\"task\" data-pid=\"%u\" data-vm=\"%u\">\n", r->pid, r->vm);
+        vis_printf(&b, "<text x=\"10\" y=\"%d\">", y + bar_h - 3);
+        vis_xml(&b, r->label);
+        vis_printf(&b, "</text>\n<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f2f2f2\"/>\n", label_w, y,
                   plot_w, bar_h);
         for (size_t k = 0; k < r->count; k++) {
             const task_span *s = &r->spans[k];
@@ -261,37 +200,37 @@ char *gantt_svg(const gantt *g, int width_px)
             unsigned long long w = (unsigned long long)((double)(s->end - s->start) * plot_w * 100.0 / (double)span + 0.5);
             if (w < 50)
                 w = 50;   /* half a pixel: even a short slice stays visible */
-            sb_printf(&b, "<rect x=\"%llu.%02llu\" y=\"%d\" width=\"%llu.%02llu\" height=\"%d\" fill=\"%s\"><title>",
+            vis_printf(&b, "<rect x=\"%llu.%02llu\" y=\"%d\" width=\"%llu.%02llu\" height=\"%d\" fill=\"%s\"><title>",
                       x / 100, x % 100, y, w / 100, w % 100, bar_h, colour);
-            sb_xml(&b, r->label);
-            sb_printf(&b, ": cycles %llu..%llu (%llu)</title></rect>\n", (unsigned long long)s->start,
+            vis_xml(&b, r->label);
+            vis_printf(&b, ": cycles %llu..%llu (%llu)</title></rect>\n", (unsigned long long)s->start,
                       (unsigned long long)s->end, (unsigned long long)(s->end - s->start));
         }
-        sb_printf(&b, "</g>\n");
+        vis_printf(&b, "</g>\n");
     }
     /* The cycle axis: five ticks with their cycle numbers. */
-    sb_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\"/>\n", label_w, axis_y,
+    vis_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\"/>\n", label_w, axis_y,
               label_w + plot_w, axis_y);
     for (int k = 0; k <= 4; k++) {
         int x = label_w + plot_w * k / 4;
         uint64_t cyc = column_start(g, k, 4);
-        sb_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\"/>\n", x, axis_y, x,
+        vis_printf(&b, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333333\"/>\n", x, axis_y, x,
                   axis_y + 5);
-        sb_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">%llu</text>\n", x, axis_y + 18,
+        vis_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"%s\">%llu</text>\n", x, axis_y + 18,
                   k == 0 ? "start" : k == 4 ? "end" : "middle", (unsigned long long)cyc);
     }
-    sb_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">cycles</text>\n", label_w + plot_w / 2,
+    vis_printf(&b, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">cycles</text>\n", label_w + plot_w / 2,
               axis_y + 32);
     /* The legend: a swatch and the label of each task, four to a line. */
     int col_w = (width_px - 20) / 4;
     for (int i = 0; i < rows; i++) {
         int x = 10 + (i % 4) * col_w, y = legend_y + (i / 4) * 20;
-        sb_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", x, y,
+        vis_printf(&b, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>\n", x, y,
                   PALETTE[(size_t)i % PALETTE_SIZE]);
-        sb_printf(&b, "<text x=\"%d\" y=\"%d\">", x + 16, y + 10);
-        sb_xml(&b, g->rows[i].label);
-        sb_printf(&b, "</text>\n");
+        vis_printf(&b, "<text x=\"%d\" y=\"%d\">", x + 16, y + 10);
+        vis_xml(&b, g->rows[i].label);
+        vis_printf(&b, "</text>\n");
     }
-    sb_printf(&b, "</svg>\n");
-    return sb_finish(&b);
+    vis_printf(&b, "</svg>\n");
+    return vis_finish(&b);
 }

@@ -1,4 +1,4 @@
-/* The trace (DESIGN §4): a bounded ring buffer of cycle-stamped events from the CPU and from the
+/* The trace: a bounded ring buffer of cycle-stamped events from the CPU and from the
  * guest's trace probe, and its export as JSON Lines and Chrome Trace Event format.
  *
  * Events are pushed in cycle order. When the buffer is full the oldest events are dropped (and

@@ -1,4 +1,4 @@
-/* The cgroup tree rebuilt from the trace (OS.md §8): CGROUP_ATTACH records move tasks into
+/* The cgroup tree rebuilt from the trace: CGROUP_ATTACH records move tasks into
  * cgroups and name them by path, CGROUP_THROTTLE and CGROUP_OOM records count throttling and
  * OOM kills with the limits then in force, and CGROUP_STAT records (devices/probe_abi.h) give a
  * cgroup's limits and usage as its interface files say them. TASK_CREATE gives each task its

@@ -1,4 +1,4 @@
-/* The namespace tree rebuilt from the trace (OS.md §8): NS_CREATE records give each namespace
+/* The namespace tree rebuilt from the trace: NS_CREATE records give each namespace
  * its type, parent and creator; TASK_CREATE records say which namespaces each task lives in;
  * HOSTNAME and MOUNT records add a UTS namespace's hostname and a mount namespace's mount count.
  * As a view model it is plain data: the namespaces in drawing order (by VM, by type, then depth

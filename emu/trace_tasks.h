@@ -1,4 +1,4 @@
-/* The task table rebuilt from the trace (DESIGN §4, OS.md §8): a fold over the guest's task
+/* The task table rebuilt from the trace: a fold over the guest's task
  * create/exit/switch records. Nothing here reads guest memory, so a replayed trace, a restored
  * snapshot and a live machine give the same table for the same events. Lua's m:tasks(), the
  * TUI's task pane, vx.show.gantt and the Chrome export all read it.

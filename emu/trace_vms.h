@@ -1,4 +1,4 @@
-/* The VMs rebuilt from the trace (OS.md §8, issue "hypervisor"): VM_CREATE / VM_EXIT records
+/* The VMs rebuilt from the trace: VM_CREATE / VM_EXIT records
  * from the guest's hypervisor name each VM, its ASID, the task running its vCPU and its memory;
  * the CPU's own VMRUN and #VMEXIT events (emu/trace.h: vector = the guest's ASID) give, per VM,
  * its runs and exits, and per exit code a count, the cycles the guest ran before those exits

@@ -1,4 +1,4 @@
-/* What the pictures of OS.md §8 share (namespaces, cgroups, VM exits): a growing string for the
+/* What the pictures share (the Gantt chart, namespaces, cgroups, VM exits): a growing string for the
  * text and SVG renderers, XML escaping of guest bytes, a colour-blind-safe palette, and the walk
  * over a trace's current timeline that every model rebuilt from the trace makes. */
 #ifndef VX86_VIS_TEXT_H

@@ -2,7 +2,7 @@
  * is the VMM's pid, so the frame table (and later the VMM's cgroup) sees and charges them, as a
  * container's pages are charged. The nested page tables (APM vol. 2 §15.25) map each guest-
  * physical page to its frame; in the subset they have the host's format, 2-level 32-bit, and
- * every entry needs U=1 because nested walks are user accesses (SVM.md §2.9). Everything is
+ * every entry needs U=1 because nested walks are user accesses (the nested walk's accesses are user accesses: cpu/README.md). Everything is
  * allocated at VM_SET_MEMORY: a VM that cannot have its memory fails at creation, not later. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"

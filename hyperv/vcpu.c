@@ -6,7 +6,7 @@
  * Per VM: its ASID, VMCB, IOPM and MSRPM (static per slot; guest RAM is frames, mem.c). Every
  * port and every MSR is intercepted; exits go through one table, code -> handler and name, with
  * exits and handler cycles counted per code (VM_GET_STATS, /proc/vm/N/stats).
- * The subset has no NRIP (SVM.md §2.10): IOIO's next RIP is EXITINFO2, the rest use a tiny
+ * The subset has no NRIP: IOIO's next RIP is EXITINFO2, the rest use a tiny
  * table of lengths (CPUID 2, HLT 1, VMMCALL 3, RDMSR/WRMSR 2). */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
@@ -144,7 +144,7 @@ static int exit_intr(struct vm *vm)
     return vm->out_len > 0;
 }
 
-/* IOIO (APM vol. 2 §15.10.2): the next RIP is in EXITINFO2, so no decoding (SVM.md §2.7). */
+/* IOIO (APM vol. 2 §15.10.2): the next RIP is in EXITINFO2, so no decoding. */
 static int exit_ioio(struct vm *vm)
 {
     uint32_t info = vmcb_r32(vm, VMCB_EXITINFO1);

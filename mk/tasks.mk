@@ -1,4 +1,4 @@
-# Tasks made visible (OS.md §8): the task table rebuilt from the trace, the Gantt chart (text,
+# Tasks made visible: the task table rebuilt from the trace, the Gantt chart (text,
 # SVG, TUI strip), the Chrome export's task tracks, checked against a bare-metal guest that runs
 # fake tasks round robin on the PIT and sends the records a kernel sends (tests/guest/tasks).
 #   make check-tasks   build the guest and the Lua test driver, run tests/guest/tasks/run.sh, then

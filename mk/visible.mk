@@ -1,4 +1,4 @@
-# Containers and VMs made visible (OS.md §8, issues 11 and 12): the namespace tree, the cgroup tree
+# Containers and VMs made visible: the namespace tree, the cgroup tree
 # and the VM exit histogram rebuilt from the trace, their text / SVG pictures and TUI panes, checked
 # against a bare-metal guest that sends the records the toy OS's container and hypervisor code
 # send and runs two real SVM guests (tests/guest/visible).

@@ -1,4 +1,4 @@
-/* Tasks in Lua (OS.md §8): m:tasks() rebuilt from the trace (emu/trace_tasks.h), the decoded
+/* Tasks in Lua: m:tasks() rebuilt from the trace (emu/trace_tasks.h), the decoded
  * fields of task records in m:events{...}, and the Gantt chart: vx.gantt(x) builds its view
  * model (a plain table), vx.show.gantt(x, {format=, width=}) draws it as text or SVG, and
  * vx.export.svg(x[, path]) takes it too. x is any of: a list of events (m:events{...}), a list

@@ -1,4 +1,4 @@
-/* Namespaces, cgroups and VMs in Lua (OS.md §8): m:namespaces(), m:cgroups() and m:vms() rebuilt
+/* Namespaces, cgroups and VMs in Lua: m:namespaces(), m:cgroups() and m:vms() rebuilt
  * from the trace (emu/trace_ns.h, trace_cgroups.h, trace_vms.h), each a plain table with
  * kind = "namespaces" / "cgroups" / "vms" that is also the picture's view model:
  * vx.show.namespaces(x[, {format="text"|"svg", width=N}]), vx.show.cgroups(x[, ...]) and

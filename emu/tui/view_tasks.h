@@ -1,4 +1,4 @@
-/* The TUI's task pane (OS.md §8): the task table rebuilt from the trace (emu/trace_tasks.h) and,
+/* The TUI's task pane: the task table rebuilt from the trace (emu/trace_tasks.h) and,
  * under it, a Gantt strip per task drawn from the same view model as vx.show.gantt (emu/gantt.h).
  * Pure functions to a tui_view, like the other panes of views.h. */
 #ifndef VX86_TUI_VIEW_TASKS_H

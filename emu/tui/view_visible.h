@@ -1,4 +1,4 @@
-/* The TUI's Namespaces, Cgroups and VM exits panes (OS.md §8): each draws the same view model
+/* The TUI's Namespaces, Cgroups and VM exits panes: each draws the same view model
  * and text renderer as vx.show.namespaces / vx.show.cgroups / vx.show.exits (emu/trace_ns.h,
  * trace_cgroups.h, trace_vms.h), line by line, headings and bars highlighted. Pure functions to a
  * tui_view, like the other panes of views.h. One file each: view_ns.c, view_cgroups.c,

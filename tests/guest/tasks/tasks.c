@@ -1,4 +1,4 @@
-/* Fake tasks for the host's task views (OS.md §8): no address spaces and no stacks of their own,
+/* Fake tasks for the host's task views: no address spaces and no stacks of their own,
  * only a scheduler's bookkeeping, but the trace records are exactly the ones the toy OS's kernel
  * sends: TASK_CREATE when a task appears, SWITCH each time the CPU changes hands, TASK_EXIT when
  * one ends (devices/probe_abi.h). The host rebuilds the task table and the Gantt chart from them.

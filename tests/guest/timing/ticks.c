@@ -1,4 +1,4 @@
-/* A timer-driven guest for virtual time (DESIGN §2): the PIT interrupts at 1000 Hz of virtual
+/* A timer-driven guest for virtual time: the PIT interrupts at 1000 Hz of virtual
  * time while the program does a fixed amount of work, and prints a line on each tick it sees.
  * The number of ticks measures how much virtual time the work took, so it follows the cost table:
  * with every instruction class twice as expensive, the same work takes twice the ticks, and the

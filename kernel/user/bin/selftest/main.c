@@ -1,4 +1,4 @@
-/* selftest: the toy OS's usertests. Every system call of the subset (OS.md §4) with its normal
+/* selftest: the toy OS's usertests. Every system call of the subset with its normal
  * use and its documented error returns (the ERRORS sections of the Linux man pages), one line per
  * check: "NAME: ok" or "NAME: FAIL ...", then "selftest: ALL OK (N checks)" and exit 0, or
  * "selftest: K of N FAILED" and exit 1.
