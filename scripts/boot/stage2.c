@@ -8,8 +8,8 @@
 
 #include "bootparams.h"
 
-#include "arch/multiboot.h"
-#define MB_HEADER_MAGIC MULTIBOOT_HEADER_MAGIC
+#define MB_HEADER_MAGIC   0x1BADB002u   /* arch/multiboot.h names it too; this boot loader keeps its own
+                                         * Multiboot structures, whose field names differ */
 #define MB_LOADER_MAGIC   0x2BADB002u
 #define MB_SEARCH_BYTES   8192
 #define MB_FLAG_AOUT_KLUDGE (1u << 16)
