@@ -105,6 +105,9 @@ int main(void)
     uint32_t before = svm_timer_ticks;
     __asm__ volatile("stgi\n nop\n cli" ::: "memory");
     svm_pic_init(0xFF);
-    printf("intr: host ticks %u -> %u\n", (unsigned)before, (unsigned)svm_timer_ticks);
+    /* How many ticks arrive between STGI and CLI is virtual time on vx86 (exactly one) but host
+     * time on QEMU, where a loaded host delivers a burst: the count is vx86-only ("~"). */
+    printf("~intr: host ticks %u -> %u\n", (unsigned)before, (unsigned)svm_timer_ticks);
+    printf("intr: the host took the timer interrupt after STGI: %s\n", svm_timer_ticks > before ? "yes" : "no");
     return svm_done("events");
 }
