@@ -341,3 +341,35 @@ int cli_parse_run(int argc, char **argv, cli_run_options *out, char *err, size_t
     }
     return 0;
 }
+
+/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. More
+ * than CLI_SERIAL_INPUT_MAX (or stdin that never ends) is refused, not cut short. */
+bool cli_queue_serial_input(machine *m, const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "vx86: %s: cannot read serial input: %s\n", path, strerror(errno));
+        return false;
+    }
+    uint8_t buf[4096];
+    size_t n, total = 0;
+    bool ok = true;
+    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) {
+        total += n;
+        if (total > CLI_SERIAL_INPUT_MAX) {
+            fprintf(stderr, "vx86: %s: serial input longer than %u MiB (the --serial-input limit)\n", path,
+                    CLI_SERIAL_INPUT_MAX >> 20);
+            ok = false;
+        } else if (!machine_serial_input(m, buf, n)) {
+            fprintf(stderr, "vx86: %s: out of memory queueing serial input\n", path);
+            ok = false;
+        }
+    }
+    if (ok && ferror(f)) {
+        fprintf(stderr, "vx86: %s: read error\n", path);
+        ok = false;
+    }
+    if (f != stdin)
+        fclose(f);
+    return ok;
+}

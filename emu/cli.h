@@ -75,4 +75,8 @@ bool cli_parse_count(const char *text, uint64_t *value, char *err, size_t errlen
  * (the directory is missing or not writable, or path is a directory). Creates nothing. */
 bool cli_check_output_path(const char *path, char *err, size_t errlen);
 
+/* --serial-input: queue the whole file (stdin for "-") for COM1's receiver. More than
+ * CLI_SERIAL_INPUT_MAX, a read error or no memory is refused with one line on stderr: false. */
+bool cli_queue_serial_input(machine *m, const char *path);
+
 #endif

@@ -138,38 +138,6 @@ static void serial_to_stdout(void *ctx, uint8_t byte)
         fflush(stdout);
 }
 
-/* --serial-input: the whole file (or stdin for "-") goes to COM1's receiver before the run. More
- * than CLI_SERIAL_INPUT_MAX (or stdin that never ends) is refused, not cut short. */
-static bool queue_serial_input(machine *m, const char *path)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "vx86: %s: cannot read serial input: %s\n", path, strerror(errno));
-        return false;
-    }
-    uint8_t buf[4096];
-    size_t n, total = 0;
-    bool ok = true;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        total += n;
-        if (total > CLI_SERIAL_INPUT_MAX) {
-            fprintf(stderr, "vx86: %s: serial input longer than %u MiB (the --serial-input limit)\n", path,
-                    CLI_SERIAL_INPUT_MAX >> 20);
-            ok = false;
-        } else if (!machine_serial_input(m, buf, n)) {
-            fprintf(stderr, "vx86: %s: out of memory queueing serial input\n", path);
-            ok = false;
-        }
-    }
-    if (ok && ferror(f)) {
-        fprintf(stderr, "vx86: %s: read error\n", path);
-        ok = false;
-    }
-    if (f != stdin)
-        fclose(f);
-    return ok;
-}
-
 /* Ctrl-C and SIGTERM stop the guest at the next instruction boundary (machine_request_stop), and
  * the run ends as any other: serial and console output flushed, stats and traces written. Then
  * vx86 ends by the same signal, so the shell sees 130 or 143 (128 + signal) and a script loop
@@ -308,7 +276,7 @@ static int run_image(const cli_run_options *opts)
 
     if (opts->input_after)
         machine_input_gate(m, opts->input_after);
-    if (opts->serial_input_file && !queue_serial_input(m, opts->serial_input_file)) {
+    if (opts->serial_input_file && !cli_queue_serial_input(m, opts->serial_input_file)) {
         machine_destroy(m);
         if (trace_out)
             fclose(trace_out);

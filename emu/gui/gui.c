@@ -389,34 +389,6 @@ static void serial_tee(void *ctx, uint8_t byte)
         fflush(stdout);
 }
 
-/* --serial-input: the whole file (or stdin for "-") for COM1's receiver, at most
- * CLI_SERIAL_INPUT_MAX bytes. */
-static bool queue_serial_input(machine *m, const char *path)
-{
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(stderr, "vx86: %s: cannot read serial input: %s\n", path, strerror(errno));
-        return false;
-    }
-    uint8_t buf[4096];
-    size_t n, total = 0;
-    bool ok = true;
-    while (ok && (n = fread(buf, 1, sizeof buf, f)) > 0) {
-        total += n;
-        if (total > CLI_SERIAL_INPUT_MAX) {
-            fprintf(stderr, "vx86: %s: serial input longer than %u MiB (the --serial-input limit)\n", path,
-                    CLI_SERIAL_INPUT_MAX >> 20);
-            ok = false;
-        } else if (!machine_serial_input(m, buf, n)) {
-            fprintf(stderr, "vx86: %s: out of memory queueing serial input\n", path);
-            ok = false;
-        }
-    }
-    if (f != stdin)
-        fclose(f);
-    return ok;
-}
-
 machine *gui_boot(const cli_run_options *opts, tui_serial *serial, bool echo, int *rc)
 {
     char err[512] = "";
@@ -445,7 +417,7 @@ machine *gui_boot(const cli_run_options *opts, tui_serial *serial, bool echo, in
     }
     if (opts->input_after)
         machine_input_gate(m, opts->input_after);
-    if (opts->serial_input_file && !queue_serial_input(m, opts->serial_input_file)) {
+    if (opts->serial_input_file && !cli_queue_serial_input(m, opts->serial_input_file)) {
         machine_destroy(m);
         *rc = CLI_EXIT_USAGE;
         return NULL;
