@@ -43,8 +43,14 @@ static void rx_put(uart *d, uint8_t b)
     d->rx_count++;
 }
 
+/* The host side of the line (--serial-input, the terminal) uses RTS/CTS flow control: it sends
+ * only while the UART asserts RTS, so bytes queued before the guest has set the port up (and
+ * would have lost to the FIFO reset, PC16550D "FCR bit 1") wait for it. In loopback mode SIN is
+ * disconnected from the line (datasheet, MCR bit 4), so nothing arrives from the host either. */
 static void refill_rx(uart *d)
 {
+    if (!(d->mcr & MCR_RTS) || (d->mcr & MCR_LOOP))
+        return;
     while (d->input_count && d->rx_count < rx_capacity(d)) {
         rx_put(d, d->input[d->input_head]);
         d->input_head = (uint16_t)((d->input_head + 1) % UART_INPUT_QUEUE);
@@ -125,6 +131,7 @@ static void write_mcr(uart *d, uint8_t v)
     uint8_t before = msr_value(d);
     d->mcr = v & 0x1F;
     uint8_t after = msr_value(d);
+    refill_rx(d);
     if (d->mcr & MCR_LOOP) {
         uint8_t changed = (before ^ after) & 0xF0;
         /* Delta bits: CTS, DSR changed; RI trailing edge; DCD changed. */

@@ -35,6 +35,6 @@ int main(void)
     read_line(name, sizeof name);
     if (name[0] == '\0')
         strcpy(name, "nobody");
-    printf("welcome, %s. There is nothing else here yet: the toy OS comes next.\n", name);
+    printf("welcome, %s. For a whole system with a shell, try: build/vx86 os\n", name);
     return 0;
 }

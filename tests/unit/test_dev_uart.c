@@ -28,6 +28,7 @@ static void setup(void)
     fake_host_init(&host, 1000000);
     sent_len = 0;
     uart_init(&u, &host.host, COM1, 4, on_tx, NULL);
+    outb(4, 0x03);                              /* DTR, RTS: a driver opened the port */
 }
 
 static void push(const char *s)
@@ -110,7 +111,7 @@ START_TEST(irq_needs_out2)
     outb(1, 0x01);
     push("x");
     ck_assert(!host.irq_level[4]);              /* OUT2 off: the IRQ driver is disabled */
-    outb(4, 0x08);
+    outb(4, 0x0B);
     ck_assert(host.irq_level[4]);
     ck_assert_uint_eq(inb(2), 0x04);
     (void)inb(0);
@@ -137,7 +138,7 @@ END_TEST
 
 START_TEST(iir_priorities)
 {
-    outb(4, 0x08);
+    outb(4, 0x0B);
     outb(1, 0x07);                              /* RLS, THRE, RDA */
     ck_assert_uint_eq(inb(2), 0x02);            /* only THRE pending */
     outb(0, '.');
@@ -175,6 +176,24 @@ START_TEST(fcr_clears_rx)
     push("hello");
     outb(2, 0x03);
     ck_assert_uint_eq(inb(5) & 0x01, 0);
+    ck_assert_uint_eq(uart_pending_input(&u), 0);
+}
+END_TEST
+
+/* The host sends only while RTS is asserted (RTS/CTS flow control) and never in loopback, so
+ * input queued before the guest's FIFO reset survives it. */
+START_TEST(input_waits_for_rts)
+{
+    outb(4, 0x00);
+    push("ok");
+    ck_assert_uint_eq(inb(5) & 0x01, 0);        /* nothing received yet */
+    outb(2, 0xC7);                              /* the guest's set-up: FIFO on and cleared */
+    ck_assert_uint_eq(uart_pending_input(&u), 2);
+    outb(4, 0x13);                              /* RTS in loopback: SIN is disconnected */
+    ck_assert_uint_eq(inb(5) & 0x01, 0);
+    outb(4, 0x03);                              /* RTS: the bytes arrive */
+    ck_assert_uint_eq(inb(0), 'o');
+    ck_assert_uint_eq(inb(0), 'k');
     ck_assert_uint_eq(uart_pending_input(&u), 0);
 }
 END_TEST
@@ -246,6 +265,7 @@ static Suite *uart_suite(void)
     tcase_add_test(tc, iir_priorities);
     tcase_add_test(tc, loopback_and_msr);
     tcase_add_test(tc, fcr_clears_rx);
+    tcase_add_test(tc, input_waits_for_rts);
     tcase_add_test(tc, scratch_register);
     tcase_add_test(tc, snapshot_roundtrip);
     tcase_add_test(tc, garbage_never_crashes);
