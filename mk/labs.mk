@@ -21,6 +21,10 @@ $(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMA
 $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%.o $(LAB_SVM_OBJS) $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$< $(LAB_SVM_OBJS))
 
+# exit-anatomy (lab 2): a bare guest run as a VM under the toy OS's `vm`.
+$(GUEST_BUILD)/labs/exit-anatomy/%.elf: $(GUEST_OBJ)/labs/exit-anatomy/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
 .PHONY: labs check-labs
