@@ -39,6 +39,10 @@ $(LAB_OVERHEAD_OS): $(GUEST_BUILD)/labs/overhead/%.elf: labs/overhead/os/%.c lab
 	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/overhead/os/$*.o $(OSU_LIB)
 labs: $(LAB_OVERHEAD_OS)
 
+# startup-race (lab 1): a bare guest run as a VM (cold, and restored from vm's snapshot).
+$(GUEST_BUILD)/labs/startup-race/%.elf: $(GUEST_OBJ)/labs/startup-race/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
 .PHONY: labs check-labs
