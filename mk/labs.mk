@@ -43,6 +43,17 @@ labs: $(LAB_OVERHEAD_OS)
 $(GUEST_BUILD)/labs/startup-race/%.elf: $(GUEST_OBJ)/labs/startup-race/guest/%.o $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$<)
 
+# snapshots (lab 12): a bare guest snapshotted and cloned by vm, and the toy-OS program snapdiff.
+$(GUEST_BUILD)/labs/snapshots/%.elf: $(GUEST_OBJ)/labs/snapshots/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+LAB_SNAPSHOTS_OS := $(patsubst labs/snapshots/os/%.c,$(GUEST_BUILD)/labs/snapshots/%.elf,$(wildcard labs/snapshots/os/*.c))
+$(LAB_SNAPSHOTS_OS): $(GUEST_BUILD)/labs/snapshots/%.elf: labs/snapshots/os/%.c \
+        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
+	@mkdir -p $(GUEST_OBJ)/labs/snapshots/os
+	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -c $< -o $(GUEST_OBJ)/labs/snapshots/os/$*.o
+	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/snapshots/os/$*.o $(OSU_LIB)
+labs: $(LAB_SNAPSHOTS_OS)
+
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
 .PHONY: labs check-labs

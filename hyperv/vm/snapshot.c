@@ -1,8 +1,11 @@
 /* snapshot.c: VM snapshots for the toy OS's VMM, as Firecracker's snapshot/restore over KVM.
  *
  *   vm run --snapshot FILE IMAGE ...   when the guest ends by the debug-exit port, save it to FILE
- *   vm restore [--stats] [--timeout MS] FILE
- *                                      a new VM from FILE, run from where the snapshot left it
+ *   vm restore [--stats] [--timeout MS] [--snapshot OUT] [--genid N] FILE
+ *                                      a new VM from FILE, run from where the snapshot left it;
+ *                                      --snapshot: save it again when it ends by the debug-exit
+ *                                      port (so clones can be compared page by page);
+ *                                      --genid N: hand the guest a VM generation ID in EAX
  *
  * The guest asks for its snapshot by writing the debug-exit port (its "ready, freeze me" point);
  * the VM has ended, but /dev/vm still lets the VMM read its memory and registers, and its RIP is
@@ -10,6 +13,12 @@
  * size (VM_SET_MEMORY: new frames, zeroed), writes back only the pages that were not all zeros
  * (a fresh VM's RAM is zeros already: the snapshot is sparse, as a sparse file or Firecracker's
  * memory file), sets the registers and runs: the guest continues after its OUT.
+ *
+ * The generation ID: every restore of one snapshot is a clone with the same memory -- the same
+ * random-number state, the same keys. Real hypervisors give the guest a VM generation ID that
+ * changes with each restore (Microsoft's VMGenID, an ACPI device Linux's vmgenid driver reads to
+ * reseed its RNG). Here the restore puts it in EAX, the register the guest's OUT was made with,
+ * so a guest that looks at EAX after its snapshot point learns it was restored and as which clone.
  *
  * What is saved is what /dev/vm exposes: guest RAM and struct vm_regs (the GPRs, EIP, EFLAGS).
  * The rest of the vCPU -- CR0/CR3/CR4, GDTR/IDTR, segment registers, the virtual PIC and UART --
@@ -106,18 +115,29 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path)
 
 int vm_restore(int argc, char **argv)
 {
-    int stats = 0, i = 1;
+    int stats = 0, i = 1, genid = 0;
+    uint32_t gen = 0;
+    const char *out = NULL;
     struct vm_create vc = { VM_MODE_NPT, 0 };
+    static const char USAGE[] = "usage: vm restore [--stats] [--timeout MS] [--snapshot OUT] [--genid N] FILE";
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--stats"))
             stats = 1;
         else if (!strcmp(argv[i], "--timeout") && i + 1 < argc)
             vc.timeout_ms = (uint32_t)strtoul(argv[++i], NULL, 10);
-        else
-            return fail(EX_USAGE, argv[i], "unknown option (usage: vm restore [--stats] [--timeout MS] FILE)");
+        else if (!strcmp(argv[i], "--snapshot") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(argv[i], "--genid") && i + 1 < argc)
+            genid = 1, gen = (uint32_t)strtoul(argv[++i], NULL, 0);
+        else {
+            fprintf(stderr, "vm: %s: unknown option\n%s\n", argv[i], USAGE);
+            return EX_USAGE;
+        }
     }
-    if (i + 1 != argc)
-        return fail(EX_USAGE, "restore", "wants one snapshot file (usage: vm restore [--stats] [--timeout MS] FILE)");
+    if (i + 1 != argc) {
+        fprintf(stderr, "vm: restore wants one snapshot file\n%s\n", USAGE);
+        return EX_USAGE;
+    }
     const char *path = argv[i];
     int fd = open(path, O_RDONLY);
     if (fd < 0)
@@ -148,6 +168,8 @@ int vm_restore(int argc, char **argv)
             return fail(EX_IMAGE, path, "a page is truncated or outside the VM's memory");
     }
     close(fd);
+    if (genid)
+        r.eax = gen;
     if (ioctl(vmfd, VCPU_CREATE, 0) < 0 || ioctl(vmfd, VCPU_SET_REGS, &r) < 0)
         return fail(EX_CREATE, "VCPU_CREATE", strerror(errno));
     static struct vm_run run;
@@ -168,5 +190,7 @@ int vm_restore(int argc, char **argv)
             fprintf(stderr, "vm %u: %llu runs, %llu guest cycles\n", s.vm, (unsigned long long)s.runs,
                     (unsigned long long)s.guest_cycles);
     }
+    if (out && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, out))
+        return EX_RUN;
     return (int)run.status;
 }
