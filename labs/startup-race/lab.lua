@@ -87,8 +87,9 @@ function lab.setup(ctx)
   if m:run{ until_serial = "$ ", cycles = 5e8 } ~= "serial" then error("the toy OS did not reach its shell") end
   local r = {}
   local function go(key, cmd, ready, tool)
+    local from = #m:serial()
     local t, evs, start = race(m, cmd, ready)
-    r[key] = { t = t, at = moments(evs, start, tool) }
+    r[key] = { t = t, at = moments(evs, start, tool), ready = m:serial():sub(from + 1):match("ready 0x%x+") }
   end
   go("cold_ctr", ('ctr run %s echo re""ady'):format(image), "ready", "ctr")
   go("warm_ctr", ('ctr run %s echo re""ady'):format(image), "ready", "ctr")
@@ -221,10 +222,12 @@ lab.steps = {
     check = function(ctx)
       local r = ctx.r
       local vs_cold, vs_ctr, setup = r.cold_vm.t / r.restore.t, r.restore.t / r.warm_ctr.t, r.restore.at.vmrun / r.restore.t
-      return vs_cold > 3 and setup > 0.5 and vs_ctr < 8,
-        ("the restore is %.1fx faster than the cold VM, %.0f%% of it before the first VMRUN, %.1fx the container's " ..
-         "start (the lab says: over 3x faster than cold, mostly memory setup, within 8x of the container)"):format(
-          vs_cold, 100 * setup, vs_ctr)
+      local same = r.restore.ready ~= nil and r.restore.ready == r.cold_vm.ready
+      return same and vs_cold > 3 and setup > 0.5 and vs_ctr < 8,
+        ("the restored guest printed %s as the cold one did (%s); the restore is %.1fx faster than the cold VM, %.0f%% " ..
+         "of it before the first VMRUN, %.1fx the container's start (the lab says: the same result, over 3x faster " ..
+         "than cold, mostly memory setup, within 8x of the container)"):format(tostring(r.restore.ready),
+          tostring(r.cold_vm.ready), vs_cold, 100 * setup, vs_ctr)
     end },
 }
 
