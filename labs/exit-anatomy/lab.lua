@@ -101,7 +101,7 @@ function lab.setup(ctx)
   local rng = ctx.rng
   local n, h = rng:range(20, 60) * 10, rng:range(12, 40)
   local switch, walk = rng:choice{ 200, 300, 400, 500, 900, 1000, 1100, 1200 }, rng:range(4, 40)
-  local pages, work = rng:range(1, 8), rng:range(5, 60)
+  local pages, work = rng:range(1, 8), rng:range(5, 40)
   ctx.params.seed, ctx.params.cpuid, ctx.params.hcall = ctx.seed, n, h
   ctx.params.pages, ctx.params.work = pages, work
   ctx.params.switch_cost, ctx.params.walk_cost = switch, walk
