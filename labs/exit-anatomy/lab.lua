@@ -236,8 +236,10 @@ lab.steps = {
     text = "A CPUID exit is answered inside the kernel: the vCPU loop (hyperv/vcpu.c) handles it and\n" ..
       "VMRUNs again without leaving the VCPU_RUN ioctl. A VMMCALL console write is handed out:\n" ..
       "VCPU_RUN returns to the user-space VMM `vm`, which write()s the byte to its standard output\n" ..
-      "(a system call through the tty to the host's UART) and calls VCPU_RUN again. Use the host\n" ..
-      "parts in the table of step 2 (default table).",
+      "(a system call through the tty to the host's UART) and calls VCPU_RUN again. (Port I/O to\n" ..
+      "COM1 is emulated in the kernel too, hyperv/vdev.c: its bytes are buffered and reach vm about\n" ..
+      "450 at a time -- KVM leaves the UART to the VMM, so there every such OUT goes out.) Use the\n" ..
+      "host parts in the table of step 2 (default table).",
     questions = {
       { id = "e6_vmm_extra", points = 2,
         text = "how many more host cycles does one exit to the VMM (VMMCALL) cost than one in-kernel CPUID exit?",
