@@ -21,10 +21,43 @@ $(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMA
 $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%.o $(LAB_SVM_OBJS) $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$< $(LAB_SVM_OBJS))
 
+# exit-anatomy (lab 2): a bare guest run as a VM under the toy OS's `vm`.
+$(GUEST_BUILD)/labs/exit-anatomy/%.elf: $(GUEST_OBJ)/labs/exit-anatomy/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+
+# overhead (lab 3): a bare guest (bare and as a VM) and a toy-OS program (in a container), both
+# with labs/overhead/loop.h; the OS program with the toy OS's C library (mk/user.mk's flags; its
+# paths written out here because user.mk is read after this fragment).
+$(GUEST_BUILD)/labs/overhead/%.elf: $(GUEST_OBJ)/labs/overhead/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+LAB_OVERHEAD_OS := $(patsubst labs/overhead/os/%.c,$(GUEST_BUILD)/labs/overhead/%.elf,$(wildcard labs/overhead/os/*.c))
+$(LAB_OVERHEAD_OS): $(GUEST_BUILD)/labs/overhead/%.elf: labs/overhead/os/%.c labs/overhead/loop.h \
+        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
+	@mkdir -p $(dir $@)
+	@mkdir -p $(GUEST_OBJ)/labs/overhead/os
+	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -I. -c $< -o $(GUEST_OBJ)/labs/overhead/os/$*.o
+	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/overhead/os/$*.o $(OSU_LIB)
+labs: $(LAB_OVERHEAD_OS)
+
+# startup-race (lab 1): a bare guest run as a VM (cold, and restored from vm's snapshot).
+$(GUEST_BUILD)/labs/startup-race/%.elf: $(GUEST_OBJ)/labs/startup-race/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+
+# snapshots (lab 12): a bare guest snapshotted and cloned by vm, and the toy-OS program snapdiff.
+$(GUEST_BUILD)/labs/snapshots/%.elf: $(GUEST_OBJ)/labs/snapshots/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+LAB_SNAPSHOTS_OS := $(patsubst labs/snapshots/os/%.c,$(GUEST_BUILD)/labs/snapshots/%.elf,$(wildcard labs/snapshots/os/*.c))
+$(LAB_SNAPSHOTS_OS): $(GUEST_BUILD)/labs/snapshots/%.elf: labs/snapshots/os/%.c \
+        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
+	@mkdir -p $(GUEST_OBJ)/labs/snapshots/os
+	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -c $< -o $(GUEST_OBJ)/labs/snapshots/os/$*.o
+	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/snapshots/os/$*.o $(OSU_LIB)
+labs: $(LAB_SNAPSHOTS_OS)
+
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
 .PHONY: labs check-labs
-labs: $(LAB_GUEST_IMAGES)
+labs: $(LAB_GUEST_IMAGES) os       # lab 1-3 and 12 boot the toy OS (build/os)
 guest: $(LAB_GUEST_IMAGES)
 
 check-labs: labs $(VX86) $(VX86_SAN)

@@ -19,6 +19,9 @@ void vxlua_open_tasks(lua_State *L);
 /* Adds m:namespaces(), m:cgroups(), m:vms(), vx.show.namespaces / cgroups / exits and their side
  * of vx.export.svg (vx_visible.c) to the module table on top of the stack; after vxlua_open_tasks. */
 void vxlua_open_visible(lua_State *L);
+/* Adds m:costs() and m:set_costs{} (vx_costs.c) to the machine's methods; after the machine
+ * metatable exists. */
+void vxlua_open_costs(lua_State *L);
 /* The decoded payload fields of an ns_create, cgroup_*, mount, hostname, vm_create or vm_exit
  * event, into the table on top (vx_visible.c). */
 struct trace_event;

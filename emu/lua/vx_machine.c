@@ -860,6 +860,7 @@ int luaopen_vx(lua_State *L)
     vxlua_open_show(L);   /* vx.show, vx.export */
     vxlua_open_tasks(L);  /* m:tasks(), vx.gantt, vx.show.gantt */
     vxlua_open_visible(L);   /* m:namespaces/cgroups/vms, vx.show.namespaces/cgroups/exits */
+    vxlua_open_costs(L);     /* m:costs(), m:set_costs{} (vx_costs.c) */
     lua_pushvalue(L, -1);
     lua_setglobal(L, "vx");
     return 1;

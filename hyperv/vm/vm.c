@@ -23,6 +23,7 @@
 #include "arch/multiboot.h"
 #include "arch/svm.h"
 #include "kernel/uapi/vm.h"
+#include "hyperv/vm/snapshot.h"
 
 #define EX_USAGE 2
 #define EX_IMAGE 3
@@ -155,6 +156,7 @@ static int vm_run(int argc, char **argv)
     struct vm_create vc = { VM_MODE_NPT, 0 };
     const char *mods[MAX_MODULES];
     int nmods = 0, stats = 0, i = 1;
+    const char *snapshot = NULL;                    /* --snapshot FILE (snapshot.c) */
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--npt"))
@@ -163,6 +165,8 @@ static int vm_run(int argc, char **argv)
             vc.mode = VM_MODE_SHADOW;
         else if (!strcmp(a, "--stats"))
             stats = 1;
+        else if (!strcmp(a, "--snapshot") && i + 1 < argc)
+            snapshot = argv[++i];
         else if ((!strcmp(a, "--memory") || !strcmp(a, "--timeout") || !strcmp(a, "--module")) && i + 1 < argc) {
             const char *v = argv[++i];
             if (!strcmp(a, "--module")) {
@@ -287,6 +291,8 @@ static int vm_run(int argc, char **argv)
     }
     if (stats)
         print_stats();
+    if (snapshot && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, snapshot))
+        return EX_RUN;
     return (int)run.status;
 }
 
@@ -296,6 +302,8 @@ int main(int argc, char **argv)
         usage("no command");
     if (!strcmp(argv[1], "run"))
         return vm_run(argc - 1, argv + 1);
+    if (!strcmp(argv[1], "restore"))
+        return vm_restore(argc - 1, argv + 1);
     fprintf(stderr, "vm: unknown command %s\n", argv[1]);
     usage("commands: run");
     return EX_USAGE;
