@@ -7,7 +7,11 @@
 #                          notation, retries and --save, `vx86 lua`, and the determinism sweep
 #                          (idle, both cores busy, the sanitizer build)
 #   make labs         build build/guest/labs/<lab>/<prog>.elf
-#   make check-labs   run both ("lab-tests: N passed, M failed", "grading-tests: ...")
+#   tests/labs/curriculum.sh  every labs/*/lab.lua (found, not listed), seeds 1-3: --solve exits
+#                          0 (every check holds), solve/wrong/empty answers graded in all four
+#                          formats, no answer revealed early, pictures render, README/HANDOUT
+#   make check-labs   run all three ("lab-tests: ...", "grading-tests: ...", "curriculum-tests: ...")
+#   make check-curriculum  only tests/labs/curriculum.sh (LABS="a b" for some labs)
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
 # hypervisor library (GUEST_SVM_OBJS: kernel/lib/svm, header vx/svm.h).
 
@@ -23,10 +27,14 @@ $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%
 
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
-.PHONY: labs check-labs
+.PHONY: labs check-labs check-curriculum
 labs: $(LAB_GUEST_IMAGES)
 guest: $(LAB_GUEST_IMAGES)
 
-check-labs: labs $(VX86) $(VX86_SAN)
+check-labs: labs os $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
 	tests/labs/grading.sh
+	tests/labs/curriculum.sh
+
+check-curriculum: labs os $(VX86)
+	tests/labs/curriculum.sh

@@ -1,23 +1,54 @@
 #!/usr/bin/env python3
-"""Read the score out of a grader result and compare it with what the curriculum test expects.
-usage: check_score.py tap|junit|gradescope|prairielearn FILE full|less|zero [QUESTION_ID...]
-full: every point; zero: no point; less: fewer than every point, and each QUESTION_ID named (the
-answers the test changed) got no point (read per test from the file: TAP's "(P/M)", JUnit's
-<failure>, the JSON tests[]). Prints "ok" or one line saying what differs; exit 1 then."""
+"""Read the score out of grader results and compare it with what the curriculum test expects,
+many files in one process (a Python start costs seconds on a busy host).
+usage: check_score.py SPEC...
+SPEC = FORMAT:FILE:WANT[:ID,ID...]  FORMAT tap|junit|gradescope|prairielearn, WANT full|less|zero
+  full: every point; zero: no point; less: fewer than every point, and each ID (the answers the
+  test changed) got no point (read per test: TAP's "(P/M)", JUnit's <failure>, JSON tests[]).
+  junit, gradescope and prairielearn files are first validated by check_formats.py (gradable).
+SPEC = reveal:SOLVE_OUTPUT:TEXT_OUTPUT  check_reveal.py on a --text run.
+Prints one line per SPEC, "ok" or what differs; exit 1 when any differs."""
+import contextlib
+import io
 import json
+import os
 import re
+import runpy
 import sys
 import xml.etree.ElementTree as ET
 
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+class Failed(Exception):
+    pass
+
 
 def fail(msg):
-    print("score check failed: " + msg)
-    sys.exit(1)
+    raise Failed("score check failed: " + msg)
 
 
-def main():
-    fmt, path, want = sys.argv[1:4]
-    changed = sys.argv[4:]
+def run_script(name, args):
+    """Run a sibling checker script as if from the command line; its last output line."""
+    out = io.StringIO()
+    old = sys.argv
+    sys.argv = [name] + args
+    try:
+        with contextlib.redirect_stdout(out):
+            runpy.run_path(os.path.join(HERE, name), run_name="__main__")
+    except SystemExit:
+        pass
+    finally:
+        sys.argv = old
+    lines = out.getvalue().strip().splitlines()
+    return lines[-1] if lines else "(no output from %s)" % name, out.getvalue()
+
+
+def check(fmt, path, want, changed):
+    if fmt in ("junit", "gradescope", "prairielearn"):
+        last, whole = run_script("check_formats.py", [fmt, path, "gradable"])
+        if last != "ok":
+            fail("%s: %s" % (path, whole.strip()))
     per = {}   # question id -> (points, max) or (lost?, None)
     if fmt == "tap":
         text = open(path, encoding="utf-8").read()
@@ -65,7 +96,24 @@ def main():
             fail("question %s is not in the result" % qid)
         if per[qid][0] != 0:
             fail("changed answer %s still got %g points" % (qid, per[qid][0]))
-    print("ok")
+
+
+def main():
+    bad = 0
+    for spec in sys.argv[1:]:
+        parts = spec.split(":")
+        try:
+            if parts[0] == "reveal":
+                last, whole = run_script("check_reveal.py", parts[1:3])
+                if last != "ok":
+                    raise Failed("reveal check: " + whole.strip().replace("\n", " | "))
+            else:
+                check(parts[0], parts[1], parts[2], parts[3].split(",") if len(parts) > 3 and parts[3] else [])
+            print("ok")
+        except (Failed, OSError, ValueError, KeyError, ET.ParseError) as e:
+            print("%s: %s" % (spec.split(":")[1] if ":" in spec else spec, e))
+            bad += 1
+    sys.exit(1 if bad else 0)
 
 
 main()

@@ -64,10 +64,15 @@ lab_job() {
         grep -q "^seed = $s$" "$w/ref.$s" || bad "seed $s: the --solve output has no 'seed = $s' line"
         if changed=$($PY "$TL/wrong_answers.py" "$w/ref.$s" "$w/wrong.$s" 2>&1); then :; else bad "seed $s: $changed"; changed=; fi
         printf '# nothing answered\nseed = %s\n' $s > "$w/empty.$s"
+        # the walk-through with the answers typed in (checked below: nothing revealed early)
+        grep -v '^#' "$w/ref.$s" | grep -v '^seed =' | sed 's/^[^=]*= //' > "$w/in.$s"
+        "$VX" lab "$lab" --text --seed $s < "$w/in.$s" > "$w/text.$s" 2>&1; rc=$?
+        [ $rc = 0 ] && ok "seed $s: --text with the answers exits 0" || bad "seed $s: --text exit $rc: $(tail -c 300 "$w/text.$s")"
+        local specs="reveal:$w/ref.$s:$w/text.$s" taps= junits=
         for f in $formats; do
             for kind in full wrong empty; do
                 local file=$w/ref.$s want=full ids=
-                [ $kind = wrong ] && file=$w/wrong.$s want=less ids=$changed
+                [ $kind = wrong ] && file=$w/wrong.$s want=less ids=$(echo $changed | tr ' ' ,)
                 [ $kind = empty ] && file=$w/empty.$s want=zero
                 [ $kind = wrong ] && [ -z "$changed" ] && continue
                 g=$w/$kind.$s.$f
@@ -77,19 +82,29 @@ lab_job() {
                     echo "$(date +%s.%N) - $t1" | bc > "$w/grade-seconds"
                 fi
                 [ $rc = 0 ] || { bad "seed $s $kind ($f): grade exit $rc: $(head -c 300 "$w/grade.err")"; continue; }
-                local why
-                if ! why=$(validate $f "$g"); then bad "seed $s $kind ($f): $why"; continue; fi
-                # shellcheck disable=SC2086
-                why=$($PY "$TL/check_score.py" $f "$g" $want $([ $f = prairielearn ] && echo $ids))
-                [ "$why" = ok ] && ok "seed $s $kind answers ($f): $want" || bad "seed $s $kind ($f): $why"
+                specs="$specs $f:$g:$want:$ids"
+                [ $f = tap ] && taps="$taps $g"
+                [ $f = junit ] && junits="$junits $g"
             done
         done
-        # the walk-through with the answers typed in: nothing revealed before its question
-        grep -v '^#' "$w/ref.$s" | grep -v '^seed =' | sed 's/^[^=]*= //' > "$w/in.$s"
-        "$VX" lab "$lab" --text --seed $s < "$w/in.$s" > "$w/text.$s" 2>&1; rc=$?
-        why=$($PY "$TL/check_reveal.py" "$w/ref.$s" "$w/text.$s" | tail -1)
-        [ $rc = 0 ] && [ "$why" = ok ] && ok "seed $s: --text exits 0, no answer before its question" \
-            || bad "seed $s: --text exit $rc, reveal check: $why"
+        # the consumers, once per seed for all its files: prove, xmllint, then one Python process
+        # (check_formats.py and the scores through check_score.py, and check_reveal.py)
+        if [ -n "$taps" ]; then
+            # shellcheck disable=SC2086
+            out=$(prove --exec cat $taps 2>&1)
+            echo "$out" | grep -q "Parse errors" && bad "seed $s: prove: $out" || ok "seed $s: prove reads every TAP file"
+        fi
+        # shellcheck disable=SC2086
+        [ -n "$junits" ] && { why=$(xmllint --noout $junits 2>&1) && ok "seed $s: xmllint reads every JUnit file" || bad "seed $s: xmllint: $why"; }
+        # shellcheck disable=SC2086
+        $PY "$TL/check_score.py" $specs > "$w/scores.$s"
+        set -- $specs
+        while read -r line; do
+            if [ "$line" = ok ]; then ok "seed $s: $(echo "$1" | sed "s|$w/||; s|:[^:]*\$||")"
+            else bad "seed $s: $line"; fi
+            shift
+        done < "$w/scores.$s"
+        [ $# = 0 ] || bad "seed $s: check_score.py answered for fewer files than it was given ($# left)"
     done
     # pictures: at least one SVG, each rendered by librsvg
     local n=0 svg
@@ -130,6 +145,28 @@ wait
 
 pass=0
 failed=0
+# ---- the machinery this test relies on, tested first ----
+sok() { pass=$((pass + 1)); echo "ok   - $*"; }
+sbad() { failed=$((failed + 1)); echo "FAIL - $*"; }
+CF=$TL/bad-labs/check-fails.lua
+(cd "$TMP" && "$VX" lab "$CF" --solve > "$TMP/cf.out" 2> "$TMP/cf.err"); rc=$?
+[ $rc = 3 ] && grep -q "check: FAILED - ratio 3x" "$TMP/cf.out" && grep -q "1 check FAILED" "$TMP/cf.err" \
+    && sok "lab --solve: a step's failing check exits 3 and says so" || sbad "lab --solve with a failing check: exit $rc, $(cat "$TMP/cf.err")"
+(cd "$TMP" && echo 42 | "$VX" lab "$CF" --text > "$TMP/cf.out" 2> "$TMP/cf.err"); rc=$?
+[ $rc = 3 ] && grep -q "score 1/1" "$TMP/cf.out" && sok "lab --text: full marks but a failing check still exits 3" \
+    || sbad "lab --text with a failing check: exit $rc"
+printf 'seed = 0\nq = 42\n' > "$TMP/cf.txt"
+"$VX" grade "$CF" --answers "$TMP/cf.txt" --format tap --out "$TMP/cf.tap" 2>/dev/null; rc=$?
+[ $rc = 0 ] && grep -q ": 1/1 points" "$TMP/cf.tap" && sok "grade: a failing check does not change the grade (exit 0, 1/1)" \
+    || sbad "grade with a failing check: exit $rc"
+"$VX" lab --help | grep -q -- "--list" && "$VX" lab --help | grep -q "3 the lab ran to its end but a step's check" \
+    && "$VX" --help | grep -q "lab --list" && sok "vx86 --help and lab --help name --list and exit status 3" || sbad "--help lacks --list or status 3"
+"$VX" lab --list paging > /dev/null 2> "$TMP/l.err"; rc=$?
+[ $rc = 2 ] && grep -q -- "--list takes no lab file" "$TMP/l.err" && sok "lab --list with an argument: exit 2, one line" || sbad "lab --list x: exit $rc"
+n_dirs=$(ls -d labs/*/lab.lua | wc -l)
+[ $list_rc = 0 ] && [ "$(echo "$list" | grep -cE '^  [a-z0-9-]+ +[0-9]+ min  .+')" = "$n_dirs" ] && echo "$list" | head -1 | grep -q "^Labs in " \
+    && sok "lab --list (from a scratch directory) lists all $n_dirs labs, exit 0" || sbad "lab --list: exit $list_rc: $list $(cat "$TMP/list.err")"
+
 for name in $labs; do
     if echo "$list" | grep -qE "^  $name +[0-9]+ min  .+"; then echo "ok   - $name: listed by vx86 lab --list with its minutes and summary" >> "$TMP/$name.log"
     else echo "FAIL - $name: not listed by vx86 lab --list (exit $list_rc): $(grep -F "$name" "$TMP/list.err")" >> "$TMP/$name.log"; fi
