@@ -10,8 +10,13 @@
 #   tests/labs/curriculum.sh  every labs/*/lab.lua (found, not listed), seeds 1-3: --solve exits
 #                          0 (every check holds), solve/wrong/empty answers graded in all four
 #                          formats, no answer revealed early, pictures render, README/HANDOUT
-#   make check-labs   run all three ("lab-tests: ...", "grading-tests: ...", "curriculum-tests: ...")
+#   tests/labs/sweep.sh    grading at scale (scripts/sweep): GNU parallel, a Slurm job array on a
+#                          single-node cluster the test starts (root), the Kubernetes Indexed Job
+#                          manifest through a schema validator: the same result files, none lost
+#   make check-labs   run all four ("lab-tests: ...", "grading-tests: ...", "curriculum-tests: ...",
+#                     "sweep-tests: ...")
 #   make check-curriculum  only tests/labs/curriculum.sh (LABS="a b" for some labs)
+#   make check-sweep       only tests/labs/sweep.sh
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
 # hypervisor library (GUEST_SVM_OBJS: kernel/lib/svm, header vx/svm.h).
 
@@ -27,7 +32,7 @@ $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%
 
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
-.PHONY: labs check-labs check-curriculum
+.PHONY: labs check-labs check-curriculum check-sweep
 labs: $(LAB_GUEST_IMAGES)
 guest: $(LAB_GUEST_IMAGES)
 
@@ -35,6 +40,10 @@ check-labs: labs os $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
 	tests/labs/grading.sh
 	tests/labs/curriculum.sh
+	tests/labs/sweep.sh
+
+check-sweep: labs $(VX86)
+	tests/labs/sweep.sh
 
 check-curriculum: labs os $(VX86)
 	tests/labs/curriculum.sh
