@@ -163,6 +163,18 @@ printf 'seed = 0\nq = 42\n' > "$TMP/cf.txt"
     && "$VX" --help | grep -q "lab --list" && sok "vx86 --help and lab --help name --list and exit status 3" || sbad "--help lacks --list or status 3"
 "$VX" lab --list paging > /dev/null 2> "$TMP/l.err"; rc=$?
 [ $rc = 2 ] && grep -q -- "--list takes no lab file" "$TMP/l.err" && sok "lab --list with an argument: exit 2, one line" || sbad "lab --list x: exit $rc"
+# an installed layout (PREFIX/bin/vx86, PREFIX/share/vx86/labs): a lab without summary/minutes is
+# named on stderr (exit 1), one that does not load too, the others are still listed
+mkdir -p "$TMP/inst/bin" "$TMP/inst/share/vx86/labs/good" "$TMP/inst/share/vx86/labs/nosummary" "$TMP/inst/share/vx86/labs/broken"
+cp "$VX" "$TMP/inst/bin/vx86"
+printf 'return { id = "good", version = "1", summary = "a good one", minutes = 5, steps = {} }\n' > "$TMP/inst/share/vx86/labs/good/lab.lua"
+printf 'return { id = "nosummary", version = "1", minutes = 5, steps = {} }\n' > "$TMP/inst/share/vx86/labs/nosummary/lab.lua"
+printf 'return { id = \n' > "$TMP/inst/share/vx86/labs/broken/lab.lua"
+out=$(cd / && "$TMP/inst/bin/vx86" lab --list 2> "$TMP/inst.err"); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -qx "  good                 5 min  a good one" && ! echo "$out" | grep -q nosummary \
+    && grep -q "nosummary/lab.lua: the lab table lacks its 'summary'" "$TMP/inst.err" && grep -q "broken/lab.lua: " "$TMP/inst.err" \
+    && sok "lab --list in an install: the good lab listed, a lab without summary and one that does not load named, exit 1" \
+    || sbad "lab --list in an install: exit $rc: $out $(cat "$TMP/inst.err")"
 n_dirs=$(ls -d labs/*/lab.lua | wc -l)
 [ $list_rc = 0 ] && [ "$(echo "$list" | grep -cE '^  [a-z0-9-]+ +[0-9]+ min  .+')" = "$n_dirs" ] && echo "$list" | head -1 | grep -q "^Labs in " \
     && sok "lab --list (from a scratch directory) lists all $n_dirs labs, exit 0" || sbad "lab --list: exit $list_rc: $list $(cat "$TMP/list.err")"
@@ -173,9 +185,12 @@ for name in $labs; do
     p=$(grep -c '^ok' "$TMP/$name.log"); f=$(grep -c '^FAIL' "$TMP/$name.log")
     pass=$((pass + p)); failed=$((failed + f))
     grep '^FAIL' "$TMP/$name.log"
-    read -r total grade < "$TMP/$name/seconds" 2>/dev/null || { total='?'; grade='?'; }
+    total='?' grade='?'
+    { read -r total grade < "$TMP/$name/seconds"; } 2>/dev/null
+    [ "$total" = '?' ] || total=$(printf '%.1f' "$total")
+    [ "$grade" = '?' ] || grade=$(printf '%.2f' "$grade")
     printf 'lab %-18s %3d passed, %d failed; %s host seconds for the lab'"'"'s checks, %s for one vx86 grade run\n' \
-        "$name" "$p" "$f" "$(printf '%.1f' "$total" 2>/dev/null || echo "$total")" "$(printf '%.2f' "$grade" 2>/dev/null || echo "$grade")"
+        "$name" "$p" "$f" "$total" "$grade"
 done
 echo "curriculum-tests: $pass passed, $failed failed"
 [ $failed = 0 ]
