@@ -85,7 +85,7 @@ check: deps
 
 check-all: all check-make check-unit check-san check-guest check-cli check-isa check-sys check-timing \
            check-snapshot check-svm check-gdb check-tui check-labs check-tasks check-visible check-gui check-tour check-os-user check-os check-containers \
-           check-hyperv
+           check-hyperv check-curriculum check-sweep
 	@echo "all test suites passed"
 
 clean:

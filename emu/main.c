@@ -17,6 +17,7 @@
 #include "emu/lua/vxlua.h"
 #include "emu/tui/tui.h"
 #include "emu/costs.h"
+#include "emu/demo.h"
 #include "emu/machine.h"
 #include "emu/oscon.h"
 #include "emu/trace.h"
@@ -30,7 +31,9 @@ static const char USAGE[] =
     "usage: vx86 [COMMAND] [ARGS]\n"
     "\n"
     "Commands (each answers --help with its own usage):\n"
-    "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
+    "  (none)              the demo: the toy OS runs two containers and two VMs side by side\n"
+    "                      (os/ and guest/demo-vm.elf beside the vx86 binary), then ps, the\n"
+    "                      cgroup tree, a VM's exits and a Gantt strip drawn from the trace\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
     "  os [OPTIONS]        boot the toy OS (os/kernel.elf + os/initrd.img beside vx86) with\n"
     "                      its console on this terminal (Ctrl-] leaves); the options of 'run'\n"
@@ -38,7 +41,7 @@ static const char USAGE[] =
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
     "  lab FILE [--text] [--seed N] [--solve] [--save F]   walk a Lua lab (the TUI on a\n"
-    "                      terminal; vx86 lab --help)\n"
+    "                      terminal; vx86 lab --help); lab --list lists the labs\n"
     "  grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn]\n"
     "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not graded;\n"
     "                      vx86 grade --help)\n"
@@ -498,7 +501,8 @@ static int cmd_os(int argc, char **argv)
     return rc;
 }
 
-/* build/vx86 runs build/guest/demo.elf: the image sits beside the binary, wherever we run from. */
+/* vx86 with no arguments: the demo (emu/demo.c) boots the toy OS beside the binary (os/), which
+ * runs two containers and two VMs of guest/demo.elf; found wherever we run from. */
 static int run_demo(const char *argv0)
 {
     char exe[PATH_MAX];
@@ -508,33 +512,26 @@ static int run_demo(const char *argv0)
     } else {
         snprintf(exe, sizeof exe, "%s", argv0);
     }
-    char demo[PATH_MAX + 32];
-    snprintf(demo, sizeof demo, "%s/guest/demo.elf", dirname(exe));
-
-    /* Show the path relative to the current directory when it lies below it. */
-    const char *shown = demo;
-    char cwd[PATH_MAX];
-    if (getcwd(cwd, sizeof cwd)) {
-        size_t len = strlen(cwd);
-        if (strncmp(demo, cwd, len) == 0 && demo[len] == '/')
-            shown = demo + len + 1;
+    const char *bindir = dirname(exe);
+    static const char *const NEEDS[] = { "os/kernel.elf", "os/initrd.img", "guest/demo.elf" };
+    for (size_t i = 0; i < sizeof NEEDS / sizeof NEEDS[0]; i++) {
+        char path[PATH_MAX + 32];
+        snprintf(path, sizeof path, "%s/%s", bindir, NEEDS[i]);
+        /* Show the path relative to the current directory when it lies below it. */
+        const char *shown = path;
+        char cwd[PATH_MAX];
+        if (getcwd(cwd, sizeof cwd)) {
+            size_t len = strlen(cwd);
+            if (strncmp(path, cwd, len) == 0 && path[len] == '/')
+                shown = path + len + 1;
+        }
+        struct stat st;
+        if (stat(path, &st) != 0) {
+            fprintf(stderr, "vx86: demo image %s not found; run 'make' first\n", shown);
+            return CLI_EXIT_IMAGE;
+        }
     }
-    struct stat st;
-    if (stat(demo, &st) != 0) {
-        fprintf(stderr, "vx86: demo image %s not found; run 'make' first\n", shown);
-        return CLI_EXIT_IMAGE;
-    }
-    char *args[] = { (char *)shown };
-    cli_run_options opts;
-    char err[512];
-    if (cli_parse_run(1, args, &opts, err, sizeof err) != 0) {
-        cli_run_options_free(&opts);
-        return usage_error(err);
-    }
-    int rc = run_image(&opts);
-    cli_run_options_free(&opts);
-    /* The demo's main returns 0, which the debug-exit port reports as 1: that is success. */
-    return rc == 1 ? 0 : rc;
+    return demo_run(bindir, argv0);
 }
 
 /* The lab engine knows no front end: `vx86 lab` on a terminal gets the TUI's lab screen here. */

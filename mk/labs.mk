@@ -7,7 +7,16 @@
 #                          notation, retries and --save, `vx86 lua`, and the determinism sweep
 #                          (idle, both cores busy, the sanitizer build)
 #   make labs         build build/guest/labs/<lab>/<prog>.elf
-#   make check-labs   run both ("lab-tests: N passed, M failed", "grading-tests: ...")
+#   tests/labs/curriculum.sh  every labs/*/lab.lua (found, not listed), seeds 1-3: --solve exits
+#                          0 (every check holds), solve/wrong/empty answers graded in all four
+#                          formats, no answer revealed early, pictures render, README/HANDOUT
+#   tests/labs/sweep.sh    grading at scale (scripts/sweep): GNU parallel, a Slurm job array on a
+#                          single-node cluster the test starts (root), the Kubernetes Indexed Job
+#                          manifest through a schema validator: the same result files, none lost
+#   make check-labs   run.sh and grading.sh ("lab-tests: ...", "grading-tests: ..."); check-all runs
+#                     check-curriculum and check-sweep beside it, so they share the two cores
+#   make check-curriculum  only tests/labs/curriculum.sh (LABS="a b" for some labs)
+#   make check-sweep       only tests/labs/sweep.sh
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
 # hypervisor library (GUEST_SVM_OBJS: kernel/lib/svm, header vx/svm.h).
 
@@ -56,10 +65,16 @@ labs: $(LAB_SNAPSHOTS_OS)
 
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
-.PHONY: labs check-labs
-labs: $(LAB_GUEST_IMAGES) os       # lab 1-3 and 12 boot the toy OS (build/os)
+.PHONY: labs check-labs check-curriculum check-sweep
+labs: $(LAB_GUEST_IMAGES) os       # most labs boot the toy OS (build/os)
 guest: $(LAB_GUEST_IMAGES)
 
-check-labs: labs $(VX86) $(VX86_SAN)
+check-labs: labs os $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
 	tests/labs/grading.sh
+
+check-sweep: labs $(VX86)
+	tests/labs/sweep.sh
+
+check-curriculum: labs os $(VX86)
+	tests/labs/curriculum.sh

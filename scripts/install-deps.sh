@@ -20,7 +20,12 @@ coreutils diffutils sed bsdutils
 librsvg2-bin
 libsdl2-ttf-dev libsdl2-image-dev zlib1g-dev fonts-dejavu-core console-setup-linux
 x11-apps x11-utils xdotool imagemagick libxml2-utils libx11-dev
+munge slurmctld slurmd slurm-client
+nodejs
 "
+# npm (the Kubernetes manifest's validator, scripts/sweep/k8s-validate.sh): Debian's package, unless
+# a nodejs that bundles npm is installed already (NodeSource's, which conflicts with Debian's npm).
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
 
 missing_packages() {
     for pkg in $PACKAGES; do

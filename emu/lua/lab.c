@@ -2,11 +2,15 @@
  * lab_engine.c; the grader (`vx86 grade`) is grade.c. On a terminal the front end that
  * registered itself with lab_set_terminal_ui (the TUI, wired by emu/main.c) draws the lab;
  * otherwise, and with --text or --solve, it is plain text (lab_ui_text.c). */
+#include <glob.h>
 #include <lauxlib.h>
+#include <libgen.h>
+#include <limits.h>
 #include <lua.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "emu/lua/lab_engine.h"
@@ -21,6 +25,7 @@ void lab_set_terminal_ui(lab_ui_terminal_factory factory)
 
 static const char LAB_USAGE[] =
     "usage: vx86 lab LAB.lua [--seed N] [--solve] [--text] [--no-pause] [--save FILE] [--pictures DIR]\n"
+    "       vx86 lab --list\n"
     "Walk a Lua lab: its text, its questions (a wrong answer may be retried as the lab's policy\n"
     "says; the score counts the first try unless the lab says otherwise) and the machine it drives.\n"
     "  --seed N      seed every number of the lab (default 0); the run prints how to reproduce it\n"
@@ -29,8 +34,11 @@ static const char LAB_USAGE[] =
     "  --no-pause    do not wait for Enter between steps\n"
     "  --save FILE   write the session's answers (as counted) to FILE, a file `vx86 grade` takes\n"
     "  --pictures DIR  also write each m:picture(...) the lab draws as DIR/NNN-KIND.svg\n"
-    "Exit status: 0 the lab ran to its end (or the learner stopped it), 1 the lab itself failed,\n"
-    "2 bad usage.\n";
+    "  --list        list the labs beside this vx86 (its checkout's or install's labs/*/lab.lua)\n"
+    "                with their one-line summary and the minutes a student needs\n"
+    "Exit status: 0 the lab ran to its end (or the learner stopped it) and every step's check\n"
+    "held, 1 the lab itself failed, 2 bad usage, 3 the lab ran to its end but a step's check\n"
+    "FAILED (a result the lab promises did not hold: the lesson is broken).\n";
 
 static int usage_fail(const char *msg)
 {
@@ -71,6 +79,8 @@ static int parse_lab_args(int argc, char **argv, lab_opts *o, bool *help)
                 return usage_fail(msg);
             }
             vxlua_set_pictures_dir(val);
+        } else if (strcmp(a, "--list") == 0) {
+            return usage_fail("--list takes no lab file and no other option (vx86 lab --list)");
         } else if (strcmp(a, "--solve") == 0 || strcmp(a, "-c") == 0) o->solve = true;
         else if (strcmp(a, "--text") == 0) o->text = true;
         else if (strcmp(a, "--no-pause") == 0) o->pause = false;
@@ -154,8 +164,98 @@ static bool lab_body(lab_run *r, void *ud, char *err, size_t cap)
     return true;
 }
 
+/* ---- vx86 lab --list ---- */
+
+/* The labs folder beside this binary: <bin>/../labs (a checkout: build/vx86, labs/), then
+ * <bin>/../share/vx86/labs (an install: PREFIX/bin/vx86). */
+static bool find_labs_dir(char *out, size_t cap)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0) return false;
+    exe[n] = '\0';
+    char *bin = dirname(exe);
+    const char *cands[] = { "%s/../labs", "%s/../share/vx86/labs" };
+    for (size_t i = 0; i < sizeof cands / sizeof cands[0]; i++) {
+        char p[PATH_MAX + 64];
+        snprintf(p, sizeof p, cands[i], bin);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && realpath(p, out) && strlen(out) < cap) return true;
+    }
+    return false;
+}
+
+typedef struct { const char *summary; lua_Integer minutes; bool has_minutes; } lab_listing;
+
+static bool list_body(lab_run *r, void *ud, char *err, size_t cap)
+{
+    lab_listing *l = ud;
+    if (!lab_engine_load(r, err, cap)) return false;
+    l->summary = lab_engine_string(r, "summary", NULL);
+    lua_getfield(r->L, r->lab, "minutes");
+    l->has_minutes = lua_isinteger(r->L, -1);
+    if (l->has_minutes) l->minutes = lua_tointeger(r->L, -1);
+    lua_pop(r->L, 1);
+    /* the strings live in the lab's state, which list_labs prints from before closing it */
+    return true;
+}
+
+/* One line per labs/<dir>/lab.lua: its folder name, minutes and summary. Exit 0, or 1 when a
+ * lab cannot be loaded or lacks its summary or minutes (each said on stderr; the rest listed). */
+static int list_labs(void)
+{
+    char dir[PATH_MAX];
+    if (!find_labs_dir(dir, sizeof dir)) {
+        fprintf(stderr, "vx86 lab --list: no labs folder beside this vx86 (looked for ../labs and ../share/vx86/labs)\n");
+        return 1;
+    }
+    char pattern[PATH_MAX + 32];
+    snprintf(pattern, sizeof pattern, "%s/*/lab.lua", dir);
+    glob_t g;
+    if (glob(pattern, 0, NULL, &g) != 0) {
+        fprintf(stderr, "vx86 lab --list: no labs in %s\n", dir);
+        return 1;
+    }
+    /* The folder as the user would type it: relative when below the current directory. */
+    const char *shown = dir;
+    char cwd[PATH_MAX];
+    if (getcwd(cwd, sizeof cwd)) {
+        size_t len = strlen(cwd);
+        if (strncmp(dir, cwd, len) == 0 && dir[len] == '/') shown = dir + len + 1;
+    }
+    printf("Labs in %s (run one: vx86 lab %s/NAME/lab.lua; minutes: the time a student needs)\n\n", shown, shown);
+    int bad = 0;
+    for (size_t i = 0; i < g.gl_pathc; i++) {
+        char name[PATH_MAX];
+        snprintf(name, sizeof name, "%s", g.gl_pathv[i]);
+        *strrchr(name, '/') = '\0';
+        const char *base = strrchr(name, '/') + 1;
+        lab_opts o = { .cmd = "lab", .file = g.gl_pathv[i] };
+        lab_run r = { .o = &o };
+        lab_listing l = { 0 };
+        char err[1200] = "out of memory";
+        if (!lab_engine_open(&r) || !lab_engine_protect(&r, list_body, &l, err, sizeof err)) {
+            fprintf(stderr, "vx86 lab --list: %s: %s\n", g.gl_pathv[i], err);
+            bad++;
+        } else if (!l.summary || !l.has_minutes) {
+            fprintf(stderr, "vx86 lab --list: %s: the lab table lacks %s\n", g.gl_pathv[i],
+                    !l.summary ? "its 'summary' (one line)" : "its 'minutes' (an integer)");
+            bad++;
+        } else {
+            char one[200];
+            snprintf(one, sizeof one, "%s", l.summary);
+            one[strcspn(one, "\n")] = '\0';
+            printf("  %-18s %3lld min  %s\n", base, (long long)l.minutes, one);
+        }
+        lab_engine_free(&r);
+    }
+    globfree(&g);
+    return bad ? 1 : 0;
+}
+
 int lab_main(int argc, char **argv)
 {
+    if (argc == 2 && strcmp(argv[1], "--list") == 0) return list_labs();
     lab_opts o;
     bool help = false;
     int rc = parse_lab_args(argc, argv, &o, &help);
@@ -192,6 +292,13 @@ int lab_main(int argc, char **argv)
         printf("vx86 lab: %s\n", line + 1);   /* a record on the terminal once the screen is gone */
     }
     if (o.save) fprintf(stderr, "vx86 lab: answers saved to %s\n", o.save);
+    int failed = r.checks_failed;
     lab_engine_free(&r);
+    if (failed) {
+        fflush(stdout);
+        fprintf(stderr, "vx86 lab: %d check%s FAILED: a result the lab promises did not hold (exit 3)\n", failed,
+                failed == 1 ? "" : "s");
+        return 3;
+    }
     return 0;
 }

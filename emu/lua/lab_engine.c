@@ -899,6 +899,7 @@ bool lab_engine_steps(lab_run *r, char *err, size_t cap)
             char line[1024];
             snprintf(line, sizeof line, "check: %s%s%s", lua_toboolean(L, -2) ? "ok" : "FAILED",
                      lua_isstring(L, -1) ? " - " : "", lua_isstring(L, -1) ? lua_tostring(L, -1) : "");
+            if (!lua_toboolean(L, -2)) r->checks_failed++;
             say_block(r, line);
             lua_pop(L, 2);
             notify_machine(r);

@@ -53,6 +53,7 @@ typedef struct lab_run {
     void *shown_vm;
     int shown_ref;
     int picture_count;
+    int checks_failed;           /* steps whose check returned false (vx86 lab exits 3) */
 } lab_run;
 
 /* How an answer compares with the expected value. */

@@ -10,6 +10,9 @@ local lab = {
   id = "nested-paging",
   title = "Nested paging: the 2-D walk and the #NPF",
   version = "1.0",
+  summary = "the 2-D walk of SVM nested paging: memory references per TLB miss with 4 KiB and 4 MiB pages, #NPF",
+  minutes = 40,
+  claim = nil,   -- a mechanism lab: no article claim
   introduction = [[
 With nested paging a guest's page tables translate guest-virtual addresses (gVA) to
 guest-physical addresses (gPA), and the hypervisor's nested page tables (rooted at the VMCB's
@@ -93,7 +96,11 @@ lab.steps = {
         text = "how many of those references read nested-table entries?",
         answer = function(ctx) return count(ctx.walk4k, true) end },
     },
-    action = function(ctx) return vx.show.walk(ctx.walk4k) end },
+    action = function(ctx)
+      -- the machine's memory map as a picture (an SVG too with --pictures DIR)
+      local _, svg = ctx.m:picture("memmap")
+      return vx.show.walk(ctx.walk4k) .. (svg and "\n(the memory map as a picture: " .. svg .. ")" or "")
+    end },
   { title = "The same walk with 4 MiB nested pages",
     questions = {
       { id = "n5_refs_4m", points = 2,

@@ -30,6 +30,9 @@ local lab = {
   id = "paging",
   title = "Two-level paging: translate by hand, then ask the machine",
   version = "1.0",
+  summary = "translate seeded addresses through two-level page tables by hand, then ask the machine",
+  minutes = 40,
+  claim = nil,   -- a mechanism lab: no article claim
   introduction = [[
 A 32-bit linear address splits into a 10-bit page-directory index (bits 31:22), a 10-bit
 page-table index (bits 21:12) and a 12-bit offset (bits 11:0). CR3 holds the physical address of
@@ -159,6 +162,9 @@ lab.steps = {
     action = function(ctx)
       local out = {}
       for i = 1, 4 do out[#out + 1] = vx.show.walk(ctx.m:translate(ctx.addr[i])) end
+      -- the first walk as a picture (an SVG too with --pictures DIR)
+      local _, svg = ctx.m:picture("walk", { walk = ctx.addr[1] })
+      if svg then out[#out + 1] = "(the walk of " .. hex(ctx.addr[1]) .. " as a picture: " .. svg .. ")" end
       return table.concat(out, "\n")
     end,
     check = function(ctx)

@@ -260,24 +260,33 @@ else
     fail "--max-cycles holds after gdb detaches" "status $status"
 fi
 
-# ---- the default demo lives beside the binary, wherever we run from
+# ---- the default demo (the toy OS beside the binary, and its VM image) found wherever we run from
 mkdir -p "$work/bin" "$work/elsewhere"
 cp "$vx86" "$work/bin/vx86"
 (cd "$work/elsewhere" && timeout 60 "$work/bin/vx86" >"$work/stdout" 2>"$work/stderr")
 status=$?
-if [ "$status" -eq 4 ] && grep -q "demo image .*bin/guest/demo.elf not found; run 'make' first" "$work/stderr"; then
+if [ "$status" -eq 4 ] && grep -q "demo image .*bin/os/kernel.elf not found; run 'make' first" "$work/stderr"; then
     pass "missing demo image"
 else
     fail "missing demo image" "expected status 4 and the 'not found' message"
 fi
+built=$(cd "$(dirname "$vx86")" && pwd)
 mkdir -p "$work/bin/guest"
-cp "$work/hello.elf" "$work/bin/guest/demo.elf"
+ln -s "$built/os" "$work/bin/os"
 (cd "$work/elsewhere" && timeout 60 "$work/bin/vx86" >"$work/stdout" 2>"$work/stderr")
 status=$?
-if [ "$status" -eq 7 ] && grep -q "hello from guest" "$work/stdout"; then
-    pass "default demo runs bin/guest/demo.elf"
+if [ "$status" -eq 4 ] && grep -q "demo image .*bin/guest/demo.elf not found" "$work/stderr"; then
+    pass "missing demo VM image"
 else
-    fail "default demo runs bin/guest/demo.elf" "expected status 7 and the guest's output"
+    fail "missing demo VM image" "expected status 4 and the 'not found' message"
+fi
+cp "$built/guest/demo.elf" "$work/bin/guest/demo.elf"
+(cd "$work/elsewhere" && timeout 300 "$work/bin/vx86" >"$work/stdout" 2>"$work/stderr")
+status=$?
+if [ "$status" -eq 0 ] && grep -q "^== 6. Try next ==" "$work/stdout" && grep -q "vm 2 (asid 2, 8 MiB)" "$work/stdout"; then
+    pass "default demo runs bin/os with bin/guest/demo.elf as its VMs, exit 0"
+else
+    fail "default demo runs bin/os with bin/guest/demo.elf" "expected status 0 and its last section"
 fi
 
 echo "cli-tests: $passed passed, $failed failed"

@@ -69,6 +69,7 @@ mapfile -t tour < <(awk '/^## A short tour/ { t = 1; next } t && /^```/ { n++; n
     "$root/README.md" | sed 's/[[:space:]]\{2,\}#.*$//; s/[[:space:]]*$//')
 
 declare -A checks=(
+    ["build/vx86"]=t_demo
     ["build/vx86 os --cmdline 'cmd=ls /bin | wc -l'"]=t_os_cmd
     ["build/vx86 os"]=t_os_shell
     ["build/vx86 run build/examples/hello.elf --stats"]=t_stats
@@ -88,6 +89,40 @@ declare -A checks=(
     ["build/vx86 grade labs/paging/lab.lua --seed 3 --answers tests/labs/answers/paging-solution.lua --format gradescope --out results.json"]=t_grade
     ["scripts/guest-cc -O2 examples/hello.c -o hello.elf ; build/vx86 run hello.elf"]=t_guestcc
 )
+
+# The demo: exit 0, every section with its one "what:" line, each showing what it promises.
+t_demo() {
+    sh_line "$1"
+    local o=$work/out r=
+    for h in "1. Started inside the toy OS" "2. ps, with the VM column" "3. The cgroup tree" \
+             "4. Why a VM left guest mode (VM 1's exits)" "5. Who had the CPU (Gantt strip)" "6. Try next"; do
+        grep -A1 -xF "== $h ==" "$o" | tail -1 | grep -q '^what: ' || r="$r [section '$h' or its what: line missing]"
+    done
+    [ "$(grep -c '^  \$ ctr run' "$o")" = 2 ] && [ "$(grep -c '^  \$ vm run' "$o")" = 2 ] || r="$r [not 2 ctr + 2 vm commands]"
+    grep -qE '^ +PID +PPID S NS-PID CGROUP +VM +CMD$' "$o" || r="$r [ps header]"
+    grep -qE '^ +[0-9]+ +[0-9]+ [RS] +1 /ctr/web ' "$o" && grep -qE '^ +[0-9]+ +[0-9]+ [RS] +1 /ctr/db ' "$o" || r="$r [no container process with NS-PID 1 in /ctr/web and /ctr/db]"
+    grep -qE ' vm 1 \(asid 1, 16 MiB\) +vm run /vm/demo.elf$' "$o" && grep -qE ' vm 2 \(asid 2, 8 MiB\) +vm run --memory 8M /vm/demo.elf$' "$o" || r="$r [ps VM column]"
+    grep -q '^|- /ctr/db (cgroup [0-9]*) tasks' "$o" && grep -q '^`- /ctr/web (cgroup [0-9]*) tasks' "$o" && grep -q '^/ (cgroup 1) tasks 1 init' "$o" || r="$r [cgroup tree]"
+    grep -q '^limits, read from the OS.s cgroup files: /ctr/web cpu.max 50000 100000; /ctr/db memory.max 8388608, pids.max 16$' "$o" || r="$r [limits]"
+    grep -qE '^ioio +0x7b +1452 ' "$o" && grep -qE '^vm 1 vm \(asid 1, vcpu task [0-9]+, 16384 KiB\), ended with status 0' "$o" || r="$r [exit histogram]"
+    for row in '\[vm 1\]' '\[vm 2\]' '\[web\]' '\[db\]'; do
+        grep -qE "^[0-9]+ [a-z]+ $row +\|.*#.*\| [0-9]+ cycles" "$o" || r="$r [Gantt row $row]"
+    done
+    [ "$(sed -n '/^== 6. Try next ==$/,$p' "$o" | grep -c '^  build/vx86 ')" = 3 ] || r="$r [three commands to try]"
+    local again
+    again=$(cd /tmp && "$root/build/vx86" 2>/dev/null | sed "s#$root/build/vx86#build/vx86#")
+    [ "$again" = "$(cat "$o")" ] || r="$r [a second run, from /tmp, prints something else]"
+    # a vx86 without its images beside it: one line naming the image, status 4
+    mkdir -p "$work/lone" && cp "$root/build/vx86" "$work/lone/vx86"
+    local lone
+    lone=$("$work/lone/vx86" 2>&1 >/dev/null); local lrc=$?
+    [ $lrc = 4 ] && [ "$lone" = "vx86: demo image $work/lone/os/kernel.elf not found; run 'make' first" ] || r="$r [without images: status $lrc, '$lone']"
+    if [ $status = 0 ] && [ -z "$r" ]; then
+        pass "tour: the demo: 2 containers + 2 VMs, ps with NS-PID/CGROUP/VM, cgroup tree, exits, Gantt, 3 commands; same output twice"
+    else
+        fail "tour: the demo (status $status)" "$r"
+    fi
+}
 
 t_stats() {
     sh_line "$1"
