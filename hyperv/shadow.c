@@ -36,12 +36,15 @@
 #define NSHADOW 4                          /* cached shadow directories per VM */
 #define NO_CR3 0xFFFFFFFFu
 #define SH_PDE (PTE_P | PTE_W | PTE_U)     /* permissions are decided in the shadow PTEs */
+#define NLIVE 64
 
 struct shadow_dir {
     uint32_t gcr3;                         /* the guest page directory (gpa) it shadows, or NO_CR3 */
     uint32_t *pd;                          /* the shadow page directory (kernel address) */
     uint32_t *gpde;                        /* for each shadow PDE: the guest PDE it was built from */
     uint32_t lru;
+    uint16_t live[NLIVE];                  /* the PDEs that have a shadow table, so a resync */
+    int nlive;                             /* looks at those only; NLIVE + 1 = too many, scan all */
 };
 
 struct hv_shadow {
@@ -72,10 +75,14 @@ static void zap_pt(struct shadow_dir *s, uint32_t d)
 
 static void zap_dir(struct shadow_dir *s)
 {
-    if (s->pd)
+    if (s->pd && s->nlive > NLIVE)
         for (uint32_t d = 0; d < 1024; d++)
             zap_pt(s, d);
+    else if (s->pd)
+        for (int i = 0; i < s->nlive; i++)
+            zap_pt(s, s->live[i]);
     s->gcr3 = NO_CR3;
+    s->nlive = 0;
 }
 
 /* ---- the guest's view: what its own tables say ---- */
@@ -134,9 +141,13 @@ static void resync(struct vm *vm, struct shadow_dir *s)
 {
     struct hv_shadow *sh = vm->shadow;
     uint32_t *gpd = guest_word(vm, s->gcr3);
-    for (uint32_t d = 0; d < 1024; d++) {
+    int all = s->nlive > NLIVE, n = all ? 1024 : s->nlive, kept = 0;
+    for (int i = 0; i < n; i++) {
+        uint32_t d = all ? (uint32_t)i : s->live[i];
         if (!(s->pd[d] & PTE_P))
             continue;
+        if (!all)
+            s->live[kept++] = (uint16_t)d;
         if (!gpd || gpd[d] != s->gpde[d]) {
             zap_pt(s, d);
             continue;
@@ -153,6 +164,8 @@ static void resync(struct vm *vm, struct shadow_dir *s)
                 spt[t] = 0;
         }
     }
+    if (!all)
+        s->nlive = kept;
 }
 
 /* The shadow directory for guest CR3 cr3: cached, or the least recently used one emptied. */
@@ -265,6 +278,14 @@ static uint32_t *shadow_pt(struct vm *vm, struct shadow_dir *s, uint32_t va, uin
         if (!pt)
             return NULL;
         s->pd[d] = V2P(pt) | SH_PDE;
+        int i = 0;
+        while (i < s->nlive && i < NLIVE && s->live[i] != d)
+            i++;
+        if (i == s->nlive && s->nlive <= NLIVE) {
+            if (s->nlive < NLIVE)
+                s->live[i] = (uint16_t)d;
+            s->nlive++;
+        }
     }
     s->gpde[d] = gpde;
     return P2V(s->pd[d] & PTE_ADDR);
@@ -331,29 +352,37 @@ beyond:
 
 /* ---- decoding the intercepted instruction (no decode assists in the subset) ---- */
 
-/* Read n bytes at guest-virtual va through the guest's tables (no A/D side effects). */
-static int read_virt(struct vm *vm, uint32_t va, uint8_t *buf, uint32_t n)
+/* The guest-physical address of guest-virtual va by the guest's tables (no A/D side effects),
+ * or -1 when they do not map it. */
+static int64_t virt_to_phys(struct vm *vm, uint32_t va)
 {
     struct hv_shadow *sh = vm->shadow;
-    for (uint32_t i = 0; i < n; i++, va++) {
-        uint32_t gpa = va;
-        if (paging(sh)) {
-            uint32_t *pde = guest_word(vm, (sh->cr3 & PTE_ADDR) + 4 * PDX(va));
-            if (!pde || !(*pde & PTE_P))
-                return -1;
-            if ((*pde & PTE_PS) && pse(sh)) {
-                gpa = (*pde & 0xFFC00000u) | (va & 0x003FFFFFu);
-            } else {
-                uint32_t *pte = guest_word(vm, (*pde & PTE_ADDR) + 4 * PTX(va));
-                if (!pte || !(*pte & PTE_P))
-                    return -1;
-                gpa = (*pte & PTE_ADDR) | (va & 0xFFFu);
-            }
-        }
-        uint8_t *p = hv_gpa_ptr(vm, gpa);
+    if (!paging(sh))
+        return va;
+    uint32_t *pde = guest_word(vm, (sh->cr3 & PTE_ADDR) + 4 * PDX(va));
+    if (!pde || !(*pde & PTE_P))
+        return -1;
+    if ((*pde & PTE_PS) && pse(sh))
+        return (*pde & 0xFFC00000u) | (va & 0x003FFFFFu);
+    uint32_t *pte = guest_word(vm, (*pde & PTE_ADDR) + 4 * PTX(va));
+    if (!pte || !(*pte & PTE_P))
+        return -1;
+    return (*pte & PTE_ADDR) | (va & 0xFFFu);
+}
+
+/* Read n bytes at guest-virtual va, a page at a time. */
+static int read_virt(struct vm *vm, uint32_t va, uint8_t *buf, uint32_t n)
+{
+    while (n) {
+        uint32_t chunk = PAGE_SIZE - (va & 0xFFFu);
+        if (chunk > n)
+            chunk = n;
+        int64_t gpa = virt_to_phys(vm, va);
+        uint8_t *p = gpa < 0 ? NULL : hv_gpa_ptr(vm, (uint32_t)gpa);
         if (!p)
             return -1;
-        buf[i] = *p;
+        memcpy(buf, p, chunk);
+        buf += chunk, va += chunk, n -= chunk;
     }
     return 0;
 }
