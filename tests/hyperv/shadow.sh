@@ -84,6 +84,22 @@ hostile msrs   9   "msrs: 24576 reads, 24574 refused"
 hostile beyond 126 "guest stopped: access beyond guest memory (exit #PF, info1 0, info2 0x30000000"
 hostile vmrun  127 "guest stopped: unhandled exit (exit vmrun"
 
+# Four VMs at once, two under each kind of paging, each running a paging workload: every one
+# prints what it prints bare (the shadow MMU's state is per VM), and all four ran at the same
+# time (/proc/vms read meanwhile lists four).
+"$VX86" run "$G/cr3churn.elf" >"$T/a" 2>&1
+"$VX86" run "$G/tlbmiss.elf" >"$T/b" 2>&1
+"$VX86" run "$K" --memory 256M --module "$I" --module "$G/cr3churn.elf,/vm/a.elf" --module "$G/tlbmiss.elf,/vm/b.elf" \
+    --cmdline "cmd=vm run --shadow /vm/a.elf & vm run --shadow /vm/b.elf & vm run /vm/a.elf & vm run /vm/b.elf & cat /proc/vms; wait" \
+    >"$T/raw" 2>&1
+tr -d '\r' <"$T/raw" >"$T/out"
+if [ "$(grep -cxF "$(tail -1 "$T/a")" "$T/out")" = 2 ] && [ "$(grep -cxF "$(tail -1 "$T/b")" "$T/out")" = 2 ] &&
+        [ "$(grep -c '^vm [1-4] pid [0-9]* asid [1-4] memory 16384 kB' "$T/out")" = 4 ]; then
+    pass=$((pass + 1))
+else
+    bad "two shadow-paging and two nested-paging VMs at once"; cat "$T/out"
+fi
+
 # ---- 3. the toy OS as a VM under shadow paging, a container inside it ----
 "$VX86" run "$K" --memory 256M --module "$I" --module "$K,/vm/kernel.elf" --module "$I,/vm/initrd.img" \
     --cmdline "cmd=vm run --shadow --timeout 20000 --memory 64M --module /vm/initrd.img /vm/kernel.elf 'cmd=ctr run base hostname; exit 5'; echo vm-status \$?; hostname" \
