@@ -4,7 +4,9 @@
 #     (`vm run --shadow`), printing exactly what it prints bare on vx86, with the same status;
 #     and the two paging workloads of guests/ (tlbmiss: A/D bits after INVLPG; cr3churn: three
 #     address spaces, page tables changed between CR3 loads) bare, under NPT and under shadow.
-#  2. The hostile guests under shadow paging: each ends its VM with the documented status.
+#  2. The hostile guests under shadow paging: each ends its VM with the documented status; and
+#     badcr3 (paging on with its page directory outside its memory) under both. Two shadow and
+#     two NPT VMs at once, each running a paging workload.
 #  3. The toy OS boots as a VM under shadow paging and runs `ctr run base hostname` inside it;
 #     the trace shows the container's task as a task of vm 1.
 #  4. The references (issue 12, acceptance 4): the toy OS, and vm inside it, on QEMU TCG
@@ -83,6 +85,10 @@ hostile ports  7   "ports: all written, reads sum 0x"
 hostile msrs   9   "msrs: 24576 reads, 24574 refused"
 hostile beyond 126 "guest stopped: access beyond guest memory (exit #PF, info1 0, info2 0x30000000"
 hostile vmrun  127 "guest stopped: unhandled exit (exit vmrun"
+# paging on with a page directory beyond guest memory: the hypervisor's walk of the guest's
+# tables ends it under shadow paging, the CPU's nested walk under NPT (a later --npt wins)
+hostile badcr3 126 "guest stopped: access beyond guest memory (exit #PF, info1 0, info2 0x"
+hostile badcr3 126 "guest stopped: access beyond guest memory (exit npf, info1 0x6, info2 0x30000000" --npt
 
 # Four VMs at once, two under each kind of paging, each running a paging workload: every one
 # prints what it prints bare (the shadow MMU's state is per VM), and all four ran at the same
