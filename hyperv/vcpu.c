@@ -322,6 +322,8 @@ static void reinject(struct vm *vm)
     uint32_t info = vmcb_r32(vm, VMCB_EXITINTINFO);
     if (!(info & EVT_V) || (vmcb_r32(vm, VMCB_EVENTINJ) & EVT_V) || vm->end || ((info >> 8) & 7) == EVT_SOFT)
         return;
+    if (((info >> 8) & 7) == EVT_EXC && (info & 0xFF) >= 32)   /* QEMU types interrupts as exceptions (SVM.md §3) */
+        info = (info & ~(EVT_TYPE(7) | EVT_EV)) | EVT_TYPE(EVT_INTR);
     vmcb_w32(vm, VMCB_EVENTINJ, info);
     vmcb_w32(vm, VMCB_EVENTINJ + 4, vmcb_r32(vm, VMCB_EXITINTINFO + 4));
 }
