@@ -91,6 +91,16 @@ hostile vmrun  127 "guest stopped: unhandled exit (exit vmrun"
 hostile badcr3 126 "guest stopped: access beyond guest memory (exit #PF, info1 0, info2 0x"
 hostile badcr3 126 "guest stopped: access beyond guest memory (exit npf, info1 0x6, info2 0x30000000" --npt
 
+# While a shadow-paging guest spins with interrupts off, the host shell runs other commands
+# (the timer's INTR exit preempts the vCPU task): "during" and ps's line come before its timeout.
+boot "$G/clijmp.elf" "vm run --shadow --timeout 500 /vm/img.elf & sleep 0.1; echo during; ps; wait"
+if grep -n -e '^during$' -e 'guest stopped: timed out' -e ' R .*vm run' "$T/out" | cut -d: -f2- | \
+        tr '\n' '|' | grep -q '^during|.* R .*vm run --shadow --timeout.*|vm: guest stopped: timed out'; then
+    pass=$((pass + 1))
+else
+    bad "host not responsive while a shadow-paging guest spins with interrupts off"; cat "$T/out"
+fi
+
 # Four VMs at once, two under each kind of paging, each running a paging workload: every one
 # prints what it prints bare (the shadow MMU's state is per VM), and all four ran at the same
 # time (/proc/vms read meanwhile lists four).
