@@ -210,8 +210,12 @@ static void handle_exception(cpu *c) {
     uint32_t err = c->exc_error;
     bool has = c->exc_has_error;
     if (!c->guest_mode || v != VEC_SVM_EXIT) c->cycles += c->cost[COST_EXCEPTION];
-    /* undo a half-done privilege change (CPL == CS.RPL; an SVM guest's CPL comes from its VMCB) */
+    /* undo a half-done privilege change: CPL == CS.RPL; in an SVM guest CS.RPL need not be the
+     * CPL but SS.DPL is (SVM.md keeps VMCB CPL = SS.DPL), and SS changes last -- so a shadow-
+     * paging #PF met at a temporary CPL 0 (descriptor reads) or on the new stack of an
+     * inter-privilege delivery or INT n exits with the guest's own CPL */
     if (!c->guest_mode) c->cpl = c->seg[S_CS].sel & 3;
+    else c->cpl = (c->seg[S_SS].attr >> 5) & 3;
     if (c->esp_rollback) {
         /* the few handlers that move ESP before their last check ask for it back */
         c->regs[R_ESP] = c->insn_esp;
@@ -221,7 +225,12 @@ static void handle_exception(cpu *c) {
         svm_vmexit(c, c->svm->pend_code, c->svm->pend_info1, c->svm->pend_info2);
         return;
     }
-    if (c->delivering >= 0) {
+    /* An intercepted exception exits before the double-fault rules: a #PF met while delivering
+     * another event exits as #PF with that event in EXITINTINFO, which a shadow-paging hypervisor
+     * re-injects once it has filled its tables (APM vol. 2 §15.7.2 and §15.12; QEMU checks the
+     * intercept first as well). */
+    bool intercepted = svm_exception_intercepted(c, v);
+    if (c->delivering >= 0 && !intercepted) {
         int prev = c->delivering;
         if (prev == EXC_DF) {
             c->delivering = -1;
@@ -242,7 +251,7 @@ static void handle_exception(cpu *c) {
     /* Faults restart the instruction: c->eip still holds its start (handlers only move eip_next). */
     uint32_t fault_addr = (uint32_t)c->exc_cr2;
     cpu_emit(c, CPU_EV_EXCEPTION, (uint32_t)v, err, has, v == EXC_PF ? fault_addr : 0);
-    if (svm_exception_intercepted(c, v)) {
+    if (intercepted) {
         /* intercepted before delivery; a #PF intercept leaves CR2 alone */
         svm_vmexit(c, SVM_EXIT_EXC((uint32_t)v), has ? err : 0, v == EXC_PF ? fault_addr : 0);
         return;

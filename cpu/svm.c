@@ -230,7 +230,7 @@ static void vmrun(cpu *c) {
         bool has_err = (inj & EVT_EV) != 0;
         phys_write(c, vmcb + VMCB_EVENTINJ, 4, inj & ~EVT_V);
         c->delivering = (int)vec;
-        c->deliver_info = inj & 0x7FF;
+        c->deliver_info = inj & (0x7FFu | EVT_EV);   /* EXITINTINFO keeps EV: a re-injected #PF pushes its error code */
         c->deliver_error = err;
         cpu_deliver(c, (int)vec, err, has_err && type == EVT_EXC, type == EVT_SOFT ? DELIVER_SOFT : DELIVER_EXTERNAL, guest_rip);
         c->delivering = -1;

@@ -41,8 +41,8 @@ static long vm_create(struct file *f, uint32_t arg)
         return -EEXIST;                    /* one VM per open, see uapi/vm.h */
     if (copyin(&c, arg, sizeof c) < 0)
         return -EFAULT;
-    if (c.mode != VM_MODE_NPT)
-        return -EINVAL;                    /* shadow paging: not yet */
+    if (c.mode != VM_MODE_NPT && c.mode != VM_MODE_SHADOW)
+        return -EINVAL;
     int e = hv_svm_enable();
     if (e < 0)
         return e;

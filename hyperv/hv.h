@@ -57,6 +57,7 @@ struct vm {
     /* How it ended (enum vm_end), with the exit that did it. */
     uint32_t end, status, end_exit, end_info1, end_info2, end_rip;
     struct vm_stats stats;
+    struct hv_shadow *shadow;              /* shadow paging's state (shadow.c), or NULL with NPT */
 };
 
 /* dev.c */
@@ -67,6 +68,14 @@ int hv_mem_alloc(struct vm *vm, uint32_t size);   /* 0 or -ENOMEM */
 void hv_mem_free(struct vm *vm);
 uint8_t *hv_gpa_ptr(struct vm *vm, uint32_t gpa); /* kernel address of gpa's byte, or NULL */
 int hv_copy_user(struct vm *vm, uint32_t gpa, uint32_t ubuf, uint32_t len, int to_guest);
+
+/* shadow.c: shadow paging (VM_MODE_SHADOW); the exit handlers return as vcpu.c's do */
+struct hv_shadow;
+int hv_shadow_init(struct vm *vm);         /* at VCPU_CREATE: 0 or -ENOMEM */
+void hv_shadow_free(struct vm *vm);
+int hv_exit_pf(struct vm *vm);             /* #PF intercept */
+int hv_exit_cr(struct vm *vm);             /* CR0/CR3 reads, CR0/CR3/CR4 writes */
+int hv_exit_invlpg(struct vm *vm);
 
 /* vcpu.c */
 int hv_vcpu_create(struct vm *vm);

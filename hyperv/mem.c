@@ -2,8 +2,11 @@
  * is the VMM's pid, so the frame table (and later the VMM's cgroup) sees and charges them, as a
  * container's pages are charged. The nested page tables (APM vol. 2 §15.25) map each guest-
  * physical page to its frame; in the subset they have the host's format, 2-level 32-bit, and
- * every entry needs U=1 because nested walks are user accesses (the nested walk's accesses are user accesses: cpu/README.md). Everything is
- * allocated at VM_SET_MEMORY: a VM that cannot have its memory fails at creation, not later. */
+ * every entry needs U=1 because nested walks are user accesses (cpu/README.md). With shadow
+ * paging (shadow.c) the same table is the guest-physical -> host map the shadow entries are
+ * built through (KVM's memslots), and the CPU walks it as the identity shadow while the guest
+ * runs with paging off. Everything is allocated at VM_SET_MEMORY: a VM that cannot have its
+ * memory fails at creation, not later. */
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/vm.h"
@@ -32,6 +35,7 @@ uint8_t *hv_gpa_ptr(struct vm *vm, uint32_t gpa)
 
 void hv_mem_free(struct vm *vm)
 {
+    hv_shadow_free(vm);
     if (!vm->npt)
         return;
     for (uint32_t d = 0; d < 1024; d++) {

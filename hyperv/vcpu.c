@@ -86,9 +86,11 @@ int hv_vcpu_create(struct vm *vm)
     vmcb_w32(vm, VMCB_V_INTR, V_INTR_MASKING);  /* host IF gates physical INTR: cli can't keep it */
     vm->vintr_irq = -1;
     vm->pic[0].imr = vm->pic[1].imr = 0xFF;     /* as firmware leaves them: all masked */
-    vmcb_w64(vm, VMCB_NP_ENABLE, 1);
-    vmcb_w64(vm, VMCB_N_CR3, V2P(vm->npt));
-    vmcb_w64(vm, VMCB_G_PAT, 0x0007040600070406ull);
+    if (vm->mode == VM_MODE_NPT) {
+        vmcb_w64(vm, VMCB_NP_ENABLE, 1);
+        vmcb_w64(vm, VMCB_N_CR3, V2P(vm->npt));
+        vmcb_w64(vm, VMCB_G_PAT, 0x0007040600070406ull);
+    }
     seg(vm, VMCB_CS, 0x08, 0x0C9B);
     seg(vm, VMCB_DS, 0x10, 0x0C93);
     seg(vm, VMCB_ES, 0x10, 0x0C93);
@@ -103,6 +105,11 @@ int hv_vcpu_create(struct vm *vm)
     vmcb_w64(vm, VMCB_DR6, 0xFFFF0FF0u);
     vmcb_w64(vm, VMCB_DR7, 0x400);
     vmcb_w64(vm, VMCB_RFLAGS, 0x2);
+    if (vm->mode == VM_MODE_SHADOW) {
+        int e = hv_shadow_init(vm);        /* CR0/CR3/CR4, INVLPG and #PF intercepts */
+        if (e < 0)
+            return e;
+    }
     vm->has_vcpu = 1;
     return 0;
 }
@@ -277,6 +284,14 @@ static const struct exit_row {
     { SVM_EXIT_NPF,      exit_npf,       "npf" },
     { SVM_EXIT_VMMCALL,  exit_vmmcall,   "vmmcall" },
     { SVM_EXIT_SHUTDOWN, exit_shutdown,  "shutdown" },
+    /* shadow paging only (shadow.c) */
+    { SVM_EXIT_EXC(EXC_PF),     hv_exit_pf,     "pf" },
+    { SVM_EXIT_CR_WRITE(3),     hv_exit_cr,     "cr3_write" },
+    { SVM_EXIT_CR_READ(3),      hv_exit_cr,     "cr3_read" },
+    { SVM_EXIT_INVLPG,          hv_exit_invlpg, "invlpg" },
+    { SVM_EXIT_CR_WRITE(0),     hv_exit_cr,     "cr0_write" },
+    { SVM_EXIT_CR_READ(0),      hv_exit_cr,     "cr0_read" },
+    { SVM_EXIT_CR_WRITE(4),     hv_exit_cr,     "cr4_write" },
     { SVM_EXIT_VMRUN,    exit_unhandled, "vmrun" },
     { SVM_EXIT_VMLOAD,   exit_unhandled, "vmload" },
     { SVM_EXIT_VMSAVE,   exit_unhandled, "vmsave" },
@@ -286,6 +301,7 @@ static const struct exit_row {
     { 0xFFFFFFFFu,       exit_unhandled, "other" },   /* the last row catches the rest */
 };
 #define NEXIT ((int)ARRAY_SIZE(exit_table))
+_Static_assert(ARRAY_SIZE(exit_table) <= VM_STAT_SLOTS, "one stats slot per exit-table row");
 
 const char *hv_exit_slot_name(uint32_t slot) { return slot < (uint32_t)NEXIT ? exit_table[slot].name : "?"; }
 
@@ -295,6 +311,21 @@ static int exit_slot(uint32_t code)
         if (exit_table[i].code == code)
             return i;
     return NEXIT - 1;
+}
+
+/* An event the exit interrupted while the CPU delivered it (EXITINTINFO, APM vol. 2 §15.7.2) --
+ * say a virtual interrupt whose stack page was not shadowed yet -- is delivered again at the
+ * next VMRUN, unless the handler injects something itself. A software INTn is not: the guest
+ * RIP is still at the INT instruction, which runs again (KVM does the same without NRIP). */
+static void reinject(struct vm *vm)
+{
+    uint32_t info = vmcb_r32(vm, VMCB_EXITINTINFO);
+    if (!(info & EVT_V) || (vmcb_r32(vm, VMCB_EVENTINJ) & EVT_V) || vm->end || ((info >> 8) & 7) == EVT_SOFT)
+        return;
+    if (((info >> 8) & 7) == EVT_EXC && (info & 0xFF) >= 32)   /* QEMU types interrupts as exceptions (SVM.md §3) */
+        info = (info & ~(EVT_TYPE(7) | EVT_EV)) | EVT_TYPE(EVT_INTR);
+    vmcb_w32(vm, VMCB_EVENTINJ, info);
+    vmcb_w32(vm, VMCB_EVENTINJ + 4, vmcb_r32(vm, VMCB_EXITINTINFO + 4));
 }
 
 static long fill_run(struct vm *vm, uint32_t urun, uint32_t reason)
@@ -339,6 +370,7 @@ long hv_vcpu_run(struct vm *vm, uint32_t urun)
             code = 0xFFFFFFFFu;
         int slot = exit_slot(code);
         int give = exit_table[slot].handle(vm);
+        reinject(vm);
         uint64_t t2 = rdtsc();
         vm->stats.runs++;
         vm->stats.guest_cycles += t1 - t0;

@@ -207,7 +207,7 @@ static int vm_run(int argc, char **argv)
     if ((vmfd = open("/dev/vm", O_RDWR)) < 0)
         die(EX_CREATE, "/dev/vm", strerror(errno));
     if (ioctl(vmfd, VM_CREATE, &vc) < 0)
-        die(EX_CREATE, "VM_CREATE", errno == EINVAL ? "shadow paging is not implemented yet"
+        die(EX_CREATE, "VM_CREATE", errno == EINVAL ? "unknown paging mode"
                                     : errno == ENODEV ? "this CPU has no SVM (AMD-V)" : strerror(errno));
     struct vm_memory m = { mem_size };
     if (ioctl(vmfd, VM_SET_MEMORY, &m) < 0)

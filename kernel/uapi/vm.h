@@ -13,7 +13,7 @@
  * number in /proc/vm/N and in trace records. */
 #define VM_CREATE        VM_IOC(0x01)
 #define VM_MODE_NPT      0              /* nested paging: the CPU walks guest and nested tables */
-#define VM_MODE_SHADOW   1              /* shadow paging (not implemented yet: -EINVAL) */
+#define VM_MODE_SHADOW   1              /* shadow paging: the hypervisor walks the guest's tables (hyperv/shadow.c) */
 struct vm_create {
     uint32_t mode;                      /* VM_MODE_* */
     uint32_t timeout_ms;                /* end the VM (VM_END_TIMEOUT) after this much virtual time; 0 = never */
@@ -86,11 +86,15 @@ struct vm_irq_level { uint32_t irq, level; };
 
 /* VM_GET_STATS (KVM_GET_STATS_FD, in one struct): exits and cycles per exit code. */
 #define VM_GET_STATS     VM_IOC(0x90)
-#define VM_STAT_SLOTS    16
+#define VM_STAT_SLOTS    32
 struct vm_stats {
     uint32_t vm, nslots;
     uint64_t guest_cycles;              /* cycles between VMRUN and #VMEXIT */
     uint64_t runs;                      /* VMRUNs */
+    /* Shadow paging (VM_MODE_SHADOW; 0 with nested paging): #PF exits that filled a shadow
+     * entry, of them first writes that set a guest D bit, #PFs injected as the guest's own;
+     * CR3 loads that found their shadow directory cached (and resynced it) or built a new one. */
+    uint32_t shadow_fills, shadow_dirty, shadow_injected, shadow_hits, shadow_misses;
     struct { uint32_t code, count; uint64_t cycles; } slot[VM_STAT_SLOTS];   /* handler cycles */
 };
 
