@@ -59,6 +59,7 @@ static int uart_out(struct vm *vm, uint32_t reg, uint8_t v)
             return 0;
         }
         hv_out(vm, (const char *)&v, 1);
+        hv_console_log(vm, (const char *)&v, 1);
         return 0;
     case UART_IER: if (dlab) u->dlm = v; else u->ier = v & 0x0F; return 0;
     case UART_FCR: if (v & FCR_CLEAR_RX) u->rx_tail = u->rx_head; return 0;
@@ -130,6 +131,7 @@ int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val)
     if (port == DEBUGPORT_CONSOLE) {
         uint8_t c = (uint8_t)val;
         hv_out(vm, (const char *)&c, 1);
+        hv_console_log(vm, (const char *)&c, 1);
         return 0;
     }
     if (port == DEBUGPORT_EXIT) {
@@ -148,7 +150,7 @@ int hv_hypercall(struct vm *vm)
     uint32_t fn = vmcb_r32(vm, VMCB_RAX);
     uint32_t ret = 0xFFFFFFFFu;
     if (fn == VM_HC_CONSOLE_WRITE) {
-        uint32_t gpa = vm->g.ebx, len = vm->g.ecx, n = 0;
+        uint32_t gpa = vm->g.ebx, len = vm->g.ecx, n = 0, from = vm->out_len;
         while (n < len && vm->out_len < VM_RUN_OUT) {
             uint8_t *p = hv_gpa_ptr(vm, gpa + n);
             if (!p)
@@ -156,6 +158,7 @@ int hv_hypercall(struct vm *vm)
             vm->out[vm->out_len++] = (char)*p;
             n++;
         }
+        hv_console_log(vm, vm->out + from, n);
         ret = n;
     }
     vmcb_w32(vm, VMCB_RAX, ret);

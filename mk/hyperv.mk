@@ -1,7 +1,9 @@
 # The toy OS's hypervisor (hyperv/: kernel side in build/os/kernel.elf via mk/os.mk, the VMM
 # hyperv/vm in the initrd via mk/user.mk) and its tests.
 #   make check-hyperv   tests/hyperv/run.sh: bare-versus-VM parity of the guest suite images,
-#                       the hostile guests (tests/hyperv/guests), vm's bad-input statuses
+#                       the hostile guests (tests/hyperv/guests), vm's bad-input statuses;
+#                       tests/hyperv/vmctl.sh: vm start/list/stats/stop/console, VMs under
+#                       cgroups beside containers, a container in a VM, vms.lua (m:vms())
 HV_GUEST_NAMES := $(basename $(notdir $(wildcard tests/hyperv/guests/*.c)))
 HV_GUESTS      := $(HV_GUEST_NAMES:%=$(GUEST_BUILD)/hyperv/%.elf)
 
@@ -18,3 +20,4 @@ hyperv-guests: $(HV_GUESTS)
 HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
 check-hyperv: os guest $(HV_GUESTS) $(HV_PARITY_SYS) $(VX86)
 	tests/hyperv/run.sh
+	tests/hyperv/vmctl.sh
