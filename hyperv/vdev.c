@@ -84,8 +84,16 @@ int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len)
     return (int)n;
 }
 
-/* ---- the trace probe ---- */
-static uint8_t probe_rec[VX86_PROBE_MAX_RECORD] __attribute__((aligned(VX86_PROBE_MAX_RECORD)));
+/* ---- the trace probe ----
+ * A guest's record is at a guest-physical address: copied out of the VM's memory and handed to
+ * the host's probe wrapped as VX86_PROBE_KIND_FORWARDED with the VM's id (devices/probe_abi.h),
+ * since the OUT the host makes runs in the host's context. So every record of a kernel inside a
+ * VM (task create/exit, switch, namespaces, cgroups ...) lands in the trace as that VM's. */
+static struct {
+    vx86_probe_header h;
+    vx86_probe_forwarded f;
+    uint8_t payload[VX86_PROBE_FORWARD_MAX_PAYLOAD];
+} fwd __attribute__((aligned(16)));
 
 static void probe_forward(struct vm *vm, uint32_t gpa)
 {
@@ -96,19 +104,23 @@ static void probe_forward(struct vm *vm, uint32_t gpa)
             return;
         ((uint8_t *)&h)[i] = *p;
     }
-    if (h.length > VX86_PROBE_MAX_PAYLOAD)
-        return;
-    for (uint32_t i = 0; i < sizeof h + h.length; i++) {
-        uint8_t *p = hv_gpa_ptr(vm, gpa + i);
+    if (h.length > VX86_PROBE_FORWARD_MAX_PAYLOAD)
+        return;                                /* too long to wrap: dropped */
+    for (uint32_t i = 0; i < h.length; i++) {
+        uint8_t *p = hv_gpa_ptr(vm, gpa + sizeof h + i);
         if (!p)
             return;
-        probe_rec[i] = *p;
+        fwd.payload[i] = *p;
     }
-    if (h.kind == VX86_PROBE_KIND_TASK_CREATE) {
-        vx86_probe_task_create *tc = (void *)(probe_rec + sizeof h);
-        tc->vm = (uint32_t)vm->id;
+    if (h.kind == VX86_PROBE_KIND_TASK_CREATE && h.length >= sizeof(vx86_probe_task_create)) {
+        vx86_probe_task_create *tc = (void *)fwd.payload;
+        tc->vm = (uint32_t)vm->id;             /* the task's own field says it too */
     }
-    outl(VX86_PROBE_PORT_RECORD, V2P(probe_rec));
+    fwd.h.kind = VX86_PROBE_KIND_FORWARDED;
+    fwd.h.length = (uint16_t)(sizeof fwd.f + h.length);
+    fwd.f.vm = (uint32_t)vm->id;
+    fwd.f.inner = h;
+    outl(VX86_PROBE_PORT_RECORD, V2P(&fwd));
 }
 
 int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val)

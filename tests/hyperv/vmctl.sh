@@ -10,7 +10,8 @@
 #     from the CPU's own #VMEXIT events in the trace between two cgroup_throttle records of it
 #     (whole periods), to 10% +- 2% of 10% (hz=1000: finer preemption, as cgroup.sh's weight test).
 #  4. memory.max below a VM's memory: vm start fails at creation, one line, status 4.
-#  5. The toy OS as a VM runs `ctr run base hostname`; the trace shows the inner tasks as vm 1's.
+#  5. The toy OS as a VM runs `ctr run base hostname`; the trace shows the inner tasks as vm 1's
+#     (every inner record comes forwarded and tagged: kata.lua checks m:tasks() and the Gantt chart).
 #  6. tests/hyperv/vms.lua: m:vms() and vx.show.exits against vm stats and /proc/vm/N/stats.
 set -u
 VX86=${VX86:-build/vx86}
@@ -142,6 +143,9 @@ if has inner && has "ctr-status 0" && has "vm-status 0" &&
         grep -q '"kind":"task_create".*"vm":0,"name":"vm"' "$T/k.jsonl"; then
     ok "Kata: ctr run base hostname inside a VM; the trace has ctr and hostname as vm 1's tasks"
 else bad "Kata: container inside a VM"; fi
+if "$VX86" lua tests/hyperv/kata.lua >"$T/out" 2>&1; then
+    ok "Kata: m:tasks() and the Gantt chart nest vm 1's tasks in the host's vCPU task"; sed -n 's/^  */     /p' "$T/out"
+else bad "Kata in m:tasks() and the Gantt chart"; fi
 
 # ---- 6. the same counters seen from the kernel and from the trace ----
 if "$VX86" lua tests/hyperv/vms.lua >"$T/out" 2>&1; then
