@@ -22,7 +22,7 @@ static struct file *owner_file[NVM];       /* the open that made the VM: its rel
 
 /* The console ring per slot (QEMU's -chardev ringbuf): the last VM_CONSOLE_RING bytes the guest
  * wrote, counted by head since the VM was made; readers sleep on the ring. */
-static struct cring { char buf[VM_CONSOLE_RING]; uint32_t head; int waiters; } rings[NVM];
+static struct cring { char buf[VM_CONSOLE_RING]; uint32_t head; int waiters, id; } rings[NVM];   /* id: whose */
 
 /* A handle made by VM_ATTACH: the VM (checked against its id, since the slot may be reused) and
  * how far this reader has read the ring. f->priv of an attach points here, of the owner at vms[]. */
@@ -126,6 +126,7 @@ static long vm_create(struct file *f, uint32_t arg)
         vm->stats.vm = (uint32_t)vm->id;
         memcpy(names[i], c.name, VM_NAME_LEN);
         rings[i].head = 0;
+        rings[i].id = vm->id;
         owner_file[i] = f;
         f->priv = vm;
         return vm->id;
@@ -162,13 +163,14 @@ static long ring_read(struct attach *a, uint32_t arg)
     struct cring *r = &rings[slot_of(a->vm)];
     uint32_t fl = irq_save();
     for (;;) {
-        if (!a->vm->used || a->vm->id != a->id) {
+        int gone = !a->vm->used || a->vm->id != a->id;   /* its last bytes stay readable till the slot is reused */
+        if (r->id != a->id) {
             irq_restore(fl);
             return 0;
         }
         if (r->head - a->cursor > VM_CONSOLE_RING)
             a->cursor = r->head - VM_CONSOLE_RING;
-        if (a->cursor != r->head || a->vm->end || cr.len == 0)
+        if (a->cursor != r->head || gone || a->vm->end || cr.len == 0)
             break;
         if (signal_pending(current) || current->killed) {
             irq_restore(fl);
@@ -199,11 +201,11 @@ static long ring_read(struct attach *a, uint32_t arg)
 static long attach_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 {
     struct attach *a = f->priv;
-    if (!a->vm->used || a->vm->id != a->id)
-        return cmd == VM_CONSOLE_READ ? 0 : -ENOENT;   /* the VM has gone */
-    switch (cmd) {
-    case VM_CONSOLE_READ:
+    if (cmd == VM_CONSOLE_READ)
         return ring_read(a, arg);
+    if (!a->vm->used || a->vm->id != a->id)
+        return -ENOENT;                    /* the VM has gone */
+    switch (cmd) {
     case VM_CONSOLE_INPUT:
         return hv_console_input(a->vm, arg, 1);
     case VM_GET_STATS:
