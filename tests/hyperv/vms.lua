@@ -54,7 +54,9 @@ for id = 1, 2 do
             end
         end
         total = total + k.count
-        assert(text:find(name, 1, true), "vx.show.exits lacks " .. name)
+        -- the histogram's row: name, code, the same count
+        assert(text:find(("\n%s +0x%%x+ +%d "):format(name, k.count)),
+               ("vx.show.exits lacks the row %s with %d exits"):format(name, k.count))
     end
     assert(v.exits == total, ("vm %d: %d exits in the trace, %d in vm stats"):format(id, v.exits, total))
     print(("  vm %d: %d runs, %d exits, %d guest cycles (kernel) / %d (trace): the same"):format(
