@@ -4,7 +4,7 @@
 # /proc/vm/N/stats) and the trace (Lua m:vms(), vx.show.exits) count them in the same run.
 #  1. vm start -d / list / stats / stop, /proc/vm/N/stats, the VM's cgroup, bad names.
 #  2. vm console: typed bytes reach the guest, its output comes back; Ctrl-] detaches and the VM
-#     goes on; the VM's end ends the console.
+#     goes on; the VM's end ends the console. vm run's console is raw: Ctrl-] stops it.
 #  3. Four VMs and four containers at once under /sys/fs/cgroup (vm/NAME, ctr/NAME); cpu.max on one
 #     VM's cgroup ("10000 100000", below its fair share of 1/8) holds its guest-mode time, measured
 #     from the CPU's own #VMEXIT events in the trace between two cgroup_throttle records of it
@@ -77,6 +77,14 @@ boot "vm start -d --name web --memory 4M /vm/chat.elf; vm console web; echo cons
 if has "vm: detached from web" && has "console 0" && hasre '^1 +web +[0-9]+ +4096K npt +running'; then
     ok "vm console: Ctrl-] detaches, the VM runs on"
 else bad "vm console detach"; fi
+
+# vm run's console is raw while attached: Ctrl-] arrives without a newline and stops the VM
+# (status 130); the host does not echo what is typed; the shell's tty is cooked again after.
+printf '\n\n\n\nabc\035typed\n' >"$T/in"
+boot "vm run --memory 4M /vm/chat.elf; echo st \$?; read x; echo got \$x" --serial-input "$T/in" --max-cycles 3e9
+if has "vm: stopped by Ctrl-]" && has "st 130" && has "got typed" && ! grep -q abc "$T/out"; then
+    ok "vm run: a raw console (Ctrl-] stops the VM: 130; no host echo), cooked again after"
+else bad "vm run's raw console"; fi
 
 # ---- 3. four VMs and four containers, cpu.max on one VM ----
 C=""
