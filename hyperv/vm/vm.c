@@ -600,8 +600,10 @@ int main(int argc, char **argv)
         return vm_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "start"))
         return vm_start(argc - 1, argv + 1);
-    if (!strcmp(argv[1], "list") && argc == 2) {
+    if (!strcmp(argv[1], "list")) {
         struct vminfo v;
+        if (argc != 2)
+            usage("usage: vm list");
         printf("ID  NAME              PID  MEMORY MODE   STATE         EXITS\n");
         find_vm("", &v, list_one);
         return 0;
