@@ -28,6 +28,23 @@ static void report_error(probe *d, uint32_t pa, uint16_t kind, uint16_t length, 
     d->cb.record(d->cb.ctx, VX86_PROBE_KIND_ERROR, p, (uint16_t)sizeof p);
 }
 
+/* VX86_PROBE_KIND_FORWARDED: {u32 vm, inner header, inner payload} (probe_abi.h). */
+static bool take_forwarded(probe *d, uint32_t pa, const uint8_t *p, uint16_t len)
+{
+    uint16_t kind = len >= 8 ? (uint16_t)(p[4] | p[5] << 8) : 0;
+    uint16_t inner = len >= 8 ? (uint16_t)(p[6] | p[7] << 8) : 0;
+    if (len < 8 || inner != len - 8 || kind == 0 || kind == VX86_PROBE_KIND_ERROR ||
+        kind == VX86_PROBE_KIND_FORWARDED) {
+        report_error(d, pa, VX86_PROBE_KIND_FORWARDED, len, VX86_PROBE_ERR_BAD_KIND);
+        return false;
+    }
+    uint32_t vm = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    d->records++;
+    if (d->cb.record_vm) d->cb.record_vm(d->cb.ctx, vm, kind, p + 8, inner);
+    else if (d->cb.record) d->cb.record(d->cb.ctx, kind, p + 8, inner);
+    return true;
+}
+
 bool probe_take(probe *d, uint32_t pa)
 {
     uint8_t header[VX86_PROBE_HEADER_SIZE];
@@ -53,6 +70,7 @@ bool probe_take(probe *d, uint32_t pa)
         report_error(d, pa, kind, length, VX86_PROBE_ERR_UNREADABLE);
         return false;
     }
+    if (kind == VX86_PROBE_KIND_FORWARDED) return take_forwarded(d, pa, payload, length);
     d->records++;
     if (d->cb.record) d->cb.record(d->cb.ctx, kind, payload, length);
     return true;

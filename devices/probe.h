@@ -20,6 +20,9 @@ typedef struct probe_callbacks {
     bool (*read_phys)(void *ctx, uint32_t pa, void *buf, size_t len);
     /* A record taken from the guest (or an error record); payload is valid during the call. */
     void (*record)(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t len);
+    /* A record a hypervisor forwarded from VM `vm` (VX86_PROBE_KIND_FORWARDED, unwrapped); NULL:
+     * it goes to record() as it is. */
+    void (*record_vm)(void *ctx, uint32_t vm, uint16_t kind, const uint8_t *payload, uint16_t len);
 } probe_callbacks;
 
 typedef struct probe {

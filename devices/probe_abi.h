@@ -43,6 +43,7 @@ enum vx86_probe_kind {
     VX86_PROBE_KIND_LAB_MARK        = 0x000C,
     VX86_PROBE_KIND_CGROUP_STAT     = 0x000D,
     VX86_PROBE_KIND_LAST            = VX86_PROBE_KIND_CGROUP_STAT,
+    VX86_PROBE_KIND_FORWARDED       = 0x00FE,   /* a wrapper the probe unwraps: see below */
     VX86_PROBE_KIND_ERROR           = 0xFFFF,
 };
 
@@ -148,6 +149,18 @@ typedef struct vx86_probe_lab_mark {
     uint32_t id;
     char text[VX86_PROBE_MAX_PAYLOAD - 4];   /* send only the used part: length = 4 + strlen */
 } vx86_probe_lab_mark;
+
+/* A record a hypervisor forwards from one of its VMs: it intercepts its guests' probe port and
+ * copies their records out of guest memory, so the OUT that reaches the probe runs in the host's
+ * CPU context. The payload is the VM's id, then the guest's record (header and payload); the
+ * probe unwraps it and the trace gets the inner record with `vm` as its VM tag. Not a trace kind
+ * of its own; an inner record of kind 0, ERROR or FORWARDED, or whose length is not the rest of
+ * the payload, is a BAD_KIND error. */
+typedef struct vx86_probe_forwarded {
+    uint32_t vm;
+    vx86_probe_header inner;              /* then inner.length payload bytes */
+} vx86_probe_forwarded;
+#define VX86_PROBE_FORWARD_MAX_PAYLOAD (VX86_PROBE_MAX_PAYLOAD - 8)
 
 /* Emitted by the emulator for a record it could not take. */
 enum vx86_probe_error_reason {

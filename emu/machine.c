@@ -197,6 +197,16 @@ static void probe_record(void *ctx, uint16_t kind, const uint8_t *payload, uint1
     trace_push_probe(m->trace, m->cpu.cycles, &tc, kind, payload, len);
 }
 
+/* A record a hypervisor in the guest forwarded from one of its VMs: the OUT ran in the host's
+ * context, so the VM tag is the one the hypervisor named (devices/probe_abi.h). */
+static void probe_record_vm(void *ctx, uint32_t vm, uint16_t kind, const uint8_t *payload, uint16_t len) {
+    machine *m = ctx;
+    if (m->replaying) return;
+    trace_context tc = trace_ctx(m);
+    tc.vm = vm;
+    trace_push_probe(m->trace, m->cpu.cycles, &tc, kind, payload, len);
+}
+
 static void cpu_event_to_trace(void *ctx, const cpu_event *ev) {
     static const trace_kind KIND_OF[] = {
         [CPU_EV_EXCEPTION] = TRACE_EXCEPTION, [CPU_EV_INTERRUPT] = TRACE_INTERRUPT,
@@ -284,7 +294,7 @@ machine *machine_create_blank(const machine_config *cfg, char *err, size_t errle
     debugport_init(&m->dbg, &m->host, debug_console_out, m);
     /* stdio's rule for the console's stream: line by line on a terminal, in blocks otherwise. */
     debugport_set_line_buffered(&m->dbg, isatty(STDERR_FILENO));
-    probe_callbacks pcb = { m, probe_read_phys, probe_record };
+    probe_callbacks pcb = { m, probe_read_phys, probe_record, probe_record_vm };
     probe_init(&m->probe, &m->host, &pcb);
     return m;
 }

@@ -326,7 +326,9 @@ void trace_push(trace *t, const trace_event *ev, const trace_context *ctx, const
     }
     t->total++;
     t->count++;
-    if (slot->kind == TRACE_SWITCH)
+    /* A VM's own switch records (forwarded by its hypervisor, tagged with the VM) change the task
+     * inside the VM, not the host's: the CPU still runs the host's vCPU task. */
+    if (slot->kind == TRACE_SWITCH && slot->vm == 0)
         t->task = (uint32_t)payload_uint(payload, len, offsetof(vx86_probe_switch, next_pid), 4);
 }
 

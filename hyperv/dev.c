@@ -1,17 +1,78 @@
 /* dev.c: /dev/vm (misc 10:232, KVM's number) and its ioctls, in the order a VMM calls them:
  * VM_CREATE, VM_SET_MEMORY, VM_WRITE_MEMORY, VCPU_CREATE, VCPU_SET_REGS, VCPU_RUN ... The VM
- * lives as long as the open file: closing it (or the VMM's exit) frees its frames. */
+ * lives as long as the open file: closing it (or the VMM's exit) frees its frames.
+ *
+ * The registry other processes find a VM by (vm list/stats/stop/console): its id and name, its
+ * console ring, /proc/vms and /proc/vm/N/stats. Another open of /dev/vm becomes a second handle
+ * on a running VM with VM_ATTACH (an "attach"); closing that leaves the VM alone. */
 #include "kernel/kernel.h"
 #include "kernel/fs.h"
 #include "kernel/proc.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
+#include "containers/cgroup.h"
 #include "devices/probe_abi.h"
 #include "arch/svm.h"
 #include "hyperv/hv.h"
 
 struct vm vms[NVM];
 static int next_id = 1;
+static char names[NVM][VM_NAME_LEN];       /* per slot, as vm_create gave it */
+static struct file *owner_file[NVM];       /* the open that made the VM: its release frees it */
+
+/* The console ring per slot (QEMU's -chardev ringbuf): the last VM_CONSOLE_RING bytes the guest
+ * wrote, counted by head since the VM was made; readers sleep on the ring. */
+static struct cring { char buf[VM_CONSOLE_RING]; uint32_t head; int waiters, id; } rings[NVM];   /* id: whose */
+
+/* A handle made by VM_ATTACH: the VM (checked against its id, since the slot may be reused) and
+ * how far this reader has read the ring. f->priv of an attach points here, of the owner at vms[]. */
+struct attach { struct vm *vm; int id; uint32_t cursor; };
+
+static int slot_of(struct vm *vm) { return (int)(vm - vms); }
+static int is_owner(struct file *f) { return f->priv >= (void *)vms && f->priv < (void *)(vms + NVM); }
+
+void hv_console_log(struct vm *vm, const char *p, uint32_t n)
+{
+    struct cring *r = &rings[slot_of(vm)];
+    for (uint32_t i = 0; i < n; i++)
+        r->buf[r->head++ % VM_CONSOLE_RING] = p[i];
+    if (n && r->waiters)
+        wakeup(r);
+}
+
+static struct vm *vm_by_id(int id)
+{
+    for (int i = 0; i < NVM; i++)
+        if (vms[i].used && vms[i].id == id)
+            return &vms[i];
+    return NULL;
+}
+
+static const char *vm_state(struct vm *vm)
+{
+    struct proc *p = proc_find(vm->owner);
+    return vm->end ? "ended" : !vm->has_vcpu ? "created" : p && p->state == P_SLEEPING ? "halted" : "running";
+}
+
+static uint32_t vm_exits(struct vm *vm)
+{
+    uint32_t n = 0;
+    for (int k = 0; k < VM_STAT_SLOTS; k++)
+        n += vm->stats.slot[k].count;
+    return n;
+}
+
+/* VM_SET_MEMORY allocates every frame at once; a cgroup whose memory.max (here or above) cannot
+ * take them all makes it fail with -ENOMEM before any is taken, rather than OOM-killing inside
+ * the cgroup half way (the frames of a VM are charged like a task's pages: kernel/frame.c). */
+static int mem_fits(uint32_t size)
+{
+    uint64_t pages = size / PAGE_SIZE + (size + (4u << 20) - 1) / (4u << 20) + 1;   /* + nested tables */
+    for (struct cgroup *cg = cgroup_of(current); cg && cg->parent; cg = cg->parent)
+        if (cg->mem_max_pages != CGROUP_MAX && cg->mem_pages + pages > cg->mem_max_pages)
+            return 0;
+    return 1;
+}
 
 /* Trace records for VM create and end, like trace.c's task records. */
 static struct { vx86_probe_header h; union { vx86_probe_vm_create c; vx86_probe_vm_exit x; } u; } rec;
@@ -25,7 +86,8 @@ static void trace_vm(struct vm *vm, int create)
         rec.h.kind = VX86_PROBE_KIND_VM_CREATE, rec.h.length = sizeof rec.u.c;
         rec.u.c.vm = (uint32_t)vm->id, rec.u.c.asid = vm->asid, rec.u.c.pid = (uint32_t)current->pid;
         rec.u.c.memory_kib = vm->mem_size >> 10;
-        memcpy(rec.u.c.name, current->name, VX86_PROBE_NAME_LEN < PROC_NAME_LEN ? VX86_PROBE_NAME_LEN : PROC_NAME_LEN);
+        const char *name = names[vm - vms][0] ? names[vm - vms] : current->name;   /* vm start's --name */
+        strlcpy(rec.u.c.name, name, VX86_PROBE_NAME_LEN);
     } else {
         rec.h.kind = VX86_PROBE_KIND_VM_EXIT, rec.h.length = sizeof rec.u.x;
         rec.u.x.vm = (uint32_t)vm->id, rec.u.x.status = (int32_t)vm->status;
@@ -43,6 +105,10 @@ static long vm_create(struct file *f, uint32_t arg)
         return -EFAULT;
     if (c.mode != VM_MODE_NPT && c.mode != VM_MODE_SHADOW)
         return -EINVAL;
+    c.name[VM_NAME_LEN - 1] = 0;
+    for (int i = 0; i < NVM && c.name[0]; i++)
+        if (vms[i].used && strcmp(names[i], c.name) == 0)
+            return -EEXIST;
     int e = hv_svm_enable();
     if (e < 0)
         return e;
@@ -58,6 +124,10 @@ static long vm_create(struct file *f, uint32_t arg)
         vm->max_ticks = c.timeout_ms ? (c.timeout_ms * (uint64_t)hz + 999) / 1000 : 0;
         hv_vm_setup(vm, i);
         vm->stats.vm = (uint32_t)vm->id;
+        memcpy(names[i], c.name, VM_NAME_LEN);
+        rings[i].head = 0;
+        rings[i].id = vm->id;
+        owner_file[i] = f;
         f->priv = vm;
         return vm->id;
     }
@@ -66,6 +136,11 @@ static long vm_create(struct file *f, uint32_t arg)
 
 static void vm_release(struct file *f)
 {
+    if (f->priv && !is_owner(f)) {
+        kfree(f->priv);                    /* an attach: the VM goes on */
+        f->priv = NULL;
+        return;
+    }
     struct vm *vm = f->priv;
     if (!vm)
         return;
@@ -73,14 +148,90 @@ static void vm_release(struct file *f)
         trace_vm(vm, 0);
     hv_mem_free(vm);
     vm->used = 0;
+    owner_file[slot_of(vm)] = NULL;
+    wakeup(&rings[slot_of(vm)]);           /* console readers see the end */
     f->priv = NULL;
+}
+
+/* VM_CONSOLE_READ on an attach: wait for bytes past the cursor (or the VM's end: 0). A reader
+ * that fell more than a ring behind skips to the oldest byte kept. */
+static long ring_read(struct attach *a, uint32_t arg)
+{
+    struct vm_console_read cr;
+    if (copyin(&cr, arg, sizeof cr) < 0)
+        return -EFAULT;
+    struct cring *r = &rings[slot_of(a->vm)];
+    uint32_t fl = irq_save();
+    for (;;) {
+        int gone = !a->vm->used || a->vm->id != a->id;   /* its last bytes stay readable till the slot is reused */
+        if (r->id != a->id) {
+            irq_restore(fl);
+            return 0;
+        }
+        if (r->head - a->cursor > VM_CONSOLE_RING)
+            a->cursor = r->head - VM_CONSOLE_RING;
+        if (a->cursor != r->head || gone || a->vm->end || cr.len == 0)
+            break;
+        if (signal_pending(current) || current->killed) {
+            irq_restore(fl);
+            return -EINTR;
+        }
+        r->waiters++;
+        sleep_on(r);
+        r->waiters--;
+    }
+    uint32_t n = 0;
+    while (n < cr.len && a->cursor != r->head) {
+        uint32_t at = a->cursor % VM_CONSOLE_RING, chunk = VM_CONSOLE_RING - at;
+        if (chunk > r->head - a->cursor)
+            chunk = r->head - a->cursor;
+        if (chunk > cr.len - n)
+            chunk = cr.len - n;
+        if (copyout(cr.buf + n, r->buf + at, chunk) < 0) {
+            irq_restore(fl);
+            return n ? (long)n : -EFAULT;
+        }
+        n += chunk;
+        a->cursor += chunk;
+    }
+    irq_restore(fl);
+    return (long)n;
+}
+
+static long attach_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
+{
+    struct attach *a = f->priv;
+    if (cmd == VM_CONSOLE_READ)
+        return ring_read(a, arg);
+    if (!a->vm->used || a->vm->id != a->id)
+        return -ENOENT;                    /* the VM has gone */
+    switch (cmd) {
+    case VM_CONSOLE_INPUT:
+        return hv_console_input(a->vm, arg, 1);
+    case VM_GET_STATS:
+        a->vm->stats.nslots = VM_STAT_SLOTS;
+        return copyout(arg, &a->vm->stats, sizeof a->vm->stats);
+    default:
+        return -EPERM;                     /* running it is its owner's business */
+    }
 }
 
 static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
 {
     struct vm *vm = f->priv;
+    if (vm && !is_owner(f))
+        return attach_ioctl(f, cmd, arg);
     if (cmd == VM_CREATE)
         return vm_create(f, arg);
+    if (cmd == VM_ATTACH && !vm) {
+        struct vm *to = vm_by_id((int)arg);
+        struct attach *a = to ? kzalloc(sizeof *a) : NULL;
+        if (!a)
+            return to ? -ENOMEM : -ENOENT;
+        a->vm = to, a->id = to->id;
+        f->priv = a;
+        return 0;
+    }
     if (!vm)
         return -EINVAL;
     switch (cmd) {
@@ -92,6 +243,8 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
             return -EEXIST;
         if (m.size == 0 || m.size % PAGE_SIZE || m.size > VM_MAX_MEMORY)
             return -EINVAL;
+        if (!mem_fits(m.size))
+            return -ENOMEM;
         return hv_mem_alloc(vm, m.size);
     }
     case VM_WRITE_MEMORY: case VM_READ_MEMORY: {
@@ -148,6 +301,8 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     }
 }
 
+static uint32_t hv_exit_lines(struct vm *vm, char *b, uint32_t n);
+
 /* /proc/vms: one block per VM -- id, owner pid, ASID, memory, how it ended, then one line per
  * exit code with its count and the cycles its handler took (the text of VM_GET_STATS). */
 int hv_proc_vms(char *b, uint32_t n)
@@ -157,16 +312,50 @@ int hv_proc_vms(char *b, uint32_t n)
         struct vm *vm = &vms[i];
         if (!vm->used)
             continue;
-        len += (uint32_t)ksnprintf(b + len, n - len, "vm %d pid %d asid %u memory %u kB end %u status %u runs %u\n",
+        len += (uint32_t)ksnprintf(b + len, n - len, "vm %d pid %d asid %u memory %u kB end %u status %u runs %u"
+                                   " exits %u mode %s state %s name %s\n",
                                    vm->id, vm->owner, vm->asid, vm->mem_size >> 10, vm->end, vm->status,
-                                   (unsigned)vm->stats.runs);
-        for (int k = 0; k < VM_STAT_SLOTS && len < n; k++)
-            if (vm->stats.slot[k].count)
-                len += (uint32_t)ksnprintf(b + len, n - len, "  %-9s %8u exits %10u cycles\n",
-                                           hv_exit_slot_name((uint32_t)k), vm->stats.slot[k].count,
-                                           (unsigned)vm->stats.slot[k].cycles);
+                                   (unsigned)vm->stats.runs, vm_exits(vm), vm->mode == VM_MODE_NPT ? "npt" : "shadow",
+                                   vm_state(vm), names[i][0] ? names[i] : "-");
+        len += hv_exit_lines(vm, b + len, n - len);
     }
     return (int)(len < n ? len : n - 1);
+}
+
+/* The exit lines of one VM: name, count, handler cycles (64-bit), as vm stats prints them. */
+static uint32_t hv_exit_lines(struct vm *vm, char *b, uint32_t n)
+{
+    uint32_t len = 0;
+    for (int k = 0; k < VM_STAT_SLOTS && len < n; k++)
+        if (vm->stats.slot[k].count)
+            len += (uint32_t)ksnprintf(b + len, n - len, "  %-9s %8u exits %10llu cycles\n",
+                                       hv_exit_slot_name((uint32_t)k), vm->stats.slot[k].count,
+                                       (unsigned long long)vm->stats.slot[k].cycles);
+    return len < n ? len : n;
+}
+
+/* /proc/vm/N/stats (kernel/procfs.c): the same counters as VM_GET_STATS, for VM id N. */
+int hv_proc_vm_stats(int id, char *b, uint32_t n)
+{
+    struct vm *vm = vm_by_id(id);
+    if (!vm)
+        return -ENOENT;
+    uint32_t len = (uint32_t)ksnprintf(b, n, "vm %d name %s pid %d runs %llu guest_cycles %llu exits %u\n", vm->id,
+                                       names[slot_of(vm)][0] ? names[slot_of(vm)] : "-", vm->owner,
+                                       (unsigned long long)vm->stats.runs,
+                                       (unsigned long long)vm->stats.guest_cycles, vm_exits(vm));
+    if (len < n)
+        len += hv_exit_lines(vm, b + len, n - len);
+    return (int)(len < n ? len : n - 1);
+}
+
+/* For /proc/vm: the id of the next VM from *cursor (a slot), or 0 at the end. */
+int hv_vm_next(int *cursor)
+{
+    while (*cursor < NVM)
+        if (vms[(*cursor)++].used)
+            return vms[*cursor - 1].id;
+    return 0;
 }
 
 const struct file_ops vm_fops = { .release = vm_release, .ioctl = vm_ioctl };

@@ -62,6 +62,7 @@ struct vm {
 
 /* dev.c */
 extern struct vm vms[NVM];
+void hv_console_log(struct vm *vm, const char *p, uint32_t n);   /* console output: the ring too */
 
 /* mem.c: guest RAM from FRAME_VM frames, mapped by nested page tables */
 int hv_mem_alloc(struct vm *vm, uint32_t size);   /* 0 or -ENOMEM */

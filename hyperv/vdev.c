@@ -59,6 +59,7 @@ static int uart_out(struct vm *vm, uint32_t reg, uint8_t v)
             return 0;
         }
         hv_out(vm, (const char *)&v, 1);
+        hv_console_log(vm, (const char *)&v, 1);
         return 0;
     case UART_IER: if (dlab) u->dlm = v; else u->ier = v & 0x0F; return 0;
     case UART_FCR: if (v & FCR_CLEAR_RX) u->rx_tail = u->rx_head; return 0;
@@ -83,8 +84,16 @@ int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len)
     return (int)n;
 }
 
-/* ---- the trace probe ---- */
-static uint8_t probe_rec[VX86_PROBE_MAX_RECORD] __attribute__((aligned(VX86_PROBE_MAX_RECORD)));
+/* ---- the trace probe ----
+ * A guest's record is at a guest-physical address: copied out of the VM's memory and handed to
+ * the host's probe wrapped as VX86_PROBE_KIND_FORWARDED with the VM's id (devices/probe_abi.h),
+ * since the OUT the host makes runs in the host's context. So every record of a kernel inside a
+ * VM (task create/exit, switch, namespaces, cgroups ...) lands in the trace as that VM's. */
+static struct {
+    vx86_probe_header h;
+    vx86_probe_forwarded f;
+    uint8_t payload[VX86_PROBE_FORWARD_MAX_PAYLOAD];
+} fwd __attribute__((aligned(16)));
 
 static void probe_forward(struct vm *vm, uint32_t gpa)
 {
@@ -95,19 +104,23 @@ static void probe_forward(struct vm *vm, uint32_t gpa)
             return;
         ((uint8_t *)&h)[i] = *p;
     }
-    if (h.length > VX86_PROBE_MAX_PAYLOAD)
-        return;
-    for (uint32_t i = 0; i < sizeof h + h.length; i++) {
-        uint8_t *p = hv_gpa_ptr(vm, gpa + i);
+    if (h.length > VX86_PROBE_FORWARD_MAX_PAYLOAD)
+        return;                                /* too long to wrap: dropped */
+    for (uint32_t i = 0; i < h.length; i++) {
+        uint8_t *p = hv_gpa_ptr(vm, gpa + sizeof h + i);
         if (!p)
             return;
-        probe_rec[i] = *p;
+        fwd.payload[i] = *p;
     }
-    if (h.kind == VX86_PROBE_KIND_TASK_CREATE) {
-        vx86_probe_task_create *tc = (void *)(probe_rec + sizeof h);
-        tc->vm = (uint32_t)vm->id;
+    if (h.kind == VX86_PROBE_KIND_TASK_CREATE && h.length >= sizeof(vx86_probe_task_create)) {
+        vx86_probe_task_create *tc = (void *)fwd.payload;
+        tc->vm = (uint32_t)vm->id;             /* the task's own field says it too */
     }
-    outl(VX86_PROBE_PORT_RECORD, V2P(probe_rec));
+    fwd.h.kind = VX86_PROBE_KIND_FORWARDED;
+    fwd.h.length = (uint16_t)(sizeof fwd.f + h.length);
+    fwd.f.vm = (uint32_t)vm->id;
+    fwd.f.inner = h;
+    outl(VX86_PROBE_PORT_RECORD, V2P(&fwd));
 }
 
 int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val)
@@ -130,6 +143,7 @@ int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val)
     if (port == DEBUGPORT_CONSOLE) {
         uint8_t c = (uint8_t)val;
         hv_out(vm, (const char *)&c, 1);
+        hv_console_log(vm, (const char *)&c, 1);
         return 0;
     }
     if (port == DEBUGPORT_EXIT) {
@@ -148,7 +162,7 @@ int hv_hypercall(struct vm *vm)
     uint32_t fn = vmcb_r32(vm, VMCB_RAX);
     uint32_t ret = 0xFFFFFFFFu;
     if (fn == VM_HC_CONSOLE_WRITE) {
-        uint32_t gpa = vm->g.ebx, len = vm->g.ecx, n = 0;
+        uint32_t gpa = vm->g.ebx, len = vm->g.ecx, n = 0, from = vm->out_len;
         while (n < len && vm->out_len < VM_RUN_OUT) {
             uint8_t *p = hv_gpa_ptr(vm, gpa + n);
             if (!p)
@@ -156,6 +170,7 @@ int hv_hypercall(struct vm *vm)
             vm->out[vm->out_len++] = (char)*p;
             n++;
         }
+        hv_console_log(vm, vm->out + from, n);
         ret = n;
     }
     vmcb_w32(vm, VMCB_RAX, ret);

@@ -11,6 +11,7 @@
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "kernel/uapi/errno.h"
+#include "kernel/uapi/ioctl.h"
 #include "kernel/uapi/signal.h"
 
 #define COM1 0x3F8
@@ -43,6 +44,12 @@ static struct {
     int shift;
 } con;
 int console_fg_pgrp;
+
+/* The termios flags the discipline honours (TCGETS/TCSETS, termios(3)): ICANON off hands bytes
+ * over as they come (no editing; a read returns what is there, ^D is a byte), ECHO off stops the
+ * echo, ISIG off makes ^C a byte, ICRNL off keeps CR. Output flags are fixed (OPOST ONLCR).
+ * vm run and vm console clear the four while attached, as QEMU's -nographic does to its tty. */
+static uint32_t lflag = ISIG | ICANON | ECHO | ECHOE, iflag = ICRNL;
 
 void console_putc_raw(int c)
 {
@@ -91,9 +98,24 @@ int console_write(const char *kbuf, int n)
  * reader is there. The next line waits (unechoed) for the next read. */
 static void process_raw(void)
 {
+    if (!(lflag & ICANON)) {               /* non-canonical: every byte is committed at once */
+        while (con.rr != con.rw && con.e - con.r < LINE_SIZE) {
+            int c = con.raw[con.rr++ % RAW_SIZE];
+            if (c == '\r' && (iflag & ICRNL))
+                c = '\n';
+            con.line[con.e++ % LINE_SIZE] = (char)c;
+            if (lflag & ECHO)
+                putc_out(c);
+        }
+        if (con.w != con.e) {
+            con.w = con.e;
+            wakeup(&con.r);
+        }
+        return;
+    }
     while (con.rr != con.rw && con.r == con.w) {
         int c = con.raw[con.rr++ % RAW_SIZE];
-        if (c == '\r')
+        if (c == '\r' && (iflag & ICRNL))
             c = '\n';
         if (c == 0x7F || c == '\b') {
             if (con.e != con.w) {
@@ -123,7 +145,7 @@ static void process_raw(void)
 /* A byte from either input device, in interrupt context. */
 static void input_byte(int c)
 {
-    if (c == CTRL('C')) {
+    if (c == CTRL('C') && (lflag & ISIG)) {
         con.rr = con.rw;                   /* drop typed-ahead input, as Linux's ISIG flush */
         con.e = con.w;
         console_write("^C", 2);           /* ECHOCTL; the shell starts the new line */
@@ -197,14 +219,14 @@ int console_read(char *kbuf, int n)
     int got = 0;
     while (got < n && con.r != con.w) {
         char c = con.line[con.r % LINE_SIZE];
-        if (c == CTRL('D')) {
+        if (c == CTRL('D') && (lflag & ICANON)) {
             if (got == 0)
                 con.r++;                   /* an empty read is end of file */
             break;
         }
         con.r++;
         kbuf[got++] = c;
-        if (c == '\n')
+        if (c == '\n' && (lflag & ICANON))
             break;
     }
     irq_restore(f);
@@ -226,4 +248,26 @@ void console_init(void)
     for (int i = 0; i < VGA_COLS * VGA_ROWS; i++)
         vga[i] = VGA_ATTR | ' ';
     (void)inb(COM1 + UART_RBR);
+}
+
+/* TCGETS (set 0) and TCSETS (set 1): the flags above; the rest of struct termios as Linux's
+ * defaults for a console. */
+void console_termios(struct termios *t, int set)
+{
+    if (set) {
+        uint32_t f = irq_save();
+        lflag = t->c_lflag & (ISIG | ICANON | ECHO | ECHOE);
+        iflag = t->c_iflag & ICRNL;
+        process_raw();                     /* bytes already typed follow the new rules */
+        irq_restore(f);
+        return;
+    }
+    memset(t, 0, sizeof *t);
+    t->c_iflag = iflag;
+    t->c_oflag = OPOST | ONLCR;
+    t->c_lflag = lflag;
+    t->c_cc[VINTR] = 3;
+    t->c_cc[VERASE] = 127;
+    t->c_cc[VEOF] = 4;
+    t->c_cc[VMIN] = 1;
 }

@@ -75,21 +75,17 @@ static long cons_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
     (void)f;
     struct iobuf b = iob_user(arg);
     switch (cmd) {
-    case TCGETS: {                 /* a cooked terminal: what the line discipline does */
+    case TCGETS: {                 /* what the line discipline does now (console.c) */
         struct termios t;
-        memset(&t, 0, sizeof t);
-        t.c_iflag = ICRNL;
-        t.c_oflag = OPOST | ONLCR;
-        t.c_lflag = ISIG | ICANON | ECHO | ECHOE;
-        t.c_cc[VINTR] = 3;
-        t.c_cc[VERASE] = 127;
-        t.c_cc[VEOF] = 4;
-        t.c_cc[VMIN] = 1;
+        console_termios(&t, 0);
         return iob_put(b, 0, &t, sizeof t);
     }
     case TCSETS: case TCSETSW: case TCSETSF: {
-        struct termios t;          /* accepted and ignored: the discipline is fixed */
-        return iob_get(&t, b, 0, sizeof t);
+        struct termios t;          /* ICANON, ECHO, ISIG, ICRNL are honoured; the rest is fixed */
+        int r = iob_get(&t, b, 0, sizeof t);
+        if (r >= 0)
+            console_termios(&t, 1);
+        return r;
     }
     case TIOCGWINSZ: {
         struct winsize w = { 25, 80, 0, 0 };

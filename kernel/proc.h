@@ -142,6 +142,8 @@ void signal_exec(struct proc *p);          /* handlers reset to SIG_DFL, as exec
 /* ---- console.c ---- */
 int console_read(char *kbuf, int n);       /* line discipline; -EINTR on a signal */
 int console_write(const char *kbuf, int n);
+struct termios;
+void console_termios(struct termios *t, int set);   /* TCGETS (0) / TCSETS (1) */
 void console_init(void);
 void console_intr(void);                   /* COM1 IRQ 4 */
 void console_kbd_intr(void);               /* keyboard IRQ 1 */

@@ -6,7 +6,7 @@
  *   /proc/PID/mounts   the mount table the process sees
  * Inodes are made on lookup and dropped on their last iput; their number encodes (pid, kind)
  * so the same file always has the same st_ino. A file of a process that has exited reads as
- * ESRCH, as on Linux. PID/cgroup is the cgroup v2 line of cgroups(7). Later: vm/ (hypervisor). */
+ * ESRCH, as on Linux. PID/cgroup is the cgroup v2 line of cgroups(7). vms, vm/N/stats: hyperv/dev.c. */
 #include "kernel/fs.h"
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
@@ -21,7 +21,10 @@ enum pkind {
     PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS, PK_VMS, /* in /proc */
     PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR, PK_CGROUP, /* in /proc/PID */
     PK_NS = 0x10,                  /* + enum ns_type: /proc/PID/ns/TYPE; + NS_NTYPES: pid_for_children */
+    PK_VMDIR = 0x18, PK_VMN, PK_VMSTATS,   /* /proc/vm, /proc/vm/N, /proc/vm/N/stats (hyperv/dev.c); N in the pid bits */
 };
+extern int hv_proc_vm_stats(int id, char *b, uint32_t n);
+extern int hv_vm_next(int *cursor);
 /* A mount of /proc shows the tasks of the PID namespace of the task that mounted it, numbered
  * as that namespace numbers them (pid_namespaces(7)); sb->priv is that namespace. */
 static struct pid_ns *sb_ns(struct super *sb) { return sb->priv ? sb->priv : &init_pid_ns; }
@@ -34,6 +37,7 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "mounts",  PK_MOUNTS,  S_IFREG | 0444 },
     { "self",    PK_SELF,    S_IFLNK | 0777 },
     { "uptime",  PK_UPTIME,  S_IFREG | 0444 },
+    { "vm",      PK_VMDIR,   S_IFDIR | 0555 },
     { "vms",     PK_VMS,     S_IFREG | 0444 },    /* hyperv/dev.c: every VM, exits per code */
 }, pid_ents[] = {
     { "cgroup",  PK_CGROUP,  S_IFREG | 0444 },
@@ -41,6 +45,8 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "mounts",  PK_PMOUNTS, S_IFREG | 0444 },
     { "ns",      PK_NSDIR,   S_IFDIR | 0555 },
     { "status",  PK_STATUS,  S_IFREG | 0444 },
+}, vmn_ents[] = {
+    { "stats",   PK_VMSTATS, S_IFREG | 0444 },
 }, ns_ents[] = {
     { "cgroup", PK_NS + NS_CGROUP, S_IFLNK | 0777 },
     { "ipc",    PK_NS + NS_IPC,    S_IFLNK | 0777 },
@@ -96,6 +102,8 @@ static int gen_status(struct super *sb, struct proc *p, char *b, uint32_t n)
 static int generate(struct inode *ip, char *b)
 {
     int pid = pid_of(ip);
+    if (kind_of(ip) == PK_VMSTATS)
+        return hv_proc_vm_stats(pid, b, PROC_TEXT_MAX);
     struct proc *p = pid ? proc_find(pid) : NULL;
     if (pid && !p)
         return -ESRCH;
@@ -209,6 +217,10 @@ static int parse_pid(const char *s)
 static const struct pent *dir_ents(struct inode *dir, uint32_t *nt)
 {
     int k = kind_of(dir);
+    if (k == PK_VMDIR || k == PK_VMN) {
+        *nt = k == PK_VMN ? ARRAY_SIZE(vmn_ents) : 0;
+        return vmn_ents;
+    }
     *nt = k == PK_NSDIR ? ARRAY_SIZE(ns_ents) : k == PK_PIDDIR ? ARRAY_SIZE(pid_ents) : ARRAY_SIZE(root_ents);
     return k == PK_NSDIR ? ns_ents : k == PK_PIDDIR ? pid_ents : root_ents;
 }
@@ -222,6 +234,15 @@ static struct inode *procfs_lookup(struct inode *dir, const char *name, int *err
     for (int i = 0; i < nt; i++)
         if (strcmp(t[i].name, name) == 0)
             return procfs_inode(dir->sb, dpid, t[i].kind, t[i].mode, err);
+    if (kind_of(dir) == PK_VMDIR) {        /* /proc/vm/N: a VM that exists now */
+        int id = parse_pid(name), cur = 0, v;
+        while ((v = hv_vm_next(&cur)) && v != id)
+            ;
+        if (id && v == id)
+            return procfs_inode(dir->sb, id, PK_VMN, S_IFDIR | 0555, err);
+        *err = -ENOENT;
+        return NULL;
+    }
     struct proc *p = dpid ? NULL : ns_find_task(parse_pid(name), sb_ns(dir->sb));
     if (p)
         return procfs_inode(dir->sb, p->pid, PK_PIDDIR, S_IFDIR | 0555, err);
@@ -251,7 +272,17 @@ static int procfs_readdir(struct inode *dir, uint32_t *pos, struct fs_dirent *ou
         (*pos)++;
         return 1;
     }
-    if (dpid)
+    if (kind_of(dir) == PK_VMDIR) {        /* positions past the entries: VM slots */
+        int slot = (int)(*pos - 2), id = hv_vm_next(&slot);
+        if (!id)
+            return 0;
+        out->ino = ino_for(id, PK_VMN);
+        out->type = DT_DIR;
+        ksnprintf(out->name, sizeof out->name, "%d", id);
+        *pos = 2 + (uint32_t)slot;
+        return 1;
+    }
+    if (dpid || kind_of(dir) == PK_VMN)
         return 0;
     int cursor = *pos < PIDPOS_BASE ? 0 : (int)(*pos - PIDPOS_BASE);
     struct proc *p;
@@ -271,6 +302,8 @@ static struct inode *procfs_parent(struct inode *dir)
     int err = 0;
     if (kind_of(dir) == PK_NSDIR)
         return procfs_inode(dir->sb, pid_of(dir), PK_PIDDIR, S_IFDIR | 0555, &err);
+    if (kind_of(dir) == PK_VMN)
+        return procfs_inode(dir->sb, 0, PK_VMDIR, S_IFDIR | 0555, &err);
     return idup(dir->sb->root);
 }
 

@@ -118,7 +118,7 @@ int vm_restore(int argc, char **argv)
     int stats = 0, i = 1, genid = 0;
     uint32_t gen = 0;
     const char *out = NULL;
-    struct vm_create vc = { VM_MODE_NPT, 0 };
+    struct vm_create vc = { VM_MODE_NPT, 0, "" };
     static const char USAGE[] = "usage: vm restore [--stats] [--timeout MS] [--snapshot OUT] [--genid N] FILE";
     for (; i < argc && argv[i][0] == '-'; i++) {
         if (!strcmp(argv[i], "--stats"))

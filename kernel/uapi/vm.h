@@ -14,10 +14,18 @@
 #define VM_CREATE        VM_IOC(0x01)
 #define VM_MODE_NPT      0              /* nested paging: the CPU walks guest and nested tables */
 #define VM_MODE_SHADOW   1              /* shadow paging: the hypervisor walks the guest's tables (hyperv/shadow.c) */
+#define VM_NAME_LEN      16
 struct vm_create {
     uint32_t mode;                      /* VM_MODE_* */
     uint32_t timeout_ms;                /* end the VM (VM_END_TIMEOUT) after this much virtual time; 0 = never */
+    char name[VM_NAME_LEN];             /* "" or a name no other VM has (-EEXIST), as QEMU's -name */
 };
+
+/* VM_ATTACH: arg = a VM's id. Makes this open of /dev/vm a second handle on a VM another process
+ * runs -- for vm list/stats/console. It may VM_GET_STATS, VM_CONSOLE_INPUT and VM_CONSOLE_READ;
+ * closing it leaves the VM alone. -ENOENT: no such VM. (KVM: the VM's fd, passed over a UNIX
+ * socket; kvmtool's ~/.lkvm/NAME.sock is that rendezvous.) */
+#define VM_ATTACH        VM_IOC(0x05)
 
 /* VM_SET_MEMORY (KVM_SET_USER_MEMORY_REGION): guest RAM [0, size), from host frames owned by the
  * caller's pid (charged to it). Once per VM; size a multiple of 4 KiB, at most VM_MAX_MEMORY. */
@@ -83,6 +91,13 @@ struct vm_irq_level { uint32_t irq, level; };
 /* VM_CONSOLE_INPUT: arg points to one byte for the virtual COM1's receiver; returns 1, or 0
  * when its 256-byte buffer is full (KVM leaves UARTs to the VMM; kvmtool's serial does this). */
 #define VM_CONSOLE_INPUT VM_IOC(0x62)
+
+/* VM_CONSOLE_READ: arg = struct vm_console_read *. The VM's console output is also kept in a
+ * 4 KiB ring in the kernel (QEMU's -chardev ringbuf); a handle reads it from where it is, its
+ * first read starting at the oldest byte kept. Blocks until there is a byte; 0 = the VM ended. */
+#define VM_CONSOLE_READ  VM_IOC(0x63)
+#define VM_CONSOLE_RING  4096
+struct vm_console_read { uint32_t buf, len; };
 
 /* VM_GET_STATS (KVM_GET_STATS_FD, in one struct): exits and cycles per exit code. */
 #define VM_GET_STATS     VM_IOC(0x90)

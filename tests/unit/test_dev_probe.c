@@ -42,13 +42,22 @@ static void on_record(void *ctx, uint16_t kind, const uint8_t *payload, uint16_t
     got_count++;
 }
 
+static uint32_t got_vm[8];
+static void on_record_vm(void *ctx, uint32_t vm, uint16_t kind, const uint8_t *payload, uint16_t len)
+{
+    if (got_count < 8)
+        got_vm[got_count] = vm;
+    on_record(ctx, kind, payload, len);
+}
+
 static void setup(void)
 {
+    memset(got_vm, 0, sizeof got_vm);
     fake_host_init(&host, 1000000);
     memset(mem, 0, sizeof mem);
     reads = 0;
     got_count = 0;
-    probe_callbacks cb = { NULL, read_phys, on_record };
+    probe_callbacks cb = { NULL, read_phys, on_record, on_record_vm };
     probe_init(&pr, &host.host, &cb);
 }
 
@@ -165,6 +174,27 @@ START_TEST(bad_kinds)
 }
 END_TEST
 
+/* A hypervisor's forwarded record: unwrapped, tagged with its VM; a malformed wrapper is an error. */
+START_TEST(forwarded_record_unwrapped)
+{
+    static const uint8_t fwd[] = { 7, 0, 0, 0, VX86_PROBE_KIND_SWITCH, 0, 12, 0,
+                                   3, 0, 0, 0, 9, 0, 0, 0, 2, 0, 0, 0 };
+    put_record(0x100, VX86_PROBE_KIND_FORWARDED, sizeof fwd, fwd, sizeof fwd);
+    ck_assert(probe_take(&pr, 0x100));
+    ck_assert_int_eq(got_count, 1);
+    ck_assert_uint_eq(got_vm[0], 7);
+    ck_assert_uint_eq(got[0].kind, VX86_PROBE_KIND_SWITCH);
+    ck_assert_uint_eq(got[0].len, 12);
+    ck_assert_uint_eq(u32_at(got[0].payload + 4), 9);
+    ck_assert_uint_eq(pr.records, 1);
+    got_count = 0;
+    pr.records = 0;
+    put_record(0x200, VX86_PROBE_KIND_FORWARDED, sizeof fwd - 1, fwd, sizeof fwd - 1);   /* inner length lies */
+    ck_assert(!probe_take(&pr, 0x200));
+    expect_error(0x200, VX86_PROBE_KIND_FORWARDED, sizeof fwd - 1, VX86_PROBE_ERR_BAD_KIND);
+}
+END_TEST
+
 START_TEST(no_callbacks_is_safe)
 {
     probe q;
@@ -221,6 +251,7 @@ static Suite *probe_suite(void)
     tcase_add_test(tc, unreadable_payload);
     tcase_add_test(tc, address_wraparound);
     tcase_add_test(tc, bad_kinds);
+    tcase_add_test(tc, forwarded_record_unwrapped);
     tcase_add_test(tc, no_callbacks_is_safe);
     tcase_add_test(tc, snapshot_roundtrip);
     tcase_add_test(tc, random_memory_never_crashes);

@@ -847,7 +847,7 @@ START_TEST(test_procfs_devfs)
         strcat(names, " ");
         off += d->d_reclen;
     }
-    ck_assert_str_eq(names, ". .. meminfo mounts self uptime vms 1 7 ");
+    ck_assert_str_eq(names, ". .. meminfo mounts self uptime vm vms 1 7 ");
     /* devices */
     long nul = open_("/dev/null", O_RDWR);
     ck_assert_int_eq(write_str((int)nul, "gone"), 4);

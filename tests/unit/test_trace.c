@@ -207,6 +207,16 @@ START_TEST(probe_records_decode_and_escape)
     /* The switch event ran in the task before it; events after it carry the new task. */
     ck_assert_uint_eq(trace_get(t, 1)->task, 0);
     ck_assert_uint_eq(trace_get(t, 2)->task, 7);
+    /* A switch inside a VM (a forwarded record tagged vm 1) leaves the host's task alone. */
+    trace_context in_vm = CTX;
+    in_vm.vm = 1;
+    vx86_probe_switch inner = { .prev_pid = 1, .next_pid = 3, .prev_state = 2 };
+    trace *t2 = trace_create(16, 0);
+    trace_push_probe(t2, 10, &CTX, VX86_PROBE_KIND_SWITCH, (const uint8_t *)&sw, sizeof sw);
+    trace_push_probe(t2, 20, &in_vm, VX86_PROBE_KIND_SWITCH, (const uint8_t *)&inner, sizeof inner);
+    push_cpu(t2, 30, TRACE_SOFTINT, 0x80);
+    ck_assert_uint_eq(trace_get(t2, 2)->task, 7);
+    trace_destroy(t2);
     trace_event_json(t, trace_get(t, 3), buf, sizeof buf);
     ck_assert_msg(strstr(buf, "\"data\":{\"pid\":9,\"status\":0}") != NULL, "%s", buf);
     trace_event_json(t, trace_get(t, 4), buf, sizeof buf);

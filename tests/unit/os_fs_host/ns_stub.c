@@ -46,3 +46,5 @@ const struct fs_type tracefs_type = { .name = "tracefs" };
 const struct file_ops vm_fops;
 
 int hv_proc_vms(char *b, uint32_t n) { return n ? (b[0] = 0) : 0; }
+int hv_proc_vm_stats(int id, char *b, uint32_t n) { (void)id, (void)b, (void)n; return -ENOENT; }
+int hv_vm_next(int *cursor) { (void)cursor; return 0; }   /* no VMs on the host side */

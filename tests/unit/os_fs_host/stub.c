@@ -12,6 +12,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
+#include "kernel/uapi/ioctl.h"
 
 uint8_t host_umem[HOST_UMEM_SIZE];
 struct proc host_procs[HOST_NPROC];
@@ -152,6 +153,25 @@ int console_write(const char *kbuf, int n)
         host_console_out[host_console_len++] = kbuf[i];
     host_console_out[host_console_len] = 0;
     return n;
+}
+
+/* TCGETS/TCSETS: the flags console.c keeps (canonical at boot). */
+void console_termios(struct termios *t, int set)
+{
+    static uint32_t lflag = ISIG | ICANON | ECHO | ECHOE, iflag = ICRNL;
+    if (set) {
+        lflag = t->c_lflag & (ISIG | ICANON | ECHO | ECHOE);
+        iflag = t->c_iflag & ICRNL;
+        return;
+    }
+    memset(t, 0, sizeof *t);
+    t->c_iflag = iflag;
+    t->c_oflag = OPOST | ONLCR;
+    t->c_lflag = lflag;
+    t->c_cc[VINTR] = 3;
+    t->c_cc[VERASE] = 127;
+    t->c_cc[VEOF] = 4;
+    t->c_cc[VMIN] = 1;
 }
 
 void frame_get_stats(struct frame_stats *s)
