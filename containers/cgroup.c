@@ -206,6 +206,7 @@ int cgroup_attach(struct proc *p, struct cgroup *to)
     p->cgroup = to;
     sched_cgroup_moved(p);
     trace_cgroup_attach(p, to);
+    trace_cgroup_stat(to);
     return 0;
 }
 
@@ -338,6 +339,7 @@ static struct {
         vx86_probe_cgroup_attach attach;
         vx86_probe_cgroup_throttle throttle;
         vx86_probe_cgroup_oom oom;
+        vx86_probe_cgroup_stat stat;
     } u;
 } rec;
 
@@ -387,4 +389,59 @@ void trace_cgroup_oom(struct cgroup *cg, struct proc *victim)
     rec.u.oom.max_bytes = (uint32_t)(cg->mem_max_pages * PAGE_SIZE);
     send(VX86_PROBE_KIND_CGROUP_OOM, sizeof rec.u.oom);
     irq_restore(f);
+}
+
+/* The picture of the cgroups (vx.show.cgroups, m:cgroups()) needs what the files say: a
+ * CGROUP_STAT record at each limit write and attach, and from the timer tick every 100 ms of
+ * virtual time for each cgroup whose usage changed since its last record (a digest of the
+ * numbers; a collision only delays a record). */
+#define CG_STAT_NS (100 * 1000000ull)
+
+static uint32_t probe_max(uint64_t v, uint64_t unit)
+{
+    return v == CGROUP_MAX || v * unit >= VX86_PROBE_CGROUP_MAX ? VX86_PROBE_CGROUP_MAX : (uint32_t)(v * unit);
+}
+
+static uint64_t stat_digest(struct cgroup *cg)
+{
+    return cg->cpu.usage_ns / 1000 * 31 + cg->mem_pages * 131 + cg->pids_current * 1009 +
+           cg->cpu.nr_throttled * 7 + cg->mem_ev_oom_kill * 13 + cg->pids_ev_max * 17;
+}
+
+void trace_cgroup_stat(struct cgroup *cg)
+{
+    cg->stat_sent = stat_digest(cg);
+    if (!probe())
+        return;
+    uint32_t f = irq_save();
+    vx86_probe_cgroup_stat *s = &rec.u.stat;
+    memset(s, 0, sizeof *s);
+    s->cgroup = (uint32_t)cg->id;
+    s->pids_current = (uint32_t)cg->pids_current;
+    s->pids_max = probe_max(cg->pids_max, 1);
+    s->memory_current = probe_max(cg->mem_pages, PAGE_SIZE);
+    s->memory_max = probe_max(cg->mem_max_pages, PAGE_SIZE);
+    s->cpu_weight = (cg->cpu.weight * 100 + 512) / 1024;
+    s->cpu_usage_us = cg->cpu.usage_ns / 1000;
+    s->cpu_quota_us = probe_max(cg->cpu.quota_us, 1);
+    s->cpu_period_us = (uint32_t)cg->cpu.period_us;
+    s->nr_periods = (uint32_t)cg->cpu.nr_periods;
+    s->nr_throttled = (uint32_t)cg->cpu.nr_throttled;
+    s->throttled_us = cg->cpu.throttled_ns / 1000;
+    s->oom_kills = (uint32_t)cg->mem_ev_oom_kill;
+    s->pids_events_max = (uint32_t)cg->pids_ev_max;
+    cgroup_path(cg, s->path, sizeof s->path);
+    send(VX86_PROBE_KIND_CGROUP_STAT, sizeof *s);
+    irq_restore(f);
+}
+
+void cgroup_stat_tick(uint64_t now_ns)
+{
+    static uint64_t next_ns;
+    if (now_ns < next_ns)
+        return;
+    next_ns = now_ns - now_ns % CG_STAT_NS + CG_STAT_NS;
+    for (int i = 0; i < NCGROUP; i++)
+        if (cgroup_table[i].used == 1 && stat_digest(&cgroup_table[i]) != cgroup_table[i].stat_sent)
+            trace_cgroup_stat(&cgroup_table[i]);
 }

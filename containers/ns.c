@@ -195,7 +195,7 @@ static int nsproxy_new(struct proc *p, uint32_t flags, struct nsproxy **out)
     if (flags & CLONE_NEWPID && o->pid_for_children != task_active_pid_ns(p))
         return -EINVAL;                    /* already unshared: copy_pid_ns() refuses a second */
     if (flags & CLONE_NEWPID && o->pid_for_children->level + 1 >= PID_NS_LEVELS)
-        return -ENOSPC;                    /* pid_namespaces(7): nesting limit (32 on Linux) */
+        return -ENOSPC;                    /* pid_namespaces(7): 32 levels below the first */
     struct nsproxy *n = nsproxy_copy(o);
     if (!n)
         return -ENOMEM;

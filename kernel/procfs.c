@@ -79,7 +79,7 @@ static struct inode *procfs_inode(struct super *sb, int pid, int kind, uint32_t 
 static int gen_status(struct super *sb, struct proc *p, char *b, uint32_t n)
 {
     uint32_t rss = p->pgdir ? vm_user_pages(p->pgdir) * 4 : 0;
-    char nspid[48];                        /* NSpid: the pid at each level from this /proc's down */
+    char nspid[8 * PID_NS_LEVELS];         /* NSpid: the pid at each level from this /proc's down */
     int len = 0, pid = ns_pid(sb, p);
     for (int l = sb_ns(sb)->level; l <= task_active_pid_ns(p)->level; l++)
         len += ksnprintf(nspid + len, sizeof nspid - (uint32_t)len, l ? "\t%d" : "\t%d",
