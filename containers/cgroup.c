@@ -24,6 +24,7 @@
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/signal.h"
 #include "containers/cgroup.h"
+#include "containers/ns.h"
 #include "devices/probe_abi.h"
 
 struct cgroup cgroup_table[NCGROUP];
@@ -331,64 +332,26 @@ void mem_uncharge(struct cgroup *cg, uint32_t pages)
     }
 }
 
-/* ---- trace records (devices/probe_abi.h) ---- */
-
-static struct {
-    vx86_probe_header h;
-    union {
-        vx86_probe_cgroup_attach attach;
-        vx86_probe_cgroup_throttle throttle;
-        vx86_probe_cgroup_oom oom;
-        vx86_probe_cgroup_stat stat;
-    } u;
-} rec;
-
-static int probe(void) { return inl(VX86_PROBE_PORT_MAGIC) == VX86_PROBE_MAGIC; }
-
-static void send(uint16_t kind, uint16_t len)
-{
-    rec.h.kind = kind;
-    rec.h.length = len;
-    outl(VX86_PROBE_PORT_RECORD, V2P(&rec));
-}
+/* ---- trace records (devices/probe_abi.h), sent by containers/ns.c's ns_probe ---- */
 
 void trace_cgroup_attach(struct proc *p, struct cgroup *cg)
 {
-    if (!probe())
-        return;
-    uint32_t f = irq_save();
-    rec.u.attach.pid = (uint32_t)p->pid;
-    rec.u.attach.cgroup = (uint32_t)cg->id;
-    memset(rec.u.attach.path, 0, sizeof rec.u.attach.path);
-    cgroup_path(cg, rec.u.attach.path, sizeof rec.u.attach.path);
-    send(VX86_PROBE_KIND_CGROUP_ATTACH, sizeof rec.u.attach);
-    irq_restore(f);
+    vx86_probe_cgroup_attach r = { (uint32_t)p->pid, (uint32_t)cg->id, "" };
+    cgroup_path(cg, r.path, sizeof r.path);
+    ns_probe(VX86_PROBE_KIND_CGROUP_ATTACH, &r, sizeof r);
 }
 
 void trace_cgroup_throttle(struct cgroup *cg, struct proc *p)
 {
-    if (!probe())
-        return;
-    uint32_t f = irq_save();
-    rec.u.throttle.cgroup = (uint32_t)cg->id;
-    rec.u.throttle.pid = (uint32_t)p->pid;
-    rec.u.throttle.quota_us = cg->cpu.quota_us;
-    rec.u.throttle.period_us = cg->cpu.period_us;
-    send(VX86_PROBE_KIND_CGROUP_THROTTLE, sizeof rec.u.throttle);
-    irq_restore(f);
+    vx86_probe_cgroup_throttle r = { (uint32_t)cg->id, (uint32_t)p->pid, cg->cpu.quota_us, cg->cpu.period_us };
+    ns_probe(VX86_PROBE_KIND_CGROUP_THROTTLE, &r, sizeof r);
 }
 
 void trace_cgroup_oom(struct cgroup *cg, struct proc *victim)
 {
-    if (!probe())
-        return;
-    uint32_t f = irq_save();
-    rec.u.oom.cgroup = (uint32_t)cg->id;
-    rec.u.oom.pid = (uint32_t)victim->pid;
-    rec.u.oom.usage_bytes = (uint32_t)(cg->mem_pages * PAGE_SIZE);
-    rec.u.oom.max_bytes = (uint32_t)(cg->mem_max_pages * PAGE_SIZE);
-    send(VX86_PROBE_KIND_CGROUP_OOM, sizeof rec.u.oom);
-    irq_restore(f);
+    vx86_probe_cgroup_oom r = { (uint32_t)cg->id, (uint32_t)victim->pid, (uint32_t)(cg->mem_pages * PAGE_SIZE),
+                                (uint32_t)(cg->mem_max_pages * PAGE_SIZE) };
+    ns_probe(VX86_PROBE_KIND_CGROUP_OOM, &r, sizeof r);
 }
 
 /* The picture of the cgroups (vx.show.cgroups, m:cgroups()) needs what the files say: a
@@ -410,29 +373,16 @@ static uint64_t stat_digest(struct cgroup *cg)
 
 void trace_cgroup_stat(struct cgroup *cg)
 {
+    struct cg_sched *c = &cg->cpu;
+    vx86_probe_cgroup_stat r = {
+        (uint32_t)cg->id, (uint32_t)cg->pids_current, probe_max(cg->pids_max, 1),
+        probe_max(cg->mem_pages, PAGE_SIZE), probe_max(cg->mem_max_pages, PAGE_SIZE),
+        (c->weight * 100 + 512) / 1024, c->usage_ns / 1000, probe_max(c->quota_us, 1),
+        (uint32_t)c->period_us, (uint32_t)c->nr_periods, (uint32_t)c->nr_throttled,
+        c->throttled_ns / 1000, (uint32_t)cg->mem_ev_oom_kill, (uint32_t)cg->pids_ev_max, "" };
     cg->stat_sent = stat_digest(cg);
-    if (!probe())
-        return;
-    uint32_t f = irq_save();
-    vx86_probe_cgroup_stat *s = &rec.u.stat;
-    memset(s, 0, sizeof *s);
-    s->cgroup = (uint32_t)cg->id;
-    s->pids_current = (uint32_t)cg->pids_current;
-    s->pids_max = probe_max(cg->pids_max, 1);
-    s->memory_current = probe_max(cg->mem_pages, PAGE_SIZE);
-    s->memory_max = probe_max(cg->mem_max_pages, PAGE_SIZE);
-    s->cpu_weight = (cg->cpu.weight * 100 + 512) / 1024;
-    s->cpu_usage_us = cg->cpu.usage_ns / 1000;
-    s->cpu_quota_us = probe_max(cg->cpu.quota_us, 1);
-    s->cpu_period_us = (uint32_t)cg->cpu.period_us;
-    s->nr_periods = (uint32_t)cg->cpu.nr_periods;
-    s->nr_throttled = (uint32_t)cg->cpu.nr_throttled;
-    s->throttled_us = cg->cpu.throttled_ns / 1000;
-    s->oom_kills = (uint32_t)cg->mem_ev_oom_kill;
-    s->pids_events_max = (uint32_t)cg->pids_ev_max;
-    cgroup_path(cg, s->path, sizeof s->path);
-    send(VX86_PROBE_KIND_CGROUP_STAT, sizeof *s);
-    irq_restore(f);
+    cgroup_path(cg, r.path, sizeof r.path);
+    ns_probe(VX86_PROBE_KIND_CGROUP_STAT, &r, sizeof r);
 }
 
 void cgroup_stat_tick(uint64_t now_ns)
