@@ -113,6 +113,8 @@ int cmd_commit(struct ctr *c, const char *ref)
     if (image_find(c->image, &img) < 0 || !(cfg = blob(img.config, NULL)) || !(man = blob(img.manifest, NULL)) ||
         !(d = strstr(cfg, "]}}")) || !(l = strstr(man, "\"layers\":[")))
         die(125, "ctr: image \"%s\" of %s not found", c->image, c->name);
+    if (!ref[0] || strspn(ref, "abcdefghijklmnopqrstuvwxyz0123456789._-") != strlen(ref))
+        die(125, "ctr: invalid reference format: \"%s\" (lowercase letters, digits, '.', '_', '-')", ref);
     if (image_find(ref, &exists) == 0)
         die(125, "ctr: image \"%s\" already exists", ref);
     snprintf(upper, sizeof upper, CTR_ROOT "/containers/%s/upper", c->name);

@@ -317,7 +317,9 @@ int main(int argc, char **argv)
     if (!name)
         die(strcmp(cmd, "") && strcmp(cmd, "help") && strcmp(cmd, "--help") ? 1 : 0,
             "usage: ctr run|ps|exec|stop|kill|rm|logs|images|inspect|stats|diff|commit ...");
-    if (!strcmp(cmd, "commit") && argc == 4)
+    if (!strcmp(cmd, "commit") && argc != 4)
+        die(1, "ctr: \"commit\" requires 2 arguments.\nUsage:  ctr commit CONTAINER IMAGE");
+    if (!strcmp(cmd, "commit"))
         name = argv[2];                    /* commit CONTAINER IMAGE */
     if (state_load(name, &c) < 0)
         die(1, "ctr: Error response from daemon: No such container: %s", name);

@@ -48,6 +48,8 @@ ctr run --name w --hostname web base /bin/sh -c 'hostname; echo "pid $$"; echo -
 ctr run --name w base; echo "status $?"
 echo "diff:"; ctr diff w; echo "end diff"
 echo "commit: $(ctr commit w snap)"; ctr images | grep snap; ctr commit w snap; echo "status $?"
+ctr commit w 'Bad"Name'; echo "status $?"
+ctr commit w; echo "status $?"
 ctr run --name w2 snap /bin/sh -c 'echo "snap motd: $(cat /etc/motd)"; echo "snap etc: $(ls /etc)"; echo "snap new: $(cat /new)"'
 echo "diff w2:"; ctr diff w2; echo "end diff w2"; ctr rm w2 > /dev/null
 cd /var/lib/ctr/images/blobs/sha256
@@ -130,6 +132,8 @@ check "ctr commit: the new layer holds exactly the changes, the deletion as an O
     '[ "$entries" = "etc etc/motd etc/.wh.os-release new " ]'
 check "ctr commit: ctr images lists it" 'grep -qE "^snap +latest +[0-9a-f]{12} " "$out/o"'
 expect_pair "ctr commit to a name in use is 125" 'ctr: image "snap" already exists' 125
+expect_pair "ctr commit to a malformed name is 125" 'ctr: invalid reference format: "Bad"Name"' 125
+expect_pair "ctr commit without an image name is 1" 'ctr: "commit" requires 2 arguments.' 1
 check "ctr run of the committed image sees exactly the changes (and ctr diff of it is empty)" \
     '[ "$(awk "/^snap motd: /,/^snap new/" "$out/o")" = "$(printf "snap motd: Welcome to a vx86 container.\nz\nsnap etc: motd\nsnap new: n")" ] &&
      [ "$(awk "/^diff w2:/ { f = 1; next } /^end diff w2/ { f = 0 } f" "$out/o")" = "" ]'
