@@ -24,6 +24,7 @@
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/signal.h"
 #include "containers/cgroup.h"
+#include "containers/ns.h"
 #include "devices/probe_abi.h"
 
 struct cgroup cgroup_table[NCGROUP];
@@ -206,6 +207,7 @@ int cgroup_attach(struct proc *p, struct cgroup *to)
     p->cgroup = to;
     sched_cgroup_moved(p);
     trace_cgroup_attach(p, to);
+    trace_cgroup_stat(to);
     return 0;
 }
 
@@ -330,61 +332,66 @@ void mem_uncharge(struct cgroup *cg, uint32_t pages)
     }
 }
 
-/* ---- trace records (devices/probe_abi.h) ---- */
-
-static struct {
-    vx86_probe_header h;
-    union {
-        vx86_probe_cgroup_attach attach;
-        vx86_probe_cgroup_throttle throttle;
-        vx86_probe_cgroup_oom oom;
-    } u;
-} rec;
-
-static int probe(void) { return inl(VX86_PROBE_PORT_MAGIC) == VX86_PROBE_MAGIC; }
-
-static void send(uint16_t kind, uint16_t len)
-{
-    rec.h.kind = kind;
-    rec.h.length = len;
-    outl(VX86_PROBE_PORT_RECORD, V2P(&rec));
-}
+/* ---- trace records (devices/probe_abi.h), sent by containers/ns.c's ns_probe ---- */
 
 void trace_cgroup_attach(struct proc *p, struct cgroup *cg)
 {
-    if (!probe())
-        return;
-    uint32_t f = irq_save();
-    rec.u.attach.pid = (uint32_t)p->pid;
-    rec.u.attach.cgroup = (uint32_t)cg->id;
-    memset(rec.u.attach.path, 0, sizeof rec.u.attach.path);
-    cgroup_path(cg, rec.u.attach.path, sizeof rec.u.attach.path);
-    send(VX86_PROBE_KIND_CGROUP_ATTACH, sizeof rec.u.attach);
-    irq_restore(f);
+    vx86_probe_cgroup_attach r = { (uint32_t)p->pid, (uint32_t)cg->id, "" };
+    cgroup_path(cg, r.path, sizeof r.path);
+    ns_probe(VX86_PROBE_KIND_CGROUP_ATTACH, &r, sizeof r);
 }
 
 void trace_cgroup_throttle(struct cgroup *cg, struct proc *p)
 {
-    if (!probe())
-        return;
-    uint32_t f = irq_save();
-    rec.u.throttle.cgroup = (uint32_t)cg->id;
-    rec.u.throttle.pid = (uint32_t)p->pid;
-    rec.u.throttle.quota_us = cg->cpu.quota_us;
-    rec.u.throttle.period_us = cg->cpu.period_us;
-    send(VX86_PROBE_KIND_CGROUP_THROTTLE, sizeof rec.u.throttle);
-    irq_restore(f);
+    vx86_probe_cgroup_throttle r = { (uint32_t)cg->id, (uint32_t)p->pid, cg->cpu.quota_us, cg->cpu.period_us };
+    ns_probe(VX86_PROBE_KIND_CGROUP_THROTTLE, &r, sizeof r);
 }
 
 void trace_cgroup_oom(struct cgroup *cg, struct proc *victim)
 {
-    if (!probe())
+    vx86_probe_cgroup_oom r = { (uint32_t)cg->id, (uint32_t)victim->pid, (uint32_t)(cg->mem_pages * PAGE_SIZE),
+                                (uint32_t)(cg->mem_max_pages * PAGE_SIZE) };
+    ns_probe(VX86_PROBE_KIND_CGROUP_OOM, &r, sizeof r);
+}
+
+/* The picture of the cgroups (vx.show.cgroups, m:cgroups()) needs what the files say: a
+ * CGROUP_STAT record at each limit write and attach, and from the timer tick every 100 ms of
+ * virtual time for each cgroup whose usage changed since its last record (a digest of the
+ * numbers; a collision only delays a record). */
+#define CG_STAT_NS (100 * 1000000ull)
+
+static uint32_t probe_max(uint64_t v, uint64_t unit)
+{
+    return v == CGROUP_MAX || v * unit >= VX86_PROBE_CGROUP_MAX ? VX86_PROBE_CGROUP_MAX : (uint32_t)(v * unit);
+}
+
+static uint64_t stat_digest(struct cgroup *cg)
+{
+    return cg->cpu.usage_ns / 1000 * 31 + cg->mem_pages * 131 + cg->pids_current * 1009 +
+           cg->cpu.nr_throttled * 7 + cg->mem_ev_oom_kill * 13 + cg->pids_ev_max * 17;
+}
+
+void trace_cgroup_stat(struct cgroup *cg)
+{
+    struct cg_sched *c = &cg->cpu;
+    vx86_probe_cgroup_stat r = {
+        (uint32_t)cg->id, (uint32_t)cg->pids_current, probe_max(cg->pids_max, 1),
+        probe_max(cg->mem_pages, PAGE_SIZE), probe_max(cg->mem_max_pages, PAGE_SIZE),
+        (c->weight * 100 + 512) / 1024, c->usage_ns / 1000, probe_max(c->quota_us, 1),
+        (uint32_t)c->period_us, (uint32_t)c->nr_periods, (uint32_t)c->nr_throttled,
+        c->throttled_ns / 1000, (uint32_t)cg->mem_ev_oom_kill, (uint32_t)cg->pids_ev_max, "" };
+    cg->stat_sent = stat_digest(cg);
+    cgroup_path(cg, r.path, sizeof r.path);
+    ns_probe(VX86_PROBE_KIND_CGROUP_STAT, &r, sizeof r);
+}
+
+void cgroup_stat_tick(uint64_t now_ns)
+{
+    static uint64_t next_ns;
+    if (now_ns < next_ns)
         return;
-    uint32_t f = irq_save();
-    rec.u.oom.cgroup = (uint32_t)cg->id;
-    rec.u.oom.pid = (uint32_t)victim->pid;
-    rec.u.oom.usage_bytes = (uint32_t)(cg->mem_pages * PAGE_SIZE);
-    rec.u.oom.max_bytes = (uint32_t)(cg->mem_max_pages * PAGE_SIZE);
-    send(VX86_PROBE_KIND_CGROUP_OOM, sizeof rec.u.oom);
-    irq_restore(f);
+    next_ns = now_ns - now_ns % CG_STAT_NS + CG_STAT_NS;
+    for (int i = 0; i < NCGROUP; i++)
+        if (cgroup_table[i].used == 1 && stat_digest(&cgroup_table[i]) != cgroup_table[i].stat_sent)
+            trace_cgroup_stat(&cgroup_table[i]);
 }

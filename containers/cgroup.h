@@ -46,6 +46,7 @@ struct cgroup {
     uint64_t mem_ev_max, mem_ev_oom, mem_ev_oom_kill;
     /* pids: tasks charged from fork to reap (pids.current), the limit, events */
     uint64_t pids_max, pids_current, pids_ev_max;
+    uint64_t stat_sent;                    /* a digest of the usage its last CGROUP_STAT record had */
 };
 
 extern struct cgroup cgroup_table[NCGROUP];
@@ -91,6 +92,8 @@ void sched_cgroup_moved(struct proc *p);           /* after an attach: placed in
 void trace_cgroup_attach(struct proc *p, struct cgroup *cg);
 void trace_cgroup_throttle(struct cgroup *cg, struct proc *p);
 void trace_cgroup_oom(struct cgroup *cg, struct proc *victim);
+void trace_cgroup_stat(struct cgroup *cg);         /* its files' numbers: limits and usage */
+void cgroup_stat_tick(uint64_t now_ns);            /* the same for changed cgroups, every 100 ms */
 
 /* ---- cgroupfs.c ---- */
 void cgroupfs_init(void);                          /* registers the file-system type "cgroup2" */

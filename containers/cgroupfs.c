@@ -316,6 +316,8 @@ static long cg_write(struct inode *ip, struct file *f, struct iobuf b, uint32_t 
     while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
         buf[--len] = 0;                    /* echo's newline, as the kernel's strstrip */
     int err = write_file(cg, kind_of(ip), buf);
+    if (err == 0)
+        trace_cgroup_stat(cg);             /* the picture shows the new limit */
     return err < 0 ? err : (long)n;
 }
 

@@ -25,83 +25,71 @@ static struct ipc_ns init_ipc = { { NS_IPC, 0xEFFFFFFFu, 1 }, NULL };
 static struct mnt_ns init_mnt = { { NS_MNT, 0, 1 }, NULL };
 static struct cgroup_ns init_cgroup = { { NS_CGROUP, 0xEFFFFFFBu, 1 }, NULL };
 struct pid_ns init_pid_ns = { { NS_PID, 0xEFFFFFFCu, 1 }, 0, NULL, NULL, 0, 0 };
-struct nsproxy init_nsproxy = { 1, &init_uts, &init_ipc, &init_mnt, &init_pid_ns, &init_cgroup };
+static struct user_ns init_user = { { NS_USER, 0xEFFFFFFDu, 1 }, NULL, 0, 0, 0xFFFFFFFFu };
+struct nsproxy init_nsproxy = { 1, &init_uts, &init_ipc, &init_mnt, &init_pid_ns, &init_cgroup, &init_user };
 static uint32_t next_inum = 0xF0000001u;   /* 0xF0000000 is the first mount table's (mount.c) */
 /* CG's cgroup.c, when linked: the cgroup a new cgroup namespace is rooted at. */
 extern struct cgroup *cgroup_of(struct proc *p) __attribute__((weak));
 struct cgroup *ns_cgroup_root(struct proc *p) { return (p->ns ? p->ns : &init_nsproxy)->cgroup->root; }
 
-#define CLONE_NEWALL (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP)
+#define CLONE_NEWALL (CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWCGROUP | CLONE_NEWUSER)
 
 const char *ns_type_name(int type)
 {
-    static const char *const names[NS_NTYPES] = { "mnt", "uts", "ipc", "pid", "cgroup" };
+    static const char *const names[NS_NTYPES] = { "mnt", "uts", "ipc", "pid", "cgroup", "user" };
     return type >= 0 && type < NS_NTYPES ? names[type] : "?";
 }
 
 /* ---- trace records (devices/probe_abi.h); nothing when the probe is absent ---- */
 
 static int probe_state;                    /* 0 unknown, 1 present, -1 absent */
-static struct { vx86_probe_header h; union { vx86_probe_ns_create ns; vx86_probe_mount mnt;
-                vx86_probe_hostname host; } u; } rec;
 
-static int probe_ok(void)
+/* One record: the payload copied behind a header, its physical address to the probe port. */
+void ns_probe(uint16_t kind, const void *payload, uint32_t len)
 {
+    static struct { vx86_probe_header h; char data[128]; } rec;
     if (!probe_state)
         probe_state = inl(VX86_PROBE_PORT_MAGIC) == VX86_PROBE_MAGIC ? 1 : -1;
-    return probe_state > 0;
-}
-
-static void probe_send(uint16_t kind, uint16_t len)
-{
+    if (probe_state < 0)
+        return;
+    uint32_t f = irq_save();
     rec.h.kind = kind;
-    rec.h.length = len;
+    rec.h.length = (uint16_t)len;
+    memcpy(rec.data, payload, len);
     outl(VX86_PROBE_PORT_RECORD, V2P(&rec));
+    irq_restore(f);
 }
 
 static void trace_ns_create(struct ns_common *c, struct ns_common *parent)
 {
     static const uint32_t probe_type[NS_NTYPES] = {
         VX86_PROBE_NS_MNT, VX86_PROBE_NS_UTS, VX86_PROBE_NS_IPC, VX86_PROBE_NS_PID, VX86_PROBE_NS_CGROUP,
+        VX86_PROBE_NS_USER,
     };
-    if (!probe_ok())
-        return;
-    uint32_t f = irq_save();
-    memset(&rec.u.ns, 0, sizeof rec.u.ns);
-    rec.u.ns.ns_id = c->inum;
-    rec.u.ns.ns_type = probe_type[c->type];
-    rec.u.ns.parent_ns = parent ? parent->inum : 0;
-    rec.u.ns.creator_pid = (uint32_t)current->pid;
-    probe_send(VX86_PROBE_KIND_NS_CREATE, sizeof rec.u.ns);
-    irq_restore(f);
+    vx86_probe_ns_create r = { c->inum, probe_type[c->type], parent ? parent->inum : 0, (uint32_t)current->pid };
+    ns_probe(VX86_PROBE_KIND_NS_CREATE, &r, sizeof r);
 }
 
 void ns_trace_mount(const char *source, const char *target, const char *fstype)
 {
-    if (!probe_ok())
-        return;
-    uint32_t f = irq_save();
-    memset(&rec.u.mnt, 0, sizeof rec.u.mnt);
-    rec.u.mnt.mnt_ns = ns_inum(current, NS_MNT);
-    rec.u.mnt.pid = (uint32_t)current->pid;
-    strlcpy(rec.u.mnt.fstype, fstype ? fstype : "", sizeof rec.u.mnt.fstype);
-    strlcpy(rec.u.mnt.source, source ? source : "", sizeof rec.u.mnt.source);
-    strlcpy(rec.u.mnt.target, target ? target : "", sizeof rec.u.mnt.target);
-    probe_send(VX86_PROBE_KIND_MOUNT, sizeof rec.u.mnt);
-    irq_restore(f);
+    vx86_probe_mount r;
+    memset(&r, 0, sizeof r);
+    r.mnt_ns = ns_inum(current, NS_MNT);
+    r.pid = (uint32_t)current->pid;
+    strlcpy(r.fstype, fstype ? fstype : "", sizeof r.fstype);
+    strlcpy(r.source, source ? source : "", sizeof r.source);
+    strlcpy(r.target, target ? target : "", sizeof r.target);
+    ns_probe(VX86_PROBE_KIND_MOUNT, &r, sizeof r);
 }
 
 static void trace_hostname(struct uts_ns *u)
 {
-    if (!probe_ok())
-        return;
-    uint32_t f = irq_save();
-    memset(&rec.u.host, 0, sizeof rec.u.host);
-    rec.u.host.uts_ns = u->c.inum;
-    rec.u.host.pid = (uint32_t)current->pid;
-    strlcpy(rec.u.host.name, u->nodename, sizeof rec.u.host.name);
-    probe_send(VX86_PROBE_KIND_HOSTNAME, sizeof rec.u.host);
-    irq_restore(f);
+    vx86_probe_hostname r;
+    memset(&r, 0, sizeof r);
+    r.uts_ns = u->c.inum;
+    r.pid = (uint32_t)current->pid;
+    strlcpy(r.name, u->nodename, sizeof r.name);
+    ns_probe(VX86_PROBE_KIND_HOSTNAME, &r, sizeof r);
 }
 
 /* ---- namespace objects ---- */
@@ -128,6 +116,7 @@ void ns_put(struct ns_common *c)
     case NS_IPC: msg_ns_destroy(((struct ipc_ns *)c)->msg); break;
     case NS_MNT: mnt_table_put(((struct mnt_ns *)c)->table); break;
     case NS_PID: ns_put(&((struct pid_ns *)c)->parent->c); break;
+    case NS_USER: ns_put(&((struct user_ns *)c)->parent->c); break;
     }
     kfree(c);
 }
@@ -141,6 +130,7 @@ uint32_t ns_inum(struct proc *p, int type)
     case NS_IPC: return n->ipc->c.inum;
     case NS_PID: return task_active_pid_ns(p)->c.inum;
     case NS_CGROUP: return n->cgroup->c.inum;
+    case NS_USER: return n->user->c.inum;
     default: return 0;
     }
 }
@@ -154,6 +144,7 @@ struct ns_common *ns_of(struct proc *p, int type, int for_children)
     case NS_IPC: return &n->ipc->c;
     case NS_PID: return for_children ? &n->pid_for_children->c : &task_active_pid_ns(p)->c;
     case NS_CGROUP: return &n->cgroup->c;
+    case NS_USER: return &n->user->c;
     default: return NULL;
     }
 }
@@ -166,7 +157,7 @@ static struct nsproxy *nsproxy_copy(struct nsproxy *o)
     *n = *o;
     n->ref = 1;
     ns_get(&n->uts->c); ns_get(&n->ipc->c); ns_get(&n->mnt->c);
-    ns_get(&n->pid_for_children->c); ns_get(&n->cgroup->c);
+    ns_get(&n->pid_for_children->c); ns_get(&n->cgroup->c); ns_get(&n->user->c);
     return n;
 }
 
@@ -175,7 +166,7 @@ static void nsproxy_put(struct nsproxy *n)
     if (!n || --n->ref > 0)
         return;
     ns_put(&n->uts->c); ns_put(&n->ipc->c); ns_put(&n->mnt->c);
-    ns_put(&n->pid_for_children->c); ns_put(&n->cgroup->c);
+    ns_put(&n->pid_for_children->c); ns_put(&n->cgroup->c); ns_put(&n->user->c);
     kfree(n);
 }
 
@@ -195,7 +186,7 @@ static int nsproxy_new(struct proc *p, uint32_t flags, struct nsproxy **out)
     if (flags & CLONE_NEWPID && o->pid_for_children != task_active_pid_ns(p))
         return -EINVAL;                    /* already unshared: copy_pid_ns() refuses a second */
     if (flags & CLONE_NEWPID && o->pid_for_children->level + 1 >= PID_NS_LEVELS)
-        return -ENOSPC;                    /* pid_namespaces(7): nesting limit (32 on Linux) */
+        return -ENOSPC;                    /* pid_namespaces(7): 32 levels below the first */
     struct nsproxy *n = nsproxy_copy(o);
     if (!n)
         return -ENOMEM;
@@ -233,6 +224,13 @@ static int nsproxy_new(struct proc *p, uint32_t flags, struct nsproxy **out)
         pn->parent = (struct pid_ns *)ns_get(&o->pid_for_children->c);
         pn->level = pn->parent->level + 1;
         swap_ns((struct ns_common **)&n->pid_for_children, &pn->c);
+    }
+    if (flags & CLONE_NEWUSER) {           /* no uid_map yet: everybody is 65534 inside */
+        struct user_ns *u = ns_new(sizeof *u, NS_USER, &o->user->c);
+        if (!u)
+            goto nomem;
+        u->parent = (struct user_ns *)ns_get(&o->user->c);
+        swap_ns((struct ns_common **)&n->user, &u->c);
     }
     if (flags & CLONE_NEWCGROUP) {
         struct cgroup_ns *c = ns_new(sizeof *c, NS_CGROUP, &o->cgroup->c);
@@ -337,7 +335,7 @@ const char *ns_hostname(struct proc *p) { return (p->ns ? p->ns : &init_nsproxy)
 long sys_setns(const struct syscall_args *a)
 {
     static const uint32_t flag_of[NS_NTYPES] = {
-        CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWCGROUP,
+        CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWCGROUP, CLONE_NEWUSER,
     };
     int fd = (int)a->arg[0];
     uint32_t nstype = a->arg[1];
@@ -345,8 +343,8 @@ long sys_setns(const struct syscall_args *a)
     if (fd < 0 || fd >= NOFILE || !p->ofile[fd])
         return -EBADF;
     struct ns_common *c = procfs_ns_of_inode(p->ofile[fd]->ip);
-    if (!c || (nstype && nstype != flag_of[c->type]))
-        return -EINVAL;
+    if (!c || (nstype && nstype != flag_of[c->type]) || c == ns_of(p, NS_USER, 0))
+        return -EINVAL;                    /* setns(2): not the user namespace it is in */
     if (c->type == NS_PID && !pid_ns_is_ancestor(task_active_pid_ns(p), (struct pid_ns *)c))
         return -EINVAL;
     struct nsproxy *n = nsproxy_copy(p->ns ? p->ns : &init_nsproxy);
@@ -356,6 +354,7 @@ long sys_setns(const struct syscall_args *a)
                             : c->type == NS_UTS ? (struct ns_common **)&n->uts
                             : c->type == NS_IPC ? (struct ns_common **)&n->ipc
                             : c->type == NS_PID ? (struct ns_common **)&n->pid_for_children
+                            : c->type == NS_USER ? (struct ns_common **)&n->user
                             : (struct ns_common **)&n->cgroup;
     swap_ns(slot, ns_get(c));
     if (c->type == NS_MNT) {               /* setns(2): root and cwd become the namespace's root */
@@ -367,5 +366,51 @@ long sys_setns(const struct syscall_args *a)
     }
     nsproxy_put(p->ns);
     p->ns = n;
+    return 0;
+}
+
+/* ---- user namespaces (user_namespaces(7)) ---- */
+
+static struct user_ns *user_of(struct proc *p) { return (p->ns ? p->ns : &init_nsproxy)->user; }
+
+/* Everybody is uid 0 at the root; each namespace down maps it through its extent, or to
+ * 65534 (overflowuid) when its map lacks it. */
+static uint32_t uid_in(struct user_ns *u)
+{
+    uint32_t id = u->parent ? uid_in(u->parent) : 0;
+    return !u->parent ? 0 : id != 65534 && id - u->lower < u->count ? u->first + (id - u->lower) : 65534;
+}
+
+long ns_getuid(void) { return uid_in(user_of(current)); }
+
+int ns_uid_map_text(struct proc *p, char *b, uint32_t n)
+{
+    struct user_ns *u = user_of(p);
+    return u->count ? ksnprintf(b, n, "%10u %10u %10u\n", u->first, u->lower, u->count) : 0;
+}
+
+/* One write of "first lower count" (map_write in kernel/user_namespace.c): EPERM once written
+ * (the initial map too), EINVAL when malformed or count is 0, EPERM when lower..lower+count is
+ * not mapped in the parent. Simplified: one extent; everybody is root, so any mapped range. */
+int ns_uid_map_write(struct proc *p, char *s)
+{
+    struct user_ns *u = user_of(p), *up = u->parent;
+    uint32_t v[3] = { 0, 0, 0 };
+    if (u->count || !up)
+        return -EPERM;
+    for (int i = 0; i < 3; i++) {
+        while (*s == ' ' || *s == '\t')
+            s++;
+        char *d = s;
+        for (; *s >= '0' && *s <= '9'; s++)
+            v[i] = v[i] * 10 + (uint32_t)(*s - '0');
+        if (s == d || (i < 2 ? *s != ' ' && *s != '\t' : *s && *s != '\n'))
+            return -EINVAL;
+    }
+    if (!v[2])
+        return -EINVAL;
+    if (v[1] - up->first >= up->count || v[2] > up->count - (v[1] - up->first))
+        return -EPERM;
+    u->first = v[0], u->lower = v[1], u->count = v[2];
     return 0;
 }

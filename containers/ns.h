@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include "kernel/proc.h"
 
-enum ns_type { NS_MNT, NS_UTS, NS_IPC, NS_PID, NS_CGROUP, NS_NTYPES };
+enum ns_type { NS_MNT, NS_UTS, NS_IPC, NS_PID, NS_CGROUP, NS_USER, NS_NTYPES };
 
 struct ns_common {
     int type;                              /* enum ns_type */
@@ -48,6 +48,13 @@ struct cgroup_ns {
     struct cgroup *root;                   /* the cgroup seen as "/" inside (CG's cgroup.c) */
 };
 
+/* user_namespaces(7): one uid_map extent "first lower count" (count 0: not written yet). */
+struct user_ns {
+    struct ns_common c;
+    struct user_ns *parent;                /* NULL for the initial one (identity 0 0 4294967295) */
+    uint32_t first, lower, count;
+};
+
 struct nsproxy {
     int ref;
     struct uts_ns *uts;
@@ -55,6 +62,7 @@ struct nsproxy {
     struct mnt_ns *mnt;
     struct pid_ns *pid_for_children;       /* where this task's children get their pids */
     struct cgroup_ns *cgroup;
+    struct user_ns *user;                  /* Linux keeps it in the credentials */
 };
 
 extern struct nsproxy init_nsproxy;
@@ -65,6 +73,12 @@ int task_pid_in(struct proc *p, struct pid_ns *ns);
 struct pid_ns *task_active_pid_ns(struct proc *p);   /* where p's own pid lives */
 struct proc *ns_find_task(int nr, struct pid_ns *ns); /* the live task with pid nr in ns, or NULL */
 int ns_proc_visible(struct proc *viewer, struct proc *p);   /* may viewer see p at all? */
+
+void ns_probe(uint16_t kind, const void *payload, uint32_t len);   /* a trace record, if a probe */
+/* The caller's uid in its user namespace; /proc/PID/uid_map as text, and its one write. */
+long ns_getuid(void);
+int ns_uid_map_text(struct proc *p, char *b, uint32_t n);
+int ns_uid_map_write(struct proc *p, char *s);
 
 /* Life cycle, called from kernel/proc.c. */
 void ns_init_task(struct proc *p);                    /* the first task: the init namespaces */

@@ -175,6 +175,9 @@ int  vfs_path_of(struct proc *p, struct mnt_table *t, struct inode *ip, char *bu
 int  vfs_mounts_text(struct mnt_table *t, char *buf, uint32_t n);  /* /proc/mounts lines */
 void vfs_stat(struct inode *ip, struct stat64 *st);
 int  vfs_is_mounted_on(struct mnt_table *t, struct inode *ip);  /* a mount point or mounted root */
+/* mount(2)'s MS_RDONLY: -EROFS when ip is on a read-only mount of p's table, else 0. */
+int  vfs_readonly(struct proc *p, struct inode *ip);
+int  vfs_remount(struct mnt_table *t, struct inode *target, uint32_t flags);   /* MS_REMOUNT */
 int  file_uses_super(struct super *sb);                     /* file.c: an open file in sb */
 
 /* ---- open files (file.c) ---- */

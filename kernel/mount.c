@@ -129,6 +129,29 @@ int vfs_is_mounted_on(struct mnt_table *t, struct inode *ip)
     return mnt_covering(t, ip) != NULL || (t->m[0].root == ip) || mnt_rooted_at(t, ip) != NULL;
 }
 
+/* The mount an inode was reached through: the topmost one of its super. Simplified: mounts are
+ * found by inode, and there are no bind mounts, so a super's mounts in one table share a flag. */
+int vfs_readonly(struct proc *p, struct inode *ip)
+{
+    struct mnt_table *t = vfs_mnt_of(p);
+    for (int i = NMOUNT - 1; i >= 0; i--)
+        if (t->m[i].sb == ip->sb)
+            return (t->m[i].flags & MS_RDONLY) ? -EROFS : 0;
+    return 0;
+}
+
+/* mount(2) with MS_REMOUNT (and MS_BIND: the mount only): MS_RDONLY set or cleared on the mount
+ * whose root target is; EINVAL on anything else, as do_reconfigure_mnt. Simplified: a remount
+ * without MS_BIND also changes only this mount's flag, not the super's. */
+int vfs_remount(struct mnt_table *t, struct inode *target, uint32_t flags)
+{
+    struct mount *m = target == t->m[0].root ? &t->m[0] : mnt_rooted_at(t, target);
+    if (!m)
+        return -EINVAL;
+    m->flags = (m->flags & ~(uint32_t)MS_RDONLY) | (flags & MS_RDONLY);
+    return 0;
+}
+
 int vfs_mount(struct mnt_table *t, const char *source, struct inode *target, const char *fstype,
               uint32_t flags, const char *data)
 {

@@ -16,7 +16,7 @@ struct file;
 struct inode;
 struct nsproxy;                            /* containers/ns.h: the task's namespaces */
 struct pid_ns;                             /* containers/ns.h: a PID namespace */
-#define PID_NS_LEVELS 4                    /* nesting depth of PID namespaces (Linux: 32) */
+#define PID_NS_LEVELS 33  /* levels of PID namespaces: 0 and 32 nested, MAX_PID_NS_LEVEL */
 
 /* What the trap entry (trapasm.S) pushes, lowest address first: the saved user (or kernel)
  * state of a task that entered the kernel. esp and ss are valid only when coming from ring 3. */

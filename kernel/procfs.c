@@ -19,7 +19,7 @@
 
 enum pkind {
     PK_ROOT = 1, PK_SELF, PK_MEMINFO, PK_UPTIME, PK_MOUNTS, PK_VMS, /* in /proc */
-    PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR, PK_CGROUP, /* in /proc/PID */
+    PK_PIDDIR, PK_STATUS, PK_CMDLINE, PK_PMOUNTS, PK_NSDIR, PK_CGROUP, PK_UIDMAP, /* in /proc/PID */
     PK_NS = 0x10,                  /* + enum ns_type: /proc/PID/ns/TYPE; + NS_NTYPES: pid_for_children */
     PK_VMDIR = 0x18, PK_VMN, PK_VMSTATS,   /* /proc/vm, /proc/vm/N, /proc/vm/N/stats (hyperv/dev.c); N in the pid bits */
 };
@@ -45,6 +45,7 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "mounts",  PK_PMOUNTS, S_IFREG | 0444 },
     { "ns",      PK_NSDIR,   S_IFDIR | 0555 },
     { "status",  PK_STATUS,  S_IFREG | 0444 },
+    { "uid_map", PK_UIDMAP,  S_IFREG | 0644 },    /* containers/ns.c: user namespaces */
 }, vmn_ents[] = {
     { "stats",   PK_VMSTATS, S_IFREG | 0444 },
 }, ns_ents[] = {
@@ -53,6 +54,7 @@ static const struct pent { const char *name; int kind; uint32_t mode; } root_ent
     { "mnt",    PK_NS + NS_MNT,    S_IFLNK | 0777 },
     { "pid",    PK_NS + NS_PID,    S_IFLNK | 0777 },
     { "pid_for_children", PK_NS + NS_NTYPES, S_IFLNK | 0777 },
+    { "user",   PK_NS + NS_USER,   S_IFLNK | 0777 },
     { "uts",    PK_NS + NS_UTS,    S_IFLNK | 0777 },
 };
 
@@ -85,7 +87,7 @@ static struct inode *procfs_inode(struct super *sb, int pid, int kind, uint32_t 
 static int gen_status(struct super *sb, struct proc *p, char *b, uint32_t n)
 {
     uint32_t rss = p->pgdir ? vm_user_pages(p->pgdir) * 4 : 0;
-    char nspid[48];                        /* NSpid: the pid at each level from this /proc's down */
+    char nspid[8 * PID_NS_LEVELS];         /* NSpid: the pid at each level from this /proc's down */
     int len = 0, pid = ns_pid(sb, p);
     for (int l = sb_ns(sb)->level; l <= task_active_pid_ns(p)->level; l++)
         len += ksnprintf(nspid + len, sizeof nspid - (uint32_t)len, l ? "\t%d" : "\t%d",
@@ -131,6 +133,8 @@ static int generate(struct inode *ip, char *b)
     }
     case PK_STATUS:
         return gen_status(ip->sb, p, b, PROC_TEXT_MAX);
+    case PK_UIDMAP:
+        return ns_uid_map_text(p, b, PROC_TEXT_MAX);
     case PK_CGROUP: {              /* "0::PATH", the v2 line of cgroups(7), as the reader's cgroup ns sees it */
         char path[128];
         return ksnprintf(b, PROC_TEXT_MAX, "0::%s\n", cgroup_path_relative(cgroup_of(p),
@@ -339,7 +343,23 @@ static const struct inode_ops procfs_dir_ops = {
 };
 static const struct inode_ops procfs_file_ops = { .readlink = procfs_readlink };
 static const struct inode_ops procfs_nslink_ops = { .readlink = procfs_readlink, .get_link = procfs_get_link };
-static const struct file_ops procfs_fops = { .read = procfs_read };
+/* The one writable file: /proc/PID/uid_map, in a single write from offset 0 (user_namespaces(7)). */
+static long procfs_write(struct inode *ip, struct file *f, struct iobuf b, uint32_t off, uint32_t n)
+{
+    (void)f;
+    char buf[64];
+    struct proc *p = proc_find(pid_of(ip));
+    if (kind_of(ip) != PK_UIDMAP || !p)
+        return kind_of(ip) != PK_UIDMAP ? -EINVAL : -ESRCH;   /* the others: no write, as before */
+    if (off || n >= sizeof buf)
+        return -EINVAL;
+    if (iob_get(buf, b, 0, n) < 0)
+        return -EFAULT;
+    buf[n] = 0;
+    int r = ns_uid_map_write(p, buf);
+    return r < 0 ? r : (long)n;
+}
+static const struct file_ops procfs_fops = { .read = procfs_read, .write = procfs_write };
 static const struct file_ops procfs_dir_fops = { 0 };
 
 static struct super *procfs_mount(const struct fs_type *t, const char *source, const char *data,

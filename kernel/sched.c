@@ -104,6 +104,7 @@ static int eligible(struct proc *p) { return p->state == P_RUNNABLE && !blocked(
 void sched_cgroup_tick(void)
 {
     uint64_t now = jiffies * tick_ns();
+    cgroup_stat_tick(now);                 /* containers/cgroup.c: the picture's numbers */
     for (int i = 0; i < NCGROUP; i++) {
         struct cg_sched *c = &cgroup_table[i].cpu;
         if (!cgroup_table[i].used || c->quota_us == CGROUP_MAX)

@@ -148,7 +148,9 @@ static struct inode *open_create(struct proc *p, struct inode *dir, const char *
                 ip = NULL;
             }
         } else if (*err == -ENOENT || !pdir->iop || !pdir->iop->lookup) {
-            if (!pdir->iop || !pdir->iop->create)
+            if ((*err = vfs_readonly(p, pdir)) < 0)
+                ;
+            else if (!pdir->iop || !pdir->iop->create)
                 *err = -EACCES;
             else
                 ip = pdir->iop->create(pdir, last, S_IFREG | (mode & 07777 & ~p->umask), err);
@@ -196,6 +198,9 @@ static long do_openat(int dirfd, uint32_t upath, uint32_t flags, uint32_t mode)
         err = -ENOTDIR;
         goto out;
     }
+    if ((FILE_WRITABLE(flags) || (flags & O_TRUNC)) && (S_ISREG(ip->mode) || S_ISDIR(ip->mode)) &&
+        (err = vfs_readonly(p, ip)) < 0)
+        goto out;                  /* a device node on a read-only mount stays writable */
     if ((flags & O_TRUNC) && S_ISREG(ip->mode) && FILE_WRITABLE(flags) &&
         ip->iop && ip->iop->truncate)
         ip->iop->truncate(ip, 0);

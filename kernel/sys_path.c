@@ -157,7 +157,9 @@ long sys_truncate(const struct syscall_args *a)
     struct inode *ip = upath_lookup(AT_FDCWD, a->arg[0], 1, 0, &err);
     if (!ip)
         return err;
-    long r = upath_truncate(ip, (int32_t)a->arg[1]);
+    long r = S_ISREG(ip->mode) ? vfs_readonly(curproc(), ip) : 0;   /* EROFS after EISDIR */
+    if (r == 0)
+        r = upath_truncate(ip, (int32_t)a->arg[1]);
     iput(ip);
     return r;
 }
@@ -198,6 +200,8 @@ static long do_mknod(int dirfd, uint32_t upath, uint32_t type, uint32_t mode)
         err = -EEXIST;
     else if (dir->iop && dir->iop->lookup && (ip = dir->iop->lookup(dir, last, &err)) != NULL)
         err = -EEXIST;
+    else if ((err = vfs_readonly(curproc(), dir)) < 0)
+        ;                          /* filename_create: EEXIST first, then EROFS */
     else if (!dir->iop || !dir->iop->create)
         err = -EPERM;              /* vfs_mkdir: the file system cannot make directories */
     else if ((ip = dir->iop->create(dir, last, type | (mode & 07777 & ~curproc()->umask), &err)))
@@ -250,6 +254,8 @@ static long do_unlink(int dirfd, uint32_t upath, int isdir)
         err = -ENOTEMPTY;
     else if (!isdir && dot_or_dotdot(last))
         err = -EISDIR;
+    else if ((err = vfs_readonly(curproc(), dir)) < 0)
+        ;                                          /* mnt_want_write before the lookup */
     else if (!dir->iop || !dir->iop->lookup || !(ip = dir->iop->lookup(dir, last, &err)))
         ;                                          /* err from lookup: ENOENT */
     else if (isdir && !S_ISDIR(ip->mode))
@@ -315,6 +321,8 @@ long sys_rename(const struct syscall_args *a)
         err = -EXDEV;
     else if (!olast[0] || !nlast[0] || dot_or_dotdot(olast) || dot_or_dotdot(nlast))
         err = -EBUSY;
+    else if ((err = vfs_readonly(curproc(), odir)) < 0)
+        ;
     else if (!odir->iop || !odir->iop->lookup || !(ip = odir->iop->lookup(odir, olast, &err)))
         ;
     else if (!S_ISDIR(ip->mode) && (oslash || nslash))
@@ -397,16 +405,21 @@ long sys_mount(const struct syscall_args *a)
         return r;
     if (flags & (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE))
         return ns_mount_propagation(a->arg[1], flags);   /* containers/mnt_ns.c */
-    if (flags & (MS_REMOUNT | MS_BIND | MS_MOVE | MS_RDONLY))
-        return -EINVAL;            /* not yet: remount, bind, move and read-only mounts */
-    if (!a->arg[2])
+    if ((flags & MS_MOVE) || (flags & (MS_BIND | MS_REMOUNT)) == MS_BIND)
+        return -EINVAL;            /* not yet: bind mounts and moves */
+    if (!(flags & MS_REMOUNT) && !a->arg[2])
         return -EINVAL;
-    if ((r = copyinstr(type, a->arg[2], sizeof type)) < 0)
+    if (!(flags & MS_REMOUNT) && (r = copyinstr(type, a->arg[2], sizeof type)) < 0)
         return r == -ENAMETOOLONG ? -ENODEV : r;
     int err = 0;
     struct inode *target = upath_lookup(AT_FDCWD, a->arg[1], 1, 0, &err);
     if (!target)
         return err;
+    if (flags & MS_REMOUNT) {      /* the type and data are ignored, as for a bind remount */
+        r = vfs_remount(vfs_mnt_of(curproc()), target, flags);
+        iput(target);
+        return r;
+    }
     char *data = a->arg[4] ? kmalloc(PAGE_SIZE) : NULL;   /* options: one page, as Linux copies */
     if (a->arg[4] && (!data || (r = copyinstr(data, a->arg[4], PAGE_SIZE)) < 0))
         r = data ? r : -ENOMEM;

@@ -88,7 +88,7 @@ long sys_wait4(const struct syscall_args *a)
 long sys_getpid(const struct syscall_args *a) { (void)a; return task_pid_in(current, task_active_pid_ns(current)); }
 long sys_gettid(const struct syscall_args *a) { return sys_getpid(a); }
 long sys_getppid(const struct syscall_args *a) { (void)a; return task_pid_in(current->parent, task_active_pid_ns(current)); }
-long sys_getuid(const struct syscall_args *a) { (void)a; return 0; }   /* everyone is root */
+long sys_getuid(const struct syscall_args *a) { (void)a; return ns_getuid(); }   /* root, 65534 unmapped */
 
 /* The heap grows lazily: pages below the break are demand-zero (vm.c). Like Linux's heuristic
  * overcommit, a request larger than the free memory (less a reserve for the kernel) is refused,

@@ -4,6 +4,7 @@
 #include "kernel/kernel.h"
 #include "kernel/proc.h"
 #include "containers/cgroup.h"
+#include "containers/ns.h"
 #include "devices/probe_abi.h"
 
 static int probe_present;
@@ -36,7 +37,13 @@ void trace_task_create(struct proc *p)
     memset(&rec.u.create, 0, sizeof rec.u.create);
     rec.u.create.pid = (uint32_t)p->pid;
     rec.u.create.parent_pid = p->parent ? (uint32_t)p->parent->pid : 0;
-    rec.u.create.ns_pid = (uint32_t)p->pid;
+    struct nsproxy *ns = p->ns ? p->ns : &init_nsproxy;  /* containers/ns.h: its namespaces */
+    struct pid_ns *pidns = task_active_pid_ns(p);
+    rec.u.create.ns_pid = (uint32_t)p->nspid[pidns->level];
+    rec.u.create.pid_ns = pidns->c.inum;
+    rec.u.create.mnt_ns = ns->mnt->c.inum;
+    rec.u.create.uts_ns = ns->uts->c.inum;
+    rec.u.create.ipc_ns = ns->ipc->c.inum;
     rec.u.create.cgroup = (uint32_t)cgroup_of(p)->id;   /* the cgroup's id, as cgroup_attach records */
     memcpy(rec.u.create.name, p->name, VX86_PROBE_NAME_LEN);
     send(VX86_PROBE_KIND_TASK_CREATE, sizeof rec.u.create);

@@ -1,11 +1,12 @@
 /* ctr.c -- a small container tool with Docker's commands, flags, messages and exit statuses
  * (Docker's CLI reference: 125 the tool failed, 126 the command cannot be run, 127 it was not
  * found, else the command's own status). run and exec are in run.c, images in image.c; here are
- * the state files and the commands that read them: ps, stop, kill, rm, logs, inspect, stats, diff.
+ * the state files and the commands that read them: ps, stop, kill, rm, logs, inspect, stats, diff
+ * (commit.c: commit).
  *   ctr run [--rm] [-d] [--name N] [--hostname H] [-e K=V] [--memory SIZE] [--cpus N.NN]
  *           [--cpu-shares N] [--pids-limit N] IMAGE [CMD ARGS...]
  *   ctr ps [-a] | exec NAME CMD... | stop [-t S] NAME | kill [-s SIG] NAME | rm [-f] NAME
- *   ctr logs NAME | images | inspect NAME | stats | diff NAME */
+ *   ctr logs NAME | images | inspect NAME | stats | diff NAME | commit NAME IMAGE */
 #include <dirent.h>
 #include <stdarg.h>
 #include <time.h>
@@ -224,7 +225,8 @@ static int in_lower(const char *lower, const char *rel)
     return 0;
 }
 
-static void diff_walk(const char *lower, const char *upper, const char *rel)
+/* Each entry of an upper layer, parents first: fn(the path inside, the path here, its stat). */
+void upper_walk(const char *upper, const char *rel, void (*fn)(const char *, const char *, struct stat *))
 {
     char path[400], sub[300];
     snprintf(path, sizeof path, "%s%s", upper, rel);
@@ -232,19 +234,25 @@ static void diff_walk(const char *lower, const char *upper, const char *rel)
     struct dirent *e;
     struct stat st;
     while (d && (e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") || !strcmp(e->d_name, ".wh..wh..opq"))
-            continue;
         snprintf(sub, sizeof sub, "%s/%s", rel, e->d_name);
         snprintf(path, sizeof path, "%s%s", upper, sub);
-        if (lstat(path, &st) < 0)
-            continue;
-        int whiteout = S_ISCHR(st.st_mode) && st.st_rdev == 0;
-        printf("%c %s\n", whiteout ? 'D' : in_lower(lower, sub) ? 'C' : 'A', sub);
-        if (S_ISDIR(st.st_mode))
-            diff_walk(lower, upper, sub);
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && lstat(path, &st) == 0) {
+            fn(sub, path, &st);
+            if (S_ISDIR(st.st_mode))
+                upper_walk(upper, sub, fn);
+        }
     }
     if (d)
         closedir(d);
+}
+
+static const char *diff_lower;
+static void diff_line(const char *sub, const char *path, struct stat *st)
+{
+    (void)path;
+    int whiteout = S_ISCHR(st->st_mode) && st->st_rdev == 0;
+    if (strcmp(strrchr(sub, '/'), "/.wh..wh..opq"))
+        printf("%c %s\n", whiteout ? 'D' : in_lower(diff_lower, sub) ? 'C' : 'A', sub);
 }
 
 /* ---- stop, kill, rm ---- */
@@ -308,7 +316,11 @@ int main(int argc, char **argv)
     }
     if (!name)
         die(strcmp(cmd, "") && strcmp(cmd, "help") && strcmp(cmd, "--help") ? 1 : 0,
-            "usage: ctr run|ps|exec|stop|kill|rm|logs|images|inspect|stats|diff ...");
+            "usage: ctr run|ps|exec|stop|kill|rm|logs|images|inspect|stats|diff|commit ...");
+    if (!strcmp(cmd, "commit") && argc != 4)
+        die(1, "ctr: \"commit\" requires 2 arguments.\nUsage:  ctr commit CONTAINER IMAGE");
+    if (!strcmp(cmd, "commit"))
+        name = argv[2];                    /* commit CONTAINER IMAGE */
     if (state_load(name, &c) < 0)
         die(1, "ctr: Error response from daemon: No such container: %s", name);
     if (!strcmp(cmd, "inspect")) {
@@ -323,7 +335,10 @@ int main(int argc, char **argv)
     } else if (!strcmp(cmd, "diff")) {
         char upper[128];
         snprintf(upper, sizeof upper, CTR_ROOT "/containers/%s/upper", c.name);
-        diff_walk(c.lower, upper, "");
+        diff_lower = c.lower;
+        upper_walk(upper, "", diff_line);
+    } else if (!strcmp(cmd, "commit") && argc == 4) {
+        return cmd_commit(&c, argv[3]);
     } else if (!strcmp(cmd, "stop") || !strcmp(cmd, "kill")) {
         int sig = SIGKILL, t = 10;
         if (argc > 4 && !strcmp(argv[2], "-s") && (sig = signal_of(argv[3])) < 0)

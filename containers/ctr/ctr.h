@@ -19,12 +19,13 @@
 
 #define CTR_ROOT    "/var/lib/ctr"
 #define CTR_CGROUP  "/sys/fs/cgroup/ctr"
+#define CTR_IMAGES  CTR_ROOT "/images"
 #define MAXLAYERS   4
 #define MAXARGS     32
 
 struct image {                     /* from the manifest and config (image.c) */
     char name[32];
-    char config[72];               /* "sha256:HEX" of the config: the image ID */
+    char config[72], manifest[72]; /* "sha256:HEX" of each; the config's is the image ID */
     char layer[MAXLAYERS][72];     /* lowest first */
     int nlayers;
     long size;                     /* bytes of the layers */
@@ -43,6 +44,7 @@ struct ctr {                       /* one container's state file */
 int  image_find(const char *ref, struct image *img);          /* 0, or -1: not found */
 int  image_unpack(const char *digest, char *dir, int n);      /* the layer's folder: 0 or -1 */
 int  images_list(void);
+char *blob(const char *digest, long *len);                    /* its bytes (malloc'd), or NULL */
 
 /* state.c helpers (in ctr.c) */
 int  state_load(const char *name, struct ctr *c);             /* 0, or -1: no such container */
@@ -53,6 +55,10 @@ int  write_file(const char *path, const char *text);
 int  read_file(const char *path, char *buf, int n);
 void rm_tree(const char *path);
 void remove_container(const char *name);                      /* cgroup and folder */
+void upper_walk(const char *upper, const char *rel, void (*fn)(const char *sub, const char *path, struct stat *st));
+
+/* commit.c */
+int  cmd_commit(struct ctr *c, const char *ref);               /* docker commit: a new image */
 
 /* run.c */
 int  cmd_run(int argc, char **argv);

@@ -8,8 +8,6 @@
  * ".wh..wh..opq" stays as the opaque marker the toy overlayfs reads (containers/overlayfs.c). */
 #include "ctr.h"
 
-#define IMAGES CTR_ROOT "/images"
-
 /* The whole of a blob or file, NUL-terminated (malloc'd), or NULL. */
 static char *slurp(const char *path, long *len)
 {
@@ -23,10 +21,10 @@ static char *slurp(const char *path, long *len)
     return n < 0 ? NULL : b;
 }
 
-static char *blob(const char *digest, long *len)
+char *blob(const char *digest, long *len)
 {
     char path[160];
-    snprintf(path, sizeof path, IMAGES "/blobs/sha256/%s", digest + 7);
+    snprintf(path, sizeof path, CTR_IMAGES "/blobs/sha256/%s", digest + 7);
     return slurp(path, len);
 }
 
@@ -61,23 +59,23 @@ static void str_array(const char *json, const char *key, char **v)
 
 int image_find(const char *ref, struct image *img)
 {
-    char want[80], line_digest[72];
+    char want[80];
     snprintf(want, sizeof want, "\"org.opencontainers.image.ref.name\":\"%s\"", ref);
     char *n = strchr(want + 37, ':');          /* "base:latest" is "base" */
     if (n && !strcmp(n, ":latest\""))
         strcpy(n, "\"");
-    char *index = slurp(IMAGES "/index.json", NULL), *line = index, *m = NULL;
+    char *index = slurp(CTR_IMAGES "/index.json", NULL), *line = index, *m = NULL;
+    memset(img, 0, sizeof *img);
     for (char *nl; line && *line && !m; line = nl ? nl + 1 : NULL) {
         nl = strchr(line, '\n');
         if (nl)
             *nl = 0;
-        if (strstr(line, want) && next_digest(line, line_digest))
-            m = blob(line_digest, NULL);
+        if (strstr(line, want) && next_digest(line, img->manifest))
+            m = blob(img->manifest, NULL);
     }
     free(index);
     if (!m)
         return -1;
-    memset(img, 0, sizeof *img);
     snprintf(img->name, sizeof img->name, "%s", ref);
     char *p = next_digest(m, img->config);
     while (p && img->nlayers < MAXLAYERS && (p = next_digest(p, img->layer[img->nlayers])) != NULL) {
@@ -155,9 +153,9 @@ int image_unpack(const char *digest, char *dir, int n)
 /* `ctr images`: Docker's columns; the image ID is the config's digest, as Docker's. */
 int images_list(void)
 {
-    char *index = slurp(IMAGES "/index.json", NULL);
+    char *index = slurp(CTR_IMAGES "/index.json", NULL);
     if (!index)
-        die(125, "ctr: no image store at %s", IMAGES);
+        die(125, "ctr: no image store at %s", CTR_IMAGES);
     printf("%-12s %-8s %-14s %s\n", "REPOSITORY", "TAG", "IMAGE ID", "SIZE");
     for (char *p = index; (p = strstr(p, "ref.name\":\"")) != NULL; p++) {
         char name[32];

@@ -62,10 +62,9 @@ static int init_fn(void *arg)
     if (mount("overlay", root, "overlay", 0, opts) < 0)
         die(125, "ctr: mount overlay on %s: %s", root, strerror(errno));
     static const char *const fs[3][2] = { { "proc", "proc" }, { "devtmpfs", "dev" }, { "cgroup2", "sys/fs/cgroup" } };
-    for (int k = 0; k < 3; k++) {  /* cgroupfs read-only, as Docker's, where supported */
+    for (int k = 0; k < 3; k++) {  /* cgroupfs read-only, as Docker's */
         snprintf(path, sizeof path, "%s/%s", root, fs[k][1]);
-        if (mount(fs[k][0], path, fs[k][0], k == 2 ? MS_RDONLY : 0, NULL) < 0 && k == 2)
-            mount(fs[k][0], path, fs[k][0], 0, NULL);
+        mount(fs[k][0], path, fs[k][0], k == 2 ? MS_RDONLY : 0, NULL);
     }
     mark("pivot_root");
     /* runc pivots with put_old "." and unmounts "."; here put_old is the image's /tmp, then

@@ -4,8 +4,10 @@
 #            copy-up" trace record with the lower file's size; the upper file is lower + 1 byte),
 #            rm leaves a whiteout (a character device 0/0 in upper), lower layers never change
 #   ctr      Docker's messages and statuses (125 image/flag/name errors, 127 not found, the
-#            command's own status), its own hostname and PID 1, `ctr diff` lists exactly the
-#            changed files (A/C/D), slim's whiteout and opaque directory hide base's files,
+#            command's own status), cgroupfs read-only inside (its own pids.max; a write is
+#            "Read-only file system"), its own hostname and PID 1, `ctr diff` lists exactly the
+#            changed files (A/C/D), `ctr commit` makes a layer of exactly those (SHA-256 checked
+#            by the host's sha256sum, entries by its cpio) that `ctr run` then sees, slim's whiteout and opaque directory hide base's files,
 #            layers unpacked once however many containers use them (3 layer folders for 3 images,
 #            free memory per extra container far below the layer's size)
 #   many     16 containers at once, each its own hostname, PID 1 and pids.max (also as read inside,
@@ -41,9 +43,18 @@ ctr run --memory 12x base; echo "status $?"
 ctr run --cpus -1 base; echo "status $?"
 ctr run base nocmd; echo "status $?"
 ctr run base /bin/sh -c 'exit 3'; echo "status $?"
+ctr run --rm --pids-limit 7 base /bin/sh -c 'echo "ro max $(cat /sys/fs/cgroup/pids.max)"; echo 5 > /sys/fs/cgroup/pids.max; echo "ro write $? $(cat /sys/fs/cgroup/pids.max)"; grep cgroup2 /proc/mounts'
 ctr run --name w --hostname web base /bin/sh -c 'hostname; echo "pid $$"; echo -n z >> /etc/motd; rm /etc/os-release; echo n > /new'; echo "status $?"
 ctr run --name w base; echo "status $?"
 echo "diff:"; ctr diff w; echo "end diff"
+echo "commit: $(ctr commit w snap)"; ctr images | grep snap; ctr commit w snap; echo "status $?"
+ctr commit w 'Bad"Name'; echo "status $?"
+ctr commit w; echo "status $?"
+ctr run --name w2 snap /bin/sh -c 'echo "snap motd: $(cat /etc/motd)"; echo "snap etc: $(ls /etc)"; echo "snap new: $(cat /new)"'
+echo "diff w2:"; ctr diff w2; echo "end diff w2"; ctr rm w2 > /dev/null
+cd /var/lib/ctr/images/blobs/sha256
+for f in *; do if [ $(wc -c < $f) -lt 20000 ]; then echo "== blob $f"; cat $f; echo "== end blob"; fi; done
+cd /
 ctr run --rm slim /bin/sh -c 'echo "slim etc: $(ls /etc)"; echo "slim srv: $(ls /srv)"'
 ctr run --rm -e GREETING=hi app
 echo "layers $(ls /var/lib/ctr/layers | wc -l)"
@@ -61,7 +72,8 @@ EOF
 # cmd= takes one line: the script goes in as a module (a file of the root file system)
 rc=0; MODULES="$out/script,/etc/ctr-test.sh" os_vx86 "$out/boot" "cmd=sh /etc/ctr-test.sh" \
     --trace "$out/t.jsonl" || rc=$?
-tr -d '\r' < "$out/boot" > "$out/o"
+tr -d '\r' < "$out/boot" > "$out/o.raw"   # with the blobs' bytes (NULs) for the commit checks
+tr -d '\000' < "$out/o.raw" > "$out/o"
 cat "$out/o"
 
 # overlay
@@ -87,17 +99,50 @@ expect_pair "ctr: --memory 12x is 125" "invalid argument \"12x\" for \"-m, --mem
 expect_pair "ctr: --cpus -1 is 125" "Range of CPUs is from 0.01 to 1.00" 125
 expect_pair "ctr: a command not found is 127" 'exec: "nocmd": executable file not found in $PATH' 127
 check "ctr: the command's own status (3)" 'grep -qx "status 3" "$out/o"'
+check "ctr: cgroupfs read-only at /sys/fs/cgroup inside: its own pids.max, a write is EROFS" \
+    'grep -qx "ro max 7" "$out/o" && grep -qx "sh: /sys/fs/cgroup/pids.max: Read-only file system" "$out/o" &&
+     grep -qx "ro write 1 7" "$out/o" && grep -qx "cgroup2 /sys/fs/cgroup cgroup2 ro 0 0" "$out/o"'
 check "ctr: own hostname and PID 1" 'grep -qx web "$out/o" && grep -qx "pid 1" "$out/o"'
 expect_pair "ctr: a name in use is 125" 'The container name "/w" is already in use by container' 125
 diff_out=$(awk '/^diff:/ { f = 1; next } /^end diff/ { f = 0 } f' "$out/o")
 check "ctr diff: exactly the changed files" \
     '[ "$diff_out" = "$(printf "C /etc\nC /etc/motd\nD /etc/os-release\nA /new")" ]'
+# ctr commit: the blobs (all but base's big layer) go out through the console; the host's
+# sha256sum and cpio are the oracles for the digests and the new layer's entries.
+python3 - "$out/o.raw" "$out/blobs" <<'PY' > "$out/commit.check" 2>&1 || true
+import hashlib, os, re, sys
+text = open(sys.argv[1], "rb").read()
+os.makedirs(sys.argv[2], exist_ok=True)
+bad = 0
+for name, data in re.findall(rb"== blob (\w+)\n(.*?)== end blob\n", text, re.S):
+    open(os.path.join(sys.argv[2], name.decode()), "wb").write(data)
+    if hashlib.sha256(data).hexdigest() != name.decode():
+        print("digest mismatch", name.decode()); bad = 1
+config = re.search(rb"^commit: sha256:(\w+)$", text, re.M)
+man = [d for n, d in re.findall(rb"== blob (\w+)\n(.*?)== end blob\n", text, re.S)
+       if config and b'"config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":"sha256:' + config.group(1) in d]
+layers = re.findall(rb'"digest":"sha256:(\w+)"', man[0])[1:] if man else []
+print("layers", len(layers), "last", layers[-1].decode() if layers else "-", "bad", bad)
+PY
+read -r _ nlayers _ newlayer _ digest_bad < <(grep '^layers' "$out/commit.check") || true
+check "ctr commit: every blob is named by its SHA-256 (host sha256sum); the image is base's layer + 1" \
+    '[ "$digest_bad" = 0 ] && [ "$nlayers" = 2 ] && [ $(grep -c "^== blob" "$out/o") -ge 6 ]'
+entries=$(cd "$out/blobs" && cpio --quiet -it < "$newlayer" 2>/dev/null | tr '\n' ' ')
+check "ctr commit: the new layer holds exactly the changes, the deletion as an OCI whiteout ($entries)" \
+    '[ "$entries" = "etc etc/motd etc/.wh.os-release new " ]'
+check "ctr commit: ctr images lists it" 'grep -qE "^snap +latest +[0-9a-f]{12} " "$out/o"'
+expect_pair "ctr commit to a name in use is 125" 'ctr: image "snap" already exists' 125
+expect_pair "ctr commit to a malformed name is 125" 'ctr: invalid reference format: "Bad"Name"' 125
+expect_pair "ctr commit without an image name is 1" 'ctr: "commit" requires 2 arguments.' 1
+check "ctr run of the committed image sees exactly the changes (and ctr diff of it is empty)" \
+    '[ "$(awk "/^snap motd: /,/^snap new/" "$out/o")" = "$(printf "snap motd: Welcome to a vx86 container.\nz\nsnap etc: motd\nsnap new: n")" ] &&
+     [ "$(awk "/^diff w2:/ { f = 1; next } /^end diff w2/ { f = 0 } f" "$out/o")" = "" ]'
 check "slim: whiteout hides /etc/motd, opaque /srv hides base's README" \
     'grep -qx "slim etc: os-release" "$out/o" && grep -qx "slim srv: " "$out/o"'
 check "images: base, app and slim listed" \
     '[ "$(grep -cE "^(base|app|slim) +latest +[0-9a-f]{12} " "$out/o")" = 3 ]'
-check "layers: 3 images share base's layer: 3 folders, before and after 4 more containers" \
-    '[ "$(grep -c "^layers 3$" "$out/o")" = 2 ]'
+check "layers: 4 images (base, app, slim, the committed snap) share base's layer: 4 folders, before and after 4 more containers" \
+    '[ "$(grep -c "^layers 4$" "$out/o")" = 2 ]'
 free=($(awk '/^MemFree/ { print $2 }' "$out/o"))
 base_kb=$(grep -E "^base +latest" "$out/o" | awk '{ print $4 }' | tr -d kB)
 per=$(( (${free[0]:-0} - ${free[1]:-0}) / 4 ))
@@ -178,9 +223,9 @@ python3 - "$out/t.jsonl" <<'PY' || failed=1
 import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 marks = [(e["cycle"], e["data"]["text"]) for e in ev if e["kind"] == "lab_mark" and e["data"]["text"].startswith("ctr ")]
-# the 6th `ctr run` is the one with --name w: take its marks, then the exec'd command's task_create
+# the 7th `ctr run` is the one with --name w: take its marks, then the exec'd command's task_create
 runs = [i for i, m in enumerate(marks) if m[1] == "ctr run"]
-i = runs[5]
+i = runs[6]
 steps = marks[i:i + 8]
 names = [t for _, t in steps]
 want = ["ctr run", "ctr cgroup", "ctr clone", "ctr cgroup attach", "ctr mounts", "ctr pivot_root", "ctr hostname", "ctr exec"]

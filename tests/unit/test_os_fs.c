@@ -756,7 +756,11 @@ START_TEST(test_mounts)
     ck_assert_int_eq(S2(mkdir, U("/mnt"), 0755), 0);
     ck_assert_int_eq(S3(mount, U("none"), U("/mnt"), U("nosuchfs")), -ENODEV);
     ck_assert_int_eq(S3(mount, U("none"), U("/nope"), U("tmpfs")), -ENOENT);
-    ck_assert_int_eq(SYS(sys_mount, U("t"), U("/mnt"), U("tmpfs"), MS_RDONLY, 0), -EINVAL);
+    ck_assert_int_eq(SYS(sys_mount, U("t"), U("/mnt"), U("tmpfs"), MS_BIND, 0), -EINVAL);  /* no bind mounts */
+    ck_assert_int_eq(SYS(sys_mount, U("t"), U("/mnt"), U("tmpfs"), MS_RDONLY, 0), 0);
+    ck_assert_int_eq(open_("/mnt/x", O_CREAT | O_WRONLY), -EROFS);     /* mount(2): read-only */
+    ck_assert_int_eq(S2(mkdir, U("/mnt/d"), 0755), -EROFS);
+    ck_assert_int_eq(S2(umount2, U("/mnt"), 0), 0);
     ck_assert_int_eq(S3(mount, U("tmpfs"), U("/mnt"), U("tmpfs")), 0);
     long fd = open_("/mnt/x", O_CREAT | O_WRONLY);
     ck_assert_int_eq(write_str((int)fd, "in tmpfs"), 8);

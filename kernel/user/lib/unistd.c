@@ -29,7 +29,7 @@ int execve(const char *path, char *const argv[], char *const envp[]) { return SY
 pid_t getpid(void) { return SYS0(getpid); }
 pid_t getppid(void) { return SYS0(getppid); }
 pid_t gettid(void) { return SYS0(gettid); }
-uid_t getuid(void) { return 0; }    /* one user, root, as a container's first process sees */
+uid_t getuid(void) { return (uid_t)syscall(__NR_getuid); }   /* 0, or 65534 in an unmapped user namespace */
 uid_t geteuid(void) { return 0; }
 gid_t getgid(void) { return 0; }
 gid_t getegid(void) { return 0; }

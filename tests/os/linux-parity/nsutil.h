@@ -19,6 +19,7 @@ static inline const char *errname(int e)
     case EAGAIN: return "EAGAIN"; case ENOMEM: return "ENOMEM"; case EBUSY: return "EBUSY";
     case EEXIST: return "EEXIST"; case ENOTDIR: return "ENOTDIR"; case EINVAL: return "EINVAL";
     case ENOSPC: return "ENOSPC"; case ENODEV: return "ENODEV"; case ENOMSG: return "ENOMSG"; case EIDRM: return "EIDRM";
+    case EROFS: return "EROFS";   case EISDIR: return "EISDIR";
     default: return "E?";
     }
 }
