@@ -21,6 +21,12 @@ $(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMA
 $(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%.o $(LAB_SVM_OBJS) $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$< $(LAB_SVM_OBJS))
 
+# shadow-vs-nested (lab 4): two bare guests (tlb, cr3) run as VMs of the toy OS under `vm run
+# --npt` and `vm run --shadow`.
+$(GUEST_BUILD)/labs/shadow-vs-nested/%.elf: $(GUEST_OBJ)/labs/shadow-vs-nested/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+labs: os
+
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
 .PHONY: labs check-labs
