@@ -38,10 +38,11 @@ void frame_init(uint32_t first_free, uint32_t mem_end)
 
 uint32_t frame_alloc(int kind, int owner)
 {
-    /* A task's pages and page tables are charged to its memory cgroup first (cgroup.h); a
-     * charge past memory.max runs the OOM killer in that cgroup and may fail. */
+    /* A task's pages and page tables, and a VM's guest RAM (owned by its VMM, hyperv/mem.c),
+     * are charged to its memory cgroup first (cgroup.h); a charge past memory.max runs the OOM
+     * killer in that cgroup and may fail. */
     int memcg = 0;
-    if ((kind == FRAME_USER || kind == FRAME_PGTABLE) && owner > 0) {
+    if ((kind == FRAME_USER || kind == FRAME_PGTABLE || kind == FRAME_VM) && owner > 0) {
         struct proc *p = proc_find(owner);
         if (p && (memcg = mem_charge(p, 1)) < 0)
             return 0;
