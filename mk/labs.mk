@@ -63,6 +63,23 @@ $(LAB_SNAPSHOTS_OS): $(GUEST_BUILD)/labs/snapshots/%.elf: labs/snapshots/os/%.c 
 	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/snapshots/os/$*.o $(OSU_LIB)
 labs: $(LAB_SNAPSHOTS_OS)
 
+# shadow-vs-nested (lab 4): two bare guests (tlb, cr3) run as VMs of the toy OS under `vm run
+# --npt` and `vm run --shadow`.
+$(GUEST_BUILD)/labs/shadow-vs-nested/%.elf: $(GUEST_OBJ)/labs/shadow-vs-nested/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+labs: os
+
+# density (lab 5): a bare guest run as idle VMs of the toy OS under one memory cgroup.
+$(GUEST_BUILD)/labs/density/%.elf: $(GUEST_OBJ)/labs/density/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
+LAB_DENSITY_OS := $(patsubst labs/density/os/%.c,$(GUEST_BUILD)/labs/density/%.elf,$(wildcard labs/density/os/*.c))
+$(LAB_DENSITY_OS): $(GUEST_BUILD)/labs/density/%.elf: labs/density/os/%.c \
+        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
+	@mkdir -p $(GUEST_OBJ)/labs/density/os
+	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -c $< -o $(GUEST_OBJ)/labs/density/os/$*.o
+	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/density/os/$*.o $(OSU_LIB)
+labs: $(LAB_DENSITY_OS)
+
 .SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
 
 .PHONY: labs check-labs check-curriculum check-sweep
