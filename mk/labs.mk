@@ -30,3 +30,21 @@ guest: $(LAB_GUEST_IMAGES)
 check-labs: labs $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
 	tests/labs/grading.sh
+
+# Toy-OS programs of a lab (labs/<lab>/os/*.c), linked against the toy OS's C library like
+# kernel/user's programs, into build/guest/labs/<lab>/<prog>.elf: $(call lab_os_progs,<lab>).
+# The labs that use them also need the toy OS itself (build/os/kernel.elf, initrd.img).
+# (mk/user.mk comes later: its variables are named by their values here.)
+LAB_OSU_DEPS := $(BUILD)/os/user/obj/kernel/user/lib/crt0.o $(BUILD)/os/user/libc.a kernel/user/user.ld
+define lab_os_progs
+LAB_OS_ELFS_$(1) := $$(patsubst labs/$(1)/os/%.c,$$(GUEST_BUILD)/labs/$(1)/%.elf,$$(wildcard labs/$(1)/os/*.c))
+$$(LAB_OS_ELFS_$(1)): $$(GUEST_BUILD)/labs/$(1)/%.elf: $$(BUILD)/os/user/obj/labs/$(1)/os/%.o $$(LAB_OSU_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(OSU_LD) $$(OSU_LDFLAGS) -o $$@ $$(OSU_CRT0) $$< $$(OSU_LIB)
+labs: $$(LAB_OS_ELFS_$(1)) os
+endef
+
+# cpu-limits (lab 8): spin and bursty, run in containers under cpu.max / cpu.weight.
+$(eval $(call lab_os_progs,cpu-limits))
+$(GUEST_BUILD)/labs/cpu-limits/%.elf: $(GUEST_OBJ)/labs/cpu-limits/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
