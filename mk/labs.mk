@@ -48,3 +48,8 @@ endef
 $(eval $(call lab_os_progs,cpu-limits))
 $(GUEST_BUILD)/labs/cpu-limits/%.elf: $(GUEST_OBJ)/labs/cpu-limits/guest/%.o $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$<)
+
+# memory-pids (lab 9): hog and forkbomb in containers; vmwait as a VM's guest.
+$(eval $(call lab_os_progs,memory-pids))
+$(GUEST_BUILD)/labs/memory-pids/%.elf: $(GUEST_OBJ)/labs/memory-pids/guest/%.o $(GUEST_IMAGE_DEPS)
+	$(call guest_link,$<)
