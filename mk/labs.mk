@@ -53,3 +53,6 @@ $(GUEST_BUILD)/labs/cpu-limits/%.elf: $(GUEST_OBJ)/labs/cpu-limits/guest/%.o $(G
 $(eval $(call lab_os_progs,memory-pids))
 $(GUEST_BUILD)/labs/memory-pids/%.elf: $(GUEST_OBJ)/labs/memory-pids/guest/%.o $(GUEST_IMAGE_DEPS)
 	$(call guest_link,$<)
+
+# namespaces (lab 11): unshare and pivot_root, the util-linux tools the toy OS lacks.
+$(eval $(call lab_os_progs,namespaces))
