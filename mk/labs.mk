@@ -56,3 +56,6 @@ $(GUEST_BUILD)/labs/memory-pids/%.elf: $(GUEST_OBJ)/labs/memory-pids/guest/%.o $
 
 # namespaces (lab 11): unshare and pivot_root, the util-linux tools the toy OS lacks.
 $(eval $(call lab_os_progs,namespaces))
+
+# scheduling (the extra lab): spin with a nice value.
+$(eval $(call lab_os_progs,scheduling))
