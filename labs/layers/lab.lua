@@ -121,10 +121,11 @@ lab.steps = {
       local ns = ctx.m:namespaces()
       local mnt = { kind = ns.kind, partial = ns.partial }
       for _, n in ipairs(ns) do if n.type == "mnt" then mnt[#mnt + 1] = n end end
-      pcall(ctx.m.picture, ctx.m, "namespaces", { width = 900 })   -- the SVG with --pictures
+      ctx.m:picture("cgroups", { width = 900 })   -- each container's cgroup and task, as SVG with --pictures
       return ("MemFree: %d kB at boot, %d kB with the layer unpacked, %d kB with %d containers running: %.0f kB per container\n\n")
              :format(ctx.free_boot, ctx.free_unpacked, ctx.free_running, ctx.params.n, ctx.per_container_kb) ..
-             "Each container has its own mount namespace with an overlay over the same layer:\n\n" .. vx.show.namespaces(mnt)
+             "Each container has its own mount namespace with an overlay over the same layer (from the ns_create and\n" ..
+             "mount records; NPROCS is 0: the toy kernel's task records do not yet name a task's namespaces):\n\n" .. vx.show.namespaces(mnt)
     end,
     check = function(ctx)
       local ok = ctx.layer_dirs == 1 and ctx.per_container_kb < ctx.unpack_kb / 2

@@ -228,7 +228,10 @@ lab.steps = {
         answer = false,
         explain = function() return "no: the mount was made in the new mount namespace (unshare -m), the host's table is untouched" end },
     },
-    action = function(ctx) return indent(ctx.s.parts.cgroup.text) .. indent(ctx.s.parts.fork.text) .. indent(ctx.s.parts.proc.text) end,
+    action = function(ctx)
+      ctx.s.m:picture("cgroups", { width = 900 })   -- the cgroup tree (mybox, ctr's) as SVG with --pictures
+      return indent(ctx.s.parts.cgroup.text) .. indent(ctx.s.parts.fork.text) .. indent(ctx.s.parts.proc.text)
+    end,
     check = function(ctx)
       local p = ctx.params
       local ok = tonumber(ctx.fork_pids[2]) == 1 and ctx.ps_before == p.sleepers + 5 and ctx.ps_after == 2
@@ -257,9 +260,10 @@ lab.steps = {
         explain = function() return "no: the image's /sys/fs/cgroup is an empty directory; nothing mounted cgroup2 there (ctr does; Docker mounts it read-only)" end },
     },
     action = function(ctx)
-      pcall(ctx.s.m.picture, ctx.s.m, "namespaces", { width = 900 })   -- the SVG with --pictures
       return indent(ctx.s.parts.root.text) .. indent(ctx.s.parts.leave.text) ..
-             "\nThe namespaces while the hand-made container ran (lsns's view):\n\n" .. vx.show.namespaces(ctx.inside)
+             "\nThe namespaces while the hand-made container ran (lsns's view, from the ns_create, mount and hostname\n" ..
+             "records; NPROCS is 0 because the toy kernel's task records do not yet name a task's namespaces):\n\n" ..
+             vx.show.namespaces(ctx.inside)
     end,
     check = function(ctx)
       local ok = ctx.host_hostname == "vx86" and ctx.root_ls:match("^bin\ndev\netc\nproc\nsrv\nsys\ntmp\n") ~= nil and
