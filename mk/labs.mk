@@ -20,78 +20,47 @@
 # Reuses mk/guest.mk ($(GUEST_OBJ)/%.o, guest_link, GUEST_IMAGE_DEPS); nested-paging links the
 # hypervisor library (GUEST_SVM_OBJS: kernel/lib/svm, header vx/svm.h).
 
+# One set of rules for every lab (labs/<lab>/, found, not listed):
+#   labs/<lab>/guest/*.c  bare vx86 guests (the lab boots them, or runs them as VMs inside the toy
+#                         OS), linked with the runtime and the hypervisor library (nested-paging
+#                         uses it; --gc-sections drops it elsewhere)
+#   labs/<lab>/os/*.c     programs for the toy OS, linked like kernel/user's programs against its
+#                         C library (compiled by mk/user.mk's $(BUILD)/os/user/obj/%.o rule)
+# both into build/guest/labs/<lab>/<prog>.elf. mk/user.mk is read after this fragment, so the
+# prerequisites name its files by their paths.
+LAB_DIRS        := $(patsubst labs/%/lab.lua,%,$(wildcard labs/*/lab.lua))
 LAB_GUEST_SRCS  := $(wildcard labs/*/guest/*.c)
 LAB_GUEST_IMAGES := $(foreach s,$(LAB_GUEST_SRCS),$(GUEST_BUILD)/labs/$(word 2,$(subst /, ,$(s)))/$(basename $(notdir $(s))).elf)
 LAB_SVM_OBJS    := $(GUEST_SVM_OBJS)
+LAB_OS_SRCS     := $(wildcard labs/*/os/*.c)
+LAB_OS_OBJS     := $(LAB_OS_SRCS:%.c=$(BUILD)/os/user/obj/%.o)
+LAB_OSU_DEPS    := $(BUILD)/os/user/obj/kernel/user/lib/crt0.o $(BUILD)/os/user/libc.a kernel/user/user.ld
 
-$(GUEST_BUILD)/labs/paging/%.elf: $(GUEST_OBJ)/labs/paging/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
+define lab_rules
+$$(GUEST_BUILD)/labs/$(1)/%.elf: $$(GUEST_OBJ)/labs/$(1)/guest/%.o $$(LAB_SVM_OBJS) $$(GUEST_IMAGE_DEPS)
+	$$(call guest_link,$$< $$(LAB_SVM_OBJS))
+LAB_OS_ELFS_$(1) := $$(patsubst labs/$(1)/os/%.c,$$(GUEST_BUILD)/labs/$(1)/%.elf,$$(wildcard labs/$(1)/os/*.c))
+$$(LAB_OS_ELFS_$(1)): $$(GUEST_BUILD)/labs/$(1)/%.elf: $$(BUILD)/os/user/obj/labs/$(1)/os/%.o $$(LAB_OSU_DEPS)
+	@mkdir -p $$(dir $$@)
+	$$(OSU_LD) $$(OSU_LDFLAGS) -o $$@ $$(OSU_CRT0) $$< $$(OSU_LIB)
+labs: $$(LAB_OS_ELFS_$(1))
+endef
+$(foreach l,$(LAB_DIRS),$(eval $(call lab_rules,$(l))))
+-include $(LAB_OS_OBJS:.o=.d)
 
-$(GUEST_BUILD)/labs/nested-paging/%.elf: $(GUEST_OBJ)/labs/nested-paging/guest/%.o $(LAB_SVM_OBJS) $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$< $(LAB_SVM_OBJS))
-
-# exit-anatomy (lab 2): a bare guest run as a VM under the toy OS's `vm`.
-$(GUEST_BUILD)/labs/exit-anatomy/%.elf: $(GUEST_OBJ)/labs/exit-anatomy/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
-
-# overhead (lab 3): a bare guest (bare and as a VM) and a toy-OS program (in a container), both
-# with labs/overhead/loop.h; the OS program with the toy OS's C library (mk/user.mk's flags; its
-# paths written out here because user.mk is read after this fragment).
-$(GUEST_BUILD)/labs/overhead/%.elf: $(GUEST_OBJ)/labs/overhead/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
-LAB_OVERHEAD_OS := $(patsubst labs/overhead/os/%.c,$(GUEST_BUILD)/labs/overhead/%.elf,$(wildcard labs/overhead/os/*.c))
-$(LAB_OVERHEAD_OS): $(GUEST_BUILD)/labs/overhead/%.elf: labs/overhead/os/%.c labs/overhead/loop.h \
-        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
-	@mkdir -p $(dir $@)
-	@mkdir -p $(GUEST_OBJ)/labs/overhead/os
-	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -I. -c $< -o $(GUEST_OBJ)/labs/overhead/os/$*.o
-	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/overhead/os/$*.o $(OSU_LIB)
-labs: $(LAB_OVERHEAD_OS)
-
-# startup-race (lab 1): a bare guest run as a VM (cold, and restored from vm's snapshot).
-$(GUEST_BUILD)/labs/startup-race/%.elf: $(GUEST_OBJ)/labs/startup-race/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
-
-# snapshots (lab 12): a bare guest snapshotted and cloned by vm, and the toy-OS program snapdiff.
-$(GUEST_BUILD)/labs/snapshots/%.elf: $(GUEST_OBJ)/labs/snapshots/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
-LAB_SNAPSHOTS_OS := $(patsubst labs/snapshots/os/%.c,$(GUEST_BUILD)/labs/snapshots/%.elf,$(wildcard labs/snapshots/os/*.c))
-$(LAB_SNAPSHOTS_OS): $(GUEST_BUILD)/labs/snapshots/%.elf: labs/snapshots/os/%.c \
-        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
-	@mkdir -p $(GUEST_OBJ)/labs/snapshots/os
-	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -c $< -o $(GUEST_OBJ)/labs/snapshots/os/$*.o
-	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/snapshots/os/$*.o $(OSU_LIB)
-labs: $(LAB_SNAPSHOTS_OS)
-
-# shadow-vs-nested (lab 4): two bare guests (tlb, cr3) run as VMs of the toy OS under `vm run
-# --npt` and `vm run --shadow`.
-$(GUEST_BUILD)/labs/shadow-vs-nested/%.elf: $(GUEST_OBJ)/labs/shadow-vs-nested/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
-labs: os
-
-# density (lab 5): a bare guest run as idle VMs of the toy OS under one memory cgroup.
-$(GUEST_BUILD)/labs/density/%.elf: $(GUEST_OBJ)/labs/density/guest/%.o $(GUEST_IMAGE_DEPS)
-	$(call guest_link,$<)
-LAB_DENSITY_OS := $(patsubst labs/density/os/%.c,$(GUEST_BUILD)/labs/density/%.elf,$(wildcard labs/density/os/*.c))
-$(LAB_DENSITY_OS): $(GUEST_BUILD)/labs/density/%.elf: labs/density/os/%.c \
-        $(BUILD)/os/user/libc.a $(BUILD)/os/user/obj/kernel/user/lib/crt0.o
-	@mkdir -p $(GUEST_OBJ)/labs/density/os
-	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -c $< -o $(GUEST_OBJ)/labs/density/os/$*.o
-	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(GUEST_OBJ)/labs/density/os/$*.o $(OSU_LIB)
-labs: $(LAB_DENSITY_OS)
-
-.SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS)
+.SECONDARY: $(LAB_GUEST_SRCS:%.c=$(GUEST_OBJ)/%.o) $(LAB_SVM_OBJS) $(LAB_OS_OBJS)
 
 .PHONY: labs check-labs check-curriculum check-sweep
 labs: $(LAB_GUEST_IMAGES) os       # most labs boot the toy OS (build/os)
 guest: $(LAB_GUEST_IMAGES)
+all: labs
 
-check-labs: labs os $(VX86) $(VX86_SAN)
+check-labs: labs $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
 	tests/labs/grading.sh
 
 check-sweep: labs $(VX86)
 	tests/labs/sweep.sh
 
-check-curriculum: labs os $(VX86)
+check-curriculum: labs $(VX86)
 	tests/labs/curriculum.sh

@@ -5,7 +5,7 @@
  * way. Prints one line the lab parses. */
 #include "vxlib.h"
 #include "kernel/uapi/vm.h"
-#include "labs/overhead/loop.h"
+#include "../loop.h"
 
 static char text[16384];
 

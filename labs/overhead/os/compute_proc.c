@@ -2,7 +2,7 @@
  * with RDTSC, as an ordinary process -- the lab runs it inside a container (ctr exec). */
 #include <stdio.h>
 #include <stdlib.h>
-#include "labs/overhead/loop.h"
+#include "../loop.h"
 
 int main(int argc, char **argv)
 {

@@ -1,0 +1,33 @@
+/* spin DELAY_MS RUN_MS [NAME]: sleep DELAY_MS, then burn the CPU until RUN_MS of virtual (wall)
+ * time have passed, and say how much of that time this task actually ran (its CPU clock).
+ * A CPU-bound service under cpu.max: the wall clock goes on while its cgroup is throttled. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+static long long ns(clockid_t c)
+{
+    struct timespec t;
+    clock_gettime(c, &t);
+    return t.tv_sec * 1000000000LL + t.tv_nsec;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 3) {
+        fprintf(stderr, "usage: spin DELAY_MS RUN_MS [NAME]\n");
+        return 2;
+    }
+    long delay = atol(argv[1]), run = atol(argv[2]);
+    struct timespec d = { delay / 1000, delay % 1000 * 1000000L };
+    while (nanosleep(&d, &d) < 0)
+        ;
+    long long start = ns(CLOCK_MONOTONIC), cpu0 = ns(CLOCK_PROCESS_CPUTIME_ID);
+    volatile unsigned x = 1;
+    while (ns(CLOCK_MONOTONIC) - start < run * 1000000LL)
+        for (int i = 0; i < 2000; i++)
+            x = x * 1103515245u + 12345u;
+    long long wall = ns(CLOCK_MONOTONIC) - start, cpu = ns(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
+    printf("spin %s: ran %lld us of %lld us\n", argc > 3 ? argv[3] : "", cpu / 1000, wall / 1000);
+    return 0;
+}
