@@ -176,6 +176,7 @@ function lab.setup(ctx)
   -- The VM's CPU need, as the lab tells it (what it measured alone, rounded): the guest's loop is
   -- fixed, so this is its run time in the cgroup too.
   p.vm_cpu_ms = math.floor(ctx.vm_cpu_ms + 0.5)
+  ctx.m = ctx.m1                   -- the machine the lab screen shows (each step shows its own)
 
   -- Part 2: two containers, weights A:B; a spins 30 ms, b 60 ms.
   ctx.m2 = run_os(ctx, prelude("/bin/spin") ..
@@ -317,6 +318,7 @@ lab.steps = {
         explain = function(ctx) return ("weights only divide what is contended: b alone takes it all (measured %.1f%%)"):format(ctx.share_b_alone) end },
     },
     action = function(ctx)
+      ctx.m = ctx.m2
       return chart(ctx.m2, ctx.win2[1] - 3000000, ctx.win2[2] + 12000000) ..
              ("\nb's share: %.1f%% while a runs, %.1f%% after\n"):format(ctx.share_b, ctx.share_b_alone)
     end,
@@ -366,6 +368,7 @@ lab.steps = {
         end },
     },
     action = function(ctx)
+      ctx.m = ctx.m3
       return chart(ctx.m3, woke(task_in(ctx.m3, "bursty", "/ctr/api")) - 1000000, ctx.apiwin[1] + 70000000) ..
              ("\nlatency: %.1f ms without a limit, %.1f ms with it (%.1fx); average use %.1f%%; throttled %d times\n")
              :format(ctx.free_ms, ctx.limited_us / 1000, ctx.limited_us / 1000 / ctx.free_ms, ctx.api_share, ctx.api_throttles)
