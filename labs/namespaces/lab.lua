@@ -96,6 +96,7 @@ function lab.setup(ctx)
   p.pids_max = rng:range(8, 30)
   local s = session(ctx)
   ctx.s = s
+  ctx.m = s.m                      -- the machine the lab screen shows
   local bg = {}
   for i = 1, p.sleepers do bg[i] = "sleep 5 &" end
   s:part("prepare", {
