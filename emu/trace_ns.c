@@ -199,15 +199,20 @@ bool ns_table_from_trace(ns_table *nt, const trace *t, uint64_t now)
     return !nt->failed;
 }
 
-static const char *const TYPE_NAMES[] = { "?", "pid", "mnt", "uts", "ipc", "user", "net" };
+/* The names lsns(8) and /proc/PID/ns use, by enum vx86_probe_ns_type. */
+static const char *const TYPE_NAMES[] = {
+    [VX86_PROBE_NS_PID] = "pid", [VX86_PROBE_NS_MNT] = "mnt", [VX86_PROBE_NS_UTS] = "uts",
+    [VX86_PROBE_NS_IPC] = "ipc", [VX86_PROBE_NS_USER] = "user", [VX86_PROBE_NS_NET] = "net",
+    [VX86_PROBE_NS_CGROUP] = "cgroup",
+};
 #define TYPE_COUNT (sizeof TYPE_NAMES / sizeof TYPE_NAMES[0])
 
-const char *ns_type_name(uint32_t type) { return type < TYPE_COUNT ? TYPE_NAMES[type] : "?"; }
+const char *ns_type_name(uint32_t type) { return type < TYPE_COUNT && TYPE_NAMES[type] ? TYPE_NAMES[type] : "?"; }
 
 uint32_t ns_type_lookup(const char *name)
 {
     for (uint32_t k = 1; k < TYPE_COUNT; k++)
-        if (strcmp(TYPE_NAMES[k], name) == 0)
+        if (TYPE_NAMES[k] && strcmp(TYPE_NAMES[k], name) == 0)
             return k;
     return 0;
 }

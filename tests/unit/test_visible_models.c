@@ -130,7 +130,9 @@ START_TEST(namespace_names_and_nothing)
     ck_assert_str_eq(ns_type_name(0), "?");
     ck_assert_str_eq(ns_type_name(99), "?");
     ck_assert_uint_eq(ns_type_lookup("net"), VX86_PROBE_NS_NET);
-    ck_assert_uint_eq(ns_type_lookup("cgroup"), 0);
+    ck_assert_uint_eq(ns_type_lookup("cgroup"), VX86_PROBE_NS_CGROUP);
+    ck_assert_str_eq(ns_type_name(VX86_PROBE_NS_CGROUP), "cgroup");
+    ck_assert_uint_eq(ns_type_lookup("time"), 0);
     ns_table nt;
     ns_table_init(&nt);
     ck_assert(ns_table_from_trace(&nt, NULL, 0));
