@@ -22,8 +22,8 @@
 
 # One set of rules for every lab (labs/<lab>/, found, not listed):
 #   labs/<lab>/guest/*.c  bare vx86 guests (the lab boots them, or runs them as VMs inside the toy
-#                         OS), linked with the runtime and the hypervisor library (nested-paging
-#                         uses it; --gc-sections drops it elsewhere)
+#                         OS), linked with the runtime; a lab in LAB_SVM_LABS also with the
+#                         hypervisor library (kernel/lib/svm, header vx/svm.h)
 #   labs/<lab>/os/*.c     programs for the toy OS, linked like kernel/user's programs against its
 #                         C library (compiled by mk/user.mk's $(BUILD)/os/user/obj/%.o rule)
 # both into build/guest/labs/<lab>/<prog>.elf. mk/user.mk is read after this fragment, so the
@@ -32,13 +32,14 @@ LAB_DIRS        := $(patsubst labs/%/lab.lua,%,$(wildcard labs/*/lab.lua))
 LAB_GUEST_SRCS  := $(wildcard labs/*/guest/*.c)
 LAB_GUEST_IMAGES := $(foreach s,$(LAB_GUEST_SRCS),$(GUEST_BUILD)/labs/$(word 2,$(subst /, ,$(s)))/$(basename $(notdir $(s))).elf)
 LAB_SVM_OBJS    := $(GUEST_SVM_OBJS)
+LAB_SVM_LABS    := nested-paging
 LAB_OS_SRCS     := $(wildcard labs/*/os/*.c)
 LAB_OS_OBJS     := $(LAB_OS_SRCS:%.c=$(BUILD)/os/user/obj/%.o)
 LAB_OSU_DEPS    := $(BUILD)/os/user/obj/kernel/user/lib/crt0.o $(BUILD)/os/user/libc.a kernel/user/user.ld
 
 define lab_rules
-$$(GUEST_BUILD)/labs/$(1)/%.elf: $$(GUEST_OBJ)/labs/$(1)/guest/%.o $$(LAB_SVM_OBJS) $$(GUEST_IMAGE_DEPS)
-	$$(call guest_link,$$< $$(LAB_SVM_OBJS))
+$$(GUEST_BUILD)/labs/$(1)/%.elf: $$(GUEST_OBJ)/labs/$(1)/guest/%.o $(if $(filter $(1),$(LAB_SVM_LABS)),$$(LAB_SVM_OBJS)) $$(GUEST_IMAGE_DEPS)
+	$$(call guest_link,$$< $(if $(filter $(1),$(LAB_SVM_LABS)),$$(LAB_SVM_OBJS)))
 LAB_OS_ELFS_$(1) := $$(patsubst labs/$(1)/os/%.c,$$(GUEST_BUILD)/labs/$(1)/%.elf,$$(wildcard labs/$(1)/os/*.c))
 $$(LAB_OS_ELFS_$(1)): $$(GUEST_BUILD)/labs/$(1)/%.elf: $$(BUILD)/os/user/obj/labs/$(1)/os/%.o $$(LAB_OSU_DEPS)
 	@mkdir -p $$(dir $$@)
