@@ -33,7 +33,8 @@ static const char USAGE[] =
     "  (none)              run the default demo (guest/demo.elf beside the vx86 binary)\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
     "  os [OPTIONS]        boot the toy OS (os/kernel.elf + os/initrd.img beside vx86) with\n"
-    "                      its console on this terminal (Ctrl-] leaves); the options of 'run'\n"
+    "                      its console on this terminal (Ctrl-] leaves); the options of 'run';\n"
+    "                      --gui: in the SDL2 window instead (vx86 os --gui --help)\n"
     "  costs               print the default cost table (the --costs file format)\n"
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
@@ -474,6 +475,13 @@ static int cmd_os(int argc, char **argv)
     args[1] = "--module";
     args[2] = initrd;
     memcpy(args + 3, argv, (size_t)argc * sizeof *args);
+    for (int i = 0; i < argc; i++)   /* --gui: the toy OS in the SDL2 window (emu/gui) */
+        if (strcmp(argv[i], "--gui") == 0) {
+            memmove(args + 3 + i, args + 4 + i, (size_t)(argc - i) * sizeof *args);
+            int r = gui_os_main(argc + 2, args);
+            free(args);
+            return r;
+        }
     cli_run_options opts;
     char err[512];
     int rc = cli_parse_run(argc + 3, args, &opts, err, sizeof err);
