@@ -39,7 +39,7 @@ static const char USAGE[] =
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
     "  lab FILE [--text] [--seed N] [--solve] [--save F]   walk a Lua lab (the TUI on a\n"
-    "                      terminal; vx86 lab --help)\n"
+    "                      terminal, --gui in the SDL2 window; vx86 lab --help)\n"
     "  grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn]\n"
     "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not graded;\n"
     "                      vx86 grade --help)\n"
@@ -590,6 +590,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "lab") == 0) {
         lab_set_terminal_ui(tui_lab_screen);
+        lab_set_window_ui(gui_lab_ui_create);
         return lab_main(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "lua") == 0)

@@ -342,8 +342,11 @@ bool gui_window_open(gui *g, const char *title)
     if (!have_display || (!SDL_WasInit(SDL_INIT_VIDEO) && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) ||
         !(g->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, GUI_W, GUI_H,
                                     SDL_WINDOW_RESIZABLE))) {
-        fprintf(stderr, "%s: no display: use --screenshot for headless pictures\n",
-                strcmp(title, "vx86") == 0 ? "vx86 gui" : title);
+        if (strcmp(title, "vx86 lab") == 0)
+            fprintf(stderr, "vx86 lab: no display: --gui needs X11 or Wayland (--text works anywhere)\n");
+        else
+            fprintf(stderr, "%s: no display: use --screenshot for headless pictures\n",
+                    strcmp(title, "vx86") == 0 ? "vx86 gui" : title);
         return false;
     }
     SDL_StartTextInput();

@@ -23,6 +23,9 @@ typedef enum gui_pane_id {
 /* Where pane p's content sits on the canvas (its title strip is just above). */
 SDL_Rect gui_pane_rect(int p);
 const char *gui_pane_title(int p);
+struct gui_view;
+/* Where pane p sits for this view: `os --gui` and `lab --gui` arrange the panes differently. */
+SDL_Rect gui_view_pane_rect(const struct gui_view *v, int p);
 
 typedef enum gui_button_id { GUI_BTN_RUN, GUI_BTN_STEP, GUI_BTN_BACK, GUI_BTN_INPUT, GUI_BTN_COUNT } gui_button_id;
 SDL_Rect gui_button_rect(int b);

@@ -52,7 +52,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
     }
     case PIC_KIND_MEMMAP: {
         pic_memmap mm;
-        if (!pic_memmap_from_pagetables(&mm, m, ram))
+        if (!pic_memmap_from_machine(&mm, m, ram))
             return false;
         pic_memmap_scene(&mm, s, width, height ? height : 400);
         t = pic_memmap_text(&mm, 64);
