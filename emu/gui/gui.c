@@ -163,8 +163,11 @@ static void step_back(gui *g)
     if (g->v.running || !g->v.back_available || !g->v.m)
         return;
     double t0 = now_seconds();
+    uint64_t from = machine_cycles(g->v.m);
     machine_reverse r = machine_step_back(g->v.m, 1);
     double ms = (now_seconds() - t0) * 1e3;
+    if (g->stats)
+        fprintf(stderr, "step back from cycle %llu: %.1f ms\n", (unsigned long long)from, ms);
     switch (r) {
     case MACHINE_REVERSE_OK:
         g->v.ended = false;
@@ -330,8 +333,19 @@ void gui_track_history(gui *g)
     if (g->history_on != g->v.m) {
         char herr[160];
         g->history_on = g->v.m;
+        /* A checkpoint costs a few ms of host time (emu/machine.h: about one RAM scan), so its
+         * interval follows the pace: at 1 virtual second per second an idle toy OS passes 1e9
+         * cycles a second, and the default 1e7 would mean 100 checkpoints a second (measured:
+         * most of the frame time). A quarter of a paced second keeps them to ~4 a second;
+         * stepping back re-executes at most that (~0.1 s for an idle guest, up to ~2.5 s for a
+         * busy one at 1e8 cycles a second). Unpaced (--speed max), cycles track host time: the
+         * default interval. */
+        uint64_t interval = 0;
+        double paced = g->v.speed * (double)machine_cycles_per_second(g->v.m) / 4;
+        if (g->v.speed > 0 && paced > (double)MACHINE_HISTORY_INTERVAL)
+            interval = (uint64_t)paced;
         if (!machine_history_enabled(g->v.m))
-            machine_history_enable(g->v.m, 0, 0, herr, sizeof herr);
+            machine_history_enable(g->v.m, interval, 0, herr, sizeof herr);
     }
     g->v.back_available = machine_history_enabled(g->v.m);
 }
@@ -341,7 +355,7 @@ bool gui_window_open(gui *g, const char *title)
     bool have_display = getenv("DISPLAY") || getenv("WAYLAND_DISPLAY") || getenv("SDL_VIDEODRIVER");
     if (!have_display || (!SDL_WasInit(SDL_INIT_VIDEO) && SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) ||
         !(g->win = SDL_CreateWindow(title, SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, GUI_W, GUI_H,
-                                    SDL_WINDOW_RESIZABLE))) {
+                                    SDL_WINDOW_RESIZABLE | SDL_WINDOW_HIDDEN))) {
         if (strcmp(title, "vx86 lab") == 0)
             fprintf(stderr, "vx86 lab: no display: --gui needs X11 or Wayland (--text works anywhere)\n");
         else
@@ -349,6 +363,10 @@ bool gui_window_open(gui *g, const char *title)
                     strcmp(title, "vx86") == 0 ? "vx86 gui" : title);
         return false;
     }
+    /* The window surface first, then show it: SDL may replace the X window when it makes the
+     * surface, and a window seen by a tool (xdotool, a screenshot) must be the one that stays. */
+    SDL_GetWindowSurface(g->win);
+    SDL_ShowWindow(g->win);
     SDL_StartTextInput();
     g->full = true;
     g->base_wall = now_seconds();
@@ -376,8 +394,10 @@ bool gui_frame(gui *g)
         g->base_cycles = machine_cycles(g->v.m);
     }
     g->was_running = g->v.running;
-    if (g->v.m && g->v.running)
+    if (g->v.m && g->v.running) {
         run_frame(g);
+        fflush(stdout);   /* COM1's copy on stdout: a prompt without a newline shows too */
+    }
     double t_run = now_seconds();
     gui_render(g->canvas, &g->v, g->font, &g->vga);
     double t_draw = now_seconds();
@@ -562,15 +582,16 @@ static int gui_run(int argc, char **argv, bool os)
     g.v.m = m;
     /* Record history from the start so F9 can step back (emu/replay.c); the offscreen render
      * records too, so it draws the same enabled button as the window. */
+    g.v.speed = ga.speed;
     g.history = true;
     gui_track_history(&g);
     g.v.ram_bytes = opts.memory_bytes ? opts.memory_bytes : CLI_MEMORY_DEFAULT;
     g.v.serial = &g.serial;
-    g.v.speed = ga.speed;
     g.v.walk_addr = ga.walk;
     g.v.walk_set = ga.walk_set;
     g.v.os = os;
     g.frame_limit = ga.frames;
+    g.stats = opts.stats;
     if (os)
         snprintf(g.v.message, sizeof g.v.message, "type in the serial console; Ctrl-] leaves");
 

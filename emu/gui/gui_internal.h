@@ -32,6 +32,7 @@ struct gui {
     double run_s, draw_s, present_s;
     uint64_t frames, frame_limit;
     int exit_status;
+    bool stats;                     /* --stats: also each step back's host time on stderr */
     gui_mode mode;
 };
 

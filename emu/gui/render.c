@@ -226,7 +226,15 @@ static void vga_text_scene(pic_scene *s, machine *m, int w, int h)
     s->background = 0x000000;
     pic_console c;
     pic_console_from_machine(&c, m);
-    int last = c.cur_row >= 0 ? c.cur_row : MACHINE_VGA_ROWS - 1;
+    int last = c.cur_row;   /* the cursor's row, or the last written one if that is further down */
+    for (int r = MACHINE_VGA_ROWS - 1; r > last; r--)
+        for (int k = 0; k < MACHINE_VGA_COLS; k++)
+            if (c.ch[r][k] > ' ') {
+                last = r;
+                break;
+            }
+    if (last < 0)
+        last = 0;
     int rows = h / PIC_LINE_PX, cols = (w - 8) / PIC_CHAR_PX;
     int first = last + 1 - rows < 0 ? 0 : last + 1 - rows;
     for (int r = first; r <= last; r++) {

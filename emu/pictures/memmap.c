@@ -261,12 +261,19 @@ void pic_memmap_scene(const pic_memmap *mm, pic_scene *s, int width, int height)
         pic_text(s, 4, l.y0, PIC_LEFT, PIC_DIM, "%s", mm->note);
     uint32_t ncells = (mm->frames + l.per_cell - 1) / l.per_cell;
     int gap = l.cell > 4 ? 1 : 0;
-    for (uint32_t i = 0; i < ncells; i++) {
+    for (uint32_t i = 0; i < ncells;) {
         int owner = pic_memmap_cell_owner(mm, i * l.per_cell, l.per_cell);
         int x = l.x0 + (int)(i % (uint32_t)l.cols) * l.cell, y = l.y0 + (int)(i / (uint32_t)l.cols) * l.cell;
+        /* Without gaps, a run of cells of one owner along a row is one rectangle: the same
+         * pixels, a few hundred items instead of one per frame. */
+        uint32_t run = 1;
+        while (!gap && i + run < ncells && (i + run) % (uint32_t)l.cols != 0 &&
+               pic_memmap_cell_owner(mm, (i + run) * l.per_cell, l.per_cell) == owner)
+            run++;
+        i += run;
         if (mm->note[0] && y < l.y0 + PIC_LINE_PX)
             continue;   /* the note sits over the first row */
-        pic_rect(s, x, y, l.cell - gap, l.cell - gap, pic_owner_colour[owner], PIC_NONE, NULL);
+        pic_rect(s, x, y, (int)run * l.cell - gap, l.cell - gap, pic_owner_colour[owner], PIC_NONE, NULL);
     }
     legend(mm, s, width, height - legend(mm, NULL, width, 0) * PIC_LINE_PX - 2);
 }
