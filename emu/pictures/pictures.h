@@ -98,6 +98,7 @@ typedef struct pic_pde {
 } pic_pde;
 typedef struct pic_pagetable {
     bool paging;
+    bool in_guest;              /* the CPU runs an SVM guest: these are the guest's tables */
     uint32_t cr3;
     int count;                  /* present PDEs */
     pic_pde pde[1024];
