@@ -36,12 +36,14 @@ static const char USAGE[] =
     "                      cgroup tree, a VM's exits and a Gantt strip drawn from the trace\n"
     "  run IMAGE [OPTIONS] run a Multiboot v1 ELF32 kernel headless: COM1 on stdout\n"
     "  os [OPTIONS]        boot the toy OS (os/kernel.elf + os/initrd.img beside vx86) with\n"
-    "                      its console on this terminal (Ctrl-] leaves); the options of 'run'\n"
+    "                      its console on this terminal (Ctrl-] leaves); the options of 'run';\n"
+    "                      --gui: in the SDL2 window instead (vx86 os --gui --help)\n"
     "  costs               print the default cost table (the --costs file format)\n"
     "  tui IMAGE [OPTIONS] the ncurses debugger (the options of 'run', plus --dump-screen;\n"
     "                      --gdb PORT lets gdb drive while the TUI shows the machine)\n"
     "  lab FILE [--text] [--seed N] [--solve] [--save F]   walk a Lua lab (the TUI on a\n"
-    "                      terminal; vx86 lab --help); lab --list lists the labs\n"
+    "                      terminal, --gui in the SDL2 window; vx86 lab --help); lab --list\n"
+    "                      lists the labs\n"
     "  grade FILE --answers F [--seed N] [--format tap|junit|gradescope|prairielearn]\n"
     "        [--out PATH]  grade a submission headless (exit 0 graded, 2 not graded;\n"
     "                      vx86 grade --help)\n"
@@ -477,6 +479,13 @@ static int cmd_os(int argc, char **argv)
     args[1] = "--module";
     args[2] = initrd;
     memcpy(args + 3, argv, (size_t)argc * sizeof *args);
+    for (int i = 0; i < argc; i++)   /* --gui: the toy OS in the SDL2 window (emu/gui) */
+        if (strcmp(argv[i], "--gui") == 0) {
+            memmove(args + 3 + i, args + 4 + i, (size_t)(argc - i) * sizeof *args);
+            int r = gui_os_main(argc + 2, args);
+            free(args);
+            return r;
+        }
     cli_run_options opts;
     char err[512];
     int rc = cli_parse_run(argc + 3, args, &opts, err, sizeof err);
@@ -579,6 +588,7 @@ int main(int argc, char **argv)
     }
     if (strcmp(cmd, "lab") == 0) {
         lab_set_terminal_ui(tui_lab_screen);
+        lab_set_window_ui(gui_lab_ui_create);
         return lab_main(argc - 1, argv + 1);
     }
     if (strcmp(cmd, "lua") == 0)

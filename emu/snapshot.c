@@ -440,8 +440,9 @@ static bool restore_into(machine *m, const uint8_t *buf, size_t len, const char 
         if (map[k / 8] >> (k % 8) & 1) {
             memcpy(p.ram + off, src, PAGE);
             src += PAGE;
-        } else if (!fresh) {
-            memset(p.ram + off, 0, PAGE);
+        } else if (!fresh && !page_is_zero(p.ram + off, PAGE)) {
+            memset(p.ram + off, 0, PAGE);   /* only pages that are not zero already: writing a page the
+                                             * guest never touched makes the host allocate it */
         }
     }
     if (!cpu_snapshot_load(p.cpu, pr.sec[SEC_CPU].data, pr.sec[SEC_CPU].len)) {

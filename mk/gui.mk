@@ -4,7 +4,8 @@
 #                    with xmllint and rendered with rsvg-convert, and the window under Xvfb
 #                    compared with the offscreen render.
 # Uses $(VX86), the libraries and flags of the top Makefile, and the guest images of guest.mk,
-# labs.mk (the nested-paging lab's guest), tasks.mk and tour.mk (paths only: tour.mk comes later).
+# labs.mk (the nested-paging lab's guest), tasks.mk, tour.mk (paths only: tour.mk comes later), os.mk
+# (the toy OS) and hyperv.mk (a spinning guest for the toy OS's VM).
 
 GUI_TEST      := $(BUILD)/tests/gui/test_pictures
 GUI_TEST_SAN  := $(BUILD)/tests-san/gui/test_pictures
@@ -29,7 +30,7 @@ $(GUI_XCLOSE): tests/gui/xclose.c
 
 .PHONY: check-gui
 check-gui: $(VX86) $(GUI_TEST) $(GUI_TEST_SAN) $(GUI_PNGCMP) $(GUI_XCLOSE) $(TASKS_IMAGE) $(BUILD)/examples/hypervisor.elf $(BUILD)/examples/hello.elf \
-           $(BUILD)/examples/pagefault.elf $(GUEST_BUILD)/labs/nested-paging/npt.elf
+           $(BUILD)/examples/pagefault.elf $(GUEST_BUILD)/labs/nested-paging/npt.elf os $(GUEST_BUILD)/hyperv/clijmp.elf
 	@echo "== $(GUI_TEST)"; $(GUI_TEST)
 	@echo "== $(GUI_TEST_SAN) (asan/ubsan)"; $(GUI_TEST_SAN)
 	tests/gui/run-gui-tests.sh

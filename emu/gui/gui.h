@@ -23,9 +23,23 @@ typedef enum gui_pane_id {
 /* Where pane p's content sits on the canvas (its title strip is just above). */
 SDL_Rect gui_pane_rect(int p);
 const char *gui_pane_title(int p);
+struct gui_view;
+/* Where pane p sits for this view: `os --gui` and `lab --gui` arrange the panes differently. */
+SDL_Rect gui_view_pane_rect(const struct gui_view *v, int p);
 
 typedef enum gui_button_id { GUI_BTN_RUN, GUI_BTN_STEP, GUI_BTN_BACK, GUI_BTN_INPUT, GUI_BTN_COUNT } gui_button_id;
 SDL_Rect gui_button_rect(int b);
+
+/* The lab pane of `vx86 lab --gui` (gui_lab.c): the lab's transcript (narrative, pictures in
+ * place, questions, feedback) and the answer being typed. It takes the VGA console's place. */
+typedef struct gui_lab_pane {
+    char header[160];               /* title, step, score */
+    char **lines;                   /* the transcript, one entry per line */
+    int count;
+    int scroll;                     /* rows scrolled up from the newest */
+    bool asking, pausing;
+    const char *input;              /* the answer typed so far (while asking) */
+} gui_lab_pane;
 
 /* The state one frame draws from. */
 typedef struct gui_view {
@@ -37,6 +51,8 @@ typedef struct gui_view {
     double speed;                   /* virtual seconds per wall second; 0 = as fast as it goes */
     uint32_t walk_addr;
     bool walk_set;
+    bool os;                        /* `vx86 os --gui`: the serial console is the toy OS's terminal */
+    const gui_lab_pane *lab;        /* `vx86 lab --gui`: the lab pane instead of the VGA console */
     char message[160];
 } gui_view;
 
@@ -50,6 +66,14 @@ void gui_render(SDL_Surface *canvas, const gui_view *v, TTF_Font *font, const gu
 machine *gui_boot(const cli_run_options *opts, tui_serial *serial, bool echo, int *rc);
 
 int gui_main(int argc, char **argv);
+/* `vx86 os --gui`: argv holds the toy OS's kernel, its --module initrd and the user's options
+ * (emu/main.c finds the images). The window's serial console is the toy OS's terminal; Ctrl-]
+ * or closing the window leaves. */
+int gui_os_main(int argc, char **argv);
+/* `vx86 lab FILE --gui`: the lab screen in the window (gui_lab.c); NULL (with one line on stderr)
+ * when there is no display. Registered with lab_set_window_ui by emu/main.c. */
+struct lab_ui;
+struct lab_ui *gui_lab_ui_create(const char *title);
 int picture_main(int argc, char **argv);
 
 #endif

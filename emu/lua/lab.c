@@ -23,6 +23,15 @@ void lab_set_terminal_ui(lab_ui_terminal_factory factory)
     terminal_ui = factory;
 }
 
+/* --gui: the lab in the SDL2 window, registered by the front end as the terminal one is. */
+static lab_ui_terminal_factory window_ui;
+static bool want_window, no_window;
+
+void lab_set_window_ui(lab_ui_terminal_factory factory)
+{
+    window_ui = factory;
+}
+
 static const char LAB_USAGE[] =
     "usage: vx86 lab LAB.lua [--seed N] [--solve] [--text] [--no-pause] [--save FILE] [--pictures DIR]\n"
     "       vx86 lab --list\n"
@@ -34,11 +43,13 @@ static const char LAB_USAGE[] =
     "  --no-pause    do not wait for Enter between steps\n"
     "  --save FILE   write the session's answers (as counted) to FILE, a file `vx86 grade` takes\n"
     "  --pictures DIR  also write each m:picture(...) the lab draws as DIR/NNN-KIND.svg\n"
+    "  --gui         the lab in the SDL2 window: its text, pictures and questions in one pane,\n"
+    "                the lab's machine in the others (F5 run, F10 step, F9 step back)\n"
     "  --list        list the labs beside this vx86 (its checkout's or install's labs/*/lab.lua)\n"
     "                with their one-line summary and the minutes a student needs\n"
     "Exit status: 0 the lab ran to its end (or the learner stopped it) and every step's check\n"
-    "held, 1 the lab itself failed, 2 bad usage, 3 the lab ran to its end but a step's check\n"
-    "FAILED (a result the lab promises did not hold: the lesson is broken).\n";
+    "held, 1 the lab itself failed, 2 bad usage (or --gui with no display), 3 the lab ran to its\n"
+    "end but a step's check FAILED (a result the lab promises did not hold: the lesson is broken).\n";
 
 static int usage_fail(const char *msg)
 {
@@ -83,6 +94,7 @@ static int parse_lab_args(int argc, char **argv, lab_opts *o, bool *help)
             return usage_fail("--list takes no lab file and no other option (vx86 lab --list)");
         } else if (strcmp(a, "--solve") == 0 || strcmp(a, "-c") == 0) o->solve = true;
         else if (strcmp(a, "--text") == 0) o->text = true;
+        else if (strcmp(a, "--gui") == 0) want_window = true;
         else if (strcmp(a, "--no-pause") == 0) o->pause = false;
         else if (a[0] == '-' && a[1]) {
             snprintf(msg, sizeof msg, "unknown option '%.200s' (vx86 lab --help)", a);
@@ -94,6 +106,7 @@ static int parse_lab_args(int argc, char **argv, lab_opts *o, bool *help)
         }
     }
     if (!o->file) return usage_fail("no lab file given (usage: vx86 lab LAB.lua [options]; vx86 lab --help)");
+    if (want_window && (o->solve || o->text)) return usage_fail("--gui is a screen of its own: not with --text or --solve");
     if (o->save && o->solve) return usage_fail("--save records a learner's answers; it makes no sense with --solve");
     if (o->save) {   /* find out now, not after the whole session */
         FILE *f = fopen(o->save, "a");
@@ -133,7 +146,15 @@ static bool lab_body(lab_run *r, void *ud, char *err, size_t cap)
     bool *terminal = ud;
     lab_opts *o = r->o;
     if (!lab_engine_load(r, err, cap)) return false;
-    if (*terminal) r->ui = terminal_ui(lab_engine_string(r, "title", "(untitled lab)"));
+    if (want_window) {
+        r->ui = window_ui ? window_ui(lab_engine_string(r, "title", "(untitled lab)")) : NULL;
+        if (!r->ui) {
+            no_window = true;
+            snprintf(err, cap, "--gui: no window");
+            return false;
+        }
+        *terminal = true;   /* a screen of its own: the score goes to stdout once it closes */
+    } else if (*terminal) r->ui = terminal_ui(lab_engine_string(r, "title", "(untitled lab)"));
     if (r->ui && r->ui->routes_pictures) lab_engine_route_pictures(r);
     if (!r->ui) *terminal = false, r->ui = lab_ui_text_create(o->solve, o->pause);
     if (!r->ui) {
@@ -274,8 +295,8 @@ int lab_main(int argc, char **argv)
         if (r.ui) r.ui->ops->destroy(r.ui);   /* the terminal back to normal before the message */
         r.ui = NULL;
         fflush(stdout);
-        fprintf(stderr, "vx86 lab: %s\n", err);
-        rc = r.save_failed ? 2 : 1;
+        if (!no_window) fprintf(stderr, "vx86 lab: %s\n", err);   /* the window said why it could not open */
+        rc = r.save_failed || no_window ? 2 : 1;
         lab_engine_free(&r);
         return rc;
     }

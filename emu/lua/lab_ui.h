@@ -54,5 +54,8 @@ lab_ui *lab_ui_text_create(bool solve, bool pause);
  * the factory (or none registered) falls back to plain text. */
 typedef lab_ui *(*lab_ui_terminal_factory)(const char *title);
 void lab_set_terminal_ui(lab_ui_terminal_factory factory);
+/* The same for `vx86 lab --gui` (emu/main.c wires the SDL2 window's, emu/gui/gui_lab.c). NULL
+ * from the factory: no window could open (it printed why); the lab does not start (status 2). */
+void lab_set_window_ui(lab_ui_terminal_factory factory);
 
 #endif

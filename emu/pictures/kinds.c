@@ -47,15 +47,15 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
         pic_console c;
         pic_console_from_machine(&c, m);
         pic_console_scene(&c, s);
-        t = pic_console_text(&c);
+        t = text ? pic_console_text(&c) : NULL;
         break;
     }
     case PIC_KIND_MEMMAP: {
         pic_memmap mm;
-        if (!pic_memmap_from_pagetables(&mm, m, ram))
+        if (!pic_memmap_from_machine(&mm, m, ram))
             return false;
         pic_memmap_scene(&mm, s, width, height ? height : 400);
-        t = pic_memmap_text(&mm, 64);
+        t = text ? pic_memmap_text(&mm, 64) : NULL;
         pic_memmap_free(&mm);
         break;
     }
@@ -65,7 +65,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
             return false;
         pic_pagetable_from_machine(pt, m);
         pic_pagetable_scene(pt, s, width, height);
-        t = pic_pagetable_text(pt);
+        t = text ? pic_pagetable_text(pt) : NULL;
         free(pt);
         break;
     }
@@ -81,7 +81,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
         pic_walk w;
         pic_walk_from_machine(&w, m, src->walk_set ? src->walk_addr : addr, vmcb);
         pic_walk_scene(&w, s, width, height);
-        t = pic_walk_text(&w);
+        t = text ? pic_walk_text(&w) : NULL;
         break;
     }
     case PIC_KIND_GANTT:
@@ -95,7 +95,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
             gantt_init(&g, 0, 1);
             gantt_from_tasks(&g, &tt);
             pic_gantt_scene(&g, s, width, height);
-            t = g.count ? gantt_text(&g, 64) : strdup("timeline: no task switches reported yet\n");
+            t = !text ? NULL : g.count ? gantt_text(&g, 64) : strdup("timeline: no task switches reported yet\n");
             gantt_free(&g);
         } else {
             pic_tree *tr = malloc(sizeof *tr);
@@ -108,7 +108,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
             else
                 pic_tree_cgroups(tr, &tt);
             pic_tree_scene(tr, s, width, height);
-            t = pic_tree_text(tr);
+            t = text ? pic_tree_text(tr) : NULL;
             free(tr);
         }
         task_table_free(&tt);
@@ -118,7 +118,7 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
         pic_exits e;
         pic_exits_from_machine(&e, m);
         pic_exits_scene(&e, s, width, height);
-        t = pic_exits_text(&e, 40);
+        t = text ? pic_exits_text(&e, 40) : NULL;
         break;
     }
     default:

@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "devices/vga_abi.h"
+#include "emu/loader.h"
 #include "emu/pictures/pictures.h"
+#include "kernel/vm.h"   /* the toy OS's struct frame and enum frame_kind (plain data) */
 
 #define FRAME_SHIFT 12
 
@@ -13,7 +15,7 @@ const uint32_t pic_owner_colour[PIC_OWNER_COUNT] = {
     0xE8E8E8, 0x0072B2, 0x009E73, 0xE69F00, 0xCC79A7, 0x56B4E9, 0x000000,
 };
 static const char *const OWNER_NAMES[PIC_OWNER_COUNT] = {
-    "free", "kernel", "user", "page table", "VM", "container", "device",
+    "free", "kernel", "process", "page table", "VM", "container", "device",
 };
 
 const char *pic_owner_name(int owner)
@@ -111,6 +113,65 @@ bool pic_memmap_from_pagetables(pic_memmap *mm, machine *m, uint32_t ram_bytes)
     return true;
 }
 
+/* The toy OS maps all of physical memory at KERNBASE + physical address (kernel/kernel.h), so a
+ * kernel pointer is read through physical memory: that works whatever paging is current, also
+ * while a VM's guest runs with its own. */
+#define TOYOS_KERNBASE 0xC0000000u
+
+int pic_owner_of_frame(int kind, int memcg)
+{
+    switch (kind) {
+    case FRAME_FREE: return PIC_OWNER_FREE;
+    case FRAME_PGTABLE: return PIC_OWNER_PAGETABLE;
+    case FRAME_USER: return memcg ? PIC_OWNER_CONTAINER : PIC_OWNER_USER;
+    case FRAME_VM: return PIC_OWNER_VM;
+    default: return PIC_OWNER_KERNEL;   /* RESERVED (boot, image, modules, the table) and KERNEL */
+    }
+}
+
+static bool kernel_var(machine *m, const loader_symbols *syms, const char *name, uint32_t *value)
+{
+    const loader_symbol *s = loader_sym_lookup_name(syms, name);
+    return s && s->addr >= TOYOS_KERNBASE && machine_read_phys(m, s->addr - TOYOS_KERNBASE, value, sizeof *value);
+}
+
+bool pic_memmap_from_frames(pic_memmap *mm, machine *m)
+{
+    memset(mm, 0, sizeof *mm);
+    const loader_symbols *syms = machine_symbols(m);
+    uint32_t table, n;
+    if (!syms || !loader_sym_lookup_name(syms, "frame_alloc") || !kernel_var(m, syms, "frames", &table) ||
+        !kernel_var(m, syms, "nframes", &n))
+        return false;
+    if (table == 0 || n == 0)          /* the kernel has not set its allocator up yet */
+        return false;
+    uint32_t bytes = n * (uint32_t)sizeof(struct frame);
+    if (table < TOYOS_KERNBASE || n > (1u << 20))
+        return false;
+    struct frame *fr = malloc(bytes);
+    if (!fr || !machine_read_phys(m, table - TOYOS_KERNBASE, fr, bytes) || !pic_memmap_init(mm, n)) {
+        free(fr);
+        return false;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        mm->owner[i] = (uint8_t)pic_owner_of_frame(fr[i].kind, fr[i].memcg);
+    /* The VGA text window is memory the kernel never allocates; shown as the device it is. */
+    for (uint32_t a = VGA_TEXT_ADDR; a < VGA_TEXT_ADDR + 0x8000; a += 1u << FRAME_SHIFT)
+        if ((a >> FRAME_SHIFT) < n && fr[a >> FRAME_SHIFT].kind == FRAME_RESERVED)
+            mm->owner[a >> FRAME_SHIFT] = PIC_OWNER_DEVICE;
+    free(fr);
+    snprintf(mm->source, sizeof mm->source, "the kernel's frame table");
+    return true;
+}
+
+bool pic_memmap_from_machine(pic_memmap *mm, machine *m, uint32_t ram_bytes)
+{
+    if (pic_memmap_from_frames(mm, m))
+        return true;
+    pic_memmap_free(mm);
+    return pic_memmap_from_pagetables(mm, m, ram_bytes);
+}
+
 char *pic_memmap_text(const pic_memmap *mm, int columns)
 {
     if (columns < 16) columns = 16;
@@ -194,17 +255,25 @@ void pic_memmap_scene(const pic_memmap *mm, pic_scene *s, int width, int height)
     pic_scene_init(s, width, height, "physical memory map");
     pic_memmap_layout l;
     pic_memmap_layout_for(mm, width, height, &l);
-    pic_text(s, 4, 0, PIC_LEFT, PIC_INK, "physical memory: %u frames, %u per cell", mm->frames, l.per_cell);
+    pic_text(s, 4, 0, PIC_LEFT, PIC_INK, "physical memory: %u frames, %u per cell%s%s", mm->frames, l.per_cell,
+             mm->source[0] ? ", from " : "", mm->source);
     if (mm->note[0])
         pic_text(s, 4, l.y0, PIC_LEFT, PIC_DIM, "%s", mm->note);
     uint32_t ncells = (mm->frames + l.per_cell - 1) / l.per_cell;
     int gap = l.cell > 4 ? 1 : 0;
-    for (uint32_t i = 0; i < ncells; i++) {
+    for (uint32_t i = 0; i < ncells;) {
         int owner = pic_memmap_cell_owner(mm, i * l.per_cell, l.per_cell);
         int x = l.x0 + (int)(i % (uint32_t)l.cols) * l.cell, y = l.y0 + (int)(i / (uint32_t)l.cols) * l.cell;
+        /* Without gaps, a run of cells of one owner along a row is one rectangle: the same
+         * pixels, a few hundred items instead of one per frame. */
+        uint32_t run = 1;
+        while (!gap && i + run < ncells && (i + run) % (uint32_t)l.cols != 0 &&
+               pic_memmap_cell_owner(mm, (i + run) * l.per_cell, l.per_cell) == owner)
+            run++;
+        i += run;
         if (mm->note[0] && y < l.y0 + PIC_LINE_PX)
             continue;   /* the note sits over the first row */
-        pic_rect(s, x, y, l.cell - gap, l.cell - gap, pic_owner_colour[owner], PIC_NONE, NULL);
+        pic_rect(s, x, y, (int)run * l.cell - gap, l.cell - gap, pic_owner_colour[owner], PIC_NONE, NULL);
     }
     legend(mm, s, width, height - legend(mm, NULL, width, 0) * PIC_LINE_PX - 2);
 }

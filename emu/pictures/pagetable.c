@@ -10,6 +10,7 @@ void pic_pagetable_from_machine(pic_pagetable *pt, machine *m)
     machine_regs r;
     machine_get_regs(m, &r);
     pt->paging = (r.cr0 & CR0_PG) != 0;
+    pt->in_guest = r.guest_mode;
     pt->cr3 = r.cr3 & PTE_ADDR;
     uint32_t pdes[1024];
     if (!pt->paging || !machine_read_phys(m, pt->cr3, pdes, sizeof pdes))
@@ -56,7 +57,7 @@ char *pic_pagetable_text(const pic_pagetable *pt)
 {
     pic_buf b = { 0 };
     if (!pt->paging) {
-        pic_printf(&b, "page tables: paging is off (CR0.PG = 0)\n");
+        pic_printf(&b, "page tables: paging is off (CR0.PG = 0)%s\n", pt->in_guest ? " in the VM's guest running now" : "");
         return pic_finish(&b);
     }
     pic_printf(&b, "page directory at CR3 0x%08x: %d present entries\n", pt->cr3, pt->count);
@@ -75,9 +76,12 @@ void pic_pagetable_scene(const pic_pagetable *pt, pic_scene *s, int width, int h
     pic_scene_init(s, width, height, "page-table tree");
     if (!pt->paging) {
         pic_text(s, 4, 0, PIC_LEFT, PIC_DIM, "paging is off (CR0.PG = 0)");
+        if (pt->in_guest)
+            pic_text(s, 4, PIC_LINE_PX, PIC_LEFT, PIC_DIM, "in the VM's guest running now");
         return;
     }
-    pic_text(s, 4, 0, PIC_LEFT, PIC_INK, "page directory at CR3 0x%08x, %d entries", pt->cr3, pt->count);
+    pic_text(s, 4, 0, PIC_LEFT, PIC_INK, "%spage directory at CR3 0x%08x, %d entries", pt->in_guest ? "VM guest's " : "",
+             pt->cr3, pt->count);
     /* CR3's box on the left, a branch to each entry; each entry's bar shows its 1024 PTEs. */
     int root_y = PIC_LINE_PX + 4, row = PIC_LINE_PX + 2, bar_x = width - 90, bar_w = 84;
     pic_rect(s, 4, root_y, 40, PIC_LINE_PX, 0xE69F00, PIC_INK, "page directory");

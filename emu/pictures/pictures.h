@@ -70,6 +70,16 @@ int pic_memmap_cell_owner(const pic_memmap *mm, uint32_t first, uint32_t n);
  * mapped with U=1 at both levels USER, other mapped frames KERNEL, the VGA window DEVICE, the
  * rest FREE. (The toy OS's own frame table is a better source: see emu/pictures/README.md.) */
 bool pic_memmap_from_pagetables(pic_memmap *mm, machine *m, uint32_t ram_bytes);
+/* Source: the toy OS's own frame table (kernel/vm.h: `frames`, `nframes`, found by symbol and read
+ * through physical memory). One cell per frame of the kernel's, owners by kind: FREE free,
+ * RESERVED and KERNEL kernel (the VGA window device), PGTABLE page table, VM VM, USER user, or
+ * container when the frame is charged to a memory cgroup (memcg != 0: a process in a non-root
+ * cgroup with the memory controller on, which `ctr run` sets up for every container). False
+ * (nothing allocated) when the image is not the toy OS or its allocator is not set up yet. */
+bool pic_memmap_from_frames(pic_memmap *mm, machine *m);
+int pic_owner_of_frame(int kind, int memcg);
+/* The frame table when the guest is the toy OS, else the page tables. */
+bool pic_memmap_from_machine(pic_memmap *mm, machine *m, uint32_t ram_bytes);
 /* Text: rows of `columns` characters (pic_owner_char), one character per K frames, with the
  * address of each row and a legend with the counts. */
 char *pic_memmap_text(const pic_memmap *mm, int columns);
@@ -88,6 +98,7 @@ typedef struct pic_pde {
 } pic_pde;
 typedef struct pic_pagetable {
     bool paging;
+    bool in_guest;              /* the CPU runs an SVM guest: these are the guest's tables */
     uint32_t cr3;
     int count;                  /* present PDEs */
     pic_pde pde[1024];

@@ -1,7 +1,9 @@
 /* pngcmp A.png B.png X Y W H [BX BY]: compare the W x H region at (X, Y) of image A with the one
  * at (BX, BY) of image B (default the same place), pixel by pixel (RGB). Prints the number of
  * differing pixels; exit 0 when there are none, 1 when some differ, 2 on bad input.
- * pngcmp --size A.png prints "W H". Any image SDL2_image reads will do. */
+ * pngcmp --size A.png prints "W H".
+ * pngcmp --count A.png X Y W H RRGGBB prints how many pixels of the region have that colour.
+ * Any image SDL2_image reads will do. */
 #include <SDL.h>
 #include <SDL_image.h>
 #include <stdio.h>
@@ -31,6 +33,23 @@ int main(int argc, char **argv)
         SDL_Surface *a = load(argv[2]);
         if (!a) return 2;
         printf("%d %d\n", a->w, a->h);
+        return 0;
+    }
+    if (argc == 8 && strcmp(argv[1], "--count") == 0) {
+        SDL_Surface *a = load(argv[2]);
+        if (!a) return 2;
+        int x = atoi(argv[3]), y = atoi(argv[4]), w = atoi(argv[5]), h = atoi(argv[6]);
+        char *end;
+        unsigned long rgb = strtoul(argv[7], &end, 16);
+        if (*end || x < 0 || y < 0 || w < 0 || h < 0 || x + w > a->w || y + h > a->h) {
+            fprintf(stderr, "pngcmp: --count: bad region or colour\n");
+            return 2;
+        }
+        long n = 0;
+        for (int j = 0; j < h; j++)
+            for (int i = 0; i < w; i++)
+                n += px(a, x + i, y + j) == rgb;
+        printf("%ld\n", n);
         return 0;
     }
     if (argc != 7 && argc != 9) {

@@ -7,6 +7,7 @@
 
 #include "emu/gui/draw.h"
 #include "emu/pictures/pictures.h"
+#include "kernel/vm.h"   /* the toy OS's frame kinds, as the kernel numbers them */
 
 /* ---- console glyphs ---- */
 
@@ -121,6 +122,81 @@ START_TEST(memmap_colours_for_known_owners)
     ck_assert_int_eq(pic_memmap_cell_owner(&mm, 8, 8), PIC_OWNER_PAGETABLE);
     ck_assert_int_eq(pic_memmap_cell_owner(&mm, 16, 8), PIC_OWNER_KERNEL);
     ck_assert_int_eq(pic_memmap_cell_owner(&mm, 24, 8), PIC_OWNER_FREE);
+    SDL_FreeSurface(c);
+    pic_scene_free(&s);
+    pic_memmap_free(&mm);
+}
+END_TEST
+
+/* The toy OS's frame table as the memory map reads it: each kind to its owner, a process's page
+ * charged to a memory cgroup (a container's) to container; then a map of 16384 frames (the toy OS
+ * with 64 MiB) in a big pane: 3-pixel cells without gaps, a frame each, drawn as runs along a row:
+ * every frame's cell has its owner's colour, the text and the legend count the same frames, and
+ * the scene has far fewer items than frames. */
+START_TEST(memmap_from_a_frame_table)
+{
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_FREE, 0), PIC_OWNER_FREE);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_RESERVED, 0), PIC_OWNER_KERNEL);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_KERNEL, 0), PIC_OWNER_KERNEL);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_PGTABLE, 0), PIC_OWNER_PAGETABLE);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_PGTABLE, 3), PIC_OWNER_PAGETABLE);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_USER, 0), PIC_OWNER_USER);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_USER, 3), PIC_OWNER_CONTAINER);
+    ck_assert_int_eq(pic_owner_of_frame(FRAME_VM, 0), PIC_OWNER_VM);
+
+    pic_memmap mm;
+    ck_assert(pic_memmap_init(&mm, 16384));
+    uint32_t want[PIC_OWNER_COUNT] = { 0 };
+    for (uint32_t f = 0; f < mm.frames; f++) {
+        /* runs of varying length, so rows hold several runs and runs cross rows */
+        int kind = (int)((f / 37 + f / 1000) % FRAME_KINDS), memcg = (f / 101) % 2;
+        mm.owner[f] = (uint8_t)pic_owner_of_frame(kind, memcg);
+        want[mm.owner[f]]++;
+    }
+    pic_scene s;
+    pic_memmap_scene(&mm, &s, 616, 400);
+    pic_memmap_layout l;
+    pic_memmap_layout_for(&mm, 616, 400, &l);
+    ck_assert_int_eq(l.per_cell, 1);
+    ck_assert_int_eq(l.cell, 3);
+    ck_assert_uint_lt(s.count, mm.frames / 8);
+    SDL_Surface *c = gui_canvas(616, 400);
+    gui_draw_scene(c, 0, 0, &s, NULL);
+    uint32_t counted[PIC_OWNER_COUNT] = { 0 };
+    for (uint32_t f = 0; f < mm.frames; f++) {
+        int x = l.x0 + (int)(f % (uint32_t)l.cols) * 3, y = l.y0 + (int)(f / (uint32_t)l.cols) * 3;
+        for (int dy = 0; dy < 3; dy++)
+            for (int dx = 0; dx < 3; dx++)
+                ck_assert_uint_eq(gui_pixel(c, x + dx, y + dy), pic_owner_colour[mm.owner[f]]);
+        counted[mm.owner[f]]++;
+    }
+    char *t = pic_memmap_text(&mm, 64);
+    for (int o = 0; o < PIC_OWNER_COUNT; o++) {
+        ck_assert_uint_eq(counted[o], want[o]);
+        ck_assert_uint_eq(pic_memmap_count(&mm, o), want[o]);
+        char item[64];
+        snprintf(item, sizeof item, " %s %u", pic_owner_name(o), want[o]);
+        ck_assert_msg(strstr(t, item) != NULL, "text lacks '%s'", item);
+    }
+    ck_assert_uint_gt(want[PIC_OWNER_CONTAINER], 0);
+    free(t);
+    /* the SVG of the same scene: each owner's cells (3 pixels high, w wide) cover 9 pixels a frame */
+    char *svg = pic_scene_svg(&s);
+    uint64_t area[PIC_OWNER_COUNT] = { 0 };
+    for (const char *p = svg; (p = strstr(p, "<rect x=")) != NULL; p++) {
+        int x, y, w, h;
+        unsigned rgb;
+        if (sscanf(p, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#%6x\"", &x, &y, &w, &h, &rgb) != 5 ||
+            h != 3 || y < l.y0 || y >= l.y0 + l.rows * 3)
+            continue;   /* the legend's swatches and the background */
+        for (int o = 0; o < PIC_OWNER_COUNT; o++)
+            if (rgb == pic_owner_colour[o])
+                area[o] += (uint64_t)w * (uint64_t)h;
+    }
+    for (int o = 0; o < PIC_OWNER_COUNT; o++)
+        ck_assert_msg(area[o] == 9ull * want[o], "svg: %s covers %llu pixels for %u frames", pic_owner_name(o),
+                      (unsigned long long)area[o], want[o]);
+    free(svg);
     SDL_FreeSurface(c);
     pic_scene_free(&s);
     pic_memmap_free(&mm);
@@ -282,6 +358,7 @@ int main(void)
     tcase_add_test(tc, console_glyphs_colours_and_cursor);
     tcase_add_test(tc, font_errors_are_one_line);
     tcase_add_test(tc, memmap_colours_for_known_owners);
+    tcase_add_test(tc, memmap_from_a_frame_table);
     tcase_add_test(tc, gantt_bar_lengths_for_a_known_schedule);
     tcase_add_test(tc, exits_text_svg_and_sdl_agree);
     tcase_add_test(tc, trees_from_a_task_table);
