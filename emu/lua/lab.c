@@ -48,8 +48,9 @@ static const char LAB_USAGE[] =
     "  --list        list the labs beside this vx86 (its checkout's or install's labs/*/lab.lua)\n"
     "                with their one-line summary and the minutes a student needs\n"
     "Exit status: 0 the lab ran to its end (or the learner stopped it) and every step's check\n"
-    "held, 1 the lab itself failed, 2 bad usage (or --gui with no display), 3 the lab ran to its\n"
-    "end but a step's check FAILED (a result the lab promises did not hold: the lesson is broken).\n";
+    "held, 1 the lab itself failed, 2 bad usage (or --gui with no display),\n"
+    "3 the lab ran to its end but a step's check FAILED (a result the lab promises did not hold:\n"
+    "the lesson is broken).\n";
 
 static int usage_fail(const char *msg)
 {
