@@ -1,17 +1,17 @@
 /* The threaded dispatch: how one decoded instruction hands over to the next (see cpu/README.md).
  *
- * Every cached instruction has, beside its handler (cpu_insn.fn, the instruction's semantics), a
- * threaded entry in its code page's `run` array. The entry runs the handler, retires the
- * instruction (EIP, instruction count, cycles) and, when the next instruction is on the same code
- * page, already decoded and no boundary check is due, jumps straight to that instruction's entry:
- * a tail call, so the host's stack does not grow and each entry has its own indirect jump, which
- * the host's branch predictor learns per guest instruction. Otherwise it returns to run_loop
- * (exec.c), the instruction boundary where interrupts, the cycle limit, breakpoints and entering a
- * new code page are handled. Each instruction still starts at a boundary the one-at-a-time loop
- * would have seen, so cycle counts are those of the one-at-a-time loop, instruction by instruction.
+ * A cached instruction's fn is its threaded entry (its handler, the instruction's semantics, sits
+ * beside it in cpu_code_page.handler). The entry runs the handler, retires the instruction (EIP,
+ * instruction count, cycles) and, when the next instruction is on the same code page, already
+ * decoded and no boundary check is due, jumps straight to that instruction's entry: a tail call,
+ * so the host's stack does not grow and each entry has its own indirect jump, which the host's
+ * branch predictor learns per guest instruction. Otherwise it returns to run_loop (exec.c), the
+ * instruction boundary where interrupts, the cycle limit, breakpoints and entering a new code page
+ * are handled. Each instruction still starts at a boundary the one-at-a-time loop would have seen,
+ * so cycle counts are those of the one-at-a-time loop, instruction by instruction.
  *
- * Entries: the specialised forms of ops_fast.c have their own (the handler inlined); every other
- * handler runs through dispatch_call, which calls i->fn. cpu_threaded picks one at decode time. */
+ * Entries: the specialised forms of ops_fast.c have their own, with the handler inlined; every
+ * other handler runs through dispatch_call. cpu_threaded picks one when an instruction is cached. */
 #ifndef VX86_CPU_DISPATCH_H
 #define VX86_CPU_DISPATCH_H
 #include "cpu/internal.h"

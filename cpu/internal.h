@@ -115,15 +115,14 @@ static inline int cf_quick(const cpu *c) {
     default: break;
     }
     if (UNLIKELY(c->lf_size != 4)) return -1;
-    uint32_t d = c->lf_dst, s = c->lf_src;
-    switch (c->lf_op) {
-    case LF_SUB: return d < s;
-    case LF_ADD: return c->lf_res < d;
-    case LF_SHL: return (d >> (32 - s)) & 1;   /* s: the count, 1-31 */
-    case LF_SHR: return (d >> (s - 1)) & 1;
-    case LF_SAR: return ((int32_t)d >> (s - 1)) & 1;
-    default: return -1;
-    }
+    /* compares rather than a switch: GCC would make a jump table, one more indirect branch */
+    uint32_t d = c->lf_dst, s = c->lf_src, op = c->lf_op;
+    if (op == LF_SUB) return d < s;
+    if (op == LF_ADD) return c->lf_res < d;
+    if (op == LF_SHL) return (d >> (32 - s)) & 1;   /* s: the count, 1-31 */
+    if (op == LF_SHR) return (d >> (s - 1)) & 1;
+    if (op == LF_SAR) return ((int32_t)d >> (s - 1)) & 1;
+    return -1;
 }
 static inline uint32_t flags_cf(cpu *c) {
     int q = cf_quick(c);
