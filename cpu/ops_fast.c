@@ -13,7 +13,7 @@
  * runs the generic handler, which redoes the access the long way; nothing has changed state before
  * that point. The entry leaves that case to dispatch_slow, so the hot path needs no stack frame. */
 #define FAST_OR(generic) do { *slow = (generic); return; } while (0)
-#define FAST(name, next)                                                                       \
+#define FAST(name, kind)                                                                       \
     static ALWAYS_INLINE void name##_body(cpu *c, const cpu_insn *i, cpu_handler *slow);        \
     static void name(cpu *c, const cpu_insn *i) {                                              \
         cpu_handler slow = NULL;                                                               \
@@ -22,13 +22,13 @@
     }                                                                                          \
     static DISPATCH_ATTR void t_##name(cpu *c, const cpu_insn *i) {                            \
         cpu_handler slow = NULL;                                                               \
-        dispatch_enter_##next(c, i);                                                           \
+        dispatch_enter_##kind(c, i);                                                           \
         name##_body(c, i, &slow);                                                              \
         if (UNLIKELY(slow != NULL)) {                                                          \
             c->slow_handler = slow;                                                            \
             TAIL_JUMP(dispatch_slow, c, i);                                                    \
         }                                                                                      \
-        dispatch_##next(c, i);                                                                 \
+        dispatch_##kind(c, i);                                                                 \
     }                                                                                          \
     static ALWAYS_INLINE void name##_body(cpu *c, MAYBE_UNUSED const cpu_insn *i, MAYBE_UNUSED cpu_handler *slow)
 /* The entry of a generic handler compiled for one operand size (fast.h): a direct call. */
