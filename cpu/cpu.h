@@ -129,6 +129,7 @@ typedef struct cpu {
     uint32_t lf_cf_in;                  /* carry before INC/DEC, ADC/SBB */
     uint8_t lf_size;                    /* operand size of the lazy operation: 1, 2 or 4 */
     uint8_t seg_flat[S_COUNT];          /* segment is flat 4 GiB and usable: no limit checks */
+    uint8_t seg_fast[S_COUNT];          /* seg_flat and no watchpoint set: the inline TLB path applies */
     int exc_vector;                     /* the exception being raised (cpu_raise -> run loop) */
     uint32_t exc_error;
     bool exc_has_error;
@@ -172,6 +173,9 @@ typedef struct cpu {
     uint32_t code_pages_live;
     uint32_t fetch_lin_page;            /* linear page of the cached fetch translation */
     struct cpu_code_page *fetch_page;
+    const struct cpu_code_page *dispatch_page;  /* the page the dispatch chain runs (cpu/dispatch.h) */
+    uint32_t dispatch_eip_base;         /* EIP of its first byte */
+    void (*slow_handler)(struct cpu *, const struct cpu_insn *);  /* see dispatch_slow */
     uint32_t fetch_phys_page;
 } cpu;
 

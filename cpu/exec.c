@@ -1,5 +1,6 @@
 /* The run loop, exceptions and interrupt delivery, control registers. */
 #include "cpu/internal.h"
+#include "cpu/dispatch.h"
 
 #include <stdlib.h>
 
@@ -201,7 +202,7 @@ void cpu_deliver(cpu *c, int vector, uint32_t error, bool has_error, int kind, u
     c->eip = offset;
     c->eflags_rest &= ~(F_TF | F_NT | F_RF | F_VM);
     if (!trap_gate) c->eflags_rest &= ~F_IF;
-    c->fetch_lin_page = CPU_TLB_INVALID;
+    fetch_invalidate(c);
 }
 
 /* An exception was raised (cpu_raise longjmp'd back to the run loop): deliver it precisely. */
@@ -279,6 +280,16 @@ static void fetch_setup(cpu *c, uint32_t lin) {
     c->fetch_lin_page = lin >> 12;
 }
 
+/* Cache a decoded instruction: its handler beside it, its threaded entry in its place (dispatch.h). */
+void code_page_store(cpu_code_page *cp, uint32_t off, const cpu_insn *decoded) {
+    cp->insns[off] = *decoded;
+    cp->insns[off].fn = cpu_threaded(decoded->fn);
+    cp->handler[off] = decoded->fn;
+}
+
+/* The instruction at CS:EIP: cached in its code page (fn is its threaded entry), or, where it cannot
+ * be cached (outside RAM, across the page's end, a page made stale while decoding), decoded into
+ * *tmp (fn is its handler). */
 static inline const cpu_insn *fetch(cpu *c, cpu_insn *tmp) {
     uint32_t lin = c->seg[S_CS].base + c->eip;
     if (UNLIKELY((lin >> 12) != c->fetch_lin_page)) fetch_setup(c, lin);
@@ -292,7 +303,7 @@ static inline const cpu_insn *fetch(cpu *c, cpu_insn *tmp) {
     if (LIKELY(i->fn != NULL)) return i;
     cpu_decode(c, lin, tmp);
     if (off + tmp->len <= CODE_PAGE_SIZE && c->fetch_page == cp && !cp->stale) {
-        *i = *tmp;
+        code_page_store(cp, off, tmp);
         for (uint32_t k = off; k < off + tmp->len; k++) cp->covered[k >> 3] |= (uint8_t)(1u << (k & 7));
         return i;
     }
@@ -347,6 +358,7 @@ bool cpu_add_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind) {
     /* No TLB flush: with watchpoints set every data access takes the checking slow path
      * (cpu/internal.h), so the machine's state and cycle counts stay those of a run without. */
     c->watch[c->watch_count++] = (cpu_watch){ lin, len, kind };
+    for (int s = 0; s < S_COUNT; s++) seg_update_flat(c, s);   /* seg_fast: no inline TLB path now */
     c->deadline = 0;
     return true;
 }
@@ -355,6 +367,7 @@ bool cpu_remove_watchpoint(cpu *c, uint32_t lin, uint32_t len, int kind) {
     for (int k = 0; k < c->watch_count; k++) {
         if (c->watch[k].lin == lin && c->watch[k].len == len && c->watch[k].kind == kind) {
             c->watch[k] = c->watch[--c->watch_count];
+            for (int s = 0; s < S_COUNT; s++) seg_update_flat(c, s);
             return true;
         }
     }
@@ -401,49 +414,48 @@ static bool boundary_checks(cpu *c, cpu_stop *why) {
     return false;
 }
 
-/* One instruction on the hot path: run it, retire it, and return the next decoded instruction of
- * the same page, or NULL when the outer loop must look first (see run_loop). */
-static ALWAYS_INLINE const cpu_insn *step(cpu *c, const cpu_insn *i, const cpu_code_page *cp, uint32_t page,
-                                          uint32_t eip_base) {
-    c->eip_next = c->eip + i->len;
-    i->fn(c, i);
-    c->icount++;
-    uint32_t eip = c->eip = c->eip_next;
-    c->cycles += i->cost;
-    if (UNLIKELY(c->cycles >= c->deadline)) return NULL;
-    uint32_t off = eip - eip_base;   /* offset in the page, if EIP is still on it */
-    if (UNLIKELY(off >= CODE_PAGE_SIZE || c->fetch_lin_page != page)) return NULL;
-    const cpu_insn *next = &cp->insns[off];
-    return LIKELY(next->fn != NULL) ? next : NULL;
+/* The entry of every handler without one of its own (ops_fast.c has those of the hot ones). */
+DISPATCH_ATTR void dispatch_call(cpu *c, const cpu_insn *i) {
+    const cpu_code_page *cp = c->dispatch_page;
+    dispatch_enter_jump(c, i);
+    cp->handler[i - cp->insns](c, i);
+    dispatch_next(c, i);
 }
 
-/* The dispatch. The outer loop is the instruction boundary where everything rare is checked
- * (interrupts, the cycle limit, breakpoints; boundary_checks) and where a new code page is
- * entered (fetch: translate, maybe decode). The inner loop is the hot path: it runs the decoded
- * instructions of one code page back to back, following straight-line code and branches that
- * stay on the page, and leaves for the outer loop only when
- *   - the cycle count reached the deadline (the limit, or 0: something needs a boundary check:
- *     an interrupt line, STI, a watchpoint hit, a breakpoint being set; see cpu_run's callers),
- *   - EIP left the page, or the page's translation was dropped (fetch_lin_page is invalidated by
- *     CS loads, TLB flushes, world switches and by writes into decoded bytes: self-modifying code),
- *   - the next instruction is not decoded yet.
- * So each instruction still starts at a boundary the old one-at-a-time loop would have seen, with
- * the same checks passing, and the cycle count is the same instruction by instruction.
- * The loop lives in its own function: a function that calls setjmp keeps its locals in memory,
- * which would cost the hot loop several loads and stores per instruction. */
+DISPATCH_ATTR void dispatch_slow(cpu *c, const cpu_insn *i) {
+    dispatch_enter_jump(c, i);
+    c->slow_handler(c, i);
+    dispatch_next(c, i);
+}
+
+/* The run loop: the instruction boundary. Everything rare is checked here (interrupts, the cycle
+ * limit, breakpoints; boundary_checks) and a new code page is entered (fetch: translate, maybe
+ * decode); then the instruction's threaded entry runs it and, chaining from entry to entry, the
+ * instructions after it on the same page, until one of them finds that a boundary check is due
+ * (the cycle count reached `deadline`: the limit, or 0 when something needs a look: an interrupt
+ * line, STI, a watchpoint hit, a breakpoint being set, the page's translation dropped by a CS load,
+ * a TLB flush, a world switch or a write into decoded bytes), that EIP left the page, or that the
+ * next instruction is not decoded yet (cpu/dispatch.h).
+ * The loop lives in its own function: a function that calls setjmp keeps its locals in memory. */
 static HOT_LOOP cpu_stop run_loop(cpu *c) {
     cpu_stop why = CPU_STOP_LIMIT;
     cpu_insn tmp;
     for (;;) {
         if (UNLIKELY(c->cycles >= c->deadline) && boundary_checks(c, &why)) return why;
+#ifndef DISPATCH_MUSTTAIL
+        /* without a guaranteed tail call a chain may grow the host stack: bound it */
+        if (c->deadline > c->cycles + DISPATCH_CHAIN_MAX) c->deadline = c->cycles + DISPATCH_CHAIN_MAX;
+#endif
         const cpu_insn *i = fetch(c, &tmp);
-        /* the page's decoded instructions (only fetch_setup changes them; code outside RAM has
-         * none, and the empty page stops the loop after one instruction) and its first byte's EIP */
-        static const cpu_code_page no_code_page;
-        const cpu_code_page *cp = c->fetch_page ? c->fetch_page : &no_code_page;
-        const uint32_t page = c->fetch_lin_page, eip_base = (page << 12) - c->seg[S_CS].base;
-        /* unrolled once: two indirect-call sites give the host's branch predictor more context */
-        while ((i = step(c, i, cp, page, eip_base)) && (i = step(c, i, cp, page, eip_base))) {}
+        c->eip_next = c->eip + i->len;
+        if (UNLIKELY(i == &tmp)) {   /* not cached: just this one */
+            tmp.fn(c, &tmp);
+            retire(c, &tmp, c->eip_next);
+            continue;
+        }
+        c->dispatch_page = c->fetch_page;
+        c->dispatch_eip_base = (c->fetch_lin_page << 12) - c->seg[S_CS].base;
+        i->fn(c, i);
     }
 }
 

@@ -23,6 +23,8 @@
 #define UNLIKELY(x) __builtin_expect(!!(x), 0)
 #define NORETURN __attribute__((noreturn))
 #define NOINLINE __attribute__((noinline))
+#define MAYBE_UNUSED __attribute__((unused))
+#define ASSUME(x) do { if (!(x)) __builtin_unreachable(); } while (0)
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define ALWAYS_INLINE inline
@@ -30,6 +32,8 @@
 #define UNLIKELY(x) (x)
 #define NORETURN
 #define NOINLINE
+#define MAYBE_UNUSED
+#define ASSUME(x) ((void)0)
 #endif
 
 #define NOREG 0xFF
@@ -59,7 +63,11 @@ _Static_assert(sizeof(struct cpu_insn) == 32, "cpu_insn should stay 32 bytes");
 
 #define CODE_PAGE_SIZE 4096
 typedef struct cpu_code_page {
-    cpu_insn insns[CODE_PAGE_SIZE];       /* first: the run loop indexes it on every instruction */
+    /* indexed by offset in the page; fn is the threaded entry (dispatch.h), NULL where nothing is
+     * decoded. One more, always empty, after the last: see dispatch_seq. First in the struct: the
+     * dispatch indexes it on every instruction. */
+    cpu_insn insns[CODE_PAGE_SIZE + 1];
+    cpu_handler handler[CODE_PAGE_SIZE];  /* each instruction's handler (its semantics) */
     uint32_t ppn;
     uint8_t stale;         /* a write hit decoded bytes: rebuild before the next use */
     uint8_t mode;          /* code-segment size and flatness the page was decoded for */
@@ -107,15 +115,14 @@ static inline int cf_quick(const cpu *c) {
     default: break;
     }
     if (UNLIKELY(c->lf_size != 4)) return -1;
-    uint32_t d = c->lf_dst, s = c->lf_src;
-    switch (c->lf_op) {
-    case LF_SUB: return d < s;
-    case LF_ADD: return c->lf_res < d;
-    case LF_SHL: return (d >> (32 - s)) & 1;   /* s: the count, 1-31 */
-    case LF_SHR: return (d >> (s - 1)) & 1;
-    case LF_SAR: return ((int32_t)d >> (s - 1)) & 1;
-    default: return -1;
-    }
+    /* compares rather than a switch: GCC would make a jump table, one more indirect branch */
+    uint32_t d = c->lf_dst, s = c->lf_src, op = c->lf_op;
+    if (op == LF_SUB) return d < s;
+    if (op == LF_ADD) return c->lf_res < d;
+    if (op == LF_SHL) return (d >> (32 - s)) & 1;   /* s: the count, 1-31 */
+    if (op == LF_SHR) return (d >> (s - 1)) & 1;
+    if (op == LF_SAR) return ((int32_t)d >> (s - 1)) & 1;
+    return -1;
 }
 static inline uint32_t flags_cf(cpu *c) {
     int q = cf_quick(c);
@@ -226,11 +233,15 @@ static inline void lin_write(cpu *c, uint32_t lin, int size, uint32_t v) {
  * miss, a page-crossing access, MMIO) to the instruction's generic handler, which walks, checks and
  * faults: same result, same cycles, and the fast handler needs no call of its own. */
 static inline uint8_t *tlb_hit(cpu *c, int seg, uint32_t off, int size, int kind) {
-    if (UNLIKELY(!c->seg_flat[seg])) return NULL;   /* flat: base 0, so off is the linear address */
+    /* flat: base 0, so off is the linear address. seg_fast is seg_flat while no watchpoint is set:
+     * with one, the generic handler's slow path checks them (see lin_read), at no cost without. */
+    if (UNLIKELY(!c->seg_fast[seg])) return NULL;
     const cpu_tlb_entry *e = &c->tlb[is_user(c)][kind][(off >> 12) & (CPU_TLB_SIZE - 1)];
-    /* Watchpoints: the generic handler's slow path checks them (see lin_read). */
-    if (LIKELY(e->tag == (off >> 12) && (off & 0xFFF) <= (uint32_t)(0x1000 - size) && !c->watch_count))
-        return (uint8_t *)(e->addend + off);
+    if (LIKELY(e->tag == (off >> 12) && (off & 0xFFF) <= (uint32_t)(0x1000 - size))) {
+        uint8_t *p = (uint8_t *)(e->addend + off);
+        ASSUME(p != NULL);   /* a host address: saves the callers' NULL test on this path */
+        return p;
+    }
     return NULL;
 }
 /* The same for the stack slot at `sp` of a flat 32-bit stack. */
@@ -271,6 +282,14 @@ static inline uint32_t ea_of(cpu *c, const cpu_insn *i) {
     if (i->base != NOREG) a += c->regs[i->base];
     if (i->index != NOREG) a += c->regs[i->index] << i->scale;
     if (i->a16) a &= 0xFFFF;
+    return a;
+}
+
+/* The same for 32-bit addressing (the specialised forms are chosen only for it). */
+static inline uint32_t ea32(cpu *c, const cpu_insn *i) {
+    uint32_t a = i->disp;
+    if (i->base != NOREG) a += c->regs[i->base];
+    if (i->index != NOREG) a += c->regs[i->index] << i->scale;
     return a;
 }
 
@@ -315,6 +334,13 @@ void cpu_eflags_written(cpu *c, uint32_t old);
 void cpu_set_eflags_checked(cpu *c, uint32_t value, int size);
 
 cpu_code_page *code_page_get(cpu *c, uint32_t ppn, uint8_t mode);
+void code_page_store(cpu_code_page *cp, uint32_t off, const cpu_insn *decoded);   /* exec.c */
+/* Drop the cached fetch translation (CS loads, TLB flushes, world switches, writes into decoded
+ * bytes). deadline 0 ends the dispatch chain after the current instruction (dispatch.h). */
+static inline void fetch_invalidate(cpu *c) {
+    c->fetch_lin_page = CPU_TLB_INVALID;
+    c->deadline = 0;
+}
 void code_pages_free(cpu *c);
 
 /* ---- port I/O (ops_sys.c) ---- */

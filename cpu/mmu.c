@@ -17,7 +17,7 @@ static void code_write_check(cpu *c, uint32_t pa, int size) {
     for (uint32_t off = pa & 0xFFF, end = off + (uint32_t)size; off < end && off < 0x1000; off++) {
         if (cp->covered[off >> 3] & (1u << (off & 7))) {
             cp->stale = 1;
-            c->fetch_lin_page = CPU_TLB_INVALID;
+            fetch_invalidate(c);
             return;
         }
     }
@@ -30,7 +30,7 @@ void cpu_invalidate_phys(cpu *c, uint32_t paddr, uint32_t len) {
         uint32_t ppn = (uint32_t)(pa >> 12);
         if (ppn < c->code_page_count && c->code_pages[ppn]) c->code_pages[ppn]->stale = 1;
     }
-    c->fetch_lin_page = CPU_TLB_INVALID;
+    fetch_invalidate(c);
 }
 
 uint32_t phys_read(cpu *c, uint32_t pa, int size) {
@@ -275,7 +275,7 @@ void tlb_flush_all(cpu *c, bool keep_global) {
         }
         c->tlb_used_count = kept;
     }
-    c->fetch_lin_page = CPU_TLB_INVALID;
+    fetch_invalidate(c);
 }
 
 void cpu_flush_tlb(cpu *c) { tlb_flush_all(c, false); }
@@ -292,7 +292,7 @@ void tlb_flush_page(cpu *c, uint32_t lin) {
             for (int n = 0; n < CPU_TLB_SIZE; n++)
                 if (c->tlb[u][k][n].tag != CPU_TLB_INVALID && (c->tlb[u][k][n].tag >> 10) == (lin >> 22))
                     c->tlb[u][k][n].tag = CPU_TLB_INVALID;
-    c->fetch_lin_page = CPU_TLB_INVALID;
+    fetch_invalidate(c);
 }
 
 void tlb_flush_writes(cpu *c) {
@@ -391,6 +391,7 @@ cpu_code_page *code_page_get(cpu *c, uint32_t ppn, uint8_t mode) {
     } else if (cp->stale || cp->mode != mode) {
         memset(cp->covered, 0, sizeof cp->covered);
         memset(cp->insns, 0, sizeof cp->insns);
+        memset(cp->handler, 0, sizeof cp->handler);
         cp->stale = 0;
         cp->mode = mode;
     }

@@ -294,5 +294,5 @@ void op_iret(cpu *c, const cpu_insn *i) {
     uint16_t cs = (uint16_t)read_mem(c, S_SS, (sp + (uint32_t)size) & m, size);
     uint32_t fl = read_mem(c, S_SS, (sp + 2u * (uint32_t)size) & m, size);
     return_to(c, cs, eip, sp + 3u * (uint32_t)size, size, 0, true, fl);
-    c->fetch_lin_page = CPU_TLB_INVALID;
+    fetch_invalidate(c);
 }

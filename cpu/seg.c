@@ -16,12 +16,13 @@ void seg_update_flat(cpu *c, int s) {
     const cpu_seg *g = &c->seg[s];
     /* present, data, writable, expand-up, base 0, 4 GiB */
     c->seg_flat[s] = (g->attr & 0x80) && (g->attr & 0x1E) == 0x12 && g->base == 0 && g->limit == 0xFFFFFFFFu;
+    c->seg_fast[s] = c->seg_flat[s] && c->watch_count == 0;   /* see tlb_hit */
 }
 
 void seg_load_flat(cpu *c, int s, uint16_t sel, bool code) {
     c->seg[s] = (cpu_seg){ sel, (uint16_t)(code ? 0xC9B : 0xC93), 0, 0xFFFFFFFFu };
     seg_update_flat(c, s);
-    if (s == S_CS) c->fetch_lin_page = CPU_TLB_INVALID;
+    if (s == S_CS) fetch_invalidate(c);
 }
 
 bool seg_read_descriptor(cpu *c, uint16_t sel, uint32_t *lo, uint32_t *hi) {
@@ -56,7 +57,7 @@ static void set_accessed(cpu *c, uint16_t sel, uint32_t hi) {
 void seg_set_from_descriptor(cpu *c, int s, uint16_t sel, uint32_t lo, uint32_t hi) {
     c->seg[s] = (cpu_seg){ sel, desc_attr(hi | 0x100), desc_base(lo, hi), desc_limit(lo, hi) };
     seg_update_flat(c, s);
-    if (s == S_CS) c->fetch_lin_page = CPU_TLB_INVALID;
+    if (s == S_CS) fetch_invalidate(c);
 }
 
 /* MOV/POP to a data or stack segment register, LDS and friends (SDM vol. 2, MOV: protected mode). */

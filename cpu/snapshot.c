@@ -199,7 +199,11 @@ static void redecode(cpu *c, cpu_code_page *cp, const uint8_t *starts) {
     c->seg[S_CS].base = 0;
     c->seg[S_CS].limit = (cp->mode & 2) ? 0xFFFFFFFFu : 0xFFFFFu;
     for (uint32_t off = 0; off < CODE_PAGE_SIZE; off++)
-        if (starts[off / 8] >> (off % 8) & 1) cpu_decode(c, (cp->ppn << 12) | off, &cp->insns[off]);
+        if (starts[off / 8] >> (off % 8) & 1) {
+            cpu_insn d;
+            cpu_decode(c, (cp->ppn << 12) | off, &d);
+            code_page_store(cp, off, &d);
+        }
     c->cr0 = cr0;
     c->guest_mode = guest;
     c->seg[S_CS] = cs;

@@ -94,7 +94,7 @@ static void svm_insn_checks(cpu *c, int vec4_bit, bool check_rax) {
 
 static void world_switch_flush(cpu *c) {
     tlb_flush_all(c, false);
-    c->fetch_lin_page = CPU_TLB_INVALID;
+    fetch_invalidate(c);
 }
 
 static void emit_svm(cpu *c, cpu_event_kind kind, uint32_t value, uint64_t code, uint64_t i1, uint64_t i2, uint64_t aux) {
