@@ -10,6 +10,7 @@
 #     dash; outputs must be identical.
 #  5. the parity programs print the same in the toy OS on vx86.
 #  3b. our sh on a pseudo-terminal (script(1)): prompts, continuation, exit status.
+#  3c. the C library's sha256.h in pieces of every awkward size against the host's sha256sum.
 #  4. selftest passes under qemu-i386 (the hostile fuzzer, tests/os/progs/hostile.c, is run only in
 #     the toy OS: random system calls must not reach the host's kernel as root).
 # Our static i386 programs cannot be exec'd by the host kernel directly (no binfmt_misc here), so
@@ -42,12 +43,14 @@ OSPATH=$tmp/bin
 HOSTPATH=/usr/bin:/bin
 
 # ---- 0. the programs are standard C: each compiles natively against glibc too (selftest is
-# i386-specific: it makes raw system calls by their i386 numbers)
+# i386-specific: it makes raw system calls by their i386 numbers). glibc has no sha256.h: natively
+# that one header comes from our include directory (searched after glibc's) with its source.
+NATIVE_LIB="-idirafter kernel/user/include kernel/user/lib/sha256.c"
 for src in kernel/user/bin/*.c kernel/user/bin/*/; do
     [ "$src" = kernel/user/bin/selftest/ ] && continue
     files=("$src")
     [ -d "$src" ] && files=("$src"*.c)
-    cc -std=gnu11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror -o "$tmp/native-prog" "${files[@]}" 2> "$tmp/native.err" ||
+    cc -std=gnu11 -D_GNU_SOURCE -O1 -Wall -Wextra -Werror $NATIVE_LIB -o "$tmp/native-prog" "${files[@]}" 2> "$tmp/native.err" ||
         { bad "$src does not build with glibc:"; head -5 "$tmp/native.err"; }
 done
 echo "native: kernel/user/bin builds with glibc"
@@ -102,6 +105,31 @@ run_cases() {  # run_cases FILE LABEL SHELL_A PATH_A SHELL_B PATH_B
 }
 run_cases tests/os/user/sh-cases.sh sh "$OSPATH/sh" "$OSPATH" /bin/dash "$OSPATH"
 run_cases tests/os/user/util-cases.sh utils /bin/dash "$OSPATH" /bin/dash "$HOSTPATH"
+
+# ---- 3c. the C library's SHA-256 (sha256.h) against the host's sha256sum: inputs around the
+# padding boundaries (55/56/64 bytes and one block later) and a multi-block binary file, each fed
+# in one call and in pieces of 1, 3, 63, 64, 65 and 1000 bytes; built with os-cc (run under
+# qemu-i386) and natively with glibc
+scripts/os-cc -O2 tests/os/user/sha256chunks.c -o "$tmp/sha256chunks.os" &&
+    cc -std=gnu11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror $NATIVE_LIB -o "$tmp/sha256chunks.native" tests/os/user/sha256chunks.c ||
+    bad "sha256chunks does not build"
+mkdir -p "$tmp/sha"
+n=0
+for len in 0 1 3 55 56 57 63 64 65 119 120 121 127 128 129 100003; do
+    f=$tmp/sha/in$len
+    python3 -c 'import sys; n = int(sys.argv[1]); sys.stdout.buffer.write(bytes((i * i * 7 + i * 13 + 5) % 256 for i in range(n)))' $len > "$f"
+    want=$(sha256sum < "$f" | cut -d' ' -f1)
+    for run in "$QEMU $tmp/sha256chunks.os" "$tmp/sha256chunks.native"; do
+        got=$($run "$f" 0 1 3 63 64 65 1000)
+        wrong=$(awk -v w="$want" '$1 != w' <<<"$got")
+        if [ "$(wc -l <<<"$got")" != 7 ] || [ -n "$wrong" ]; then
+            bad "sha256.h on $len bytes (${run##*.}): host sha256sum says $want, we say:"
+            echo "$got"
+        fi
+        n=$((n + 7))
+    done
+done
+echo "sha256.h: $n digests agree with the host's sha256sum"
 
 # ---- 3b. the shell on a terminal (script(1) gives it a pseudo-terminal): isatty through TCGETS,
 # the "$ " prompt, "> " while a command is incomplete, exit's status

@@ -36,3 +36,11 @@ mkdir b a; echo > z; echo > y; ls; ls z y; ls a b z; ls -a a; ls missing; echo $
 seq 30 > n; head -3 n; tail -2 n; seq 5 | head -2; seq 5 | tail -1
 ### wc_columns
 seq 30 > n; echo one two > m; wc n; wc n m; wc -lw n; wc -l n m; printf 'a b\n' | wc; printf 'a b\n' | wc -w; wc < n; wc -c < n
+### sha256sum
+: > empty; sha256sum empty; sha256sum < empty; sha256sum - < empty; printf abc | sha256sum
+for n in 1 55 56 57 63 64 65 119 120 128; do printf "%0${n}d" 0 > z$n; done; sha256sum z*
+printf '\000\001\002\177\200\376\377\015\012\033' > bin; i=0; while [ $i -lt 12 ]; do cat bin bin > b2; mv b2 bin; i=$((i + 1)); done
+wc -c bin; sha256sum bin; seq 20000 > many; sha256sum many; sha256sum < many
+{ printf abc; printf def; seq 3000; } | sha256sum; sha256sum - - < bin
+printf x > 'a\b'; printf y > "$(printf 'n\nl')"; sha256sum 'a\b' n* empty
+sha256sum empty missing . z1; echo $?; sha256sum -x; echo $?; sha256sum --nope; echo $?; sha256sum -- empty
