@@ -239,6 +239,8 @@ void cgroup_fork(struct proc *parent, struct proc *child)
     child->cgroup = cg;
     for (struct cgroup *c = cg; c; c = c->parent)
         c->pids_current++;
+    for (struct cgroup *c = cg; c->parent; c = c->parent)
+        trace_cgroup_stat(c);              /* the picture's pids.current stays exact (not the root's) */
 }
 
 /* A zombie no longer populates its cgroup (cgroup_populated looks at task states) but stays
@@ -247,9 +249,12 @@ void cgroup_exit(struct proc *p) { (void)p; }
 
 void cgroup_release(struct proc *p)
 {
-    for (struct cgroup *c = cgroup_of(p); c; c = c->parent)
+    struct cgroup *cg = cgroup_of(p);
+    for (struct cgroup *c = cg; c; c = c->parent)
         c->pids_current--;
     p->cgroup = NULL;
+    for (struct cgroup *c = cg; c->parent; c = c->parent)
+        trace_cgroup_stat(c);
 }
 
 /* ---- memory ---- */
@@ -355,7 +360,8 @@ void trace_cgroup_oom(struct cgroup *cg, struct proc *victim)
 }
 
 /* The picture of the cgroups (vx.show.cgroups, m:cgroups()) needs what the files say: a
- * CGROUP_STAT record at each limit write and attach, and from the timer tick every 100 ms of
+ * CGROUP_STAT record at each limit write and attach, at each fork and reap in a cgroup below the
+ * root (so pids.current is exact), and from the timer tick every 100 ms of
  * virtual time for each cgroup whose usage changed since its last record (a digest of the
  * numbers; a collision only delays a record). */
 #define CG_STAT_NS (100 * 1000000ull)

@@ -85,6 +85,7 @@ declare -A checks=(
     ["build/vx86 tui build/examples/pagefault.elf"]=t_tui
     ["build/vx86 gui build/examples/pagefault.elf --screenshot shot.png --at 5e6"]=t_gui
     ["build/vx86 picture memmap build/examples/pagefault.elf --svg memmap.svg"]=t_picture
+    ["build/vx86 lab --list"]=t_lab_list
     ["build/vx86 lab labs/paging/lab.lua --text"]=t_lab
     ["build/vx86 grade labs/paging/lab.lua --seed 3 --answers tests/labs/answers/paging-solution.lua --format gradescope --out results.json"]=t_grade
     ["scripts/guest-cc -O2 examples/hello.c -o hello.elf ; build/vx86 run hello.elf"]=t_guestcc
@@ -102,7 +103,10 @@ t_demo() {
     grep -qE '^ +PID +PPID S NS-PID CGROUP +VM +CMD$' "$o" || r="$r [ps header]"
     grep -qE '^ +[0-9]+ +[0-9]+ [RS] +1 /ctr/web ' "$o" && grep -qE '^ +[0-9]+ +[0-9]+ [RS] +1 /ctr/db ' "$o" || r="$r [no container process with NS-PID 1 in /ctr/web and /ctr/db]"
     grep -qE ' vm 1 \(asid 1, 16 MiB\) +vm run /vm/demo.elf$' "$o" && grep -qE ' vm 2 \(asid 2, 8 MiB\) +vm run --memory 8M /vm/demo.elf$' "$o" || r="$r [ps VM column]"
-    grep -q '^|- /ctr/db (cgroup [0-9]*) tasks' "$o" && grep -q '^`- /ctr/web (cgroup [0-9]*) tasks' "$o" && grep -q '^/ (cgroup 1) tasks 1 init' "$o" || r="$r [cgroup tree]"
+    grep -q '^`- /ctr (cgroup [0-9]*)$' "$o" && grep -q '^   |- /ctr/db (cgroup [0-9]*) tasks' "$o" && grep -q '^   `- /ctr/web (cgroup [0-9]*) tasks' "$o" \
+        && grep -q '^/ (cgroup 1) tasks 1 init' "$o" || r="$r [cgroup tree]"
+    grep -qE '^   \|    pids   \[#+\.*\] +[0-9.]+%  [1-9][0-9]* / 16$' "$o" || r="$r [db's pids bar against pids.max 16]"
+    grep -qE '^        cpu    max 50000 100000 \(50\.0%\)' "$o" || r="$r [web's cpu.max in the tree]"
     grep -q '^limits, read from the OS.s cgroup files: /ctr/web cpu.max 50000 100000; /ctr/db memory.max 8388608, pids.max 16$' "$o" || r="$r [limits]"
     grep -qE '^ioio +0x7b +1452 ' "$o" && grep -qE '^vm 1 vm \(asid 1, vcpu task [0-9]+, 16384 KiB\), ended with status 0' "$o" || r="$r [exit histogram]"
     for row in '\[vm 1\]' '\[vm 2\]' '\[web\]' '\[db\]'; do
@@ -350,6 +354,19 @@ assert "page table 2" in texts and "kernel" in texts, texts
         pass "tour: picture memmap --svg: an SVG whose legend counts the page tables"
     else
         fail "tour: picture memmap --svg" "status $status; $r"
+    fi
+}
+
+# Every lab folder is listed with its minutes and summary.
+t_lab_list() {
+    sh_line "$1"
+    local n want
+    want=$(ls "$root"/labs/*/lab.lua | wc -l)
+    n=$(grep -cE '^  [a-z-]+ +[0-9]+ min  .+' "$work/out")
+    if [ $status = 0 ] && [ "$n" = "$want" ] && grep -q '^  startup-race ' "$work/out"; then
+        pass "tour: lab --list lists all $want labs with minutes and a summary"
+    else
+        fail "tour: lab --list" "status $status, $n of $want labs listed"
     fi
 }
 
