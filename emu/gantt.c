@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/grow.h"
+
 void gantt_init(gantt *g, uint64_t start, uint64_t end)
 {
     memset(g, 0, sizeof *g);
@@ -24,15 +26,9 @@ void gantt_free(gantt *g)
 
 gantt_row *gantt_add_row(gantt *g, uint32_t vm, uint32_t pid, const char *name)
 {
-    if (g->count == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 8;
-        gantt_row *bigger = realloc(g->rows, cap * sizeof *bigger);
-        if (!bigger) {
-            g->failed = true;
-            return NULL;
-        }
-        g->rows = bigger;
-        g->cap = cap;
+    if (!GROW(g->rows, g->count, g->cap, 8)) {
+        g->failed = true;
+        return NULL;
     }
     gantt_row *r = &g->rows[g->count++];
     memset(r, 0, sizeof *r);
@@ -56,15 +52,9 @@ void gantt_add_span(gantt *g, gantt_row *r, uint64_t start, uint64_t end)
         end = g->end;
     if (!r || end <= start)
         return;
-    if (r->count == r->cap) {
-        size_t cap = r->cap ? r->cap * 2 : 8;
-        task_span *bigger = realloc(r->spans, cap * sizeof *bigger);
-        if (!bigger) {
-            g->failed = true;
-            return;
-        }
-        r->spans = bigger;
-        r->cap = cap;
+    if (!GROW(r->spans, r->count, r->cap, 8)) {
+        g->failed = true;
+        return;
     }
     r->spans[r->count++] = (task_span){ start, end };
     r->total += end - start;

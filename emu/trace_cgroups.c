@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/grow.h"
+
 #include "emu/trace.h"
 #include "emu/vis_text.h"
 
@@ -24,15 +26,9 @@ cg_info *cg_table_get(cg_table *ct, uint32_t vm, uint32_t id)
     for (size_t i = 0; i < ct->count; i++)
         if (ct->cg[i].vm == vm && ct->cg[i].id == id)
             return &ct->cg[i];
-    if (ct->count == ct->cap) {
-        size_t cap = ct->cap ? ct->cap * 2 : 16;
-        cg_info *bigger = realloc(ct->cg, cap * sizeof *bigger);
-        if (!bigger) {
-            ct->failed = true;
-            return NULL;
-        }
-        ct->cg = bigger;
-        ct->cap = cap;
+    if (!GROW(ct->cg, ct->count, ct->cap, 16)) {
+        ct->failed = true;
+        return NULL;
     }
     cg_info *c = &ct->cg[ct->count++];
     memset(c, 0, sizeof *c);
@@ -48,15 +44,9 @@ static cg_task *find_task(cg_table *ct, uint32_t vm, uint32_t pid, bool add)
             return &ct->tasks[i];
     if (!add)
         return NULL;
-    if (ct->task_count == ct->task_cap) {
-        size_t cap = ct->task_cap ? ct->task_cap * 2 : 16;
-        cg_task *bigger = realloc(ct->tasks, cap * sizeof *bigger);
-        if (!bigger) {
-            ct->failed = true;
-            return NULL;
-        }
-        ct->tasks = bigger;
-        ct->task_cap = cap;
+    if (!GROW(ct->tasks, ct->task_count, ct->task_cap, 16)) {
+        ct->failed = true;
+        return NULL;
     }
     cg_task *t = &ct->tasks[ct->task_count++];
     memset(t, 0, sizeof *t);
@@ -160,15 +150,9 @@ static int by_key(const void *a, const void *b)
 
 static void add_member(cg_table *ct, cg_info *c, const cg_task *t)
 {
-    if (c->member_count == c->member_cap) {
-        size_t cap = c->member_cap ? c->member_cap * 2 : 4;
-        ns_member *bigger = realloc(c->members, cap * sizeof *bigger);
-        if (!bigger) {
-            ct->failed = true;
-            return;
-        }
-        c->members = bigger;
-        c->member_cap = cap;
+    if (!GROW(c->members, c->member_count, c->member_cap, 4)) {
+        ct->failed = true;
+        return;
     }
     size_t at = c->member_count;
     while (at > 0 && c->members[at - 1].pid > t->pid)

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/grow.h"
+
 #include "emu/trace.h"
 #include "emu/trace_tasks.h"
 #include "emu/vis_text.h"
@@ -27,15 +29,9 @@ ns_info *ns_table_get(ns_table *nt, uint32_t vm, uint32_t type, uint32_t id)
     for (size_t i = 0; i < nt->count; i++)
         if (nt->ns[i].vm == vm && nt->ns[i].type == type && nt->ns[i].id == id)
             return &nt->ns[i];
-    if (nt->count == nt->cap) {
-        size_t cap = nt->cap ? nt->cap * 2 : 16;
-        ns_info *bigger = realloc(nt->ns, cap * sizeof *bigger);
-        if (!bigger) {
-            nt->failed = true;
-            return NULL;
-        }
-        nt->ns = bigger;
-        nt->cap = cap;
+    if (!GROW(nt->ns, nt->count, nt->cap, 16)) {
+        nt->failed = true;
+        return NULL;
     }
     ns_info *n = &nt->ns[nt->count++];
     memset(n, 0, sizeof *n);
@@ -73,15 +69,9 @@ void ns_table_add_member(ns_table *nt, uint32_t vm, uint32_t type, uint32_t id, 
     ns_info *n = ns_table_get(nt, vm, type, id);
     if (!n)
         return;
-    if (n->member_count == n->member_cap) {
-        size_t cap = n->member_cap ? n->member_cap * 2 : 4;
-        ns_member *bigger = realloc(n->members, cap * sizeof *bigger);
-        if (!bigger) {
-            nt->failed = true;
-            return;
-        }
-        n->members = bigger;
-        n->member_cap = cap;
+    if (!GROW(n->members, n->member_count, n->member_cap, 4)) {
+        nt->failed = true;
+        return;
     }
     size_t at = n->member_count;
     while (at > 0 && n->members[at - 1].pid > pid)

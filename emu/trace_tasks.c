@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/grow.h"
+
 #include "emu/trace.h"
 
 void task_table_init(task_table *tt) { memset(tt, 0, sizeof *tt); }
@@ -31,15 +33,9 @@ static task_info *get_task(task_table *tt, uint32_t vm, uint32_t pid)
     }
     if (lo < tt->count && tt->tasks[lo].vm == vm && tt->tasks[lo].pid == pid)
         return &tt->tasks[lo];
-    if (tt->count == tt->cap) {
-        size_t cap = tt->cap ? tt->cap * 2 : 16;
-        task_info *bigger = realloc(tt->tasks, cap * sizeof *bigger);
-        if (!bigger) {
-            tt->failed = true;
-            return NULL;
-        }
-        tt->tasks = bigger;
-        tt->cap = cap;
+    if (!GROW(tt->tasks, tt->count, tt->cap, 16)) {
+        tt->failed = true;
+        return NULL;
     }
     memmove(&tt->tasks[lo + 1], &tt->tasks[lo], (tt->count - lo) * sizeof *tt->tasks);
     tt->count++;
@@ -133,15 +129,9 @@ void task_table_switch(task_table *tt, uint64_t cycle, uint32_t vm, uint32_t pre
     task_info *n = get_task(tt, vm, next);   /* may move p: p is not used after this */
     if (!n)
         return;
-    if (n->span_count == n->span_cap) {
-        size_t cap = n->span_cap ? n->span_cap * 2 : 8;
-        task_span *bigger = realloc(n->spans, cap * sizeof *bigger);
-        if (!bigger) {
-            tt->failed = true;
-            return;
-        }
-        n->spans = bigger;
-        n->span_cap = cap;
+    if (!GROW(n->spans, n->span_count, n->span_cap, 8)) {
+        tt->failed = true;
+        return;
     }
     n->spans[n->span_count++] = (task_span){ cycle, cycle };
     n->on_cpu = true;

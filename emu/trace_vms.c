@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "emu/grow.h"
+
 #include "arch/svm.h"
 #include "emu/trace.h"
 #include "emu/vis_text.h"
@@ -25,15 +27,9 @@ void vm_table_free(vm_table *vt)
 
 static vm_info *add_vm(vm_table *vt)
 {
-    if (vt->count == vt->cap) {
-        size_t cap = vt->cap ? vt->cap * 2 : 8;
-        vm_info *bigger = realloc(vt->vms, cap * sizeof *bigger);
-        if (!bigger) {
-            vt->failed = true;
-            return NULL;
-        }
-        vt->vms = bigger;
-        vt->cap = cap;
+    if (!GROW(vt->vms, vt->count, vt->cap, 8)) {
+        vt->failed = true;
+        return NULL;
     }
     vm_info *v = &vt->vms[vt->count++];
     memset(v, 0, sizeof *v);
@@ -112,15 +108,9 @@ void vm_table_vmexit(vm_table *vt, uint64_t cycle, uint32_t asid, uint64_t exitc
     while (at < v->code_count && v->codes[at].code < exitcode)
         at++;
     if (at == v->code_count || v->codes[at].code != exitcode) {
-        if (v->code_count == v->code_cap) {
-            size_t cap = v->code_cap ? v->code_cap * 2 : 8;
-            vm_exit_stat *bigger = realloc(v->codes, cap * sizeof *bigger);
-            if (!bigger) {
-                vt->failed = true;
-                return;
-            }
-            v->codes = bigger;
-            v->code_cap = cap;
+        if (!GROW(v->codes, v->code_count, v->code_cap, 8)) {
+            vt->failed = true;
+            return;
         }
         memmove(&v->codes[at + 1], &v->codes[at], (v->code_count - at) * sizeof *v->codes);
         v->code_count++;
