@@ -78,7 +78,12 @@ void ns_trace_mount(const char *source, const char *target, const char *fstype)
     r.pid = (uint32_t)current->pid;
     strlcpy(r.fstype, fstype ? fstype : "", sizeof r.fstype);
     strlcpy(r.source, source ? source : "", sizeof r.source);
-    strlcpy(r.target, target ? target : "", sizeof r.target);
+    target = target ? target : "";
+    size_t n = strlen(target), room = sizeof r.target - 1;
+    if (n > room)                          /* keep the path's end, where it says what it is */
+        memcpy(r.target, "...", 3), strlcpy(r.target + 3, target + n - (room - 3), room - 2);
+    else
+        strlcpy(r.target, target, sizeof r.target);
     ns_probe(VX86_PROBE_KIND_MOUNT, &r, sizeof r);
 }
 

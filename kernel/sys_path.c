@@ -429,7 +429,7 @@ long sys_mount(const struct syscall_args *a)
         r = vfs_mount(vfs_mnt_of(curproc()), src, target, type, flags, data);
     kfree(data);
     iput(target);
-    char tgt[48];
+    char tgt[256];                 /* the record keeps the end of a longer path (containers/ns.c) */
     if (r == 0 && copyinstr(tgt, a->arg[1], sizeof tgt) > 0)
         ns_trace_mount(src, tgt, type);
     return r;
