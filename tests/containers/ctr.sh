@@ -243,6 +243,14 @@ print(f"  {'ctr run -> the command':40s} {execd - steps[0][0]:9d} cycles")
 if not all(e > c for (c, _), e in zip(steps, ends)):
     print("FAIL cycles: not increasing"); sys.exit(1)
 print("ok   cycles: ctr run -> exec broken down by step")
+# the trace has a mount record for each mount ctr makes (runc's order), the cgroup2 one included
+mnts = [(e["data"]["fstype"], e["data"]["target"]) for e in ev if e["kind"] == "mount"
+        and steps[4][0] <= e["cycle"] <= execd]
+kinds = [f for f, _ in mnts]
+if kinds != ["overlay", "proc", "devtmpfs", "cgroup2", "overlay"] or not mnts[3][1].endswith("/merged/sys/fs/cgroup") \
+        or mnts[4][1] != "/":
+    print("FAIL mount records of ctr run:", mnts); sys.exit(1)
+print("ok   trace: a mount record for each of ctr's mounts (overlay, proc, dev, cgroup2, pivot_root)")
 PY
 
 # determinism: the first boot again gives the same output and the same cycle of every ctr mark
