@@ -607,6 +607,23 @@ int main(int argc, char **argv)
 {
     if (argc < 2)
         usage("no command");
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        printf("vm: the toy OS's virtual machine monitor (as kvmtool is for KVM)\n"
+               "  run IMAGE      make a VM, load the Multiboot IMAGE, run it on this console (Ctrl-] stops)\n"
+               "  start -d       the same in the background, under /sys/fs/cgroup/vm/NAME\n"
+               "  list           the VMs (/proc/vms)      stats VM   exits and cycles per exit code\n"
+               "  console VM     attach (Ctrl-] detaches) stop VM    end it\n"
+               "  restore FILE   a new VM from a snapshot of vm run --snapshot\n"
+               "usage: vm run [--npt|--shadow] [--memory SIZE] [--timeout MS] [--stats] [--snapshot FILE] "
+               "[--module FILE[,ARGS]]... IMAGE [ARGS]\n"
+               "       vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE\n"
+               "       vm start -d --name NAME [run options] IMAGE [ARGS]\n"
+               "       vm list | vm stop VM | vm console VM | vm stats VM\n"
+               "Exit status: the guest's debug-exit value; 124 timed out, 125 triple fault, 126 access\n"
+               "beyond its memory, 127 an unhandled exit; vm's own: 1 no such VM, 2 usage, 3 bad image,\n"
+               "4 the VM could not be made, 5 it failed while running.\n");
+        return 0;
+    }
     if (!strcmp(argv[1], "run"))
         return vm_run(argc - 1, argv + 1);
     if (!strcmp(argv[1], "restore"))
@@ -631,6 +648,6 @@ int main(int argc, char **argv)
         return 0;
     }
     fprintf(stderr, "vm: unknown command %s\n", argv[1]);
-    usage("commands: run, start, list, stop, console, stats");
+    usage("commands: run, restore, start, list, stop, console, stats (vm --help)");
     return EX_USAGE;
 }

@@ -139,6 +139,8 @@ badin 3 "vm: /etc/motd: not an ELF32 i386 image" run /etc/motd
 badin 3 "vm: /bin/echo: no Multiboot header in the first 8 KiB" run /bin/echo
 badin 3 "vm: /nonexistent:" run /nonexistent
 badin 4 "vm: VM_SET_MEMORY: not enough host memory" run --memory 256M /vm/img.elf
+badin 2 "vm: unknown command frob" frob
+badin 0 "usage: vm run \\[--npt|--shadow\\]" --help
 
 # On a CPU without SVM (qemu-system-i386's default CPU) VM_CREATE is -ENODEV and vm says so: no
 # kernel fault. (check-os needs QEMU too.)
