@@ -103,10 +103,19 @@ bool pic_build(int kind, const pic_source *src, pic_scene *s, int width, int hei
                 task_table_free(&tt);
                 return false;
             }
-            if (kind == PIC_KIND_NAMESPACES)
-                pic_tree_namespaces(tr, &tt);
-            else
-                pic_tree_cgroups(tr, &tt);
+            if (kind == PIC_KIND_NAMESPACES) {
+                ns_table nt;
+                ns_table_init(&nt);
+                ns_table_from_trace(&nt, machine_trace(m), machine_cycles(m));
+                pic_tree_namespaces(tr, &nt);
+                ns_table_free(&nt);
+            } else {
+                cg_table ct;
+                cg_table_init(&ct);
+                cg_table_from_trace(&ct, machine_trace(m), machine_cycles(m));
+                pic_tree_cgroups(tr, &ct);
+                cg_table_free(&ct);
+            }
             pic_tree_scene(tr, s, width, height);
             t = text ? pic_tree_text(tr) : NULL;
             free(tr);

@@ -19,6 +19,8 @@
 #include "emu/gantt.h"
 #include "emu/machine.h"
 #include "emu/pictures/scene.h"
+#include "emu/trace_cgroups.h"
+#include "emu/trace_ns.h"
 #include "emu/trace_tasks.h"
 
 /* Shared colours (0xRRGGBB). */
@@ -140,10 +142,13 @@ typedef struct pic_tree {
     int count;
     struct { char label[PIC_TEXT_BYTES]; int depth; uint64_t value, max; } node[PIC_TREE_MAX];
 } pic_tree;
-/* VM -> PID namespace -> task (pid, pid inside the namespace, name). */
-void pic_tree_namespaces(pic_tree *t, const task_table *tt);
-/* cgroup -> task, with each cgroup's and task's running cycles as a usage bar (value of max). */
-void pic_tree_cgroups(pic_tree *t, const task_table *tt);
+/* The trace's namespace model (emu/trace_ns.h), as lsns draws it: VM -> each namespace by type
+ * and nesting with its task count (a UTS namespace's hostname, a mount namespace's mounts) ->
+ * a PID namespace's tasks (pid, pid inside, name). */
+void pic_tree_namespaces(pic_tree *t, const ns_table *nt);
+/* The trace's cgroup model (emu/trace_cgroups.h): cgroup by path -> its tasks; a usage bar of
+ * memory.current / memory.max, or else pids.current / pids.max, where a limit is set. */
+void pic_tree_cgroups(pic_tree *t, const cg_table *ct);
 char *pic_tree_text(const pic_tree *t);
 void pic_tree_scene(const pic_tree *t, pic_scene *s, int width, int height);
 

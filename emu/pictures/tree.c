@@ -1,4 +1,5 @@
-/* The namespace tree and the cgroup tree, from the task table the trace rebuilds (emu/trace_tasks.h). */
+/* The namespace tree and the cgroup tree, from the models the trace rebuilds (emu/trace_ns.h,
+ * emu/trace_cgroups.h): the same data vx.show.namespaces and vx.show.cgroups draw as text. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
@@ -28,66 +29,49 @@ static void init(pic_tree *t, const char *title, const char *empty)
     snprintf(t->empty, sizeof t->empty, "%s", empty);
 }
 
-/* Distinct values of a field over the tasks of one VM, ascending (small n: a simple scan). */
-static bool seen_before(const task_table *tt, size_t upto, uint32_t vm, size_t field_off, uint32_t v)
+void pic_tree_namespaces(pic_tree *t, const ns_table *nt)
 {
-    for (size_t i = 0; i < upto; i++) {
-        const task_info *o = &tt->tasks[i];
-        uint32_t ov;
-        memcpy(&ov, (const char *)o + field_off, sizeof ov);
-        if (o->vm == vm && ov == v)
-            return true;
-    }
-    return false;
-}
-
-void pic_tree_namespaces(pic_tree *t, const task_table *tt)
-{
-    init(t, "namespaces", "no tasks reported yet|(a guest reports its tasks|through the trace probe)");
-    for (size_t i = 0; i < tt->count; i++) {
-        const task_info *ti = &tt->tasks[i];
-        if (i > 0 && tt->tasks[i - 1].vm == ti->vm)
-            continue;
-        add(t, 0, 0, 0, ti->vm ? "VM %u" : "host (VM %u)", ti->vm);
-        /* each PID namespace of this VM, in order of first appearance */
-        for (size_t k = i; k < tt->count && tt->tasks[k].vm == ti->vm; k++) {
-            const task_info *nk = &tt->tasks[k];
-            if (seen_before(tt, k, ti->vm, offsetof(task_info, pid_ns), nk->pid_ns))
-                continue;
-            add(t, 1, 0, 0, "pid ns %u (uts %u, mnt %u, ipc %u)", nk->pid_ns, nk->uts_ns, nk->mnt_ns, nk->ipc_ns);
-            for (size_t j = k; j < tt->count && tt->tasks[j].vm == ti->vm; j++) {
-                const task_info *tj = &tt->tasks[j];
-                if (tj->pid_ns == nk->pid_ns)
-                    add(t, 2, 0, 0, "%u %s (pid %u inside)%s", tj->pid, tj->name[0] ? tj->name : "?", tj->ns_pid,
-                        tj->exited ? " exited" : "");
-            }
-        }
+    init(t, "namespaces", "no namespaces reported yet|(the toy OS reports them|through the trace probe)");
+    for (size_t i = 0; i < nt->count; i++) {
+        const ns_info *n = &nt->ns[i];
+        if (i == 0 || nt->ns[i - 1].vm != n->vm)
+            add(t, 0, 0, 0, n->vm ? "VM %u" : "host", n->vm);
+        char extra[96] = "";
+        if (n->type == VX86_PROBE_NS_UTS && n->hostname[0])
+            snprintf(extra, sizeof extra, ", hostname %s", n->hostname);
+        else if (n->type == VX86_PROBE_NS_MNT && n->mounts)
+            snprintf(extra, sizeof extra, ", %u mount%s", n->mounts, n->mounts == 1 ? "" : "s");
+        add(t, 1 + n->depth, 0, 0, "%s:[%u] %zu task%s%s", ns_type_name(n->type), n->id, n->member_count,
+            n->member_count == 1 ? "" : "s", extra);
+        if (n->type == VX86_PROBE_NS_PID)
+            for (size_t k = 0; k < n->member_count; k++)
+                add(t, 2 + n->depth, 0, 0, "%u %s (pid %u inside)", n->members[k].pid,
+                    n->members[k].name[0] ? n->members[k].name : "?", n->members[k].ns_pid);
     }
 }
 
-void pic_tree_cgroups(pic_tree *t, const task_table *tt)
+void pic_tree_cgroups(pic_tree *t, const cg_table *ct)
 {
-    init(t, "cgroups", "no tasks reported yet|(a guest reports its tasks|through the trace probe)");
-    uint64_t total = 0;
-    for (size_t i = 0; i < tt->count; i++)
-        total += tt->tasks[i].run_cycles;
-    for (size_t i = 0; i < tt->count; i++) {
-        const task_info *ti = &tt->tasks[i];
-        if (seen_before(tt, i, ti->vm, offsetof(task_info, cgroup), ti->cgroup))
-            continue;
-        uint64_t used = 0;
-        for (size_t k = i; k < tt->count; k++)
-            if (tt->tasks[k].vm == ti->vm && tt->tasks[k].cgroup == ti->cgroup)
-                used += tt->tasks[k].run_cycles;
-        if (ti->vm)
-            add(t, 0, used, total, "VM %u cgroup %u", ti->vm, ti->cgroup);
-        else
-            add(t, 0, used, total, "cgroup %u", ti->cgroup);
-        for (size_t k = i; k < tt->count; k++) {
-            const task_info *tk = &tt->tasks[k];
-            if (tk->vm == ti->vm && tk->cgroup == ti->cgroup)
-                add(t, 1, tk->run_cycles, total, "%u %s", tk->pid, tk->name[0] ? tk->name : "?");
+    init(t, "cgroups", "no cgroups reported yet|(the toy OS reports them|through the trace probe)");
+    for (size_t i = 0; i < ct->count; i++) {
+        const cg_info *c = &ct->cg[i];
+        const vx86_probe_cgroup_stat *st = &c->stat;
+        uint64_t value = 0, max = 0;
+        char usage[96] = "";
+        if (c->has_stat && st->memory_max != VX86_PROBE_CGROUP_MAX) {
+            value = st->memory_current, max = st->memory_max;
+            snprintf(usage, sizeof usage, ", memory %u of %u bytes", st->memory_current, st->memory_max);
+        } else if (c->has_stat && st->pids_max != VX86_PROBE_CGROUP_MAX) {
+            value = st->pids_current, max = st->pids_max;
+            snprintf(usage, sizeof usage, ", pids %u of %u", st->pids_current, st->pids_max);
         }
+        char vm[16] = "";
+        if (c->vm)
+            snprintf(vm, sizeof vm, "VM %u ", c->vm);
+        add(t, c->depth, value > max ? max : value, max, "%s%s (cgroup %u)%s", vm, c->path[0] ? c->path : "?",
+            c->id, usage);
+        for (size_t k = 0; k < c->member_count; k++)
+            add(t, c->depth + 1, 0, 0, "%u %s", c->members[k].pid, c->members[k].name[0] ? c->members[k].name : "?");
     }
 }
 
@@ -105,7 +89,7 @@ char *pic_tree_text(const pic_tree *t)
         pic_printf(&b, "%*s%s", 2 + 2 * t->node[i].depth, "", t->node[i].label);
         if (t->node[i].max) {
             unsigned long long pct10 = (unsigned long long)(t->node[i].value * 1000 / t->node[i].max);
-            pic_printf(&b, "  %llu cycles %llu.%llu%%", (unsigned long long)t->node[i].value, pct10 / 10, pct10 % 10);
+            pic_printf(&b, "  [%llu.%llu%%]", pct10 / 10, pct10 % 10);
         }
         pic_printf(&b, "\n");
     }
@@ -142,7 +126,7 @@ void pic_tree_scene(const pic_tree *t, pic_scene *s, int width, int height)
             int bx = width - bar_w - 4, w = (int)(t->node[i].value * (uint64_t)bar_w / t->node[i].max);
             pic_rect(s, bx, y + 3, bar_w, PIC_LINE_PX - 6, PIC_PANEL, PIC_GRID, NULL);
             if (w)
-                pic_rect(s, bx, y + 3, w, PIC_LINE_PX - 6, 0x009E73, PIC_NONE, "running cycles");
+                pic_rect(s, bx, y + 3, w, PIC_LINE_PX - 6, 0x009E73, PIC_NONE, "usage of the limit");
         }
     }
 }

@@ -215,7 +215,7 @@ text_has "2-D walk in the last VM" "walk of 0x00100045 (2-D: guest and nested ta
 text_has "2-D walk: nested steps" "5. nested PTE for gPA 0x00100045" "$VX86" picture walk "$NPT" --at 1e6
 text_has "exits text of the hypervisor" "0x07b ioio" "$VX86" picture exits "$HYPER"
 text_has "gantt text of the tasks guest" "1 init" "$VX86" picture gantt "$TASKS" --at 3e6
-text_has "namespaces text of the tasks guest" "pid ns 2" "$VX86" picture namespaces "$TASKS" --at 3e6
+text_has "namespaces text of the tasks guest" "pid:[2]" "$VX86" picture namespaces "$TASKS" --at 3e6
 text_has "console text of the known screen" "vx86 VGA test screen" "$VX86" picture console "$VGA" --at 3e6
 text_has "empty panes say so" "VM exits: none yet" "$VX86" picture exits "$VGA" --at 3e6
 text_has "memmap of a bare guest: owners from its page tables" "owners from page tables" \

@@ -7,6 +7,7 @@
 
 #include "emu/gui/draw.h"
 #include "emu/pictures/pictures.h"
+#include "emu/trace.h"
 #include "kernel/vm.h"   /* the toy OS's frame kinds, as the kernel numbers them */
 
 /* ---- console glyphs ---- */
@@ -298,43 +299,67 @@ START_TEST(exits_text_svg_and_sdl_agree)
 }
 END_TEST
 
-START_TEST(trees_from_a_task_table)
+START_TEST(trees_from_the_trace_models)
 {
-    task_table tt;
-    task_table_init(&tt);
-    vx86_probe_task_create a = { .pid = 1, .ns_pid = 1, .pid_ns = 1, .cgroup = 1, .name = "init" };
-    vx86_probe_task_create b = { .pid = 5, .ns_pid = 1, .pid_ns = 7, .cgroup = 3, .name = "web" };
-    task_table_create(&tt, 10, 0, &a);
-    task_table_create(&tt, 20, 0, &b);
-    task_table_switch(&tt, 100, 0, 0, 1, VX86_PROBE_TASK_RUNNABLE);
-    task_table_switch(&tt, 400, 0, 1, 5, VX86_PROBE_TASK_RUNNABLE);
-    task_table_close(&tt, 500);
+    /* namespaces: the root PID namespace with init, a child one with a container's first task */
+    ns_table nt;
+    ns_table_init(&nt);
+    ns_table_get(&nt, 0, VX86_PROBE_NS_PID, 1);
+    ns_info *child = ns_table_get(&nt, 0, VX86_PROBE_NS_PID, 7);
+    child->parent = 1;
+    ns_table_add_member(&nt, 0, VX86_PROBE_NS_PID, 1, 1, 1, "init");
+    ns_table_add_member(&nt, 0, VX86_PROBE_NS_PID, 7, 5, 1, "web");
+    ns_info *uts = ns_table_get(&nt, 0, VX86_PROBE_NS_UTS, 3);
+    snprintf(uts->hostname, sizeof uts->hostname, "box");
+    ns_table_finish(&nt);
     pic_tree t;
-    pic_tree_namespaces(&t, &tt);
+    pic_tree_namespaces(&t, &nt);
     char *text = pic_tree_text(&t);
-    ck_assert(strstr(text, "host (VM 0)\n    pid ns 1 (uts 0, mnt 0, ipc 0)\n      1 init (pid 1 inside)\n"
-                           "    pid ns 7 (uts 0, mnt 0, ipc 0)\n      5 web (pid 1 inside)\n") != NULL);
+    ck_assert_msg(strstr(text, "  host\n    pid:[1] 1 task\n      1 init (pid 1 inside)\n"
+                               "      pid:[7] 1 task\n        5 web (pid 1 inside)\n") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "uts:[3] 0 tasks, hostname box\n") != NULL, "%s", text);
     free(text);
-    pic_tree_cgroups(&t, &tt);
+    ns_table_free(&nt);
+    /* cgroups: the root and a container's cgroup with a memory limit, drawn as a bar */
+    cg_table ct;
+    cg_table_init(&ct);
+    cg_table_task(&ct, 0, 1, 1, "init");
+    cg_table_task(&ct, 0, 5, 3, "web");
+    vx86_probe_cgroup_stat st = { .cgroup = 3, .pids_current = 1, .pids_max = VX86_PROBE_CGROUP_MAX,
+                                  .memory_current = 1024, .memory_max = 4096, .path = "/web" };
+    cg_table_record(&ct, 10, 0, TRACE_CGROUP_STAT, (const uint8_t *)&st, sizeof st);
+    vx86_probe_cgroup_stat root = { .cgroup = 1, .pids_max = VX86_PROBE_CGROUP_MAX,
+                                    .memory_max = VX86_PROBE_CGROUP_MAX, .path = "/" };
+    cg_table_record(&ct, 11, 0, TRACE_CGROUP_STAT, (const uint8_t *)&root, sizeof root);
+    cg_table_finish(&ct);
+    pic_tree_cgroups(&t, &ct);
     text = pic_tree_text(&t);
-    ck_assert_msg(strstr(text, "cgroup 1  300 cycles 75.0%") != NULL, "%s", text);
-    ck_assert(strstr(text, "cgroup 3  100 cycles 25.0%") != NULL);
+    ck_assert_msg(strstr(text, "  / (cgroup 1)\n    1 init\n") != NULL, "%s", text);
+    ck_assert_msg(strstr(text, "/web (cgroup 3), memory 1024 of 4096 bytes  [25.0%]\n") != NULL, "%s", text);
     pic_scene s;
     pic_tree_scene(&t, &s, 300, 0);
     char *strings = pic_scene_strings(&s);
     for (int i = 0; i < t.count; i++)
         ck_assert(strstr(strings, t.node[i].label) != NULL);
+    int bars = 0;   /* one filled bar: a quarter of the 80-pixel bar for 1024 of 4096 bytes */
+    for (size_t i = 0; i < s.count; i++)
+        if (s.items[i].kind == PIC_RECT && s.items[i].fill == 0x009E73) {
+            bars++;
+            ck_assert_int_eq(s.items[i].w, 20);
+        }
+    ck_assert_int_eq(bars, 1);
     free(strings);
     free(text);
     pic_scene_free(&s);
+    cg_table_free(&ct);
     /* nothing to show: every form says so */
-    task_table empty;
-    task_table_init(&empty);
+    cg_table empty;
+    cg_table_init(&empty);
     pic_tree_cgroups(&t, &empty);
     text = pic_tree_text(&t);
-    ck_assert(strstr(text, "no tasks reported yet") != NULL);
+    ck_assert(strstr(text, "no cgroups reported yet") != NULL);
     free(text);
-    task_table_free(&tt);
+    cg_table_free(&empty);
 }
 END_TEST
 
@@ -361,7 +386,7 @@ int main(void)
     tcase_add_test(tc, memmap_from_a_frame_table);
     tcase_add_test(tc, gantt_bar_lengths_for_a_known_schedule);
     tcase_add_test(tc, exits_text_svg_and_sdl_agree);
-    tcase_add_test(tc, trees_from_a_task_table);
+    tcase_add_test(tc, trees_from_the_trace_models);
     tcase_add_test(tc, svg_escapes_guest_text);
     suite_add_tcase(s, tc);
     SRunner *sr = srunner_create(s);
