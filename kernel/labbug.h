@@ -1,0 +1,15 @@
+/* labbug.h: the isolation lab's planted bug (labbug.c) -- off unless the command line says labbug=1. */
+#ifndef KERNEL_LABBUG_H
+#define KERNEL_LABBUG_H
+
+#define LABBUG_NR    1000                  /* outside Linux's i386 numbers */
+#define LABBUG_READ  0
+#define LABBUG_WRITE 1
+
+#ifndef __ASSEMBLER__
+struct syscall_args;
+extern int labbug_enabled;
+long labbug_syscall(const struct syscall_args *a);   /* -ENOSYS when off */
+#endif
+
+#endif
