@@ -9,6 +9,8 @@
 #   unconfined no profile, or seccomp=unconfined: the same mkdir works
 #   errors     Docker's messages and status 125: a missing profile, an unknown call or action, a
 #              --security-opt that is not seccomp
+#   labbug     the isolation lab's planted hole (kernel/labbug.c) is off by default: its exploit
+#              (labs/isolation/os/pwn.c) gets ENOSYS from a kernel booted without labbug=1
 # Linux parity of the filter itself (EPERM/EACCES data, SIGSYS, stacking, EINVAL for bad programs)
 # is tests/os/linux-parity/seccomp.c, run natively with a real filter and in the toy OS.
 set -euo pipefail
@@ -36,9 +38,11 @@ ctr run --rm --security-opt seccomp=/nope base true; echo "status $?"
 echo 'allow bogus' > /tmp/p3; ctr run --rm --security-opt seccomp=/tmp/p3 base true; echo "status $?"
 echo 'permit read' > /tmp/p4; ctr run --rm --security-opt seccomp=/tmp/p4 base true; echo "status $?"
 ctr run --rm --security-opt apparmor=x base true; echo "status $?"
+pwn 0xc0100000 x; echo "pwn $?"; hostname
 exit 0
 EOF2
-rc=0; MODULES="$out/script,/etc/seccomp-test.sh" os_vx86 "$out/boot" "quiet cmd=sh /etc/seccomp-test.sh" || rc=$?
+scripts/os-cc labs/isolation/os/pwn.c -o "$out/pwn"
+rc=0; MODULES="$out/script,/etc/seccomp-test.sh $out/pwn,/bin/pwn" os_vx86 "$out/boot" "quiet cmd=sh /etc/seccomp-test.sh" || rc=$?
 tr -d '\r' < "$out/boot" > "$out/o"
 cat "$out/o"
 o=$(cat "$out/o")
@@ -57,6 +61,7 @@ check "an unknown call: 125" 'grep -qF "line 1: unknown system call '"'"'bogus'"
 check "an unknown action: 125" 'grep -qF "line 1: unknown action '"'"'permit'"'"'" "$out/o"'
 check "not seccomp: 125" 'grep -qF "invalid --security-opt: \"apparmor=x\"" "$out/o"'
 check "the errors' statuses" '[ "$(grep "^status" "$out/o" | tail -4 | tr "\n" " ")" = "status 125 status 125 status 125 status 125 " ]'
+check "labbug off by default: call 1000 is ENOSYS, nothing written" 'has "pwn: read failed: Function not implemented" && has "pwn 1" && has "vx86"'
 check "the machine powered off with the script's status 0" '[ "$rc" = 1 ]'   # vx86: (status << 1) | 1
 [ $failed = 0 ] && echo "seccomp-tests: all passed" || echo "seccomp-tests: FAILED"
 exit $failed
