@@ -10,6 +10,9 @@
 struct syscall_args;
 extern int labbug_enabled;
 long labbug_syscall(const struct syscall_args *a);   /* -ENOSYS when off */
+/* hyperv/labvenom.c: the planted floppy-FIFO overflow (VENOM), on the same flag. */
+#define LABVENOM_PORT 0x3F5                /* the floppy controller's data FIFO */
+int labvenom_out(unsigned char v);         /* a guest's OUT to LABVENOM_PORT: 0 (no exit to the VMM) */
 #endif
 
 #endif

@@ -168,7 +168,7 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     if (opt_verbose)
         printk("command line: %s\n", cmdline_shown);
     if (labbug_enabled)
-        klog("labbug=1: system call %d writes any kernel address (kernel/labbug.c) -- a planted hole\n", LABBUG_NR);
+        klog("labbug=1: system call %d and port 0x3F5 write any kernel address (kernel/labbug.c, hyperv/labvenom.c) -- planted holes\n", LABBUG_NR);
     cgroup_init();
     proc_init();
     sched_init();

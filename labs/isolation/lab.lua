@@ -1,7 +1,8 @@
 -- Lab 6: the isolation boundary -- a planted kernel bug (kernel/labbug.c, on only with the kernel
 -- command line's labbug=1) exploited from a container, from a VM, and from a container under a
 -- seccomp profile (lab 7, containers/seccomp.c). The exploit (labs/isolation/os/pwn.c) reads and
--- overwrites the host name of the kernel's initial UTS namespace through the bug.
+-- overwrites the host name of the kernel's initial UTS namespace through the bug; then a bare guest escapes
+-- its VM through a planted floppy-FIFO overflow (hyperv/labvenom.c, the VENOM lesson).
 
 local function os_file(ctx, name)
   local ok, p = pcall(ctx.image, name)
@@ -19,7 +20,7 @@ local lab = {
   id = "isolation",
   title = "Isolation: one kernel bug, exploited from a container and from a VM",
   version = "1.0",
-  summary = "a planted kernel bug (labbug=1) owns the host from a container, only the guest from a VM; seccomp blocks it; VENOM explained",
+  summary = "a planted kernel bug (labbug=1) owns the host from a container, only the guest from a VM; seccomp blocks it; a planted device bug (VENOM) escapes the VM",
   minutes = 40,
   claim = "VMs isolate better than containers: a container shares the host kernel, so a kernel bug reachable from it owns the host; a VM's guest has its own kernel",
   introduction = [[
@@ -48,20 +49,24 @@ function lab.setup(ctx)
   local probe = vx.boot{ kernel = kernel, memory = "16M" }       -- only for its symbol table
   local uts = probe:symbol("init_uts")
   if not uts then error("no init_uts in the kernel's symbols") end
-  probe:close()
   p.addr = ("0x%x"):format(uts + 12)
+  local fifo = probe:symbol("labvenom_fdc")
+  if not fifo then error("no labvenom_fdc in the kernel's symbols") end
+  probe:close()
   local m = vx.boot{ kernel = kernel, memory = "128M",
                      modules = { os_file(ctx, "initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
                                  { path = ctx.image("pwn.elf"), args = "/bin/pwn" },
                                  { path = kernel, args = "/vm/kernel.elf" },
-                                 { path = os_file(ctx, "initrd.img"), args = "/vm/initrd.img" } },
-                     cmdline = ("quiet labbug=1 cmd=sh /lab/lab.sh %s %s %s"):format(p.addr, p.name, p.action) }
+                                 { path = os_file(ctx, "initrd.img"), args = "/vm/initrd.img" },
+                                 { path = ctx.image("venom.elf"), args = "/vm/venom.elf" } },
+                     cmdline = ("quiet labbug=1 cmd=sh /lab/lab.sh %s %s %s %d %d"):format(p.addr, p.name, p.action, fifo, uts + 12) }
   local why = m:run{ cycles = 2e10 }
   if why ~= "exit" then error("the toy OS did not finish (" .. tostring(why) .. "): " .. m:serial()) end
   local out = m:serial():gsub("\r", "")
   ctx.m, ctx.out = m, out
   for _, k in ipairs{ "host before", "container rc", "container sees", "host after container", "seccomp rc",
-                      "host after seccomp", "guest rc", "guest after", "host after vm", "plain guest rc" } do
+                      "host after seccomp", "guest rc", "guest after", "host after vm", "plain guest rc", "venom status",
+                      "host after venom" } do
     ctx[k] = marked(out, k)
   end
   ctx.words = (#p.name + 4) // 4
@@ -144,19 +149,28 @@ lab.steps = {
         ("the VM's exploit owned the guest (%s), not the host (%s); without labbug=1: %s"):format(
           ctx["guest after"], ctx["host after vm"], ctx.plain_errno)
     end },
-  { title = "Escaping the VM: VENOM (not built)",
+  { title = "Escaping the VM: VENOM",
     text = "A VM's boundary is the hypervisor: every VM exit hands guest-controlled data (I/O ports,\n" ..
       "MMIO, VMMCALLs) to host code. VENOM (CVE-2015-3456) was a buffer overflow in QEMU's floppy\n" ..
-      "controller: a guest wrote too many bytes to the FDC's FIFO port and overwrote the host\n" ..
-      "process's memory -- a guest escape without any guest kernel bug. The toy OS's virtual devices\n" ..
-      "(hyperv/vdev.c: COM1, the paravirtual console) would be the place for such a planted bug;\n" ..
-      "this version of the lab does not build one. The boundary a VM adds is narrower (a few exit\n" ..
-      "kinds and devices instead of ~400 system calls), not absent.",
+      "controller: a guest wrote past the FDC's FIFO and overwrote the host process's memory. The toy\n" ..
+      "OS has a planted copy (hyperv/labvenom.c, on only with the host's labbug=1): port 0x3F5, a\n" ..
+      "16-byte FIFO whose position a SEEK command sets without a bound check. A bare guest\n" ..
+      "(labs/isolation/guest/venom.c) -- no guest kernel, no system call -- ran as a VM and sent\n" ..
+      "SEEK to (host name - FIFO) and WRITE of the same name with OUT instructions; then the host\n" ..
+      "printed its host name.",
     questions = {
-      { id = "i10_venom_kernel_bug", points = 1, text = "did VENOM need a bug in the guest's kernel (yes/no)?",
+      { id = "i10_venom_kernel_bug", points = 1, text = "did this escape need a bug in a guest kernel (yes/no)?",
         answer = function() return "no" end,
-        explain = "the bug was in the host's device model; any guest code that could reach the port could use it" },
-    } },
+        explain = "the bug is in the host's device model; any guest code that reaches the port can use it" },
+      { id = "i11_venom_host", points = 2, text = "did the guest's OUTs change the host's host name (yes/no)?",
+        answer = function(ctx) return yn(ctx["host after venom"] ~= "vx86") end,
+        explain = "the device model runs in the host kernel: its bug is a host bug, reached through VM exits" },
+    },
+    action = function(ctx) return ("venom guest status %s; host: %s"):format(ctx["venom status"], ctx["host after venom"]) end,
+    check = function(ctx)
+      return ctx["host after venom"] == ctx.params.name,
+        ("a guest's OUTs to the planted floppy FIFO rewrote the host's host name: %s"):format(ctx["host after venom"])
+    end },
 }
 
 return lab

@@ -27,7 +27,7 @@ local lab = {
   id = "seccomp",
   title = "seccomp: a system-call filter per container, and what each rule costs",
   version = "1.0",
-  summary = "a BPF filter runs at every system call of a container: what a blocked call sees, and the cycles each rule of the profile adds",
+  summary = "a BPF filter runs at every system call of a container: what a blocked call sees, the cycles each rule adds, and an allowlist (not a denylist) stopping lab 6's exploit",
   minutes = 35,
   claim = "Containers share the host kernel, so their attack surface is every system call; seccomp filters shrink it at a small cost per call",
   introduction = [[
@@ -56,11 +56,17 @@ function lab.setup(ctx)
   p.r3 = rng:range(20, 40) * 5
   p.action = rng:choice{ "errno", "kill" }
   p.calls = 200
-  local cmd = ("sh /lab/lab.sh %d %d %d %s %d"):format(p.r1, p.r2, p.r3, p.action, p.calls)
-  local m = vx.boot{ kernel = os_file(ctx, "kernel.elf"), memory = "64M",
+  local kernel = os_file(ctx, "kernel.elf")
+  local probe = vx.boot{ kernel = kernel, memory = "16M" }       -- only for its symbol table
+  local uts = probe:symbol("init_uts")
+  if not uts then error("no init_uts in the kernel's symbols") end
+  probe:close()
+  local cmd = ("sh /lab/lab.sh %d %d %d %s %d 0x%x"):format(p.r1, p.r2, p.r3, p.action, p.calls, uts + 12)
+  local m = vx.boot{ kernel = kernel, memory = "64M",
                      modules = { os_file(ctx, "initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
-                                 { path = ctx.image("sysbench.elf"), args = "/bin/sysbench" } },
-                     cmdline = "quiet cmd=" .. cmd }
+                                 { path = ctx.image("sysbench.elf"), args = "/bin/sysbench" },
+                                 { path = ctx.image("../isolation/pwn.elf"), args = "/bin/pwn" } },
+                     cmdline = "quiet labbug=1 cmd=" .. cmd }
   local why = m:run{ cycles = 3e9 }
   if why ~= "exit" then error("the toy OS did not finish (" .. tostring(why) .. "): " .. m:serial()) end
   local out = m:serial():gsub("\r", "")
@@ -74,6 +80,7 @@ function lab.setup(ctx)
   ctx.free_rc = tonumber(marked(out, "free rc"))
   ctx.boxed_rc = tonumber(marked(out, "boxed rc"))
   ctx.boxed_status = tonumber(marked(out, "boxed status"))
+  for _, k in ipairs{ "deny rc", "host after deny", "allow rc", "host after allow" } do ctx[k] = marked(out, k) end
 end
 
 lab.steps = {
@@ -158,6 +165,31 @@ lab.steps = {
       local want = ctx.params.action == "kill" and 159 or 1
       return ctx.free_rc == 0 and ctx.boxed_rc == want and ctx.boxed_status == 0,
         ("hostname: %d without the profile, %d with it (%s)"):format(ctx.free_rc, ctx.boxed_rc, ctx.params.action)
+    end },
+  { title = "Blocking lab 6's exploit: denylist or allowlist",
+    text = "The machine was booted with labbug=1: lab 6's planted hole (kernel/labbug.c), system call\n" ..
+      "1000, writes any kernel address. Lab 6's exploit pwn (labs/isolation/os/pwn.c) overwrites the\n" ..
+      "host's host name through it. It ran in a container under two profiles:\n\n" ..
+      "  deny:  default allow, errno sethostname        (a denylist: block what is known to be bad)\n" ..
+      "  allow: default errno, allow read write ...     (an allowlist of 36 ordinary calls, as Docker's\n" ..
+      "                                                  default profile is, with ~300)\n\n" ..
+      "After each, the host printed its host name (set back to vx86 in between).",
+    questions = {
+      { id = "s9_deny_stops", points = 2, text = "did the denylist profile keep the host's host name (yes/no)?",
+        answer = function(ctx) return ctx["host after deny"] == "vx86" and "yes" or "no" end,
+        explain = "pwn never calls sethostname: a denylist stops only the calls it names, and the hole was not among them" },
+      { id = "s10_allow_stops", points = 2, text = "did the allowlist profile keep the host's host name (yes/no)?",
+        answer = function(ctx) return ctx["host after allow"] == "vx86" and "yes" or "no" end,
+        explain = "call 1000 is not in the list, so it gets the default, EPERM, before the buggy code runs" },
+    },
+    action = function(ctx)
+      return ("deny: pwn status %s, host %s\nallow: pwn status %s, host %s"):format(ctx["deny rc"], ctx["host after deny"],
+        ctx["allow rc"], ctx["host after allow"])
+    end,
+    check = function(ctx)
+      return ctx["host after deny"] == "denied" and ctx["host after allow"] == "vx86" and ctx["allow rc"] == "1",
+        ("the denylist let the exploit through (host %s), the allowlist stopped it (status %s, host %s)"):format(
+          ctx["host after deny"], ctx["allow rc"], ctx["host after allow"])
     end },
 }
 

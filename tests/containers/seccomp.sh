@@ -9,8 +9,9 @@
 #   unconfined no profile, or seccomp=unconfined: the same mkdir works
 #   errors     Docker's messages and status 125: a missing profile, an unknown call or action, a
 #              --security-opt that is not seccomp
-#   labbug     the isolation lab's planted hole (kernel/labbug.c) is off by default: its exploit
-#              (labs/isolation/os/pwn.c) gets ENOSYS from a kernel booted without labbug=1
+#   labbug     the isolation lab's planted holes are off by default: its exploit
+#              (labs/isolation/os/pwn.c) gets ENOSYS from a kernel booted without labbug=1, and its
+#              VENOM guest's OUTs to the planted floppy FIFO (hyperv/labvenom.c) change nothing
 # Linux parity of the filter itself (EPERM/EACCES data, SIGSYS, stacking, EINVAL for bad programs)
 # is tests/os/linux-parity/seccomp.c, run natively with a real filter and in the toy OS.
 set -euo pipefail
@@ -39,10 +40,15 @@ echo 'allow bogus' > /tmp/p3; ctr run --rm --security-opt seccomp=/tmp/p3 base t
 echo 'permit read' > /tmp/p4; ctr run --rm --security-opt seccomp=/tmp/p4 base true; echo "status $?"
 ctr run --rm --security-opt apparmor=x base true; echo "status $?"
 pwn 0xc0100000 x; echo "pwn $?"; hostname
+vm run /vm/venom.elf fifo=$VENOM_FIFO target=$VENOM_TARGET name=escaped > /dev/null; echo "venom: $(hostname)"
 exit 0
 EOF2
 scripts/os-cc labs/isolation/os/pwn.c -o "$out/pwn"
-rc=0; MODULES="$out/script,/etc/seccomp-test.sh $out/pwn,/bin/pwn" os_vx86 "$out/boot" "quiet cmd=sh /etc/seccomp-test.sh" || rc=$?
+scripts/guest-cc labs/isolation/guest/venom.c -o "$out/venom.elf"
+fifo=$((0x$(nm "$KERNEL" | awk '$3 == "labvenom_fdc" { print $1 }')))
+target=$((0x$(nm "$KERNEL" | awk '$3 == "init_uts" { print $1 }') + 12))
+sed -i "s/\$VENOM_FIFO/$fifo/; s/\$VENOM_TARGET/$target/" "$out/script"
+rc=0; MODULES="$out/script,/etc/seccomp-test.sh $out/pwn,/bin/pwn $out/venom.elf,/vm/venom.elf" os_vx86 "$out/boot" "quiet cmd=sh /etc/seccomp-test.sh" || rc=$?
 tr -d '\r' < "$out/boot" > "$out/o"
 cat "$out/o"
 o=$(cat "$out/o")
@@ -62,6 +68,7 @@ check "an unknown action: 125" 'grep -qF "line 1: unknown action '"'"'permit'"'"
 check "not seccomp: 125" 'grep -qF "invalid --security-opt: \"apparmor=x\"" "$out/o"'
 check "the errors' statuses" '[ "$(grep "^status" "$out/o" | tail -4 | tr "\n" " ")" = "status 125 status 125 status 125 status 125 " ]'
 check "labbug off by default: call 1000 is ENOSYS, nothing written" 'has "pwn: read failed: Function not implemented" && has "pwn 1" && has "vx86"'
+check "labbug off by default: the VENOM guest's OUTs change no host memory" '[ -n "$fifo" ] && [ -n "$target" ] && has "venom: vx86"'
 check "the machine powered off with the script's status 0" '[ "$rc" = 1 ]'   # vx86: (status << 1) | 1
 [ $failed = 0 ] && echo "seccomp-tests: all passed" || echo "seccomp-tests: FAILED"
 exit $failed
