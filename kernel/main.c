@@ -5,12 +5,14 @@
  * Command line (QEMU -append, vx86 --cmdline): cmd=REST (the rest of the line: init runs
  * /bin/sh -c REST, the console shows only what it prints, and the machine powers off with its
  * status), quiet, verbose, init=PATH, hz=N (20..1000), mem=SIZE[K|M|G] (at least 4 MiB beyond
- * the kernel and modules). */
+ * the kernel and modules), labbug=1 (turns on the isolation lab's planted security hole,
+ * kernel/labbug.c: never on a machine that matters). */
 #include "kernel/kernel.h"
 #include "kernel/fs.h"
 #include "kernel/proc.h"
 #include "containers/cgroup.h"
 #include "kernel/vm.h"
+#include "kernel/labbug.h"
 #include "devices/debugport.h"
 
 #define MB_BOOT_MAGIC 0x2BADB002u
@@ -77,6 +79,8 @@ static uint32_t parse_cmdline(void)
             printk_console = 0;
         else if (strcmp(w, "verbose") == 0)
             opt_verbose = 1;
+        else if (strcmp(w, "labbug=1") == 0)
+            labbug_enabled = 1;
         else if (strncmp(w, "init=", 5) == 0)
             opt_init = w + 5;
         else if (strncmp(w, "hz=", 3) == 0) {
@@ -163,6 +167,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa)
     printk("vx86 toy OS: %u MiB, %u frames free, hz %u\n", mem_end >> 20, frame_counters.free, hz);
     if (opt_verbose)
         printk("command line: %s\n", cmdline_shown);
+    if (labbug_enabled)
+        klog("labbug=1: system call %d and port 0x3F5 write any kernel address (kernel/labbug.c, hyperv/labvenom.c) -- planted holes\n", LABBUG_NR);
     cgroup_init();
     proc_init();
     sched_init();

@@ -8,6 +8,7 @@
 #include "kernel/proc.h"
 #include "containers/ns.h"
 #include "containers/cgroup.h"
+#include "containers/seccomp.h"
 #include "kernel/vm.h"
 #include "kernel/uapi/errno.h"
 #include "kernel/uapi/signal.h"
@@ -127,6 +128,7 @@ static void proc_free_slot(struct proc *p)
 {
     cgroup_release(p);                     /* pids.current counts a task until it is reaped */
     ns_release(p);
+    seccomp_release(p);
     p->state = P_UNUSED;
     p->pid = 0;
     p->parent = NULL;
@@ -173,6 +175,7 @@ int proc_fork(struct trapframe *tf, uint32_t flags, uint32_t child_stack)
     np->se.weight = p->se.weight;
     np->se.nice = p->se.nice;
     signal_fork(np, p);
+    seccomp_fork(np, p);                   /* filters are inherited (seccomp(2)) */
     fs_proc_fork(np, p);
     trace_task_create(np);
     sched_make_runnable(np);

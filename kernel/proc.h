@@ -98,6 +98,7 @@ struct proc {
     struct pid_ns *pidns;
     int nspid[PID_NS_LEVELS];
     struct cgroup *cgroup;                 /* containers/cgroup.h: NULL = the root cgroup */
+    struct seccomp_filter *seccomp;        /* containers/seccomp.c: system-call filters, or NULL */
     /* Later: struct vcpu *vcpu. */
 };
 

@@ -4,7 +4,7 @@
  * the state files and the commands that read them: ps, stop, kill, rm, logs, inspect, stats, diff
  * (commit.c: commit).
  *   ctr run [--rm] [-d] [--name N] [--hostname H] [-e K=V] [--memory SIZE] [--cpus N.NN]
- *           [--cpu-shares N] [--pids-limit N] IMAGE [CMD ARGS...]
+ *           [--cpu-shares N] [--pids-limit N] [--security-opt seccomp=PROFILE] IMAGE [CMD ARGS...]
  *   ctr ps [-a] | exec NAME CMD... | stop [-t S] NAME | kill [-s SIG] NAME | rm [-f] NAME
  *   ctr logs NAME | images | inspect NAME | stats | diff NAME | commit NAME IMAGE */
 #include <dirent.h>

@@ -57,6 +57,10 @@ void rm_tree(const char *path);
 void remove_container(const char *name);                      /* cgroup and folder */
 void upper_walk(const char *upper, const char *rel, void (*fn)(const char *sub, const char *path, struct stat *st));
 
+/* seccomp.c: --security-opt seccomp=PROFILE */
+void profile_load(const char *path);                           /* dies (125) on a bad profile */
+void profile_apply(void);                                      /* in the init, before execve */
+
 /* commit.c */
 int  cmd_commit(struct ctr *c, const char *ref);               /* docker commit: a new image */
 

@@ -75,6 +75,7 @@ static int init_fn(void *arg)
     mark("hostname");
     sethostname(C.hostname, strlen(C.hostname));
     mark("exec");
+    profile_apply();               /* --security-opt seccomp: the last step, as runc's */
     execvpe(C.argv[0], C.argv, C.env);
     int e = errno;
     write(err_pipe[1], &e, sizeof e);   /* the shim prints Docker's message */
@@ -198,6 +199,10 @@ int cmd_run(int argc, char **argv)
             if ((C.pids = strtol(v = need(argc, argv, &i), NULL, 10)) <= 0)
                 die(125, "ctr: invalid argument \"%s\" for \"--pids-limit\" flag: must be positive\n"
                     "See 'ctr run --help'.", v);
+        } else if (is(argv[i], "--security-opt")) {
+            if (strncmp(v = need(argc, argv, &i), "seccomp=", 8))
+                die(125, "ctr: Error response from daemon: invalid --security-opt: \"%s\"", v);
+            profile_load(v + 8);
         } else
             die(125, "ctr: unknown flag: %s\nSee 'ctr run --help'.", argv[i]);
     }

@@ -65,6 +65,7 @@
     X(146, writev) \
     X(158, sched_yield) \
     X(162, nanosleep) \
+    X(172, prctl) \
     X(173, rt_sigreturn) \
     X(174, rt_sigaction) \
     X(175, rt_sigprocmask) \
@@ -88,6 +89,7 @@
     X(330, dup3) \
     X(331, pipe2) \
     X(346, setns) \
+    X(354, seccomp) \
     X(399, msgget) \
     X(400, msgsnd) \
     X(401, msgrcv) \
