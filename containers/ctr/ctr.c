@@ -314,9 +314,25 @@ int main(int argc, char **argv)
         each(stats_row);
         return 0;
     }
+    if (!strcmp(cmd, "") || !strcmp(cmd, "help") || !strcmp(cmd, "--help")) {
+        printf("Usage:  ctr COMMAND\n\nThe toy OS's container tool, shaped like docker (namespaces, cgroup v2, overlayfs)\n\n"
+               "Commands:\n" CTR_RUN_USAGE
+               "  ps [-a]           list containers       exec C CMD   run a command in a container\n"
+               "  stop C / kill C   end a container       rm C         remove a stopped one\n"
+               "  logs C            its output            inspect C    namespaces, cgroup, layers, mounts (JSON)\n"
+               "  stats             usage from the cgroup files       images   the images\n"
+               "  diff C            files changed         commit C IMAGE   those changes as a new image\n"
+               "Exit status: the command's; 125 ctr's own error, 126 cannot run, 127 not found.\n");
+        return 0;
+    }
+    static const char *const known[] = { "exec", "stop", "kill", "rm", "logs", "inspect", "diff", "commit" };
+    int k = 0;
+    while (k < 8 && strcmp(cmd, known[k]))
+        k++;
+    if (k == 8)
+        die(1, "ctr: '%s' is not a ctr command.\nSee 'ctr --help'", cmd);
     if (!name)
-        die(strcmp(cmd, "") && strcmp(cmd, "help") && strcmp(cmd, "--help") ? 1 : 0,
-            "usage: ctr run|ps|exec|stop|kill|rm|logs|images|inspect|stats|diff|commit ...");
+        die(1, "ctr: \"%s\" requires at least 1 argument.\nSee 'ctr --help'", cmd);
     if (!strcmp(cmd, "commit") && argc != 4)
         die(1, "ctr: \"commit\" requires 2 arguments.\nUsage:  ctr commit CONTAINER IMAGE");
     if (!strcmp(cmd, "commit"))

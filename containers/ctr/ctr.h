@@ -64,6 +64,11 @@ void profile_apply(void);                                      /* in the init, b
 /* commit.c */
 int  cmd_commit(struct ctr *c, const char *ref);               /* docker commit: a new image */
 
+/* `ctr run`'s options, for ctr --help and ctr run --help */
+#define CTR_RUN_USAGE "  run IMAGE [CMD]   create and run a container: [--rm] [-d] [--name N] [--hostname H]\n" \
+    "                    [-e K=V] [--memory 64M] [--cpus 0.5] [--cpu-shares N] [--pids-limit N]\n" \
+    "                    [--security-opt seccomp=PROFILE|unconfined]\n"
+
 /* run.c */
 int  cmd_run(int argc, char **argv);
 int  cmd_exec(int argc, char **argv);

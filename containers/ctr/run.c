@@ -172,7 +172,10 @@ int cmd_run(int argc, char **argv)
     mark("run");
     memset(&C, 0, sizeof C);
     for (; i < argc && argv[i][0] == '-'; i++) {
-        if (!strcmp(argv[i], "--rm"))
+        if (!strcmp(argv[i], "--help")) {
+            printf("Usage:  ctr run [OPTIONS] IMAGE [COMMAND] [ARG...]\n" CTR_RUN_USAGE);
+            exit(0);
+        } else if (!strcmp(argv[i], "--rm"))
             C.rm = 1;
         else if (!strcmp(argv[i], "-d") || !strcmp(argv[i], "--detach"))
             C.detach = 1;

@@ -38,6 +38,10 @@ echo "merged: $(ls m)"
 ls -l u | grep gone
 cd /
 ctr images
+ctr --help; echo "status $?"
+ctr frob; echo "status $?"
+ctr run --help; echo "status $?"
+ctr logs; echo "status $?"
 ctr run nope; echo "status $?"
 ctr run --memory 12x base; echo "status $?"
 ctr run --cpus -1 base; echo "status $?"
@@ -94,6 +98,10 @@ expect_pair() {   # NAME MESSAGE STATUS: the message line, and the next "status 
     found=$(awk -v m="$2" 'index($0, m) { f = 1 } f && /^status / { print; exit }' "$out/o")
     if [ "$found" = "status $3" ]; then ok "$1"; else bad "$1"; fi
 }
+expect_pair "ctr --help lists the commands, status 0" "commit C IMAGE   those changes as a new image" 0
+expect_pair "ctr run --help: its options, status 0" "Usage:  ctr run [OPTIONS] IMAGE [COMMAND] [ARG...]" 0
+expect_pair "ctr: an unknown command is 1" "ctr: 'frob' is not a ctr command." 1
+expect_pair "ctr: a missing argument is 1" 'ctr: "logs" requires at least 1 argument.' 1
 expect_pair "ctr: missing image is 125" 'ctr: image "nope" not found' 125
 expect_pair "ctr: --memory 12x is 125" "invalid argument \"12x\" for \"-m, --memory\" flag: invalid size: '12x'" 125
 expect_pair "ctr: --cpus -1 is 125" "Range of CPUs is from 0.01 to 1.00" 125
