@@ -123,9 +123,17 @@ function lab.setup(ctx)
     m:expect("$ ", { cycles = 1e8 })
     return m:serial():sub(from + 1)
   end
+  -- Start one instance; true when it says `ready`, or false and vm's line when `vm` refused it
+  -- (VM_SET_MEMORY checks memory.max before it takes a frame: a VM's RAM is reserved whole).
   local function start(cmd, ready)
+    local from = #m:serial()
     m:type(cmd .. " < /dev/null &\n")
-    m:expect(ready, { cycles = 1e9 })
+    local function seen(text) return m:serial():find(text, from + 1, true) end
+    m:run{ cycles = 1e9, ["until"] = function() return seen(ready) or seen("do not fit under") end }
+    if seen(ready) then return true end
+    local line = m:serial():sub(from + 1):match("(vm: VM_SET_MEMORY:[^\r\n]*)")
+    if not line then error("neither '" .. ready .. "' nor vm's refusal within 1e9 cycles") end
+    return false, line
   end
   local function measure(cg)
     local out = sh("cat /sys/fs/cgroup/" .. cg .. "/memory.current /proc/meminfo")
@@ -142,12 +150,14 @@ function lab.setup(ctx)
     "ctr run --rm base true; for d in /var/lib/ctr/layers/*; do cp /bin/hold $d/bin/hold; done"
   sh(ctx.setup_cmd)
 
-  -- Start instances until the trace shows an OOM kill; each row is measured with all started so far.
+  -- Start instances until the trace shows an OOM kill (or `vm` is refused at creation); each row
+  -- is measured with all started so far.
   local function fill(cg, cmd_of, ready_of, limit)
     local cur0, free0 = measure(cg)
     local rows, seq = { { running = 0, current = cur0, memfree = free0 } }, m:event_seq()
     for i = 1, limit do
-      start(cmd_of(i), ready_of(i))
+      local started, refusal = start(cmd_of(i), ready_of(i))
+      if not started then return rows, i, { refused = refusal } end
       local ooms = m:events{ kinds = { "cgroup_oom" }, after = seq }
       if #ooms > 0 then return rows, i, ooms[1] end
       local cur, free = measure(cg)
@@ -164,13 +174,14 @@ function lab.setup(ctx)
     function(i) return string.format("vm run --memory %dM /vm/idle.elf id=%d kib=%d", VM_MIB, i, hold) end,
     function(i) return string.format("idle %d: ready", i) end, 8)
 
-  -- Now: ctr_started - 1 containers and vm_started - 1 VMs run (the OOM killer took one of each).
+  -- Now: ctr_started - 1 containers run (the OOM killer took one) and vm_started - 1 VMs (vm
+  -- refused the next one at creation).
   ctx.ft = frame_table(m)
   ctx.owners = by_owner(ctx.ft)
   ctx.tasks = {}
   for _, t in ipairs(m:tasks()) do
     if t.pid == ctx.ctr_oom.pid then ctx.ctr_oom_name = t.name end
-    if t.pid == ctx.vm_oom.pid then ctx.vm_oom_name = t.name end
+    if t.pid == ctx.vm_oom.pid then ctx.vm_oom_name = t.name end   -- (nil pid when vm was refused)
     if t.state ~= "zombie" and not t.exited then ctx.tasks[#ctx.tasks + 1] = t end
   end
   ctx.ctr_oom_name, ctx.vm_oom_name = ctx.ctr_oom_name or "?", ctx.vm_oom_name or "?"
@@ -263,11 +274,13 @@ lab.steps = {
     text = function(ctx)
       return string.format("The lab moved the shell into /vms (echo $$ > /sys/fs/cgroup/vms/cgroup.procs) and started\n\n    %s < /dev/null &\n\n" ..
         "for N = 1, 2, ... (the same service in a VM), after each one reading /vms's memory.current and MemFree:\n\n%s\n\n%s.",
-        ctx.vm_cmd, table_text(ctx.vm_rows, "VMs"), oom_text(ctx.vm_oom))
+        ctx.vm_cmd, table_text(ctx.vm_rows, "VMs"), ctx.vm_oom.refused and
+          ("the next one was refused at creation, before it took a frame:\n\n    " .. ctx.vm_oom.refused ..
+           "\n\nA VM's RAM is reserved whole, so the limit refuses the VM up front; no process is killed") or oom_text(ctx.vm_oom))
     end,
     questions = {
       { id = "v1_vm_fit", points = 1,
-        text = "how many VMs ran at once before the first OOM kill?",
+        text = "how many VMs ran at once before the next one was refused?",
         answer = function(ctx) return ctx.vm_fit end },
       { id = "v2_vm_charged", points = 2, accept = near(1),
         text = "how many bytes does each further VM add to memory.current (from the second on)? (1%)",
@@ -285,8 +298,8 @@ lab.steps = {
     check = function(ctx)
       local ram = ctx.params.vm_mib * 1024 * 1024
       local ok = ctx.vm_fit >= 2 and ctx.vm_charged >= ram and ctx.vm_charged <= ram + 256 * 1024 and
-        ctx.vm_ram_bytes == ram + 2 * 4096 and ctx.vm_oom_name:find("^vm")
-      return ok, string.format("%d VMs fit at %d bytes charged each (the lab says: at least 2; guest RAM + 2 nested-table frames + the VMM, at most 256 KiB more)",
+        ctx.vm_ram_bytes == ram + 2 * 4096 and ctx.vm_oom.refused ~= nil
+      return ok, string.format("%d VMs fit at %d bytes charged each, the next refused at creation (the lab says: at least 2; guest RAM + 2 nested-table frames + the VMM, at most 256 KiB more)",
         ctx.vm_fit, ctx.vm_charged)
     end },
   { title = "The gap",
