@@ -315,6 +315,11 @@ wait_window() {
     done
     return 1
 }
+wait_line() {   # wait_line FILE TEXT: up to 30 s for a line that starts with TEXT (a command's
+                # output, not the echo of its command line, which starts with "$ ")
+    for _ in $(seq 300); do grep -q -- "^$2" "$1" && return 0; sleep 0.1; done
+    return 1
+}
 wait_for() {   # wait_for FILE TEXT: up to 30 s
     for _ in $(seq 300); do grep -qF -- "$2" "$1" && return 0; sleep 0.1; done
     return 1
@@ -325,7 +330,7 @@ wid=$(wait_window "vx86 os" "$gui_pid")
 wait_for "$work/os.out" '$ '
 xdotool type --window "$wid" --delay 0 "echo hello from the window"
 xdotool key --window "$wid" Return
-if wait_for "$work/os.out" "hello from the window"$'\n' && [ "$(grep -c '^hello from the window' "$work/os.out")" -eq 1 ]; then
+if wait_line "$work/os.out" "hello from the window" && [ "$(grep -c '^hello from the window' "$work/os.out")" -eq 1 ]; then
     pass "os --gui: a command typed in the window runs in the toy OS"
 else
     fail "os --gui: typed command" "$(tail -3 "$work/os.out")"
@@ -350,7 +355,7 @@ for _ in $(seq 100); do [ "$(grep -c '^step back from cycle' "$work/os.err")" -g
 xdotool key --window "$wid" F5
 xdotool type --window "$wid" --delay 0 "echo after stepping back"
 xdotool key --window "$wid" Return
-if wait_for "$work/os.out" "after stepping back"$'\n' && [ "$(grep -c '^hello from the window' "$work/os.out")" -eq 1 ] &&
+if wait_line "$work/os.out" "after stepping back" && [ "$(grep -c '^hello from the window' "$work/os.out")" -eq 1 ] &&
     [ "$(grep -c '^step back from cycle' "$work/os.err")" -eq 2 ]; then
     pass "os --gui: two steps back, then typing goes on ($(grep '^step back' "$work/os.err" | tail -1))"
 else
