@@ -1,5 +1,7 @@
 /* Data movement: MOV forms, LEA, MOVZX/MOVSX, XCHG, the stack, string instructions, segment
  * register loads. Every handler reads (and faults) before it commits register state. */
+#include <string.h>
+
 #include "cpu/handlers.h"
 
 void op_nop(cpu *c, const cpu_insn *i) { (void)c; (void)i; }
@@ -278,7 +280,55 @@ static bool scas_body(cpu *c, const cpu_insn *i) {
 }
 
 void op_movs(cpu *c, const cpu_insn *i) { string_loop(c, i, movs_body); }
-void op_stos(cpu *c, const cpu_insn *i) { string_loop(c, i, stos_body); }
+/* REP STOS forward through flat 32-bit addressing, the way kernels clear pages: where the rest of
+ * the page is in the TLB for writing (RAM only, never a decoded-code page, no watchpoint: tlb_hit),
+ * store the whole run at once. It is string_loop with its iterations counted in bulk: the same
+ * stores, ECX, EDI and cycles, stopping after the same iteration (the budget, or the first one that
+ * reaches the deadline); anything else (a TLB miss, a fault, a page-crossing element) takes one
+ * iteration the ordinary way. */
+static void stos_fast(cpu *c, const cpu_insn *i) {
+    const uint32_t v = get_reg(c, R_EAX, i->sz), cost = (uint32_t)c->cost[COST_STRING_ITER];
+    for (uint32_t n = 0; n < STRING_BUDGET;) {
+        uint32_t ecx = c->regs[R_ECX], edi = c->regs[R_EDI];
+        if (ecx == 0) return;
+        uint32_t room = (0x1000u - (edi & 0xFFFu)) / (uint32_t)i->sz;
+        uint8_t *p = room ? tlb_hit(c, S_ES, edi, i->sz, ACC_WRITE) : NULL;
+        uint32_t k = 1;
+        if (p) {
+            k = ecx < room ? ecx : room;
+            if (k > STRING_BUDGET - n) k = STRING_BUDGET - n;
+            if (cost) {   /* the iteration after which cycles >= deadline ends the run, as in string_loop */
+                uint64_t left = c->deadline > c->cycles ? (c->deadline - c->cycles + cost - 1) / cost : 1;
+                if (left < k) k = (uint32_t)left;
+            }
+            uint32_t byte = v & 0xFFu, same = i->sz == 1 || v == byte * (i->sz == 2 ? 0x0101u : 0x01010101u);
+            if (same)     /* every byte alike (a page cleared with zeros): one memset */
+                memset(p, (int)byte, (size_t)k * (uint32_t)i->sz);
+            else
+                for (uint32_t e = 0; e < k; e++)
+                    memcpy(p + e * (uint32_t)i->sz, &v, (size_t)i->sz);   /* little-endian host */
+            c->regs[R_EDI] = edi + k * (uint32_t)i->sz;
+        } else {
+            stos_body(c, i);
+        }
+        c->regs[R_ECX] = ecx - k;
+        c->cycles += (uint64_t)cost * k;
+        n += k;
+        if (c->cycles >= c->deadline) break;
+    }
+    if (c->regs[R_ECX] != 0) {
+        c->eip_next = c->eip;   /* not done: run it again (as string_loop) */
+        c->icount--;
+        c->cycles -= i->cost;
+    }
+}
+
+void op_stos(cpu *c, const cpu_insn *i) {
+    if (i->rep && !i->a16 && !(c->eflags_rest & F_DF))
+        stos_fast(c, i);
+    else
+        string_loop(c, i, stos_body);
+}
 void op_lods(cpu *c, const cpu_insn *i) { string_loop(c, i, lods_body); }
 void op_cmps(cpu *c, const cpu_insn *i) { string_loop(c, i, cmps_body); }
 void op_scas(cpu *c, const cpu_insn *i) { string_loop(c, i, scas_body); }
