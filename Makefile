@@ -65,7 +65,7 @@ deps:
 # demo and check install missing packages first, then build in a fresh make so that the
 # pkg-config flags above are read after the packages exist (a fresh machine has none).
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(if $(filter -j%,$(MAKEFLAGS)),,-j2) all
 	$(VX86)
 
 # Host unit tests (Check) in the optimised build, then again under ASan/UBSan.
