@@ -342,8 +342,9 @@ static int ctx_hex(lua_State *L)
 
 /* ctx.image(name): a guest image the lab boots, found relative to the lab file, so labs run from
  * any directory: the lab's folder itself (an installed lab keeps its images beside it), then the
- * build tree of a checkout (labs/<lab>/ -> build/guest/labs/<lab>/). */
-static int ctx_image(lua_State *L)
+ * build tree of a checkout (labs/<lab>/ -> build/guest/labs/<lab>/). ctx.os_image(name): a file of
+ * the toy OS (kernel.elf, initrd.img) the same way: beside the lab, then the checkout's build/os/. */
+static int find_image(lua_State *L, const char *what, const char *tree_fmt, const char *make_target)
 {
     lab_run *r = lua_touserdata(L, lua_upvalueindex(1));
     const char *name = luaL_checkstring(L, 1);
@@ -351,16 +352,26 @@ static int ctx_image(lua_State *L)
     lab = lab ? lab + 1 : r->labdir;
     char a[PATH_MAX * 3], b[PATH_MAX * 3];
     snprintf(a, sizeof a, "%s/%s", r->labdir, name);
-    snprintf(b, sizeof b, "%s/../../build/guest/labs/%s/%s", r->labdir, lab, name);
+    snprintf(b, sizeof b, tree_fmt, r->labdir, lab, name);
     struct stat st;
     if (stat(a, &st) == 0) lua_pushstring(L, a);
     else if (stat(b, &st) == 0) {
         char real[PATH_MAX];
         lua_pushstring(L, realpath(b, real) ? real : b);
     } else
-        return luaL_error(L, "ctx.image: '%s' is neither in %s nor in the build tree (%s); run 'make labs'", name,
-                          r->labdir, b);
+        return luaL_error(L, "%s: '%s' is neither in %s nor in the build tree (%s); run 'make %s'", what, name,
+                          r->labdir, b, make_target);
     return 1;
+}
+
+static int ctx_image(lua_State *L)
+{
+    return find_image(L, "ctx.image", "%s/../../build/guest/labs/%s/%s", "labs");
+}
+
+static int ctx_os_image(lua_State *L)
+{
+    return find_image(L, "ctx.os_image", "%s/../../build/os/%.0s%s", "os");
 }
 
 /* Call the value at idx: a function is called with ctx (under a fresh instruction budget),
@@ -718,6 +729,9 @@ bool lab_engine_load(lab_run *r, char *err, size_t cap)
     lua_pushlightuserdata(L, r);
     lua_pushcclosure(L, ctx_image, 1);
     lua_setfield(L, r->ctx, "image");
+    lua_pushlightuserdata(L, r);
+    lua_pushcclosure(L, ctx_os_image, 1);
+    lua_setfield(L, r->ctx, "os_image");
     lua_pushvalue(L, r->lab);
     lua_setfield(L, r->ctx, "lab");
     lua_pushstring(L, r->labdir);

@@ -7,18 +7,11 @@
 local PERIOD_US = 10000           -- cpu.max period of the lab (Kubernetes and Docker use 100000)
 local CG = "/sys/fs/cgroup"
 
--- The toy OS's files: beside an installed lab, else the checkout's build/os.
-local function os_file(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.dir .. "/../../build/os/" .. name
-end
-
 -- Boot the toy OS with the lab's programs as files, run CMD (its shell) to the power-off.
 local function run_os(ctx, cmd, progs)
-  local mods = { os_file(ctx, "initrd.img") }
+  local mods = { ctx.os_image("initrd.img") }
   for _, p in ipairs(progs) do mods[#mods + 1] = { path = ctx.image(p[1]), args = p[2] } end
-  local m = vx.boot{ kernel = os_file(ctx, "kernel.elf"), memory = "64M", modules = mods,
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", modules = mods,
                      cmdline = "quiet hz=1000 cmd=" .. cmd }
   local why = m:run{ cycles = 3e9 }
   if why ~= "exit" then error("the toy OS did not finish (" .. tostring(why) .. "): " .. m:serial()) end

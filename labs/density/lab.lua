@@ -9,12 +9,6 @@ local KERNBASE = 0xC0000000
 local VM_MIB = 2                               -- vm's smallest --memory
 local KIND = { [0] = "free", "reserved", "kernel", "pgtable", "user", "vm" }   -- enum frame_kind (kernel/vm.h)
 
-local function os_image(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.image("../../../os/" .. name)
-end
-
 local function near(pct)
   return function(given, expected)
     local g = tonumber((given:gsub("_", "")))
@@ -111,8 +105,8 @@ function lab.setup(ctx)
   p.seed, p.memory_max, p.hold_kib, p.vm_mib = ctx.seed, max, hold, VM_MIB
   p.shared_kib = rng:range(1, 6) * 256           -- the modelled shared image, step 4
 
-  local m = vx.boot{ kernel = os_image(ctx, "kernel.elf"), memory = "64M", cmdline = "quiet",
-                     modules = { os_image(ctx, "initrd.img"),
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", cmdline = "quiet",
+                     modules = { ctx.os_image("initrd.img"),
                                  { path = ctx.image("idle.elf"), args = "/vm/idle.elf" },
                                  { path = ctx.image("hold.elf"), args = "/bin/hold" } } }
   if m:run{ until_serial = "$ ", cycles = 5e8 } ~= "serial" then error("the toy OS did not reach its shell: " .. m:serial()) end

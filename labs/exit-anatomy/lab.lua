@@ -8,13 +8,6 @@
 
 local CPUID, VMMCALL = "cpuid", "vmmcall"
 
--- The toy OS: beside the lab when installed, else the checkout's build/os/.
-local function os_image(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.image("../../../os/" .. name)
-end
-
 -- Run one shell command in the booted OS; returns the cycles it took.
 local function shell(m, cmd)
   local c0 = m:cycles()
@@ -107,8 +100,8 @@ function lab.setup(ctx)
   ctx.params.switch_cost, ctx.params.walk_cost = switch, walk
   ctx.cmd = string.format("vm run --stats /vm/exits.elf cpuid=%d hcall=%d pages=%d work=%d", n, h, pages, work)
 
-  local m = vx.boot{ kernel = os_image(ctx, "kernel.elf"), memory = "64M", cmdline = "quiet",
-                     modules = { os_image(ctx, "initrd.img"), { path = ctx.image("exits.elf"), args = "/vm/exits.elf" } } }
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", cmdline = "quiet",
+                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("exits.elf"), args = "/vm/exits.elf" } } }
   if m:run{ until_serial = "$ ", cycles = 5e8 } ~= "serial" then error("the toy OS did not reach its shell: " .. m:serial()) end
   local booted = m:snapshot()
   local function measure(costs)

@@ -4,12 +4,6 @@
 -- overwrites the host name of the kernel's initial UTS namespace through the bug; then a bare guest escapes
 -- its VM through a planted floppy-FIFO overflow (hyperv/labvenom.c, the VENOM lesson).
 
-local function os_file(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.dir .. "/../../build/os/" .. name
-end
-
 local function marked(out, name)
   local v = out:match("== " .. name .. " ==[ \t]*([^\n]*)")
   if not v then error("no '" .. name .. "' in the toy OS's output:\n" .. out) end
@@ -45,7 +39,7 @@ function lab.setup(ctx)
   local letters = rng:range(3, 14)
   p.name = ("owned" .. string.rep("x", letters)):sub(1, 5 + letters)
   p.action = rng:choice{ "errno", "kill" }
-  local kernel = os_file(ctx, "kernel.elf")
+  local kernel = ctx.os_image("kernel.elf")
   local probe = vx.boot{ kernel = kernel, memory = "16M" }       -- only for its symbol table
   local uts = probe:symbol("init_uts")
   if not uts then error("no init_uts in the kernel's symbols") end
@@ -54,10 +48,10 @@ function lab.setup(ctx)
   if not fifo then error("no labvenom_fdc in the kernel's symbols") end
   probe:close()
   local m = vx.boot{ kernel = kernel, memory = "128M",
-                     modules = { os_file(ctx, "initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
+                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
                                  { path = ctx.image("pwn.elf"), args = "/bin/pwn" },
                                  { path = kernel, args = "/vm/kernel.elf" },
-                                 { path = os_file(ctx, "initrd.img"), args = "/vm/initrd.img" },
+                                 { path = ctx.os_image("initrd.img"), args = "/vm/initrd.img" },
                                  { path = ctx.image("venom.elf"), args = "/vm/venom.elf" } },
                      cmdline = ("quiet labbug=1 cmd=sh /lab/lab.sh %s %s %s %d %d"):format(p.addr, p.name, p.action, fifo, uts + 12) }
   local why = m:run{ cycles = 2e10 }

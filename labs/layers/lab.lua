@@ -2,13 +2,6 @@
 -- N containers of one image share its unpacked layer; a 1-byte write copies the whole file up
 -- into one container's upper directory; a delete leaves a whiteout; N VMs would each need a disk.
 
--- The toy OS's files: beside an installed lab, else the checkout's build/os.
-local function os_file(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.dir .. "/../../build/os/" .. name
-end
-
 local function marked(out, name, pattern)
   local v = out:match("== " .. name .. " ==%s*" .. (pattern or "(%d+)"))
   if not v then error("no '" .. name .. "' in the toy OS's output:\n" .. out) end
@@ -54,8 +47,8 @@ function lab.setup(ctx)
   p.seed = ctx.seed
   p.n = rng:range(3, 8)
   p.file = rng:choice(FILES)
-  local m = vx.boot{ kernel = os_file(ctx, "kernel.elf"), memory = "64M",
-                     modules = { os_file(ctx, "initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" } },
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M",
+                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" } },
                      cmdline = ("quiet hz=1000 cmd=sh /lab/lab.sh %d %s"):format(p.n, p.file) }
   local why = m:run{ cycles = 3e9 }
   if why ~= "exit" then error("the toy OS did not finish (" .. tostring(why) .. "): " .. m:serial()) end

@@ -5,21 +5,14 @@
 local CG = "/sys/fs/cgroup"
 local NS_CGROUP = 7                -- devices/probe_abi.h, enum vx86_probe_ns_type
 
--- The toy OS's files: beside an installed lab, else the checkout's build/os.
-local function os_file(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.dir .. "/../../build/os/" .. name
-end
-
 -- The session: each line typed at the toy OS's shell, run until its next prompt; the transcript
 -- of each part is kept for the step that shows it.
 local Session = {}
 Session.__index = Session
 
 local function session(ctx)
-  local m = vx.boot{ kernel = os_file(ctx, "kernel.elf"), memory = "64M", cmdline = "quiet hz=1000",
-                     modules = { os_file(ctx, "initrd.img"),
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", cmdline = "quiet hz=1000",
+                     modules = { ctx.os_image("initrd.img"),
                                  { path = ctx.image("unshare.elf"), args = "/bin/unshare" },
                                  { path = ctx.image("pivot_root.elf"), args = "/bin/pivot_root" } } }
   local why = m:run{ cycles = 100000000, until_serial = "$ " }

@@ -4,12 +4,6 @@
 -- paravirtual console (one VMMCALL per buffer). Cycles from the programs' own RDTSC (not
 -- intercepted: one virtual clock everywhere), exits from the trace.
 
-local function os_image(ctx, name)   -- the toy OS: beside the lab when installed, else build/os/
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.image("../../../os/" .. name)
-end
-
 local function shell(m, cmd)
   local from = #m:serial()
   m:type(cmd .. '; echo E""ND\n')
@@ -85,8 +79,8 @@ function lab.setup(ctx)
   b:close()
 
   -- The toy OS: the loop as a process, in a container, as a VM; then the console in VMs.
-  local m = vx.boot{ kernel = os_image(ctx, "kernel.elf"), memory = "64M", cmdline = "quiet",
-                     modules = { os_image(ctx, "initrd.img"), { path = compute, args = "/vm/compute.elf" },
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", cmdline = "quiet",
+                     modules = { ctx.os_image("initrd.img"), { path = compute, args = "/vm/compute.elf" },
                                  { path = ctx.image("compute_proc.elf"), args = "/bin/compute_proc" } } }
   if m:run{ until_serial = "$ ", cycles = 5e8 } ~= "serial" then error("the toy OS did not reach its shell") end
   ctx.process = loop_cycles(shell(m, "compute_proc " .. n), "as a process")

@@ -11,13 +11,6 @@ local WEIGHT = {                   -- Linux's sched_prio_to_weight, nice -20..19
 }
 local function weight(nice) return WEIGHT[nice + 21] end
 
--- The toy OS's files: beside an installed lab, else the checkout's build/os.
-local function os_file(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.dir .. "/../../build/os/" .. name
-end
-
 local function ran(t, a, b)
   local n = 0
   for _, s in ipairs(t.spans) do
@@ -103,8 +96,8 @@ function lab.setup(ctx)
   p.k = rng:range(2, 4)
   p.nice = rng:range(1, 8)
   p.b = rng:range(2, 4)
-  local m = vx.boot{ kernel = os_file(ctx, "kernel.elf"), memory = "64M",
-                     modules = { os_file(ctx, "initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M",
+                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
                                  { path = ctx.image("spin.elf"), args = "/bin/spin" } },
                      cmdline = ("quiet hz=1000 cmd=sh /lab/lab.sh %d %d %d"):format(p.k, p.nice, p.b) }
   local why = m:run{ cycles = 3e9 }

@@ -4,12 +4,6 @@
 -- sysbench times getppid() under filters of different lengths (the cost of each rule); a
 -- container with a profile that blocks sethostname shows the errno and kill actions.
 
-local function os_file(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.dir .. "/../../build/os/" .. name
-end
-
 local function near(tol)
   return function(given, expected)
     local v = tonumber((given:gsub("_", "")))
@@ -56,14 +50,14 @@ function lab.setup(ctx)
   p.r3 = rng:range(20, 40) * 5
   p.action = rng:choice{ "errno", "kill" }
   p.calls = 200
-  local kernel = os_file(ctx, "kernel.elf")
+  local kernel = ctx.os_image("kernel.elf")
   local probe = vx.boot{ kernel = kernel, memory = "16M" }       -- only for its symbol table
   local uts = probe:symbol("init_uts")
   if not uts then error("no init_uts in the kernel's symbols") end
   probe:close()
   local cmd = ("sh /lab/lab.sh %d %d %d %s %d 0x%x"):format(p.r1, p.r2, p.r3, p.action, p.calls, uts + 12)
   local m = vx.boot{ kernel = kernel, memory = "64M",
-                     modules = { os_file(ctx, "initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
+                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
                                  { path = ctx.image("sysbench.elf"), args = "/bin/sysbench" },
                                  { path = ctx.image("../isolation/pwn.elf"), args = "/bin/pwn" } },
                      cmdline = "quiet labbug=1 cmd=" .. cmd }

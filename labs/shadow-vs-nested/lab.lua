@@ -8,13 +8,6 @@
 local WORK_VA = 0x40000000
 local PAGING_EXITS = { "#PF", "cr3_write" }
 
--- The toy OS: beside the lab when installed, else the checkout's build/os/.
-local function os_image(ctx, name)
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.image("../../../os/" .. name)
-end
-
 -- A number within pct percent of the expected one ("_" separators allowed).
 local function near(pct)
   return function(given, expected)
@@ -69,8 +62,8 @@ function lab.setup(ctx)
   p.seed, p.pages, p.rounds1, p.rounds2 = ctx.seed, P, R1, R2
   p.spaces, p.cr3_pages, p.switches = S, K, N
 
-  local m = vx.boot{ kernel = os_image(ctx, "kernel.elf"), memory = "64M", cmdline = "quiet",
-                     modules = { os_image(ctx, "initrd.img"),
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", cmdline = "quiet",
+                     modules = { ctx.os_image("initrd.img"),
                                  { path = ctx.image("tlb.elf"), args = "/vm/tlb.elf" },
                                  { path = ctx.image("cr3.elf"), args = "/vm/cr3.elf" } } }
   if m:run{ until_serial = "$ ", cycles = 5e8 } ~= "serial" then error("the toy OS did not reach its shell: " .. m:serial()) end

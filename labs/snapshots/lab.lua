@@ -5,12 +5,6 @@
 -- seeded, so every clone makes the same "random" session key -- until each restore hands the
 -- guest a VM generation ID (`vm restore --genid N`, the VMGenID lesson).
 
-local function os_image(ctx, name)   -- the toy OS: beside the lab when installed, else build/os/
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.image("../../../os/" .. name)
-end
-
 local function shell(m, cmd)
   local from = #m:serial()
   m:type(cmd .. '; echo E""ND\n')
@@ -55,8 +49,8 @@ function lab.setup(ctx)
   local rng = ctx.rng
   local pages, dirty, n = rng:range(16, 64), rng:range(4, 32), rng:range(3, 5)
   ctx.params.seed, ctx.params.pages, ctx.params.dirty, ctx.params.clones = ctx.seed, pages, dirty, n
-  local m = vx.boot{ kernel = os_image(ctx, "kernel.elf"), memory = "128M", cmdline = "quiet",
-                     modules = { os_image(ctx, "initrd.img"), { path = ctx.image("clone.elf"), args = "/vm/clone.elf" },
+  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "128M", cmdline = "quiet",
+                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("clone.elf"), args = "/vm/clone.elf" },
                                  { path = ctx.image("snapdiff.elf"), args = "/bin/snapdiff" } } }
   if m:run{ until_serial = "$ ", cycles = 5e8 } ~= "serial" then error("the toy OS did not reach its shell") end
   ctx.boot_cmd = ("vm run --memory 4M --snapshot /tmp/base.vm /vm/clone.elf pages=%d dirty=%d genid"):format(pages, dirty)

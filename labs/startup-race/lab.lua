@@ -4,12 +4,6 @@
 -- hyperv/vm/snapshot.c) and a VM booting the toy OS itself; each broken down from the trace
 -- (ctr's trace_marker steps; vm's exec, VCPU_CREATE and first VMRUN).
 
-local function os_image(ctx, name)   -- the toy OS: beside the lab when installed, else build/os/
-  local ok, p = pcall(ctx.image, name)
-  if ok then return p end
-  return ctx.image("../../../os/" .. name)
-end
-
 -- Type a command, run until `ready` shows (checked every 20,000 cycles), then to the prompt.
 -- Returns the cycles from Enter to ready, the events since Enter, the cycle of Enter.
 local function race(m, cmd, ready)
@@ -80,7 +74,7 @@ function lab.setup(ctx)
   local image, os_mib = rng:choice{ "base", "slim", "app" }, rng:choice{ 24, 32, 40, 48, 64 }
   ctx.params.seed, ctx.params.memory_mib, ctx.params.pages, ctx.params.work = ctx.seed, mib, pages, work
   ctx.params.image, ctx.params.os_memory_mib = image, os_mib
-  local kernel, initrd = os_image(ctx, "kernel.elf"), os_image(ctx, "initrd.img")
+  local kernel, initrd = ctx.os_image("kernel.elf"), ctx.os_image("initrd.img")
   local m = vx.boot{ kernel = kernel, memory = "256M", cmdline = "quiet",
                      modules = { initrd, { path = ctx.image("boot.elf"), args = "/vm/boot.elf" },
                                  { path = kernel, args = "/vm/kernel.elf" }, { path = initrd, args = "/vm/initrd.img" } } }
