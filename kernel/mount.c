@@ -84,6 +84,20 @@ struct mnt_table *mnt_table_clone(struct mnt_table *t)
     return n;
 }
 
+/* Free one mount slot: its root and mountpoint inodes, and its super with its last mount. */
+static void mount_release(struct mount *m)
+{
+    struct super *sb = m->sb;
+    iput(m->root);
+    iput(m->mountpoint);
+    memset(m, 0, sizeof *m);
+    if (--sb->mounts == 0) {
+        if (sb->type->kill)
+            sb->type->kill(sb);
+        kfree(sb);
+    }
+}
+
 /* Drop a reference; the last one unmounts everything in the table (deepest first). */
 void mnt_table_put(struct mnt_table *t)
 {
@@ -93,15 +107,7 @@ void mnt_table_put(struct mnt_table *t)
         struct mount *m = &t->m[i];
         if (!m->sb)
             continue;
-        struct super *sb = m->sb;
-        iput(m->root);
-        iput(m->mountpoint);
-        memset(m, 0, sizeof *m);
-        if (--sb->mounts == 0) {
-            if (sb->type->kill)
-                sb->type->kill(sb);
-            kfree(sb);
-        }
+        mount_release(m);
     }
     kfree(t);
 }
@@ -213,15 +219,7 @@ int vfs_umount(struct mnt_table *t, struct inode *target)
             return -EBUSY;
     if (m->sb->mounts == 1 && super_busy(m->sb))
         return -EBUSY;             /* its last mount: nothing inside may be in use */
-    struct super *sb = m->sb;
-    iput(m->root);
-    iput(m->mountpoint);
-    memset(m, 0, sizeof *m);
-    if (--sb->mounts == 0) {
-        if (sb->type->kill)
-            sb->type->kill(sb);
-        kfree(sb);
-    }
+    mount_release(m);
     return 0;
 }
 
