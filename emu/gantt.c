@@ -102,11 +102,9 @@ char gantt_cell(const gantt *g, const gantt_row *r, int column, int columns)
 
 /* ---- text ---- */
 
-static int clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
-
 char *gantt_text(const gantt *g, int columns)
 {
-    columns = clamp(columns, 8, 400);
+    columns = vis_clamp(columns, 8, 400);
     vis_buf b = { 0 };
     int lw = 4;
     for (size_t i = 0; i < g->count; i++) {
@@ -156,7 +154,7 @@ static const char *const PALETTE[] = { "#0072B2", "#E69F00", "#009E73", "#CC79A7
 
 char *gantt_svg(const gantt *g, int width_px)
 {
-    width_px = clamp(width_px, 320, 4000);
+    width_px = vis_svg_width(width_px);
     const int label_w = 170, right = 20, top = 30, row_h = 24, bar_h = 16;
     const int plot_w = width_px - label_w - right;
     int rows = (int)g->count;

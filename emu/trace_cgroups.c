@@ -340,8 +340,6 @@ char *cg_text(const cg_table *ct)
     return vis_finish(&b);
 }
 
-static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
-
 /* A labelled usage bar in SVG: a grey track and a coloured fill. */
 static void svg_bar(vis_buf *b, int x, int y, int w, const char *what, uint64_t used, uint32_t limit,
                     const char *unit)
@@ -367,7 +365,7 @@ static void svg_bar(vis_buf *b, int x, int y, int w, const char *what, uint64_t 
 
 char *cg_svg(const cg_table *ct, int width_px)
 {
-    width_px = clampi(width_px, 320, 4000);
+    width_px = vis_svg_width(width_px);
     const int top = 30, head_h = 20, bar_h = 14, indent = 24;
     int height = top + 10;
     for (size_t i = 0; i < ct->count; i++)

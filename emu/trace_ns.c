@@ -299,11 +299,9 @@ char *ns_text(const ns_table *nt)
     return vis_finish(&b);
 }
 
-static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
-
 char *ns_svg(const ns_table *nt, int width_px)
 {
-    width_px = clampi(width_px, 320, 4000);
+    width_px = vis_svg_width(width_px);
     const int top = 30, row_h = 28, box_h = 22, indent = 24, head_h = 24;
     /* Rows: a heading per (vm, type) group, a box per namespace. */
     int rows_y = top;

@@ -235,11 +235,9 @@ char *vm_exits_text(const vm_table *vt)
     return vis_finish(&b);
 }
 
-static int clampi(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
-
 char *vm_exits_svg(const vm_table *vt, int width_px)
 {
-    width_px = clampi(width_px, 320, 4000);
+    width_px = vis_svg_width(width_px);
     const int top = 30, head_h = 24, row_h = 20, bar_h = 14, label_w = 130, right_w = 220;
     int plot_w = width_px - label_w - right_w - 20;
     int height = top + 10;

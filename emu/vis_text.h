@@ -22,6 +22,11 @@ void vis_xml(vis_buf *b, const char *s);
 /* The string (malloc'd, "" when nothing was printed) or NULL after a failure. */
 char *vis_finish(vis_buf *b);
 
+/* v within [lo, hi]. */
+static inline int vis_clamp(int v, int lo, int hi) { return v < lo ? lo : v > hi ? hi : v; }
+/* The width the SVG pictures draw at for a requested one: 320 to 4000 pixels. */
+static inline int vis_svg_width(int width_px) { return vis_clamp(width_px, 320, 4000); }
+
 /* A bar of `width` cells: '#' for the share used/limit, '.' for the rest ("[###.....]"). */
 void vis_bar(vis_buf *b, uint64_t used, uint64_t limit, int width);
 
