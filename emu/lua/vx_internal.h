@@ -13,6 +13,8 @@ struct machine_walk;
 
 /* Adds vx.show and vx.export to the module table on top of the stack. */
 void vxlua_open_show(lua_State *L);
+/* Write the string on top of the stack to the file named at path_idx (a Lua error if it cannot). */
+void vxlua_export_to(lua_State *L, int path_idx);
 /* Adds m:tasks(), vx.gantt, vx.show.gantt and the Gantt side of vx.export.svg (vx_tasks.c) to the
  * module table on top of the stack; after vxlua_open_show. */
 void vxlua_open_tasks(lua_State *L);

@@ -3,6 +3,8 @@
  * own way. Written in Lua because it is string formatting from top to bottom. */
 #include <lauxlib.h>
 #include <lua.h>
+#include <stdbool.h>
+#include <stdio.h>
 
 #include "emu/lua/vx_internal.h"
 
@@ -165,6 +167,21 @@ static int open_out(lua_State *L)
     }
     lua_pushcclosure(L, writer_call, 1);
     return 1;
+}
+
+/* The string on top of the stack written to the file named at path_idx: vx.export.svg's file for
+ * the pictures drawn in C, with vx._open_out's messages. */
+void vxlua_export_to(lua_State *L, int path_idx)
+{
+    const char *path = luaL_checkstring(L, path_idx);
+    size_t len;
+    const char *s = luaL_checklstring(L, -1, &len);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        luaL_error(L, "vx.export.svg: %s: cannot write", path);
+    bool ok = fwrite(s, 1, len, f) == len;
+    if (fclose(f) != 0 || !ok)
+        luaL_error(L, "vx.export: write failed");
 }
 
 void vxlua_open_show(lua_State *L)

@@ -443,16 +443,8 @@ static int l_export_svg(lua_State *L)
     lua_settop(L, 2);
     lua_pushstring(L, svg);
     free(svg);
-    if (has_path) {   /* through the same narrow door as the walk picture */
-        lua_getfield(L, LUA_REGISTRYINDEX, "vx.open_out");
-        lua_pushvalue(L, 2);
-        lua_call(L, 1, 2);
-        if (lua_isnil(L, -2))
-            return luaL_error(L, "vx.export.svg: %s", lua_tostring(L, -1));
-        lua_pop(L, 1);
-        lua_pushvalue(L, -2);
-        lua_call(L, 1, 0);
-    }
+    if (has_path)
+        vxlua_export_to(L, 2);
     return 1;
 }
 
@@ -471,8 +463,6 @@ void vxlua_open_tasks(lua_State *L)
     lua_pushcfunction(L, l_show_gantt);
     lua_setfield(L, -2, "gantt");
     lua_pop(L, 1);
-    lua_getfield(L, vx, "_open_out");
-    lua_setfield(L, LUA_REGISTRYINDEX, "vx.open_out");
     lua_getfield(L, vx, "export");
     lua_getfield(L, -1, "svg");
     lua_pushcclosure(L, l_export_svg, 1);

@@ -681,16 +681,8 @@ static int l_export_svg(lua_State *L)
     lua_pushnil(L);
     lua_replace(L, 2);     /* no options: the default width */
     show(L, which, "vx.export.svg", true, which == 'v' ? 800 : 900);
-    if (has_path) {
-        lua_getfield(L, LUA_REGISTRYINDEX, "vx.open_out");
-        lua_pushvalue(L, 3);
-        lua_call(L, 1, 2);
-        if (lua_isnil(L, -2))
-            return luaL_error(L, "vx.export.svg: %s", lua_tostring(L, -1));
-        lua_pop(L, 1);
-        lua_pushvalue(L, -2);
-        lua_call(L, 1, 0);
-    }
+    if (has_path)
+        vxlua_export_to(L, 3);
     return 1;
 }
 
