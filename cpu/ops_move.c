@@ -287,7 +287,8 @@ void op_movs(cpu *c, const cpu_insn *i) { string_loop(c, i, movs_body); }
  * reaches the deadline); anything else (a TLB miss, a fault, a page-crossing element) takes one
  * iteration the ordinary way. */
 static void stos_fast(cpu *c, const cpu_insn *i) {
-    const uint32_t v = get_reg(c, R_EAX, i->sz), cost = (uint32_t)c->cost[COST_STRING_ITER];
+    const uint32_t v = get_reg(c, R_EAX, i->sz);
+    const uint64_t cost = c->cost[COST_STRING_ITER];   /* the cost table's, as string_loop adds it */
     for (uint32_t n = 0; n < STRING_BUDGET;) {
         uint32_t ecx = c->regs[R_ECX], edi = c->regs[R_EDI];
         if (ecx == 0) return;
@@ -298,7 +299,8 @@ static void stos_fast(cpu *c, const cpu_insn *i) {
             k = ecx < room ? ecx : room;
             if (k > STRING_BUDGET - n) k = STRING_BUDGET - n;
             if (cost) {   /* the iteration after which cycles >= deadline ends the run, as in string_loop */
-                uint64_t left = c->deadline > c->cycles ? (c->deadline - c->cycles + cost - 1) / cost : 1;
+                uint64_t d = c->deadline > c->cycles ? c->deadline - c->cycles : 0;
+                uint64_t left = d ? d / cost + (d % cost != 0) : 1;
                 if (left < k) k = (uint32_t)left;
             }
             uint32_t byte = v & 0xFFu, same = i->sz == 1 || v == byte * (i->sz == 2 ? 0x0101u : 0x01010101u);
@@ -312,7 +314,7 @@ static void stos_fast(cpu *c, const cpu_insn *i) {
             stos_body(c, i);
         }
         c->regs[R_ECX] = ecx - k;
-        c->cycles += (uint64_t)cost * k;
+        c->cycles += cost * k;
         n += k;
         if (c->cycles >= c->deadline) break;
     }
