@@ -82,8 +82,9 @@ int main(void)
         cg[strcspn(cg, "\n")] = 0;
         const char *ns = strrchr(field(status, "NSpid", nspid, sizeof nspid), '\t');
         char vm[16] = "-";
-        if (vm_of(vms, pids[i]))
-            snprintf(vm, sizeof vm, "vm%d", vm_of(vms, pids[i]));
+        int id = vm_of(vms, pids[i]);
+        if (id)
+            snprintf(vm, sizeof vm, "vm%d", id);
         printf("%5d %5s %c %6s %-12s %-4s %s\n", pids[i], field(status, "PPid", ppid, sizeof ppid),
                field(status, "State", state, sizeof state)[0], ns ? ns + 1 : nspid, cg + 3, vm, cmd);
     }
