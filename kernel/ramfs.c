@@ -25,6 +25,7 @@ struct rnode {                     /* ramfs's private part of every inode */
     struct inode *parent;          /* directories: where ".." goes (not referenced) */
     struct rent *entries;          /* directories */
     char ***tab;                   /* files and symlinks: tab[page / FAN][page % FAN] */
+    uint32_t pages_end;            /* no page at or past this index: what truncation scans */
 };
 
 static const struct inode_ops ramfs_dir_ops, ramfs_file_ops;
@@ -45,22 +46,23 @@ static char *page_of(struct rnode *rn, uint32_t pg, int alloc)
         if (!alloc || !(t = rn->tab[pg / RAMFS_FAN] = kzalloc(RAMFS_PAGE)))
             return NULL;
     }
-    if (!t[pg % RAMFS_FAN] && alloc)
-        t[pg % RAMFS_FAN] = kzalloc(RAMFS_PAGE);
+    if (!t[pg % RAMFS_FAN] && alloc && (t[pg % RAMFS_FAN] = kzalloc(RAMFS_PAGE)) && pg >= rn->pages_end)
+        rn->pages_end = pg + 1;
     return t[pg % RAMFS_FAN];
 }
 
-/* Free the pages from byte `from` on (rounded up to a page). */
+/* Free the pages from byte `from` on (rounded up to a page). Only the tables below pages_end can
+ * hold any: a small file's truncation (every O_TRUNC open) looks at a few entries, not all 1024. */
 static void free_pages_from(struct rnode *rn, uint32_t from)
 {
     if (!rn->tab)
         return;
     uint32_t first = (from + RAMFS_PAGE - 1) / RAMFS_PAGE;
-    for (uint32_t i = 0; i < RAMFS_FAN; i++) {
+    for (uint32_t i = first / RAMFS_FAN; i < RAMFS_FAN && i * RAMFS_FAN < rn->pages_end; i++) {
         char **t = rn->tab[i];
         if (!t)
             continue;
-        for (uint32_t j = 0; j < RAMFS_FAN; j++)
+        for (uint32_t j = 0; j < RAMFS_FAN && i * RAMFS_FAN + j < rn->pages_end; j++)
             if (t[j] && i * RAMFS_FAN + j >= first) {
                 kfree(t[j]);
                 t[j] = NULL;
@@ -70,6 +72,8 @@ static void free_pages_from(struct rnode *rn, uint32_t from)
             rn->tab[i] = NULL;
         }
     }
+    if (first < rn->pages_end)
+        rn->pages_end = first;
     if (first == 0) {
         kfree(rn->tab);
         rn->tab = NULL;

@@ -20,7 +20,7 @@ OSU_CFLAGS    = --target=i386-unknown-none-elf -march=i686 -mgeneral-regs-only \
 OSU_LDSCRIPT := kernel/user/user.ld
 OSU_LDFLAGS  := -m elf_i386 -static -nostdlib --no-undefined --gc-sections -T $(OSU_LDSCRIPT)
 
-OSU_LIB_SRCS := $(wildcard kernel/user/lib/*.c) $(filter-out kernel/user/lib/crt0.S,$(wildcard kernel/user/lib/*.S))
+OSU_LIB_SRCS := $(wildcard kernel/user/lib/*.c) kernel/lib/div64.c $(filter-out kernel/user/lib/crt0.S,$(wildcard kernel/user/lib/*.S))
 OSU_CRT0     := $(OSU_OBJ)/kernel/user/lib/crt0.o
 OSU_LIB      := $(OSU_BUILD)/libc.a
 OSU_DEPS     := $(OSU_CRT0) $(OSU_LIB) $(OSU_LDSCRIPT)

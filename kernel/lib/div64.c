@@ -1,7 +1,9 @@
 /* 64-bit division helpers. i386 has no 64-by-64 divide, so clang turns `/` and `%` on
  * (u)int64_t into calls to these functions (the names and signatures are the libgcc ABI).
- * Nothing here may divide 64-bit values with the C operators: that would call itself. */
-#include "vxlib.h"
+ * Nothing here may divide 64-bit values with the C operators: that would call itself. The toy
+ * OS's kernel and its C library (kernel/user/lib) link this same file. */
+#include <stddef.h>
+#include <stdint.h>
 
 uint64_t __udivmoddi4(uint64_t n, uint64_t d, uint64_t *rem);
 int64_t __divmoddi4(int64_t a, int64_t b, int64_t *rem);
