@@ -62,7 +62,7 @@ function lab.setup(ctx)
   local m = vx.boot{ kernel = kernel, memory = "64M",
                      modules = { initrd, { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
                                  { path = kernel, args = "/vm/kernel.elf" }, { path = initrd, args = "/vm/initrd.img" },
-                                 { path = ctx.image("cmp.elf"), args = "/bin/cmp" } },
+                                 { path = ctx.image("cmp.elf"), args = "/lab/cmp" } },
                      cmdline = ("quiet hz=1000 cmd=sh /lab/lab.sh %d %s %d %s"):format(p.n, p.file, p.vm_mib, p.vm_file) }
   local why = m:run{ cycles = 3e9 }
   if why ~= "exit" then error("the toy OS did not finish (" .. tostring(why) .. "): " .. m:serial()) end
@@ -100,7 +100,7 @@ function lab.setup(ctx)
   ctx.vm1_total = tonumber(v:match("MemTotal:%s*(%d+)"))
   local frees, sizes = {}, {}
   for f in v:gmatch("MemFree:%s*(%d+)") do frees[#frees + 1] = tonumber(f) end
-  for n in v:gmatch("\n(%d+)\n") do sizes[#sizes + 1] = tonumber(n) end
+  for n in (v .. "\n"):gmatch("\n(%d+)\n") do sizes[#sizes + 1] = tonumber(n) end
   if not (ctx.vm1_frames and ctx.vm1_total and #frees == 2 and #sizes == 2) then
     error("VM 1's output is not what lab.sh asks for:\n" .. v)
   end
@@ -108,13 +108,15 @@ function lab.setup(ctx)
   ctx.vm_boot_kb = ctx.vm1_frames * 4 - ctx.vm1_free       -- the root fs unpacked, and init and the shell
   ctx.vm_write_kb = ctx.vm1_free - ctx.vm1_free_after
   ctx.vm_files_kb, ctx.vm_files = 0, 0                     -- the root fs's files, in whole pages (ramfs.c)
-  for size in v:gmatch("\n%-[rwx%-]+%s+%d+%s+(%d+) ") do
+  for size in marked(out, "image files", "(.-)\n==") :gmatch("\n%-[rwx%-]+%s+%d+%s+(%d+) ") do
     ctx.vm_files_kb, ctx.vm_files = ctx.vm_files_kb + pages_kb(tonumber(size)), ctx.vm_files + 1
   end
   ctx.vm2_size = tonumber(marked(out, "vm2"))
   ctx.cmp = marked(out, "cmp", "(.-)\n==")
   ctx.vm1_same = ctx.cmp:match("vm1%.img same") ~= nil
   ctx.vm2_same = ctx.cmp:match("vm2%.img same") ~= nil
+  -- the control: vm3.img has one byte more, so cmp must find the image ending first
+  ctx.vm3_cmp = tonumber(ctx.cmp:match("cmp: EOF on /vm/initrd%.img after byte (%d+)"))
   -- the trace's overlay records (tracefs trace_marker lines: a length, then the text)
   ctx.copyups, ctx.whiteouts = {}, {}
   for _, e in ipairs(m:events{ kinds = { "lab_mark" } }) do
@@ -268,12 +270,13 @@ lab.steps = {
               "boots from its own disk and measures the file:\n\n" ..
               "    vm run --memory %dM --module /tmp/vm1.img /vm/kernel.elf \\\n" ..
               "        \"quiet cmd=dmesg | grep frames; grep Mem /proc/meminfo; wc -c < /%s; echo -n x >> /%s;\n" ..
-              "              grep MemFree /proc/meminfo; wc -c < /%s; ls -l /bin /sbin /etc ...\"\n" ..
+              "              grep MemFree /proc/meminfo; wc -c < /%s\"\n" ..
               "    vm run --memory %dM --module /tmp/vm2.img /vm/kernel.elf \"quiet cmd=wc -c < /%s\"\n" ..
-              "    cmp /vm/initrd.img /tmp/vm1.img; cmp /vm/initrd.img /tmp/vm2.img\n\n" ..
-              "VM 1's console, up to its listing (\"frames free\" is its kernel's count before it unpacked the initrd):\n\n    %s")
+              "    cmp /vm/initrd.img /tmp/vm1.img; cmp /vm/initrd.img /tmp/vm2.img\n" ..
+              "    echo -n x >> /tmp/vm3.img; cmp /vm/initrd.img /tmp/vm3.img   # a byte written to VM 3's disk itself\n\n" ..
+              "VM 1's console (\"frames free\" is its kernel's count before it unpacked the initrd):\n\n    %s")
              :format(same, f, ctx.params.vm_mib, f, f, f, ctx.params.vm_mib, f,
-                     (ctx.vm1_out:match("^(.-)\n/bin:") or ctx.vm1_out):gsub("\n", "\n    "))
+                     ctx.vm1_out:gsub("\n", "\n    "))
     end,
     questions = {
       { id = "vm_boot_kb", points = 2,
@@ -305,27 +308,29 @@ lab.steps = {
     },
     action = function(ctx)
       local f, up = ctx.params.vm_file, ctx.copyups[1] or {}
-      local c = ctx.cmp == "" and "(nothing: both cmp runs exit 0)" or ctx.cmp:gsub("\n", "\n    ")
+      ctx.m:picture("gantt", { width = 900 })   -- the host's tasks, vm 1's and vm 2's, as SVG with --pictures
+      local c = ctx.cmp:gsub("\n", "\n    ")
       return ("VM 1: /%s %d bytes, then %d; MemFree %d kB, then %d kB; VM 2: /%s %d bytes\n" ..
-              "cmp, each disk against the image:\n    %s\n" ..
-              "VM 1's root file system: %d files, %d kB of pages, unpacked into its RAM (and the %d-byte disk itself stays\n" ..
-              "loaded below its kernel's free frames)\n\n" ..
-              "                          per instance                          the 1-byte write\n" ..
-              "  container               %6.0f kB (the layer once: %d kB)     copy-up of %s bytes (%d kB of pages)\n" ..
-              "  VM                      %6.0f kB disk + %d MiB of RAM (%d kB used at its shell)   %d kB\n")
-             :format(f, ctx.vm1_size, ctx.vm1_size_after, ctx.vm1_free, ctx.vm1_free_after, f, ctx.vm2_size,
-                     c, ctx.vm_files, ctx.vm_files_kb, ctx.image_bytes,
-                     ctx.per_container_kb, ctx.unpack_kb, tostring(up.bytes), pages_kb(up.bytes or 0),
-                     ctx.vm_disk_kb, ctx.params.vm_mib, ctx.vm1_total - ctx.vm1_free, ctx.vm_write_kb)
+              "cmp, each disk against the image (silent and exit 0 when equal):\n    %s\n" ..
+              "The image's files (ls -l on the host, which booted from the same initrd): %d files, %d kB of pages, unpacked\n" ..
+              "into each VM's RAM (and the %d-byte disk itself stays loaded below its kernel's free frames)\n" ..
+              "%s%s%s"):format(f, ctx.vm1_size, ctx.vm1_size_after, ctx.vm1_free, ctx.vm1_free_after, f, ctx.vm2_size,
+                               c, ctx.vm_files, ctx.vm_files_kb, ctx.image_bytes,
+              ("\n  %-11s %-58s %s\n"):format("", "per instance", "the 1-byte write"),
+              ("  %-11s %-58s %s\n"):format("container", ("%.0f kB (and the layer once: %d kB)"):format(ctx.per_container_kb, ctx.unpack_kb),
+                                             ("copy-up of %s bytes (%d kB of pages)"):format(tostring(up.bytes), pages_kb(up.bytes or 0))),
+              ("  %-11s %-58s %s\n"):format("VM", ("%.0f kB disk + %d MiB of RAM (%d kB in use at its shell)")
+                                             :format(ctx.vm_disk_kb, ctx.params.vm_mib, ctx.vm1_total - ctx.vm1_free),
+                                             ("%d kB"):format(ctx.vm_write_kb)))
     end,
     check = function(ctx)
       local img = pages_kb(ctx.image_bytes)
       local ok = (ctx.params.vm_file ~= ctx.params.file or ctx.vm1_size == ctx.size)
                  and ctx.vm1_size_after == ctx.vm1_size + 1 and ctx.vm2_size == ctx.vm1_size
-                 and ctx.vm1_same and ctx.vm2_same and ctx.vm_write_kb <= 4
+                 and ctx.vm1_same and ctx.vm2_same and ctx.vm3_cmp == ctx.image_bytes and ctx.vm_write_kb <= 4
                  and ctx.vm_files_kb >= 0.9 * img and ctx.vm_boot_kb >= ctx.vm_files_kb
                  and ctx.vm_boot_kb >= 3 * ctx.per_container_kb
-      return ok, ("VM 1 %d -> %d bytes, VM 2 %d, both disks equal to the image; the write took %d kB in VM 1; its root fs %d kB " ..
+      return ok, ("VM 1 %d -> %d bytes, VM 2 %d, both disks equal to the image (cmp finds vm3.img's extra byte); the write took %d kB in VM 1; its root fs %d kB " ..
                   "of files (at least 90%% of the image's %d kB), %d kB used at its shell, %.1fx a container (the lab says: at least 3x)")
                  :format(ctx.vm1_size, ctx.vm1_size_after, ctx.vm2_size, ctx.vm_write_kb, ctx.vm_files_kb, img, ctx.vm_boot_kb,
                          ctx.vm_boot_kb / ctx.per_container_kb)
