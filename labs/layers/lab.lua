@@ -24,7 +24,7 @@ local FILES = { "bin/ls", "bin/sh", "bin/cat", "bin/grep", "bin/sort", "etc/os-r
 local lab = {
   id = "layers",
   title = "Layers and copy-up: N containers share one image, a 1-byte write copies a whole file",
-  version = "1.0",
+  version = "2.0",
   summary = "containers of one image share its unpacked layer; a 1-byte write copies the whole file up; a delete is a whiteout; N VMs measured with N disks",
   minutes = 45,
   claim = "Containers are lightweight because they share the image's layers; each VM needs its own disk image",
@@ -221,7 +221,7 @@ lab.steps = {
 
   { title = "N VMs of one image: N disks",
     text = function(ctx)
-      return ("Before the containers, the same toy OS made the VM side. A VMM gives each VM a writable disk of its\n" ..
+      return ("The toy OS did the VM side first, before the containers. A VMM gives each VM a writable disk of its\n" ..
               "own; a toy-OS VM's disk is the initrd it boots from, so each of %d VMs gets a copy of it:\n\n" ..
               "    for i in $(seq 1 %d); do cp /vm/initrd.img /tmp/vm$i.img; done\n\n" ..
               "    %s\n\n" ..
