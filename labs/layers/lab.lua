@@ -316,10 +316,10 @@ lab.steps = {
               "into each VM's RAM (and the %d-byte disk itself stays loaded below its kernel's free frames)\n" ..
               "%s%s%s"):format(f, ctx.vm1_size, ctx.vm1_size_after, ctx.vm1_free, ctx.vm1_free_after, f, ctx.vm2_size,
                                c, ctx.vm_files, ctx.vm_files_kb, ctx.image_bytes,
-              ("\n  %-11s %-58s %s\n"):format("", "per instance", "the 1-byte write"),
-              ("  %-11s %-58s %s\n"):format("container", ("%.0f kB (and the layer once: %d kB)"):format(ctx.per_container_kb, ctx.unpack_kb),
+              ("\n  %-11s %-68s %s\n"):format("", "per instance", "the 1-byte write"),
+              ("  %-11s %-68s %s\n"):format("container", ("%.0f kB (and the layer once: %d kB)"):format(ctx.per_container_kb, ctx.unpack_kb),
                                              ("copy-up of %s bytes (%d kB of pages)"):format(tostring(up.bytes), pages_kb(up.bytes or 0))),
-              ("  %-11s %-58s %s\n"):format("VM", ("%.0f kB disk + %d MiB of RAM (%d kB in use at its shell)")
+              ("  %-11s %-68s %s\n"):format("VM", ("%.0f kB disk + %d MiB of RAM (--memory; %d kB in use at its shell)")
                                              :format(ctx.vm_disk_kb, ctx.params.vm_mib, ctx.vm1_total - ctx.vm1_free),
                                              ("%d kB"):format(ctx.vm_write_kb)))
     end,
