@@ -1,6 +1,8 @@
 -- Lab 10: image layers and copy-up (overlayfs.rst; containers/overlayfs.c, containers/ctr/image.c).
 -- N containers of one image share its unpacked layer; a 1-byte write copies the whole file up
--- into one container's upper directory; a delete leaves a whiteout; N VMs would each need a disk.
+-- into one container's upper directory; a delete leaves a whiteout. Then the VM side, measured in
+-- the same run: N VM disks copied from the VM image (MemFree), two toy-OS VMs booted from their own
+-- copies (hyperv/vm/vm.c --module), a byte written inside one of them, the guest's own MemFree.
 
 local function marked(out, name, pattern)
   local v = out:match("== " .. name .. " ==%s*" .. (pattern or "(%d+)"))
@@ -15,14 +17,16 @@ local function near(frac)
   end
 end
 
+local function pages_kb(bytes) return math.ceil(bytes / 4096) * 4 end
+
 local FILES = { "bin/ls", "bin/sh", "bin/cat", "bin/grep", "bin/sort", "etc/os-release", "srv/README" }
 
 local lab = {
   id = "layers",
   title = "Layers and copy-up: N containers share one image, a 1-byte write copies a whole file",
-  version = "1.0",
-  summary = "containers of one image share its unpacked layer; a 1-byte write copies the whole file up; a delete is a whiteout; N VMs need N disks",
-  minutes = 35,
+  version = "2.0",
+  summary = "containers of one image share its unpacked layer; a 1-byte write copies the whole file up; a delete is a whiteout; N VMs measured with N disks",
+  minutes = 45,
   claim = "Containers are lightweight because they share the image's layers; each VM needs its own disk image",
   introduction = [[
 An image is a stack of read-only layers (OCI image layout). ctr unpacks each layer once, into
@@ -33,13 +37,16 @@ An image is a stack of read-only layers (OCI image layout). ctr unpacks each lay
   whiteout  deleting a lower file leaves a character device 0/0 of that name in upperdir, which
             hides the lower file; `ctr diff` (docker diff) lists upperdir: A added, C changed,
             D deleted.
-A VM has no such sharing here: each VM boots from its own disk image (or its own copy-on-write
-file, which is the same idea one level down).
+A VM has no such sharing: a VMM gives each VM a writable disk of its own, a copy of the VM image
+(or a copy-on-write file over it, the same idea one level down). A toy-OS VM's "disk" is the
+initrd it boots from (`vm run --module DISK /vm/kernel.elf`): its kernel unpacks the whole root
+file system from it into the VM's own RAM. The lab measures both sides in one run of the toy OS.
 Answers are integers, yes/no, or one letter.]],
   answers_format = [[
 Plain text, one answer per line:  question_id = answer   ('#' starts a comment; a "seed = N"
 line says which seed the answers are for). Or a Lua file returning { question_id = value or
-function(params) ... end }: params has n (containers), file (the path written to).]],
+function(params) ... end }: params has n (containers and VM disks), file (the path written to in
+c1), vm_file (the path VM 1 writes to) and vm_mib (each VM's memory).]],
 }
 
 function lab.setup(ctx)
@@ -47,15 +54,22 @@ function lab.setup(ctx)
   p.seed = ctx.seed
   p.n = rng:range(3, 8)
   p.file = rng:choice(FILES)
-  local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M",
-                     modules = { ctx.os_image("initrd.img"), { path = ctx.image("lab.sh"), args = "/lab/lab.sh" } },
-                     cmdline = ("quiet hz=1000 cmd=sh /lab/lab.sh %d %s"):format(p.n, p.file) }
+  p.vm_mib = rng:choice{ 16, 24, 32 }
+  -- the file VM 1 writes: the same program (the VM's root fs is the whole initrd, bin/ included);
+  -- the image's text files (os-release, srv/README) are not in it, so /etc/motd instead
+  p.vm_file = p.file:match("^bin/") and p.file or "etc/motd"
+  local kernel, initrd = ctx.os_image("kernel.elf"), ctx.os_image("initrd.img")
+  local m = vx.boot{ kernel = kernel, memory = "64M",
+                     modules = { initrd, { path = ctx.image("lab.sh"), args = "/lab/lab.sh" },
+                                 { path = kernel, args = "/vm/kernel.elf" }, { path = initrd, args = "/vm/initrd.img" },
+                                 { path = ctx.image("cmp.elf"), args = "/lab/cmp" } },
+                     cmdline = ("quiet hz=1000 cmd=sh /lab/lab.sh %d %s %d %s"):format(p.n, p.file, p.vm_mib, p.vm_file) }
   local why = m:run{ cycles = 3e9 }
   if why ~= "exit" then error("the toy OS did not finish (" .. tostring(why) .. "): " .. m:serial()) end
   ctx.m = m
   local out = m:serial():gsub("\r", "")
   ctx.out = out
-  ctx.images = out:match("^(REPOSITORY.-)\n==")
+  ctx.images = marked(out, "containers", "(REPOSITORY.-)\n==")
   ctx.free_boot = tonumber(marked(out, "free boot", "MemFree:%s*(%d+)"))
   ctx.free_unpacked = tonumber(marked(out, "free unpacked", "MemFree:%s*(%d+)"))
   ctx.free_running = tonumber(marked(out, "free running", "MemFree:%s*(%d+)"))
@@ -64,7 +78,7 @@ function lab.setup(ctx)
   local layers = marked(out, "layers", "(.-)\n%-")
   ctx.layer_dirs = 0
   for _ in layers:gmatch("%x+") do ctx.layer_dirs = ctx.layer_dirs + 1 end
-  ctx.ls_line = out:match("\n(%-[rwx%-]+%s+%d+%s+%d+ [^\n]+)")
+  ctx.ls_line = out:match("\n(%-[rwx%-]+%s+%d+%s+%d+ /var/lib/ctr/layers/[^\n]+)")
   ctx.size = tonumber(ctx.ls_line:match("^%S+%s+%d+%s+(%d+)"))
   ctx.upper = tonumber(marked(out, "upper"))
   ctx.lower = tonumber(marked(out, "lower"))
@@ -73,6 +87,36 @@ function lab.setup(ctx)
   ctx.diff_c2 = marked(out, "diff c2", "(.-)\n==")
   ctx.whiteout = marked(out, "whiteout", "([^\n]+)")
   ctx.c1_motd = marked(out, "c1 motd", "([^\n]+)")
+  -- the VM side: N disk copies, then VM 1 (writes the byte) and VM 2 (reads the file)
+  ctx.vm_free_before = tonumber(marked(out, "vm free before", "MemFree:%s*(%d+)"))
+  ctx.vm_free_copies = tonumber(marked(out, "vm free copies", "MemFree:%s*(%d+)"))
+  ctx.vm_disk_kb = (ctx.vm_free_before - ctx.vm_free_copies) / p.n
+  ctx.vm_ls = marked(out, "vm disks", "(.-)\n==")
+  ctx.image_bytes = tonumber(ctx.vm_ls:match("(%d+) /vm/initrd%.img"))
+  ctx.disk_bytes = tonumber(ctx.vm_ls:match("(%d+) /tmp/vm1%.img"))
+  ctx.vm1_out = marked(out, "vm1", "(.-)\n== vm2 ==")
+  local v = ctx.vm1_out
+  ctx.vm1_frames = tonumber(v:match("(%d+) frames free"))
+  ctx.vm1_total = tonumber(v:match("MemTotal:%s*(%d+)"))
+  local frees, sizes = {}, {}
+  for f in v:gmatch("MemFree:%s*(%d+)") do frees[#frees + 1] = tonumber(f) end
+  for n in (v .. "\n"):gmatch("\n(%d+)\n") do sizes[#sizes + 1] = tonumber(n) end
+  if not (ctx.vm1_frames and ctx.vm1_total and #frees == 2 and #sizes == 2) then
+    error("VM 1's output is not what lab.sh asks for:\n" .. v)
+  end
+  ctx.vm1_free, ctx.vm1_free_after, ctx.vm1_size, ctx.vm1_size_after = frees[1], frees[2], sizes[1], sizes[2]
+  ctx.vm_boot_kb = ctx.vm1_frames * 4 - ctx.vm1_free       -- the root fs unpacked, and init and the shell
+  ctx.vm_write_kb = ctx.vm1_free - ctx.vm1_free_after
+  ctx.vm_files_kb, ctx.vm_files = 0, 0                     -- the root fs's files, in whole pages (ramfs.c)
+  for size in marked(out, "image files", "(.-)\n==") :gmatch("\n%-[rwx%-]+%s+%d+%s+(%d+) ") do
+    ctx.vm_files_kb, ctx.vm_files = ctx.vm_files_kb + pages_kb(tonumber(size)), ctx.vm_files + 1
+  end
+  ctx.vm2_size = tonumber(marked(out, "vm2"))
+  ctx.cmp = marked(out, "cmp", "(.-)\n==")
+  ctx.vm1_same = ctx.cmp:match("vm1%.img same") ~= nil
+  ctx.vm2_same = ctx.cmp:match("vm2%.img same") ~= nil
+  -- the control: vm3.img has one byte more, so cmp must find the image ending first
+  ctx.vm3_cmp = tonumber(ctx.cmp:match("cmp: EOF on /vm/initrd%.img after byte (%d+)"))
   -- the trace's overlay records (tracefs trace_marker lines: a length, then the text)
   ctx.copyups, ctx.whiteouts = {}, {}
   for _, e in ipairs(m:events{ kinds = { "lab_mark" } }) do
@@ -102,18 +146,11 @@ lab.steps = {
         text = "does each extra container take at least another copy of the layer's memory? (yes/no)",
         answer = function(ctx) return ctx.per_container_kb >= ctx.unpack_kb end,
         explain = function(ctx) return ("no: %.0f kB each (its processes, page tables, empty upper/work/merged directories)"):format(ctx.per_container_kb) end },
-      { id = "vm_disks_kb", points = 2,
-        text = function(ctx)
-          return ("if each of the %d instances were a VM with its own copy of that %d kB root file system, how many kB would the copies take?")
-                 :format(ctx.params.n, ctx.unpack_kb)
-        end,
-        answer = function(ctx) return ctx.params.n * ctx.unpack_kb end,
-        explain = function(ctx) return ("%d x %d kB, against %d kB once for all the containers"):format(ctx.params.n, ctx.unpack_kb, ctx.unpack_kb) end },
     },
     action = function(ctx)
       local ns = ctx.m:namespaces()
       local mnt = { kind = ns.kind, partial = ns.partial }
-      for _, n in ipairs(ns) do if n.type == "mnt" then mnt[#mnt + 1] = n end end
+      for _, n in ipairs(ns) do if n.type == "mnt" and (n.vm or 0) == 0 then mnt[#mnt + 1] = n end end   -- the host's
       ctx.m:picture("cgroups", { width = 900 })   -- each container's cgroup and task, as SVG with --pictures
       return ("MemFree: %d kB at boot, %d kB with the layer unpacked, %d kB with %d containers running: %.0f kB per container\n\n")
              :format(ctx.free_boot, ctx.free_unpacked, ctx.free_running, ctx.params.n, ctx.per_container_kb) ..
@@ -180,6 +217,123 @@ lab.steps = {
       local ok = ctx.diff_c2:match("D /etc/motd") ~= nil and ctx.whiteout:match("^c") ~= nil and ctx.whiteout:match("%s0 motd$") ~= nil
                  and ctx.whiteouts[1] == "motd" and ctx.c1_motd:match("Welcome") ~= nil
       return ok, ("ctr diff says D /etc/motd; the whiteout is %q; c1 still reads %q"):format(ctx.whiteout, ctx.c1_motd)
+    end },
+
+  { title = "N VMs of one image: N disks",
+    text = function(ctx)
+      return ("The toy OS did the VM side first, before the containers. A VMM gives each VM a writable disk of its\n" ..
+              "own; a toy-OS VM's disk is the initrd it boots from, so each of %d VMs gets a copy of it:\n\n" ..
+              "    for i in $(seq 1 %d); do cp /vm/initrd.img /tmp/vm$i.img; done\n\n" ..
+              "    %s\n\n" ..
+              "MemFree (the copies live in the toy OS's RAM, as the layer does): %d kB before the copies,\n" ..
+              "%d kB after them."):format(ctx.params.n, ctx.params.n, ctx.vm_ls:gsub("\n", "\n    "),
+              ctx.vm_free_before, ctx.vm_free_copies)
+    end,
+    questions = {
+      { id = "vm_disk_kb", points = 2,
+        text = "how many kB of MemFree does one VM's disk take (whole kB)?",
+        answer = function(ctx) return math.floor(ctx.vm_disk_kb + 0.5) end,
+        accept = near(0.02),
+        explain = function(ctx)
+          return ("(%d - %d) / %d: the whole image, %d bytes (%d kB in 4 KiB pages), once per VM, plus the file's page table")
+                 :format(ctx.vm_free_before, ctx.vm_free_copies, ctx.params.n, ctx.image_bytes, pages_kb(ctx.image_bytes))
+        end },
+      { id = "disk_vs_container", points = 1,
+        text = "one VM's disk alone is how many times what one more container took in step 1 (whole number)?",
+        answer = function(ctx) return math.floor(ctx.vm_disk_kb / ctx.per_container_kb + 0.5) end,
+        accept = function(given, expected)
+          local v = tonumber((given:gsub("_", "")))
+          return v ~= nil and math.abs(v - expected) <= 1
+        end,
+        explain = function(ctx) return ("%.0f kB / %.0f kB"):format(ctx.vm_disk_kb, ctx.per_container_kb) end },
+    },
+    action = function(ctx)
+      local n = ctx.params.n
+      return ("per VM disk: %.0f kB of MemFree for a %d-byte image (%d kB in pages)\n" ..
+              "%d VM disks: %d kB; %d containers: the layer once (%d kB) and %.0f kB each, %d kB in all\n")
+             :format(ctx.vm_disk_kb, ctx.image_bytes, pages_kb(ctx.image_bytes), n, ctx.vm_free_before - ctx.vm_free_copies,
+                     n, ctx.unpack_kb, ctx.per_container_kb, ctx.free_boot - ctx.free_running)
+    end,
+    check = function(ctx)
+      local img = pages_kb(ctx.image_bytes)
+      local ok = ctx.disk_bytes == ctx.image_bytes and math.abs(ctx.vm_disk_kb - img) <= 0.05 * img
+                 and ctx.vm_disk_kb >= 3 * ctx.per_container_kb
+      return ok, ("each VM disk %.0f kB, within 5%% of the image's %d kB; %.1fx a container's %.0f kB (the lab says: at least 3x)")
+                 :format(ctx.vm_disk_kb, img, ctx.vm_disk_kb / ctx.per_container_kb, ctx.per_container_kb)
+    end },
+
+  { title = "A 1-byte write inside a VM",
+    text = function(ctx)
+      local f = ctx.params.vm_file
+      local same = f == ctx.params.file and "the same byte to the same file, " or "the same byte to a file of its root fs, "
+      return ("VM 1 boots the toy OS from its own disk and appends %s/%s; then VM 2\n" ..
+              "boots from its own disk and measures the file:\n\n" ..
+              "    vm run --memory %dM --module /tmp/vm1.img /vm/kernel.elf \\\n" ..
+              "        \"quiet cmd=dmesg | grep frames; grep Mem /proc/meminfo; wc -c < /%s; echo -n x >> /%s;\n" ..
+              "              grep MemFree /proc/meminfo; wc -c < /%s\"\n" ..
+              "    vm run --memory %dM --module /tmp/vm2.img /vm/kernel.elf \"quiet cmd=wc -c < /%s\"\n" ..
+              "    cmp /vm/initrd.img /tmp/vm1.img; cmp /vm/initrd.img /tmp/vm2.img\n" ..
+              "    echo -n x >> /tmp/vm3.img; cmp /vm/initrd.img /tmp/vm3.img   # a byte written to VM 3's disk itself\n\n" ..
+              "VM 1's console (\"frames free\" is its kernel's count before it unpacked the initrd):\n\n    %s")
+             :format(same, f, ctx.params.vm_mib, f, f, f, ctx.params.vm_mib, f,
+                     ctx.vm1_out:gsub("\n", "\n    "))
+    end,
+    questions = {
+      { id = "vm_boot_kb", points = 2,
+        text = "how many kB of VM 1's own RAM did its root file system and first programs take, from its kernel's free frames to MemFree at its shell?",
+        answer = function(ctx) return ctx.vm_boot_kb end,
+        accept = near(0.02),
+        explain = function(ctx)
+          return ("%d frames x 4 kB - %d kB: the root file system unpacked from the disk (its files alone are %d kB of pages) and init, sh, grep")
+                 :format(ctx.vm1_frames, ctx.vm1_free, ctx.vm_files_kb)
+        end },
+      { id = "vm_write_kb", points = 1,
+        text = "how many kB of VM 1's RAM did the 1-byte write take?",
+        answer = function(ctx) return ctx.vm_write_kb end,
+        explain = function(ctx)
+          return ("%d: no copy-up, VM 1's copy of the file is its own and grows in place (a new 4 KiB page only when it crosses one)")
+                 :format(ctx.vm_write_kb)
+        end },
+      { id = "vm2_sees_byte", points = 1,
+        text = "does VM 2 see the new byte? (yes/no)",
+        answer = function(ctx) return ctx.vm2_size ~= ctx.vm1_size end,
+        explain = function() return "no: VM 2 unpacked its own copy of the image" end },
+      { id = "vm1_disk_changed", points = 1,
+        text = "after VM 1's write, does /tmp/vm1.img (VM 1's own disk) differ from the image? (yes/no)",
+        answer = function(ctx) return not ctx.vm1_same end,
+        explain = function()
+          return "no: a toy-OS VM's root file system is the initrd unpacked into its RAM, so the write never reaches the disk " ..
+                 "and is gone at power-off; a VM with a block device would change its own disk, and only that one"
+        end },
+    },
+    action = function(ctx)
+      local f, up = ctx.params.vm_file, ctx.copyups[1] or {}
+      ctx.m:picture("gantt", { width = 900 })   -- the host's tasks, vm 1's and vm 2's, as SVG with --pictures
+      local c = ctx.cmp:gsub("\n", "\n    ")
+      return ("VM 1: /%s %d bytes, then %d; MemFree %d kB, then %d kB; VM 2: /%s %d bytes\n" ..
+              "cmp, each disk against the image (silent and exit 0 when equal):\n    %s\n" ..
+              "The image's files (ls -l on the host, which booted from the same initrd): %d files, %d kB of pages, unpacked\n" ..
+              "into each VM's RAM (and the %d-byte disk itself stays loaded below its kernel's free frames)\n" ..
+              "%s%s%s"):format(f, ctx.vm1_size, ctx.vm1_size_after, ctx.vm1_free, ctx.vm1_free_after, f, ctx.vm2_size,
+                               c, ctx.vm_files, ctx.vm_files_kb, ctx.image_bytes,
+              ("\n  %-11s %-68s %s\n"):format("", "per instance", "the 1-byte write"),
+              ("  %-11s %-68s %s\n"):format("container", ("%.0f kB (and the layer once: %d kB)"):format(ctx.per_container_kb, ctx.unpack_kb),
+                                             ("copy-up of %s bytes (%d kB of pages)"):format(tostring(up.bytes), pages_kb(up.bytes or 0))),
+              ("  %-11s %-68s %s\n"):format("VM", ("%.0f kB disk + %d MiB of RAM (--memory; %d kB in use at its shell)")
+                                             :format(ctx.vm_disk_kb, ctx.params.vm_mib, ctx.vm1_total - ctx.vm1_free),
+                                             ("%d kB"):format(ctx.vm_write_kb)))
+    end,
+    check = function(ctx)
+      local img = pages_kb(ctx.image_bytes)
+      local ok = (ctx.params.vm_file ~= ctx.params.file or ctx.vm1_size == ctx.size)
+                 and ctx.vm1_size_after == ctx.vm1_size + 1 and ctx.vm2_size == ctx.vm1_size
+                 and ctx.vm1_same and ctx.vm2_same and ctx.vm3_cmp == ctx.image_bytes and ctx.vm_write_kb <= 4
+                 and ctx.vm_files_kb >= 0.9 * img and ctx.vm_boot_kb >= ctx.vm_files_kb
+                 and ctx.vm_boot_kb >= 3 * ctx.per_container_kb
+      return ok, ("VM 1 %d -> %d bytes, VM 2 %d, both disks equal to the image (cmp finds vm3.img's extra byte); the write took %d kB in VM 1; its root fs %d kB " ..
+                  "of files (at least 90%% of the image's %d kB), %d kB used at its shell, %.1fx a container (the lab says: at least 3x)")
+                 :format(ctx.vm1_size, ctx.vm1_size_after, ctx.vm2_size, ctx.vm_write_kb, ctx.vm_files_kb, img, ctx.vm_boot_kb,
+                         ctx.vm_boot_kb / ctx.per_container_kb)
     end },
 }
 
