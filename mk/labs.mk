@@ -13,7 +13,7 @@
 #   tests/labs/sweep.sh    grading at scale (scripts/sweep): GNU parallel, a Slurm job array on a
 #                          single-node cluster the test starts (root), the Kubernetes Indexed Job
 #                          manifest through a schema validator: the same result files, none lost
-#   make check-labs   run.sh and grading.sh ("lab-tests: ...", "grading-tests: ..."); check-all runs
+#   make check-labs   run.sh, grading.sh and cmp-vs-gnu.sh (layers' /lab/cmp against GNU cmp) ("lab-tests: ...", "grading-tests: ..."); check-all runs
 #                     check-curriculum and check-sweep beside it, so they share the two cores
 #   make check-curriculum  only tests/labs/curriculum.sh (LABS="a b" for some labs)
 #   make check-sweep       only tests/labs/sweep.sh
@@ -59,6 +59,7 @@ all: labs
 check-labs: labs $(VX86) $(VX86_SAN)
 	tests/labs/run.sh
 	tests/labs/grading.sh
+	tests/labs/cmp-vs-gnu.sh
 
 check-sweep: labs $(VX86)
 	tests/labs/sweep.sh

@@ -2,7 +2,7 @@
 # cmp-vs-gnu.sh: the toy OS's /lab/cmp (cmp.c) against GNU cmp, the oracle, on 18 pairs of files;
 # prints "cmp-vs-gnu: ok" and exits 0 when every message and exit status is the same, else shows
 # the difference and exits 1. Run from the repository root after `make os labs`:
-#     bash labs/layers/os/cmp-vs-gnu.sh        (VX86 names the binary, default build/vx86)
+#     bash tests/labs/cmp-vs-gnu.sh        (VX86 names the binary, default build/vx86)
 set -u
 VX=${VX86:-build/vx86}
 [ -x "$VX" ] || { echo "cmp-vs-gnu: $VX not found; run 'make' (from the repository root)"; exit 1; }
