@@ -180,41 +180,71 @@ static void put(uint32_t gpa, const void *p, uint32_t len, const char *what)
                                                                         : "does not fit in the VM's memory (see --memory)");
 }
 
-/* --share: one PT_LOAD segment's bytes [gpa, gpa + n) from file offset off. The whole pages
+/* n bytes of the image at file offset off into buf; dies when the file is shorter. */
+static void read_at(int fd, uint32_t off, void *buf, uint32_t n, const char *path)
+{
+    char *c = buf;
+    if (lseek(fd, (off_t)off, SEEK_SET) != (off_t)off)
+        die(EX_IMAGE, path, "a segment lies beyond the end of the file");
+    while (n) {
+        ssize_t r = read(fd, c, n);
+        if (r <= 0)
+            die(EX_IMAGE, path, r < 0 ? strerror(errno) : "a segment lies beyond the end of the file");
+        c += r, n -= (uint32_t)r;
+    }
+}
+
+/* Copy n bytes of the image file from offset off to guest-physical gpa, a page at a time (vm
+ * streams the image: its own memory stays small whatever the image's size). */
+static void put_from(int fd, uint32_t off, uint32_t gpa, uint32_t n, const char *path)
+{
+    static char page[4096];
+    while (n) {
+        uint32_t c = n < sizeof page ? n : (uint32_t)sizeof page;
+        read_at(fd, off, page, c, path);
+        put(gpa, page, c, path);
+        off += c, gpa += c, n -= c;
+    }
+}
+
+/* --share: one PT_LOAD segment's file bytes [off, off + n) for [gpa, gpa + n). The whole pages
  * whose file page lines up with the guest page (offset = address mod 4 KiB, as the linker lays
- * out a segment aligned to pages) are mapped from the file copy-on-write; the partial pages at
- * either edge are copied (the rest of such a page stays demand-zero, as .bss). */
-static void put_shared(int fd, uint32_t gpa, const char *bytes, uint32_t off, uint32_t n, const char *what)
+ * out a segment aligned to pages) are mapped from the file copy-on-write (VM_MAP_FILE); the
+ * partial pages at either edge are copied (the rest of such a page stays demand zero, as .bss). */
+static void put_shared(int fd, uint32_t off, uint32_t gpa, uint32_t n, const char *path)
 {
     uint32_t first = (gpa + 4095) & ~4095u, last = (gpa + n) & ~4095u;
     if ((gpa & 4095) != (off & 4095) || first >= last) {
-        put(gpa, bytes, n, what);
+        put_from(fd, off, gpa, n, path);
         return;
     }
-    if (first > gpa)
-        put(gpa, bytes, first - gpa, what);
+    put_from(fd, off, gpa, first - gpa, path);
     struct vm_map_file mf = { fd, off + (first - gpa), first, last - first };
     if (ioctl(vmfd, VM_MAP_FILE, &mf) < 0)
-        die(EX_IMAGE, what, errno == EINVAL ? "cannot be shared (not on a ramfs/tmpfs file system)" : strerror(errno));
-    if (gpa + n > last)
-        put(last, bytes + (last - gpa), gpa + n - last, what);
+        die(EX_IMAGE, path, errno == EINVAL ? "cannot be shared (not on a ramfs/tmpfs file system)" : strerror(errno));
+    put_from(fd, off + (last - gpa), last, gpa + n - last, path);
 }
 
 /* The Multiboot v1 loader (Multiboot 0.6.96 §3.1): an ELF32 image with the header in its
- * first 8 KiB; PT_LOAD segments at their physical addresses. Returns the entry point. */
+ * first 8 KiB; PT_LOAD segments at their physical addresses, copied from the file (or with
+ * --share mapped from it). Returns the entry point. */
 static uint32_t load_image(const char *path, uint32_t *end)
 {
-    uint32_t len;
-    char *img = read_file(path, &len);
-    int fd = share ? open(path, O_RDONLY) : -1;         /* --share maps its pages */
-    if (share && fd < 0)
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
         die(EX_IMAGE, path, strerror(errno));
-    struct elf32_ehdr *eh = (void *)img;
-    if (len < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 1 || eh->machine != 3)
+    static char head[MULTIBOOT_HEADER_SEARCH];
+    off_t flen = lseek(fd, 0, SEEK_END);
+    uint32_t len = flen < 0 ? 0 : (uint32_t)flen, hlen = len < sizeof head ? len : (uint32_t)sizeof head;
+    read_at(fd, 0, head, hlen, path);
+    struct elf32_ehdr eh;
+    memcpy(&eh, head, sizeof eh);
+    if (len < sizeof eh || memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 1 || eh.machine != 3)
         die(EX_IMAGE, path, "not an ELF32 i386 image");
     int found = 0;
-    for (uint32_t off = 0; off + 12 <= len && off < MULTIBOOT_HEADER_SEARCH; off += 4) {
-        uint32_t *h = (uint32_t *)(img + off);
+    for (uint32_t off = 0; off + 12 <= hlen; off += 4) {
+        uint32_t h[3];
+        memcpy(h, head + off, sizeof h);
         if (h[0] == MULTIBOOT_HEADER_MAGIC && h[0] + h[1] + h[2] == 0) {
             if (h[1] & MULTIBOOT_AOUT_KLUDGE)
                 die(EX_IMAGE, path, "Multiboot a.out kludge images are not supported");
@@ -224,28 +254,27 @@ static uint32_t load_image(const char *path, uint32_t *end)
     }
     if (!found)
         die(EX_IMAGE, path, "no Multiboot header in the first 8 KiB");
-    if (eh->phoff > len || (uint64_t)eh->phnum * sizeof(struct elf32_phdr) > len - eh->phoff)
+    if (eh.phoff > len || (uint64_t)eh.phnum * sizeof(struct elf32_phdr) > len - eh.phoff)
         die(EX_IMAGE, path, "program headers beyond the end of the file");
     *end = 0;
-    for (int i = 0; i < eh->phnum; i++) {
-        struct elf32_phdr *ph = (void *)(img + eh->phoff + i * sizeof *ph);
-        if (ph->type != 1)
+    for (int i = 0; i < eh.phnum; i++) {
+        struct elf32_phdr ph;
+        read_at(fd, eh.phoff + (uint32_t)i * sizeof ph, &ph, sizeof ph, path);
+        if (ph.type != 1)
             continue;
-        if (ph->offset > len || ph->filesz > len - ph->offset || ph->filesz > ph->memsz)
+        if (ph.offset > len || ph.filesz > len - ph.offset || ph.filesz > ph.memsz)
             die(EX_IMAGE, path, "a segment lies beyond the end of the file");
-        if ((uint64_t)ph->paddr + ph->memsz > mem_size)
+        if ((uint64_t)ph.paddr + ph.memsz > mem_size)
             die(EX_IMAGE, path, "does not fit in the VM's memory (see --memory)");
         if (share)
-            put_shared(fd, ph->paddr, img + ph->offset, ph->offset, ph->filesz, path);
+            put_shared(fd, ph.offset, ph.paddr, ph.filesz, path);
         else
-            put(ph->paddr, img + ph->offset, ph->filesz, path);
-        if (ph->paddr + ph->memsz > *end)
-            *end = ph->paddr + ph->memsz;
+            put_from(fd, ph.offset, ph.paddr, ph.filesz, path);
+        if (ph.paddr + ph.memsz > *end)
+            *end = ph.paddr + ph.memsz;
     }
-    free(img);
-    if (fd >= 0)
-        close(fd);                               /* the VM holds the pages it maps */
-    return eh->entry;
+    close(fd);                                   /* the VM holds the pages it maps */
+    return eh.entry;
 }
 
 /* "path" or "path args", as QEMU and vx86 build the command line and module strings. */
