@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include "kernel/uapi/vm.h"
 
-#define NVM 8                              /* VMs at once; ASID = slot + 1 */
+#define NVM 16                             /* VMs at once; ASID = slot + 1 (lab 5 runs a dozen) */
 #define HV_RXBUF 256
 
 /* The registers VMRUN does not switch (APM vol. 2 §15.5.1): swapped by hv_vmrun (svm_run.S).
