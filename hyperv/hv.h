@@ -76,7 +76,7 @@ int hv_map_file(struct vm *vm, struct inode *ip, uint32_t offset, uint32_t gpa, 
  * access sees it; write = 1 first gives the VM its own page (demand zero, copy on write), a read
  * of an untouched page sees a zero page. NULL beyond RAM or when no frame can be had. */
 uint8_t *hv_gpa_frame(struct vm *vm, uint32_t gpa, int write);
-int hv_gpa_fault(struct vm *vm, uint32_t gpa, int write);   /* the #NPF: 0, -EFAULT, -ENOMEM */
+int hv_gpa_fault(struct vm *vm, uint32_t gpa, int write);   /* the #NPF: 0 done, 1 nothing to do, -EFAULT, -ENOMEM */
 uint8_t *hv_gpa_ptr(struct vm *vm, uint32_t gpa); /* hv_gpa_frame(vm, gpa, 0): a read's view */
 int hv_copy_user(struct vm *vm, uint32_t gpa, uint32_t ubuf, uint32_t len, int to_guest);
 

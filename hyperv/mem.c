@@ -87,7 +87,8 @@ static void pte_drop(struct vm *vm, uint32_t *pte)
 
 /* Make gpa accessible as the guest's access would: a not-present page gets a zeroed frame
  * (demand zero), a write to a shared page gets a private copy (copy on write) and drops the
- * file page. 0, -EFAULT beyond guest RAM, -ENOMEM when no frame can be had. */
+ * file page. 0 done, 1 the page allowed the access already, -EFAULT beyond guest RAM, -ENOMEM
+ * when no frame can be had. */
 int hv_gpa_fault(struct vm *vm, uint32_t gpa, int write)
 {
     if (!vm->npt || gpa >= vm->mem_size)
@@ -96,7 +97,7 @@ int hv_gpa_fault(struct vm *vm, uint32_t gpa, int write)
     if (!pte)
         return -ENOMEM;
     if ((*pte & PTE_P) && (!write || (*pte & PTE_W)))
-        return 0;
+        return 1;
     uint32_t page = vm_frame(vm);                   /* zeroed by frame_alloc */
     if (!page)
         return -ENOMEM;

@@ -248,7 +248,8 @@ gp:
  * a write to a page shared with a file (copy on write): mem.c makes it the VM's own and the
  * guest runs on. A page that cannot be had (memory.max of the VMM's cgroup, no frame left)
  * ends the VM with VM_END_OOM. Beyond mem_size the guest reaches for what is not its own:
- * the VM ends (bad access). */
+ * the VM ends (bad access), as it does for a fault on a page that already allowed the access
+ * (which cannot happen while every world switch flushes the TLB: resuming would loop). */
 static int exit_npf(struct vm *vm)
 {
     uint32_t err = vmcb_r32(vm, VMCB_EXITINFO1), gpa = vmcb_r32(vm, VMCB_EXITINFO2);

@@ -21,16 +21,6 @@ $(GUEST_BUILD)/hyperv/%.elf: $(GUEST_BUILD)/hyperv/%.o $(GUEST_IMAGE_DEPS)
 .SECONDARY: $(HV_GUESTS:.elf=.o)
 -include $(HV_GUESTS:.elf=.d)
 
-.PHONY: check-hyperv check-hyperv-cow hyperv-guests
-hyperv-guests: $(HV_GUESTS)
-HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
-check-hyperv: os guest $(HV_GUESTS) $(HV_OS_PROGS) $(HV_PARITY_SYS) $(VX86)
-	@s=0; tests/hyperv/run.sh || s=1; tests/hyperv/shadow.sh || s=1; tests/hyperv/vmctl.sh || s=1; \
-	 tests/hyperv/cow.sh || s=1; exit $$s
-# The copy-on-write and demand-zero memory alone (also part of check-hyperv).
-check-hyperv-cow: os $(HV_GUESTS) $(HV_OS_PROGS) $(VX86)
-	@tests/hyperv/cow.sh
-
 # Toy-OS programs of the tests (tests/hyperv/os/*.c: mapfile, for cow.sh), given to the OS as
 # modules; the repository root on the include path for kernel/uapi/vm.h.
 HV_OS_PROGS := $(patsubst tests/hyperv/os/%.c,$(GUEST_BUILD)/hyperv/os/%.elf,$(wildcard tests/hyperv/os/*.c))
@@ -41,3 +31,14 @@ $(GUEST_BUILD)/hyperv/os/%.elf: $(OSU_OBJ)/tests/hyperv/os/%.o $(OSU_DEPS)
 	@mkdir -p $(dir $@)
 	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $< $(OSU_LIB)
 hyperv-guests: $(HV_OS_PROGS)
+
+.PHONY: check-hyperv check-hyperv-cow hyperv-guests
+hyperv-guests: $(HV_GUESTS)
+HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
+check-hyperv: os guest $(HV_GUESTS) $(HV_OS_PROGS) $(HV_PARITY_SYS) $(VX86)
+	@s=0; tests/hyperv/run.sh || s=1; tests/hyperv/shadow.sh || s=1; tests/hyperv/vmctl.sh || s=1; \
+	 tests/hyperv/cow.sh || s=1; exit $$s
+# The copy-on-write and demand-zero memory alone (also part of check-hyperv).
+check-hyperv-cow: os $(HV_GUESTS) $(HV_OS_PROGS) $(VX86)
+	@tests/hyperv/cow.sh
+
