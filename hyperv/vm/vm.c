@@ -6,8 +6,9 @@
  *   vm run [--npt|--shadow] [--memory SIZE] [--lazy|--share] [--timeout MS] [--stats]
  *          [--snapshot FILE] [--module FILE[,ARGS]]... IMAGE [ARGS]
  *          --lazy: demand-zero RAM (VM_MEM_LAZY), a frame at a page's first touch;
- *          --share: --lazy, and the image's pages mapped copy-on-write from its file
- *          (VM_MAP_FILE) instead of copied in -- the XIP/DAX kernel, Kata's VM templates
+ *          --share: --lazy, and the image's and modules' pages mapped copy-on-write from
+ *          their files (VM_MAP_FILE) instead of copied in -- the XIP/DAX kernel, Kata's VM
+ *          templates
  *   vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE   (snapshot.c)
  *   vm start -d --name NAME [run options] IMAGE [ARGS]     in the background (lkvm run -d)
  *   vm list | vm stop VM | vm console VM | vm stats VM     VM: a name or an id (lkvm list/stop/stat)
@@ -435,9 +436,21 @@ static int make_vm(void)
         if (comma)
             *comma++ = 0;
         uint32_t len;
-        char *data = read_file(path, &len);
-        put(at, data, len, path);
-        free(data);
+        if (share) {                             /* page aligned at both ends: mapped, the tail copied */
+            int fd = open(path, O_RDONLY);
+            off_t flen = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+            if (fd < 0 || flen < 0)
+                die(EX_IMAGE, path, strerror(errno));
+            len = (uint32_t)flen;
+            if ((uint64_t)at + len > mem_size)
+                die(EX_IMAGE, path, "does not fit in the VM's memory (see --memory)");
+            put_shared(fd, 0, at, len, path);
+            close(fd);
+        } else {
+            char *data = read_file(path, &len);
+            put(at, data, len, path);
+            free(data);
+        }
         mm[k].mod_start = at;
         mm[k].mod_end = at + len;
         mm[k].string = put_string(&strings, path, comma);

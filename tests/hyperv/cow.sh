@@ -14,6 +14,7 @@
 #  4. memory.max with lazy RAM (4 MiB, the guest touching 8): the VM ends with status 137 and its line when it touches past the
 #     limit, no process is OOM-killed, the host shell goes on.
 #  5. vm's refusals: --lazy with --shadow, a file that is not a snapshot.
+#  6. The toy OS booted in a `vm run --share` VM: its initrd and kernel pages shared, few private.
 set -u
 VX86=${VX86:-build/vx86}
 K=build/os/kernel.elf
@@ -111,6 +112,16 @@ if has "vm: --lazy and --share need nested paging: shadow paging maps every page
         has "vm: /tmp/bad.vm: not a vm snapshot (VMSNAP2)" && has "notsnap 3"; then
     ok "--lazy with --shadow: status 2 and one line; a file that is not a VMSNAP2 snapshot: status 3"
 else bad "refusals"; tail -6 "$T/out"; fi
+
+# ---- 6. the toy OS in a VM with --share: its kernel's aligned pages and its initrd mapped ----
+"$VX86" run "$K" --memory 256M --module "$I" --module "$K,/vm/kernel.elf" --module "$I,/vm/initrd.img" --max-cycles 2e10 \
+    --cmdline "cmd=vm run --stats --share --timeout 20000 --memory 64M --module /vm/initrd.img /vm/kernel.elf 'quiet cmd=echo inner-ready'; echo os \$?" \
+    >"$T/raw" 2>&1
+tr -d '\r' <"$T/raw" >"$T/out"
+sp=$(memstat 1 shared) pp=$(memstat 1 private) ipages=$(( ($(wc -c <"$I") + 4095) / 4096 ))
+if has "inner-ready" && has "os 0" && [ -n "$sp" ] && [ "$sp" -ge $((ipages - 1)) ] && [ "$pp" -lt 4096 ]; then
+    ok "the toy OS booted in a --share VM of 64 MiB: $sp pages shared with its files (the initrd is $ipages), $pp private"
+else bad "toy OS with --share: shared '$sp' private '$pp'"; tail -5 "$T/out"; fi
 
 echo "cow.sh: $pass passed, $fail failed"
 [ "$fail" = 0 ]
