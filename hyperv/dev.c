@@ -62,16 +62,14 @@ static uint32_t vm_exits(struct vm *vm)
     return n;
 }
 
-/* VM_SET_MEMORY allocates every frame at once; a cgroup whose memory.max (here or above) cannot
- * take them all makes it fail with -ENOMEM before any is taken, rather than OOM-killing inside
- * the cgroup half way (the frames of a VM are charged like a task's pages: kernel/frame.c). */
-static int mem_fits(uint32_t size)
+/* Eager VM_SET_MEMORY allocates every frame at once; a cgroup whose memory.max (here or above)
+ * cannot take them all makes it fail with -ENOMEM before any is taken, rather than OOM-killing
+ * inside the cgroup half way (the frames of a VM are charged like a task's pages:
+ * kernel/frame.c). Lazy memory takes the nested directory only. */
+static int mem_fits(uint32_t size, uint32_t flags)
 {
-    uint64_t pages = size / PAGE_SIZE + (size + (4u << 20) - 1) / (4u << 20) + 1;   /* + nested tables */
-    for (struct cgroup *cg = cgroup_of(current); cg && cg->parent; cg = cg->parent)
-        if (cg->mem_max_pages != CGROUP_MAX && cg->mem_pages + pages > cg->mem_max_pages)
-            return 0;
-    return 1;
+    uint32_t pages = size / PAGE_SIZE + (size + (4u << 20) - 1) / (4u << 20) + 1;   /* + nested tables */
+    return hv_mem_fits(flags & VM_MEM_LAZY ? 1 : pages);
 }
 
 /* Trace records for VM create and end, like trace.c's task records. */
@@ -241,11 +239,24 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
             return -EFAULT;
         if (vm->npt)
             return -EEXIST;
-        if (m.size == 0 || m.size % PAGE_SIZE || m.size > VM_MAX_MEMORY)
+        if (m.size == 0 || m.size % PAGE_SIZE || m.size > VM_MAX_MEMORY || (m.flags & ~VM_MEM_LAZY))
             return -EINVAL;
-        if (!mem_fits(m.size))
+        if ((m.flags & VM_MEM_LAZY) && vm->mode != VM_MODE_NPT)
+            return -EINVAL;                /* shadow paging wants every page there: README.md */
+        if (!mem_fits(m.size, m.flags))
             return -ENOMEM;
-        return hv_mem_alloc(vm, m.size);
+        return hv_mem_alloc(vm, m.size, m.flags);
+    }
+    case VM_MAP_FILE: {
+        struct vm_map_file mf;
+        if (copyin(&mf, arg, sizeof mf) < 0)
+            return -EFAULT;
+        struct file *file = fd_get(current, mf.fd);
+        if (!file || !file->ip)
+            return -EBADF;
+        if ((file->flags & O_ACCMODE) == O_WRONLY)
+            return -EACCES;                /* as mmap(2) of a file not open for reading */
+        return hv_map_file(vm, file->ip, mf.offset, mf.gpa, mf.len);
     }
     case VM_WRITE_MEMORY: case VM_READ_MEMORY: {
         struct vm_copy c;
@@ -344,6 +355,10 @@ int hv_proc_vm_stats(int id, char *b, uint32_t n)
                                        names[slot_of(vm)][0] ? names[slot_of(vm)] : "-", vm->owner,
                                        (unsigned long long)vm->stats.runs,
                                        (unsigned long long)vm->stats.guest_cycles, vm_exits(vm));
+    if (len < n)                           /* guest RAM (mem.c): private frames, demand zero, copy on write, shared */
+        len += (uint32_t)ksnprintf(b + len, n - len, "memory %s pages %u zeroed %u cow %u shared %u\n",
+                                   vm->mem_flags & VM_MEM_LAZY ? "lazy" : "eager", vm->stats.mem_pages,
+                                   vm->stats.mem_zeroed, vm->stats.mem_cow, vm->stats.mem_shared);
     if (len < n)
         len += hv_exit_lines(vm, b + len, n - len);
     return (int)(len < n ? len : n - 1);

@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include "kernel/uapi/vm.h"
 
-#define NVM 8                              /* VMs at once; ASID = slot + 1 */
+#define NVM 16                             /* VMs at once; ASID = slot + 1 (lab 5 runs a dozen) */
 #define HV_RXBUF 256
 
 /* The registers VMRUN does not switch (APM vol. 2 §15.5.1): swapped by hv_vmrun (svm_run.S).
@@ -43,6 +43,7 @@ struct vm {
     uint8_t *iopm, *msrpm;                 /* 12 KiB and 8 KiB: every port, every MSR intercepted */
     uint32_t *npt;                         /* nested page directory (kernel address), or NULL */
     uint32_t mem_size;                     /* guest RAM [0, mem_size) */
+    uint32_t mem_flags;                    /* VM_MEM_LAZY: demand-zero RAM (mem.c) */
     int has_vcpu;
     struct hv_gprs g;
     struct vuart uart;
@@ -64,10 +65,19 @@ struct vm {
 extern struct vm vms[NVM];
 void hv_console_log(struct vm *vm, const char *p, uint32_t n);   /* console output: the ring too */
 
-/* mem.c: guest RAM from FRAME_VM frames, mapped by nested page tables */
-int hv_mem_alloc(struct vm *vm, uint32_t size);   /* 0 or -ENOMEM */
+/* mem.c: guest RAM from FRAME_VM frames, mapped by nested page tables; eager, demand-zero
+ * (VM_MEM_LAZY) or shared copy-on-write with a ramfs file (VM_MAP_FILE) */
+struct inode;
+int hv_mem_fits(uint32_t pages);                  /* under memory.max of the caller's cgroups? */
+int hv_mem_alloc(struct vm *vm, uint32_t size, uint32_t flags);   /* 0 or -ENOMEM */
 void hv_mem_free(struct vm *vm);
-uint8_t *hv_gpa_ptr(struct vm *vm, uint32_t gpa); /* kernel address of gpa's byte, or NULL */
+int hv_map_file(struct vm *vm, struct inode *ip, uint32_t offset, uint32_t gpa, uint32_t len);
+/* The one resolver of guest-physical addresses: the kernel address of gpa's byte as a guest
+ * access sees it; write = 1 first gives the VM its own page (demand zero, copy on write), a read
+ * of an untouched page sees a zero page. NULL beyond RAM or when no frame can be had. */
+uint8_t *hv_gpa_frame(struct vm *vm, uint32_t gpa, int write);
+int hv_gpa_fault(struct vm *vm, uint32_t gpa, int write);   /* the #NPF: 0 done, 1 nothing to do, -EFAULT, -ENOMEM */
+uint8_t *hv_gpa_ptr(struct vm *vm, uint32_t gpa); /* hv_gpa_frame(vm, gpa, 0): a read's view */
 int hv_copy_user(struct vm *vm, uint32_t gpa, uint32_t ubuf, uint32_t len, int to_guest);
 
 /* shadow.c: shadow paging (VM_MODE_SHADOW); the exit handlers return as vcpu.c's do */

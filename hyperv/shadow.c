@@ -62,7 +62,11 @@ static uint32_t *sh_frame(struct vm *vm)
     return pa ? P2V(pa) : NULL;
 }
 
-static uint32_t *guest_word(struct vm *vm, uint32_t gpa) { return (uint32_t *)hv_gpa_ptr(vm, gpa); }
+/* A guest page-table word the walk may set A/D bits in: resolved as a write. Shadow paging
+ * runs on eager RAM only (dev.c refuses VM_MEM_LAZY and VM_MAP_FILE for it), so every page is
+ * the VM's own and the resolver finds it; a shadow entry must never point at a page shared
+ * with a file, since a copy on write would leave the other shadow entries on the old frame. */
+static uint32_t *guest_word(struct vm *vm, uint32_t gpa) { return (uint32_t *)hv_gpa_frame(vm, gpa, 1); }
 
 /* Drop shadow page table d of dir (the next access under it faults and refills it). */
 static void zap_pt(struct shadow_dir *s, uint32_t d)
@@ -322,7 +326,7 @@ int hv_exit_pf(struct vm *vm)
     if ((user && !(both & PTE_U)) || (write && !(both & PTE_W) && (user || (sh->cr0 & CR0_WP))))
         return inject_pf(vm, va, PF_P | (err & (PF_W | PF_U)));
     /* Allowed: the guest's A (and D) bits, as its CPU's walk would set them. */
-    uint8_t *host = hv_gpa_ptr(vm, gpa);
+    uint8_t *host = hv_gpa_frame(vm, gpa, 1);
     if (!host)
         goto beyond;
     *pde |= PTE_A;

@@ -241,11 +241,25 @@ gp:
     return 0;
 }
 
-/* #NPF: every page of guest RAM is mapped from the start, so a nested fault is an access
- * beyond guest memory -- the guest reaching for what is not its own. It ends the VM. */
+/* #NPF (APM vol. 2 §15.25.6): EXITINFO2 is the guest-physical address, EXITINFO1 a #PF-style
+ * error code (cpu/mmu.c's nested walk: P set for a protection fault, W for a write -- the
+ * guest's own page-table walks count as writes, they may set A/D bits -- U always, bits 32/33
+ * final or table walk). Below mem_size it is a page of lazy RAM never touched (demand zero) or
+ * a write to a page shared with a file (copy on write): mem.c makes it the VM's own and the
+ * guest runs on. A page that cannot be had (memory.max of the VMM's cgroup, no frame left)
+ * ends the VM with VM_END_OOM. Beyond mem_size the guest reaches for what is not its own:
+ * the VM ends (bad access), as it does for a fault on a page that already allowed the access
+ * (which cannot happen while every world switch flushes the TLB: resuming would loop). */
 static int exit_npf(struct vm *vm)
 {
-    hv_vm_end(vm, VM_END_BAD_ACCESS, VM_STATUS_BAD_ACCESS);
+    uint32_t err = vmcb_r32(vm, VMCB_EXITINFO1), gpa = vmcb_r32(vm, VMCB_EXITINFO2);
+    int e = hv_gpa_fault(vm, gpa, (err & PF_W) != 0);
+    if (e == 0)
+        return 0;
+    if (e == -ENOMEM)
+        hv_vm_end(vm, VM_END_OOM, VM_STATUS_OOM);
+    else
+        hv_vm_end(vm, VM_END_BAD_ACCESS, VM_STATUS_BAD_ACCESS);
     return 1;
 }
 

@@ -200,6 +200,7 @@ long upath_truncate(struct inode *ip, int32_t len);
 
 /* ---- file systems ---- */
 extern const struct fs_type ramfs_type, tmpfs_type, procfs_type, devfs_type;
+void *ramfs_page(struct inode *ip, uint32_t pg, int *err);  /* a file's page frame (VM_MAP_FILE) */
 extern const struct fs_type overlay_type, tracefs_type;    /* containers/overlayfs.c, tracefs.c */
 void trace_marker_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2))); /* tracefs.c */
 int  pipe_alloc(struct file **rd, struct file **wr);        /* 0, -ENFILE, -ENOMEM */

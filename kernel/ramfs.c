@@ -380,6 +380,22 @@ static const struct inode_ops ramfs_file_ops = {
 static const struct file_ops ramfs_fops = { .read = ramfs_read, .write = ramfs_write };
 static const struct file_ops ramfs_dir_fops = { 0 };
 
+/* For the hypervisor's VM_MAP_FILE (hyperv/mem.c): page pg of regular file ip, a whole frame
+ * of the kernel heap (page_of), which the caller may frame_ref to share it copy-on-write as
+ * mmap(MAP_PRIVATE) would; NULL for a hole or past the end. *err = -EINVAL when ip is not a
+ * ramfs/tmpfs regular file. */
+void *ramfs_page(struct inode *ip, uint32_t pg, int *err)
+{
+    if (ip->iop != &ramfs_file_ops || !S_ISREG(ip->mode)) {
+        *err = -EINVAL;
+        return NULL;
+    }
+    *err = 0;
+    if ((uint64_t)pg * RAMFS_PAGE >= ip->size)
+        return NULL;
+    return page_of(RN(ip), pg, 0);
+}
+
 /* ---- the file-system type ---- */
 
 static struct super *ramfs_mount(const struct fs_type *t, const char *source, const char *data,

@@ -9,10 +9,16 @@
  *
  * The guest asks for its snapshot by writing the debug-exit port (its "ready, freeze me" point);
  * the VM has ended, but /dev/vm still lets the VMM read its memory and registers, and its RIP is
- * already past the OUT (IOIO continues at EXITINFO2). A restore makes a fresh VM of the same
- * size (VM_SET_MEMORY: new frames, zeroed), writes back only the pages that were not all zeros
- * (a fresh VM's RAM is zeros already: the snapshot is sparse, as a sparse file or Firecracker's
- * memory file), sets the registers and runs: the guest continues after its OUT.
+ * already past the OUT (IOIO continues at EXITINFO2).
+ *
+ * A restore is Firecracker's: the memory file is mapped, not read. The file's guest pages sit
+ * at file offset 4096 + gpa, so a restore makes a VM of demand-zero RAM (VM_SET_MEMORY with
+ * VM_MEM_LAZY) and maps the file over all of it copy-on-write (VM_MAP_FILE, as Firecracker's
+ * mmap(MAP_PRIVATE) of the memory file under KVM_SET_USER_MEMORY_REGION): no page is copied
+ * until the clone writes it, every clone of one snapshot shares the pages none of them wrote,
+ * and the zero pages the save skipped are holes of the file, demand zero in the clone. `vm
+ * restore --stats` counts the pages copied on write (the clone's divergence), demand-zeroed,
+ * and still shared.
  *
  * The generation ID: every restore of one snapshot is a clone with the same memory -- the same
  * random-number state, the same keys. Real hypervisors give the guest a VM generation ID that
@@ -22,12 +28,14 @@
  *
  * What is saved is what /dev/vm exposes: guest RAM and struct vm_regs (the GPRs, EIP, EFLAGS).
  * The rest of the vCPU -- CR0/CR3/CR4, GDTR/IDTR, segment registers, the virtual PIC and UART --
- * has no ioctl yet (KVM_GET_SREGS would be its counterpart), so a restored VM starts in the
- * state VCPU_CREATE gives: flat 32-bit protected mode, paging off. That restores a guest that
- * stays in that state (a bare image with interrupts off, as the labs' guests), not the toy OS.
+ * has no ioctl yet (KVM_GET_SREGS would be its counterpart; the header keeps vcpu_state for it,
+ * zero today), so a restored VM starts in the state VCPU_CREATE gives: flat 32-bit protected
+ * mode, paging off. That restores a guest that stays in that state (a bare image with
+ * interrupts off, as the labs' guests), not the toy OS.
  *
- * File: "VMSNAP1\0", u32 mem_size, struct vm_regs, then (u32 gpa, 4096 bytes) per saved page,
- * then u32 0xFFFFFFFF. */
+ * File "VMSNAP2": a 4096-byte header page (struct vm_snap_header, snapshot.h, zero-padded), then
+ * each guest page that is not all zeros at file offset 4096 + gpa (lseek past the others: holes,
+ * which ramfs keeps as holes, so the file costs the saved pages only). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -43,8 +51,7 @@
 #define EX_CREATE 4
 #define EX_RUN 5
 #define PAGE 4096u
-#define END_MARK 0xFFFFFFFFu
-static const char MAGIC[8] = "VMSNAP1";
+static const char MAGIC[8] = "VMSNAP2";
 
 static int fail(int status, const char *what, const char *problem)
 {
@@ -84,17 +91,27 @@ static int all_zero(const uint32_t *w)
     return 1;
 }
 
+void vm_print_mem_stats(FILE *to, const struct vm_stats *s, int always)
+{
+    if (always || s->mem_zeroed || s->mem_cow || s->mem_shared)
+        fprintf(to, "  memory: %u pages private, %u demand-zeroed, %u copied on write, %u still shared with a file\n",
+                s->mem_pages, s->mem_zeroed, s->mem_cow, s->mem_shared);
+}
+
 int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path)
 {
-    struct vm_regs r;
-    if (ioctl(vmfd, VCPU_GET_REGS, &r) < 0)
+    static union { struct vm_snap_header h; char page[VM_SNAP_HEADER]; } head;
+    memset(&head, 0, sizeof head);
+    memcpy(head.h.magic, MAGIC, sizeof MAGIC);
+    head.h.mem_size = mem_size;
+    if (ioctl(vmfd, VCPU_GET_REGS, &head.h.regs) < 0)
         return fail(EX_RUN, "VCPU_GET_REGS", strerror(errno));
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         return fail(EX_RUN, path, strerror(errno));
     static uint32_t page[PAGE / 4];
-    uint32_t saved = 0, end = END_MARK;
-    int bad = write_all(fd, MAGIC, sizeof MAGIC) || write_all(fd, &mem_size, 4) || write_all(fd, &r, sizeof r);
+    uint32_t saved = 0;
+    int bad = write_all(fd, &head, VM_SNAP_HEADER);
     for (uint32_t gpa = 0; !bad && gpa < mem_size; gpa += PAGE) {
         struct vm_copy c = { gpa, PAGE, (uint32_t)(uintptr_t)page };
         if (ioctl(vmfd, VM_READ_MEMORY, &c) < 0) {
@@ -102,14 +119,13 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path)
             return fail(EX_RUN, "VM_READ_MEMORY", strerror(errno));
         }
         if (all_zero(page))
-            continue;
-        bad = write_all(fd, &gpa, 4) || write_all(fd, page, PAGE);
+            continue;                      /* a hole: the clone's page is demand zero */
+        bad = lseek(fd, (off_t)(VM_SNAP_HEADER + gpa), SEEK_SET) < 0 || write_all(fd, page, PAGE);
         saved++;
     }
-    bad = bad || write_all(fd, &end, 4);
     if (close(fd) < 0 || bad)
         return fail(EX_RUN, path, "cannot write the snapshot");
-    fprintf(stderr, "vm: snapshot %s: %u of %u pages, eip %#x\n", path, saved, mem_size / PAGE, r.eip);
+    fprintf(stderr, "vm: snapshot %s: %u of %u pages, eip %#x\n", path, saved, mem_size / PAGE, head.h.regs.eip);
     return 0;
 }
 
@@ -142,32 +158,23 @@ int vm_restore(int argc, char **argv)
     int fd = open(path, O_RDONLY);
     if (fd < 0)
         return fail(EX_IMAGE, path, strerror(errno));
-    char magic[8];
-    uint32_t mem_size;
-    struct vm_regs r;
-    if (read_all(fd, magic, 8) || memcmp(magic, MAGIC, 8) || read_all(fd, &mem_size, 4) || read_all(fd, &r, sizeof r) ||
-        mem_size == 0 || mem_size % PAGE || mem_size > VM_MAX_MEMORY)
-        return fail(EX_IMAGE, path, "not a vm snapshot");
+    static struct vm_snap_header h;
+    if (read_all(fd, &h, sizeof h) || memcmp(h.magic, MAGIC, 8) || h.mem_size == 0 || h.mem_size % PAGE ||
+        h.mem_size > VM_MAX_MEMORY)
+        return fail(EX_IMAGE, path, "not a vm snapshot (VMSNAP2)");
+    struct vm_regs r = h.regs;
     int vmfd = open("/dev/vm", O_RDWR);
     if (vmfd < 0)
         return fail(EX_CREATE, "/dev/vm", strerror(errno));
     if (ioctl(vmfd, VM_CREATE, &vc) < 0)
         return fail(EX_CREATE, "VM_CREATE", strerror(errno));
-    struct vm_memory m = { mem_size };
+    struct vm_memory m = { h.mem_size, VM_MEM_LAZY };
     if (ioctl(vmfd, VM_SET_MEMORY, &m) < 0)
         return fail(EX_CREATE, "VM_SET_MEMORY", errno == ENOMEM ? "not enough host memory for the guest" : strerror(errno));
-    static uint32_t page[PAGE / 4];
-    for (;;) {
-        uint32_t gpa;
-        if (read_all(fd, &gpa, 4))
-            return fail(EX_IMAGE, path, "truncated");
-        if (gpa == END_MARK)
-            break;
-        struct vm_copy c = { gpa, PAGE, (uint32_t)(uintptr_t)page };
-        if (gpa % PAGE || gpa >= mem_size || read_all(fd, page, PAGE) || ioctl(vmfd, VM_WRITE_MEMORY, &c) < 0)
-            return fail(EX_IMAGE, path, "a page is truncated or outside the VM's memory");
-    }
-    close(fd);
+    struct vm_map_file mf = { fd, VM_SNAP_HEADER, 0, h.mem_size };
+    if (ioctl(vmfd, VM_MAP_FILE, &mf) < 0)
+        return fail(EX_IMAGE, path, errno == EINVAL ? "cannot be mapped (not on a ramfs/tmpfs file system)" : strerror(errno));
+    close(fd);                             /* the VM holds the pages it shares */
     if (genid)
         r.eax = gen;
     if (ioctl(vmfd, VCPU_CREATE, 0) < 0 || ioctl(vmfd, VCPU_SET_REGS, &r) < 0)
@@ -186,11 +193,13 @@ int vm_restore(int argc, char **argv)
         fprintf(stderr, "vm: restored guest stopped: end %u (exit %#x, rip %#x)\n", run.end, run.hw_exit, run.rip);
     if (stats) {
         struct vm_stats s;
-        if (ioctl(vmfd, VM_GET_STATS, &s) == 0)
+        if (ioctl(vmfd, VM_GET_STATS, &s) == 0) {
             fprintf(stderr, "vm %u: %llu runs, %llu guest cycles\n", s.vm, (unsigned long long)s.runs,
                     (unsigned long long)s.guest_cycles);
+            vm_print_mem_stats(stderr, &s, 1);
+        }
     }
-    if (out && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, out))
+    if (out && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, h.mem_size, out))
         return EX_RUN;
     return (int)run.status;
 }

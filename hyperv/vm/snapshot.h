@@ -2,6 +2,19 @@
 #ifndef HYPERV_VM_SNAPSHOT_H
 #define HYPERV_VM_SNAPSHOT_H
 #include <stdint.h>
+#include <stdio.h>
+#include "kernel/uapi/vm.h"
+
+/* The first page of a snapshot file ("VMSNAP2"); the guest's pages follow at 4096 + gpa. */
+#define VM_SNAP_HEADER 4096u
+struct vm_snap_header {
+    char magic[8];                          /* "VMSNAP2" */
+    uint32_t mem_size, flags;               /* flags: 0 */
+    struct vm_regs regs;
+    uint8_t vcpu_state[2048];               /* reserved for the rest of the vCPU (control registers,
+                                               segments, virtual PIC/PIT/UART): zero today */
+};
+_Static_assert(sizeof(struct vm_snap_header) <= VM_SNAP_HEADER, "the header fits its page");
 
 /* Save the VM behind vmfd (mem_size bytes of guest RAM) to path: its registers and every page
  * that is not all zeros. Returns 0, or vm's EX_RUN status after saying why on stderr. */
@@ -9,5 +22,7 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path);
 /* `vm restore [--stats] [--timeout MS] FILE`: a new VM from a snapshot, run to its end; returns
  * the guest's status as `vm run` does. */
 int vm_restore(int argc, char **argv);
+/* The memory line of --stats (struct vm_stats' mem_* counters); always, or only when not 0. */
+void vm_print_mem_stats(FILE *to, const struct vm_stats *s, int always);
 
 #endif

@@ -3,8 +3,12 @@
  * Multiboot loader, sets the registers a Multiboot loader hands over, then runs the vCPU and
  * copies the guest's console to standard output.
  *
- *   vm run [--npt|--shadow] [--memory SIZE] [--timeout MS] [--stats] [--snapshot FILE]
- *          [--module FILE[,ARGS]]... IMAGE [ARGS]
+ *   vm run [--npt|--shadow] [--memory SIZE] [--lazy|--share] [--timeout MS] [--stats]
+ *          [--snapshot FILE] [--module FILE[,ARGS]]... IMAGE [ARGS]
+ *          --lazy: demand-zero RAM (VM_MEM_LAZY), a frame at a page's first touch;
+ *          --share: --lazy, and the image's and modules' pages mapped copy-on-write from
+ *          their files (VM_MAP_FILE) instead of copied in -- the XIP/DAX kernel, Kata's VM
+ *          templates
  *   vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE   (snapshot.c)
  *   vm start -d --name NAME [run options] IMAGE [ARGS]     in the background (lkvm run -d)
  *   vm list | vm stop VM | vm console VM | vm stats VM     VM: a name or an id (lkvm list/stop/stat)
@@ -17,7 +21,8 @@
  *
  * Exit status: the guest's debug-exit value (low 8 bits); 0 when it halts for good; 124 timed
  * out; 125 triple fault; 126 access beyond its memory; 127 an exit the hypervisor does not
- * handle (VMRUN in the guest ...). vm's own errors: 1 no such VM, 2 bad usage, 3 bad image,
+ * handle (VMRUN in the guest ...); 137 a --lazy page past memory.max (or no frame left).
+ * vm's own errors: 1 no such VM, 2 bad usage, 3 bad image,
  * 4 the VM could not be made (no /dev/vm, not enough memory or memory.max, a name in use),
  * 5 the VM failed while running. */
 #include <errno.h>
@@ -56,6 +61,8 @@ static uint32_t mem_size = 16u << 20;
 static struct vm_create vc = { VM_MODE_NPT, 0, "" };
 static const char *mods[MAX_MODULES];
 static int nmods, stats;
+static uint32_t mem_flags;                   /* VM_MEM_LAZY (--lazy, --share) */
+static int share;                            /* --share: VM_MAP_FILE the image's whole pages */
 static const char *image;
 static const char *snapshot;                 /* --snapshot FILE: saved at a debug-exit end (snapshot.c) */
 static char args[256];
@@ -132,8 +139,8 @@ static int detach_typed(pid_t feeder)
 
 static void usage(const char *why)
 {
-    fprintf(stderr, "vm: %s\nusage: vm run [--npt|--shadow] [--memory SIZE] [--timeout MS] [--stats] "
-                    "[--snapshot FILE] [--module FILE[,ARGS]]... IMAGE [ARGS]\n"
+    fprintf(stderr, "vm: %s\nusage: vm run [--npt|--shadow] [--memory SIZE] [--lazy|--share] [--timeout MS] "
+                    "[--stats] [--snapshot FILE] [--module FILE[,ARGS]]... IMAGE [ARGS]\n"
                     "       vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE\n"
                     "       vm start -d --name NAME [run options] IMAGE [ARGS]\n"
                     "       vm list | vm stop VM | vm console VM | vm stats VM\n", why);
@@ -167,22 +174,78 @@ static char *read_file(const char *path, uint32_t *len)
 static void put(uint32_t gpa, const void *p, uint32_t len, const char *what)
 {
     struct vm_copy c = { gpa, len, (uint32_t)(uintptr_t)p };
-    if (gpa >= mem_size || len > mem_size - gpa || ioctl(vmfd, VM_WRITE_MEMORY, &c) < 0)
+    if (gpa >= mem_size || len > mem_size - gpa)
         die(EX_IMAGE, what, "does not fit in the VM's memory (see --memory)");
+    if (ioctl(vmfd, VM_WRITE_MEMORY, &c) < 0)
+        die(errno == ENOMEM ? EX_CREATE : EX_IMAGE, what, errno == ENOMEM ? "no memory for the guest's pages (memory.max?)"
+                                                                        : "does not fit in the VM's memory (see --memory)");
+}
+
+/* n bytes of the image at file offset off into buf; dies when the file is shorter. */
+static void read_at(int fd, uint32_t off, void *buf, uint32_t n, const char *path)
+{
+    char *c = buf;
+    if (lseek(fd, (off_t)off, SEEK_SET) != (off_t)off)
+        die(EX_IMAGE, path, "a segment lies beyond the end of the file");
+    while (n) {
+        ssize_t r = read(fd, c, n);
+        if (r <= 0)
+            die(EX_IMAGE, path, r < 0 ? strerror(errno) : "a segment lies beyond the end of the file");
+        c += r, n -= (uint32_t)r;
+    }
+}
+
+/* Copy n bytes of the image file from offset off to guest-physical gpa, a page at a time (vm
+ * streams the image: its own memory stays small whatever the image's size). */
+static void put_from(int fd, uint32_t off, uint32_t gpa, uint32_t n, const char *path)
+{
+    static char page[4096];
+    while (n) {
+        uint32_t c = n < sizeof page ? n : (uint32_t)sizeof page;
+        read_at(fd, off, page, c, path);
+        put(gpa, page, c, path);
+        off += c, gpa += c, n -= c;
+    }
+}
+
+/* --share: one PT_LOAD segment's file bytes [off, off + n) for [gpa, gpa + n). The whole pages
+ * whose file page lines up with the guest page (offset = address mod 4 KiB, as the linker lays
+ * out a segment aligned to pages) are mapped from the file copy-on-write (VM_MAP_FILE); the
+ * partial pages at either edge are copied (the rest of such a page stays demand zero, as .bss). */
+static void put_shared(int fd, uint32_t off, uint32_t gpa, uint32_t n, const char *path)
+{
+    uint32_t first = (gpa + 4095) & ~4095u, last = (gpa + n) & ~4095u;
+    if ((gpa & 4095) != (off & 4095) || first >= last) {
+        put_from(fd, off, gpa, n, path);
+        return;
+    }
+    put_from(fd, off, gpa, first - gpa, path);
+    struct vm_map_file mf = { fd, off + (first - gpa), first, last - first };
+    if (ioctl(vmfd, VM_MAP_FILE, &mf) < 0)
+        die(EX_IMAGE, path, errno == EINVAL ? "cannot be shared (not on a ramfs/tmpfs file system)" : strerror(errno));
+    put_from(fd, off + (last - gpa), last, gpa + n - last, path);
 }
 
 /* The Multiboot v1 loader (Multiboot 0.6.96 §3.1): an ELF32 image with the header in its
- * first 8 KiB; PT_LOAD segments at their physical addresses. Returns the entry point. */
+ * first 8 KiB; PT_LOAD segments at their physical addresses, copied from the file (or with
+ * --share mapped from it). Returns the entry point. */
 static uint32_t load_image(const char *path, uint32_t *end)
 {
-    uint32_t len;
-    char *img = read_file(path, &len);
-    struct elf32_ehdr *eh = (void *)img;
-    if (len < sizeof *eh || memcmp(eh->ident, "\177ELF", 4) || eh->ident[4] != 1 || eh->machine != 3)
+    int fd = open(path, O_RDONLY);
+    if (fd < 0)
+        die(EX_IMAGE, path, strerror(errno));
+    static char head[MULTIBOOT_HEADER_SEARCH];
+    off_t flen = lseek(fd, 0, SEEK_END);
+    uint32_t len = flen < 0 ? 0 : (uint32_t)flen, hlen = len < sizeof head ? len : (uint32_t)sizeof head;
+    read_at(fd, 0, head, hlen, path);
+    struct elf32_ehdr eh;
+    memcpy(&eh, head, sizeof eh);
+    if (len < sizeof eh || memcmp(eh.ident, "\177ELF", 4) || eh.ident[4] != 1 || eh.machine != 3)
         die(EX_IMAGE, path, "not an ELF32 i386 image");
     int found = 0;
-    for (uint32_t off = 0; off + 12 <= len && off < MULTIBOOT_HEADER_SEARCH; off += 4) {
-        uint32_t *h = (uint32_t *)(img + off);
+    for (uint32_t off = 0; off + 12 <= hlen; off += 4) {
+        uint32_t h[3];
+        memcpy(h, head + off, sizeof h);
         if (h[0] == MULTIBOOT_HEADER_MAGIC && h[0] + h[1] + h[2] == 0) {
             if (h[1] & MULTIBOOT_AOUT_KLUDGE)
                 die(EX_IMAGE, path, "Multiboot a.out kludge images are not supported");
@@ -192,23 +255,27 @@ static uint32_t load_image(const char *path, uint32_t *end)
     }
     if (!found)
         die(EX_IMAGE, path, "no Multiboot header in the first 8 KiB");
-    if (eh->phoff > len || (uint64_t)eh->phnum * sizeof(struct elf32_phdr) > len - eh->phoff)
+    if (eh.phoff > len || (uint64_t)eh.phnum * sizeof(struct elf32_phdr) > len - eh.phoff)
         die(EX_IMAGE, path, "program headers beyond the end of the file");
     *end = 0;
-    for (int i = 0; i < eh->phnum; i++) {
-        struct elf32_phdr *ph = (void *)(img + eh->phoff + i * sizeof *ph);
-        if (ph->type != 1)
+    for (int i = 0; i < eh.phnum; i++) {
+        struct elf32_phdr ph;
+        read_at(fd, eh.phoff + (uint32_t)i * sizeof ph, &ph, sizeof ph, path);
+        if (ph.type != 1)
             continue;
-        if (ph->offset > len || ph->filesz > len - ph->offset || ph->filesz > ph->memsz)
+        if (ph.offset > len || ph.filesz > len - ph.offset || ph.filesz > ph.memsz)
             die(EX_IMAGE, path, "a segment lies beyond the end of the file");
-        if ((uint64_t)ph->paddr + ph->memsz > mem_size)
+        if ((uint64_t)ph.paddr + ph.memsz > mem_size)
             die(EX_IMAGE, path, "does not fit in the VM's memory (see --memory)");
-        put(ph->paddr, img + ph->offset, ph->filesz, path);
-        if (ph->paddr + ph->memsz > *end)
-            *end = ph->paddr + ph->memsz;
+        if (share)
+            put_shared(fd, ph.offset, ph.paddr, ph.filesz, path);
+        else
+            put_from(fd, ph.offset, ph.paddr, ph.filesz, path);
+        if (ph.paddr + ph.memsz > *end)
+            *end = ph.paddr + ph.memsz;
     }
-    free(img);
-    return eh->entry;
+    close(fd);                                   /* the VM holds the pages it maps */
+    return eh.entry;
 }
 
 /* "path" or "path args", as QEMU and vx86 build the command line and module strings. */
@@ -240,6 +307,7 @@ static void print_stats(FILE *to)
     if (s.shadow_fills || s.shadow_hits || s.shadow_misses)
         fprintf(to, "  shadow: %u fills, %u first writes, %u #PF injected, CR3 cache %u hits %u misses\n",
                 s.shadow_fills, s.shadow_dirty, s.shadow_injected, s.shadow_hits, s.shadow_misses);
+    vm_print_mem_stats(to, &s, mem_flags != 0);
 }
 
 /* The options of run (and of start, with -d and --name), then IMAGE [ARGS]. */
@@ -262,6 +330,10 @@ static void parse_run(int argc, char **argv, int start)
             vc.mode = VM_MODE_SHADOW;
         else if (!strcmp(a, "--stats"))
             stats = 1;
+        else if (!strcmp(a, "--lazy"))
+            mem_flags |= VM_MEM_LAZY;
+        else if (!strcmp(a, "--share"))
+            mem_flags |= VM_MEM_LAZY, share = 1;
         else if (!strcmp(a, "--snapshot") && i + 1 < argc)
             snapshot = argv[++i];
         else if ((!strcmp(a, "--memory") || !strcmp(a, "--timeout") || !strcmp(a, "--module")) && i + 1 < argc) {
@@ -289,6 +361,8 @@ static void parse_run(int argc, char **argv, int start)
             usage("see the usage line");
         }
     }
+    if (mem_flags && vc.mode == VM_MODE_SHADOW)
+        usage("--lazy and --share need nested paging: shadow paging maps every page at creation");
     if (start && (!detach || !vc.name[0]))
         usage("vm start wants -d and --name NAME");
     if (i >= argc)
@@ -337,7 +411,7 @@ static int make_vm(void)
     if (id < 0)
         die(EX_CREATE, "VM_CREATE", errno == EINVAL ? "unknown paging mode"
                                     : errno == ENODEV ? "this CPU has no SVM (AMD-V)" : strerror(errno));
-    struct vm_memory m = { mem_size };
+    struct vm_memory m = { mem_size, mem_flags };
     if (ioctl(vmfd, VM_SET_MEMORY, &m) < 0) {
         if (errno == ENOMEM)
             memory_max_message();
@@ -362,9 +436,21 @@ static int make_vm(void)
         if (comma)
             *comma++ = 0;
         uint32_t len;
-        char *data = read_file(path, &len);
-        put(at, data, len, path);
-        free(data);
+        if (share) {                             /* page aligned at both ends: mapped, the tail copied */
+            int fd = open(path, O_RDONLY);
+            off_t flen = fd < 0 ? -1 : lseek(fd, 0, SEEK_END);
+            if (fd < 0 || flen < 0)
+                die(EX_IMAGE, path, strerror(errno));
+            len = (uint32_t)flen;
+            if ((uint64_t)at + len > mem_size)
+                die(EX_IMAGE, path, "does not fit in the VM's memory (see --memory)");
+            put_shared(fd, 0, at, len, path);
+            close(fd);
+        } else {
+            char *data = read_file(path, &len);
+            put(at, data, len, path);
+            free(data);
+        }
         mm[k].mod_start = at;
         mm[k].mod_end = at + len;
         mm[k].string = put_string(&strings, path, comma);
@@ -409,9 +495,10 @@ static int run_vcpu(int detached, pid_t feeder)
         }
     }
     if (!detached && (run.end == VM_END_SHUTDOWN || run.end == VM_END_BAD_ACCESS ||
-                      run.end == VM_END_UNHANDLED || run.end == VM_END_TIMEOUT)) {
+                      run.end == VM_END_UNHANDLED || run.end == VM_END_TIMEOUT || run.end == VM_END_OOM)) {
         const char *why = run.end == VM_END_SHUTDOWN ? "triple fault (shutdown)"
                         : run.end == VM_END_BAD_ACCESS ? "access beyond guest memory"
+                        : run.end == VM_END_OOM ? "out of memory: a page of lazy RAM past memory.max"
                         : run.end == VM_END_TIMEOUT ? "timed out" : "unhandled exit";
         fprintf(stderr, "vm: guest stopped: %s (exit %s, info1 %#x, info2 %#x, rip %#x)\n", why,
                 svm_exit_name(run.hw_exit == 0xFFFFFFFFu ? SVM_EXIT_INVALID : run.hw_exit),
@@ -614,13 +701,13 @@ int main(int argc, char **argv)
                "  list           the VMs (/proc/vms)      stats VM   exits and cycles per exit code\n"
                "  console VM     attach (Ctrl-] detaches) stop VM    end it\n"
                "  restore FILE   a new VM from a snapshot of vm run --snapshot\n"
-               "usage: vm run [--npt|--shadow] [--memory SIZE] [--timeout MS] [--stats] [--snapshot FILE] "
+               "usage: vm run [--npt|--shadow] [--memory SIZE] [--lazy|--share] [--timeout MS] [--stats] [--snapshot FILE] "
                "[--module FILE[,ARGS]]... IMAGE [ARGS]\n"
                "       vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE\n"
                "       vm start -d --name NAME [run options] IMAGE [ARGS]\n"
                "       vm list | vm stop VM | vm console VM | vm stats VM\n"
                "Exit status: the guest's debug-exit value; 124 timed out, 125 triple fault, 126 access\n"
-               "beyond its memory, 127 an unhandled exit; vm's own: 1 no such VM, 2 usage, 3 bad image,\n"
+               "beyond its memory, 127 an unhandled exit, 137 a --lazy page past memory.max; vm's own: 1 no such VM, 2 usage, 3 bad image,\n"
                "4 the VM could not be made, 5 it failed while running.\n");
         return 0;
     }

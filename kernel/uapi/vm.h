@@ -28,10 +28,31 @@ struct vm_create {
 #define VM_ATTACH        VM_IOC(0x05)
 
 /* VM_SET_MEMORY (KVM_SET_USER_MEMORY_REGION): guest RAM [0, size), from host frames owned by the
- * caller's pid (charged to it). Once per VM; size a multiple of 4 KiB, at most VM_MAX_MEMORY. */
+ * caller's pid (charged to it). Once per VM; size a multiple of 4 KiB, at most VM_MAX_MEMORY.
+ * Eager by default: every frame is allocated, zeroed and charged here, and a memory.max that
+ * cannot take them all fails the call (-ENOMEM) -- QEMU's -mem-prealloc, kept as the default
+ * because lab 9 teaches "a VM's memory is reserved up front". VM_MEM_LAZY: demand-zero RAM, as
+ * KVM's anonymous memory always is (KVM has no flag for it): no frame but the nested directory
+ * now; the guest's first touch of a page (a nested #NPF) gets a zeroed frame, charged then. A
+ * charge past memory.max at that point ends the VM with VM_END_OOM. Shadow paging wants eager
+ * memory (-EINVAL): hyperv/README.md says why. */
 #define VM_SET_MEMORY    VM_IOC(0x02)
 #define VM_MAX_MEMORY    (256u << 20)
-struct vm_memory { uint32_t size; };
+#define VM_MEM_LAZY      0x1u
+struct vm_memory { uint32_t size, flags; };
+
+/* VM_MAP_FILE: map len bytes of an open ramfs/tmpfs file from byte offset into guest RAM at gpa,
+ * copy-on-write -- what mmap(MAP_PRIVATE) of a memory file before KVM_SET_USER_MEMORY_REGION
+ * gives Firecracker's snapshot restore. All three page aligned, [gpa, gpa + len) inside guest
+ * RAM, the file open for reading. Each page the file has is shared read-only with the file (no
+ * copy, no charge) until the guest (or VM_WRITE_MEMORY) writes it: then the VM gets its own
+ * copy, charged. A hole of the file reads as zeros (demand-zero under VM_MEM_LAZY). What was
+ * mapped there before is dropped. -EINVAL: not a ramfs file, unaligned, outside RAM, or a
+ * shadow-paging VM; -EBADF, -EACCES (write-only). Later writes to the file through write(2)
+ * may or may not show in pages the VM has not written yet, as POSIX leaves it for MAP_PRIVATE;
+ * deleting or truncating the file is safe (the VM keeps its references on the pages). */
+#define VM_MAP_FILE      VM_IOC(0x06)
+struct vm_map_file { int32_t fd; uint32_t offset, gpa, len; };
 
 /* VM_WRITE_MEMORY / VM_READ_MEMORY: copy between the VMM and guest-physical memory. KVM has no
  * such call -- the VMM mmap()s guest RAM into itself -- but the toy OS has no mmap of frames. */
@@ -59,7 +80,9 @@ enum vm_end {                           /* why a VM ended; vm(1) exits with the 
     VM_END_UNHANDLED = 5,               /* an exit nothing handles (VMRUN in the guest ...): 127 */
     VM_END_TIMEOUT = 6,                 /* timeout_ms passed: 124, as timeout(1) */
     VM_END_STOPPED = 7,                 /* the VMM let go of it */
+    VM_END_OOM = 8,                     /* a lazy page could not be had: memory.max or no frame: 137 */
 };
+#define VM_STATUS_OOM        137        /* as a shell reports a process the OOM killer ended (128 + SIGKILL) */
 #define VM_STATUS_SHUTDOWN   125
 #define VM_STATUS_BAD_ACCESS 126
 #define VM_STATUS_UNHANDLED  127
@@ -110,6 +133,10 @@ struct vm_stats {
      * entry, of them first writes that set a guest D bit, #PFs injected as the guest's own;
      * CR3 loads that found their shadow directory cached (and resynced it) or built a new one. */
     uint32_t shadow_fills, shadow_dirty, shadow_injected, shadow_hits, shadow_misses;
+    /* Guest RAM (hyperv/mem.c): pages given a zeroed frame at their first touch (VM_MEM_LAZY),
+     * pages of a mapped file copied at their first write, pages still shared with a file now;
+     * mem_pages: frames of RAM the VM holds privately now (without the nested tables). */
+    uint32_t mem_zeroed, mem_cow, mem_shared, mem_pages;
     struct { uint32_t code, count; uint64_t cycles; } slot[VM_STAT_SLOTS];   /* handler cycles */
 };
 

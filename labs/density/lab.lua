@@ -2,11 +2,14 @@
 -- kernel/frame.c; guest memory: hyperv/mem.c). The toy OS gets two cgroups with the same seeded
 -- memory.max; the lab starts containers (each an idle service with a seeded working set,
 -- labs/density/os/hold.c) in one until the first OOM kill, then VMs (labs/density/guest/idle.c,
--- the same service in `vm run --memory 2M`) in the other, and reads the bytes per instance from
--- memory.current, /proc/meminfo and the kernel's own frame table (found by its symbols).
+-- the same service in `vm run --memory 2M`) in the other, then the same VMs sharing their image
+-- (`vm run --share`: demand-zero RAM, the image's pages mapped copy-on-write from its file) in a
+-- third, and reads the bytes per instance from memory.current, /proc/meminfo and the kernel's own
+-- frame table (found by its symbols).
 
 local KERNBASE = 0xC0000000
 local VM_MIB = 2                               -- vm's smallest --memory
+local NSHARE = 14                              -- at most this many sharing VMs (the hypervisor has 16 slots)
 local KIND = { [0] = "free", "reserved", "kernel", "pgtable", "user", "vm" }   -- enum frame_kind (kernel/vm.h)
 
 local function near(pct)
@@ -21,8 +24,8 @@ local function kib(b) return string.format("%d KiB", b // 1024) end
 local lab = {
   id = "density",
   title = "Density at fixed RAM: containers and VMs under one memory.max",
-  version = "1.0",
-  summary = "containers, then VMs, started under the same memory.max until the OOM killer: bytes per instance from memory.current and the frame table",
+  version = "2.0",
+  summary = "containers, then VMs, then VMs sharing a read-only image, under the same memory.max until it is full: bytes per instance from memory.current and the frame table",
   minutes = 40,
   claim = "a host runs 10-20 VMs but hundreds of containers",
   introduction = [[
@@ -31,16 +34,16 @@ cgroups, /ctr (where ctr puts every container) and /vms (where the shell that st
 with the same memory.max, and starts instances of one idle service in each until the kernel's OOM
 killer fires: containers running `hold NAME KIB` (it touches KIB KiB of heap and sleeps), then
 VMs running a bare guest that touches the same KiB and halts (`vm run --memory 2M`, the smallest
-VM `vm` makes). A page is charged to the cgroup of the task that allocated it when it is first
+VM `vm` makes), and last VMs that share their read-only image (`vm run --share`). A page is charged to the cgroup of the task that allocated it when it is first
 touched (kernel/frame.c; a VM's guest RAM is allocated, hence charged, in full when it is made,
-hyperv/mem.c); a charge past memory.max makes the kernel kill the task with the most user pages
+hyperv/mem.c, unless it is demand-zero); a charge past memory.max makes the kernel kill the task with the most user pages
 inside that cgroup. /proc/meminfo's MemFree and the kernel's frame table (one struct frame per
 4 KiB: kind, owner pid, cgroup charged) show what memory.current does not.
 Give bytes as whole numbers; the answers say how close they must be.]],
   answers_format = [[
 Plain text "question_id = answer" lines ('#' comments, "seed = N"), or a Lua file returning
 { question_id = value or function(params) ... end }; params has seed, memory_max (bytes),
-hold_kib, vm_mib, shared_kib, and ctr / vms: the rows of each table (running, current, memfree).]],
+hold_kib, vm_mib, and ctr / vms / share: the rows of each table (running, current, memfree).]],
 }
 
 -- The kernel's frame table: kernel/frame.c's `frames` (a pointer into the direct map) and
@@ -49,10 +52,10 @@ local function frame_table(m)
   local ptr = m:read32(m:symbol("frames") - KERNBASE, { phys = true })
   local n = m:read32(m:symbol("nframes") - KERNBASE, { phys = true })
   local raw = m:read(ptr - KERNBASE, n * 8, { phys = true })
-  local t = { n = n, kind = {}, owner = {}, memcg = {} }
+  local t = { n = n, kind = {}, owner = {}, memcg = {}, ref = {} }
   for i = 0, n - 1 do
-    local _, kind, memcg, owner = string.unpack("<I2BBi4", raw, i * 8 + 1)
-    t.kind[i], t.owner[i], t.memcg[i] = kind, owner, memcg
+    local ref, kind, memcg, owner = string.unpack("<I2BBi4", raw, i * 8 + 1)
+    t.kind[i], t.owner[i], t.memcg[i], t.ref[i] = kind, owner, memcg, ref
   end
   return t
 end
@@ -75,7 +78,7 @@ end
 
 -- The memory map: one character per 16 frames (64 KiB), the kind most of them have.
 local function memory_map(ft, label)
-  local ch = { free = ".", reserved = "R", kernel = "K", pgtable = "P", user = "U", vm = "V" }
+  local ch = { free = ".", reserved = "R", kernel = "K", pgtable = "P", user = "U", vm = "V", shared = "S" }
   local lines = { "physical memory from the kernel's frame table, one character = 16 frames (64 KiB):" }
   local row = {}
   for c = 0, ft.n // 16 - 1 do
@@ -83,6 +86,7 @@ local function memory_map(ft, label)
     for i = c * 16, c * 16 + 15 do
       local k = KIND[ft.kind[i]] or "kernel"
       if k == "user" and ft.memcg[i] ~= 0 then k = label(ft, i) end
+      if k == "kernel" and ft.ref[i] > 1 then k = "shared" end   -- a file's page mapped into VMs
       cnt[k] = (cnt[k] or 0) + 1
       if cnt[k] > bn then best, bn = k, cnt[k] end
     end
@@ -93,7 +97,8 @@ local function memory_map(ft, label)
     end
   end
   lines[#lines + 1] = "R reserved (kernel image, frame table)  K kernel heap/stacks  P page tables  U user pages\n" ..
-    "C user pages charged to /ctr (containers)  V VM guest RAM and nested tables  . free"
+    "C user pages charged to /ctr (containers)  V VM guest RAM and nested tables  . free\n" ..
+    "S a page of a file (the guest image) mapped read-only into VMs: one frame, however many VMs"
   return table.concat(lines, "\n")
 end
 
@@ -103,7 +108,6 @@ function lab.setup(ctx)
   local hold = rng:range(5, 8) * 64
   local p = ctx.params
   p.seed, p.memory_max, p.hold_kib, p.vm_mib = ctx.seed, max, hold, VM_MIB
-  p.shared_kib = rng:range(1, 6) * 256           -- the modelled shared image, step 4
 
   local m = vx.boot{ kernel = ctx.os_image("kernel.elf"), memory = "64M", cmdline = "quiet",
                      modules = { ctx.os_image("initrd.img"),
@@ -123,9 +127,10 @@ function lab.setup(ctx)
     local from = #m:serial()
     m:type(cmd .. " < /dev/null &\n")
     local function seen(text) return m:serial():find(text, from + 1, true) end
-    m:run{ cycles = 1e9, ["until"] = function() return seen(ready) or seen("do not fit under") end }
+    m:run{ cycles = 1e9, ["until"] = function() return seen(ready) or seen("do not fit under") or seen("out of memory") end }
     if seen(ready) then return true end
-    local line = m:serial():sub(from + 1):match("(vm: VM_SET_MEMORY:[^\r\n]*)")
+    local line = m:serial():sub(from + 1):match("(vm: VM_SET_MEMORY:[^\r\n]*)") or
+                 m:serial():sub(from + 1):match("(vm: guest stopped: out of memory[^(\r\n]*) ")
     if not line then error("neither '" .. ready .. "' nor vm's refusal within 1e9 cycles") end
     return false, line
   end
@@ -213,6 +218,44 @@ function lab.setup(ctx)
     return t
   end
   p.ctr, p.vms = rows(ctx.ctr_rows), rows(ctx.vm_rows)
+
+  -- Phase 3: the eager VMs stopped, the same service in VMs that share their image, in a third
+  -- cgroup with the same memory.max: `vm run --share` gives each VM demand-zero RAM and maps the
+  -- image's whole pages from the file /vm/idle.elf copy-on-write (VM_MAP_FILE, hyperv/mem.c), so
+  -- the 384 KiB "kernel" is one set of frames (the file's) for every VM, charged to none.
+  local pids = {}
+  for _, t in ipairs(ctx.tasks) do if t.name:find("^vm") then pids[#pids + 1] = t.pid end end
+  ctx.share_setup = "mkdir /sys/fs/cgroup/vmshare; " ..
+    string.format("echo %d > /sys/fs/cgroup/vmshare/memory.max; echo $$ > /sys/fs/cgroup/vmshare/cgroup.procs", max)
+  sh("kill " .. table.concat(pids, " ") .. "; sleep 0.05; " .. ctx.share_setup)
+  ctx.share_cmd = string.format("vm run --share --memory %dM /vm/idle.elf id=N kib=%d", VM_MIB, hold)
+  ctx.share_rows, ctx.share_started, ctx.share_oom = fill("vmshare",
+    function(i) return string.format("vm run --share --memory %dM /vm/idle.elf id=%d kib=%d", VM_MIB, i, hold) end,
+    function(i) return string.format("idle %d: ready", i) end, NSHARE)
+  ctx.share_fit = #ctx.share_rows - 1
+  sh("sleep 0.1")                                -- the refused VM's vm process has gone
+  ctx.share_charged = slope(ctx.share_rows, "current", 1)
+  ctx.ft3 = frame_table(m)
+  local owners3 = by_owner(ctx.ft3)
+  local sv, svmm, nsv = 0, 0, 0
+  for _, t in ipairs(m:tasks()) do
+    local o = owners3[t.pid]
+    if o and t.name:find("^vm") and o.vm > 0 and t.state ~= "zombie" and not t.exited then
+      sv, svmm, nsv = sv + o.vm, svmm + o.total - o.vm, nsv + 1
+    end
+  end
+  -- The image's pages every running VM maps: kernel-heap frames (ramfs file pages) with one
+  -- reference for the file and one per VM.
+  local shared = 0
+  for i = 0, ctx.ft3.n - 1 do
+    if KIND[ctx.ft3.kind[i]] == "kernel" and ctx.ft3.ref[i] == ctx.share_fit + 1 then shared = shared + 1 end
+  end
+  if nsv ~= ctx.share_fit then
+    error(string.format("frame table: %d vm tasks with guest RAM for %d sharing VMs", nsv, ctx.share_fit))
+  end
+  ctx.share_private_bytes, ctx.share_vmm_bytes = sv * 4096 // nsv, svmm * 4096 // nsv
+  ctx.share_shared_kib = shared * 4
+  p.share = rows(ctx.share_rows)
 end
 
 local function table_text(rows, what)
@@ -316,26 +359,52 @@ lab.steps = {
       local r = ctx.ctr_fit / ctx.vm_fit
       return r >= 3, string.format("%.1fx as many containers as VMs fit (the lab says: at least 3x)", r)
     end },
-  { title = "Sharing what VMs have in common (a model)",
+  { title = "VMs that share their image",
     text = function(ctx)
       return string.format(
-        "Much of a real VM's memory is the same in every VM: its kernel's code and read-only data, libraries,\n" ..
-        "zeroed pages. A hypervisor can map one set of host frames read-only into many VMs: Linux's KSM\n" ..
-        "(kernel same-page merging) finds identical pages and merges them, copy-on-write; a VM booted from\n" ..
-        "a shared read-only image can map its page cache once. The toy OS's hypervisor does not do this\n" ..
-        "(each VM gets its own zeroed frames, hyperv/mem.c), so this step is a model, not a measurement:\n" ..
-        "suppose %d KiB of each VM's charged bytes were a kernel image every VM could share, charged once.",
-        ctx.params.shared_kib)
+        "Much of a real VM's memory is the same in every VM: its kernel's code and read-only data. Real\n" ..
+        "systems map one copy into many VMs: Kata Containers' VM templates (one booted VM's memory shared\n" ..
+        "read-only by every clone), DAX/XIP kernels run in place from a shared image, Firecracker restoring\n" ..
+        "with mmap(MAP_PRIVATE) of one memory file, KSM merging equal pages afterwards. Each VM here has a\n" ..
+        "384 KiB read-only \"kernel\" it reads at boot. The lab stopped the eager VMs, then typed\n\n    %s\n\n" ..
+        "and started\n\n    %s < /dev/null &\n\n" ..
+        "for N = 1, 2, ...: `--share` gives the VM demand-zero RAM (a frame when the guest first touches a\n" ..
+        "page, charged then) and maps the image's whole pages from the file /vm/idle.elf copy-on-write\n" ..
+        "(VM_MAP_FILE, hyperv/mem.c): read-only and shared until the guest writes one. After each:\n\n%s\n\n%s.",
+        ctx.share_setup, ctx.share_cmd, table_text(ctx.share_rows, "VMs"),
+        ctx.share_oom.refused and ("the next one could not have its pages:\n\n    " .. ctx.share_oom.refused) or
+          oom_text(ctx.share_oom))
     end,
     questions = {
-      { id = "s1_vm_fit_shared", points = 2,
-        text = "with that sharing, how many VMs would fit under the same memory.max?",
-        answer = function(ctx)
-          local s = ctx.params.shared_kib * 1024
-          return (ctx.params.memory_max - s) // (ctx.vm_charged - s)
-        end,
-        explain = "one shared copy, then (memory.max - shared) / (per VM - shared) VMs: the gap narrows but the reserved RAM stays" },
-    } },
+      { id = "s1_share_fit", points = 1,
+        text = "how many sharing VMs ran at once under the same memory.max?",
+        answer = function(ctx) return ctx.share_fit end },
+      { id = "s2_share_charged", points = 2, accept = near(2),
+        text = "how many bytes does each further sharing VM add to memory.current (from the second on)? (2%)",
+        answer = function(ctx) return ctx.share_charged end,
+        explain = "its working set and the few pages its stack, data and the image's partial edge pages take (demand zero), two nested-table frames, and the vm process: no longer its whole RAM, and not the shared image" },
+      { id = "s3_share_gap", points = 2, accept = near(10),
+        text = "containers that fit per 100 sharing VMs, rounded (100 = as many; step 3's ratio was g1 x 100)? (10%)",
+        answer = function(ctx) return math.floor(100 * ctx.ctr_fit / ctx.share_fit + 0.5) end,
+        explain = "the gap narrows: a sharing VM costs about its working set plus its VMM, as a container costs its working set plus its shim; what remains is the VMM process and the nested tables per VM" },
+    },
+    action = function(ctx)
+      local out = string.format("From the frame table: each sharing VM owns %d bytes of FRAME_VM frames (its private pages and\n" ..
+        "nested tables; an eager VM owned %d), its vm process %d bytes; %d KiB of the image are frames of the\n" ..
+        "file mapped by all %d VMs at once (kernel-heap frames with %d references), charged to no cgroup.\n\n",
+        ctx.share_private_bytes, ctx.vm_ram_bytes, ctx.share_vmm_bytes, ctx.share_shared_kib, ctx.share_fit, ctx.share_fit + 1)
+      return out .. "The memory map with the sharing VMs running:\n" ..
+        memory_map(ctx.ft3, function(ft, i) return ctx.hold_pids[ft.owner[i]] and "C" or "user" end)
+    end,
+    check = function(ctx)
+      local p = ctx.params
+      local ok = ctx.share_fit > ctx.vm_fit and ctx.ctr_fit / ctx.share_fit < ctx.ctr_fit / ctx.vm_fit and
+        ctx.share_charged < ctx.vm_charged / 2 and ctx.share_charged >= p.hold_kib * 1024 and
+        ctx.share_charged <= p.hold_kib * 1024 + 320 * 1024 and ctx.share_shared_kib >= 380
+      return ok, string.format("%d sharing VMs fit (eager: %d) at %d bytes charged each, %d KiB of image shared; " ..
+        "containers per VM %.1f -> %.1f (the lab says: more VMs fit, the gap narrows, each VM costs its working set + at most 320 KiB, at least 380 KiB shared)",
+        ctx.share_fit, ctx.vm_fit, ctx.share_charged, ctx.share_shared_kib, ctx.ctr_fit / ctx.vm_fit, ctx.ctr_fit / ctx.share_fit)
+    end },
 }
 
 return lab

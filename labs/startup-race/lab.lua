@@ -189,8 +189,9 @@ lab.steps = {
     text = function(ctx)
       return "`vm run --snapshot /tmp/boot.vm` ran the same guest with `snap`: just before \"ready\" it writes the\n" ..
         "debug-exit port, the VM ends, and vm saves its registers and every page that is not all zeros\n" ..
-        "(hyperv/vm/snapshot.c). `vm restore /tmp/boot.vm` makes a new VM of the same size, writes those\n" ..
-        "pages back, sets the registers, and runs: the guest continues after its OUT."
+        "(hyperv/vm/snapshot.c). `vm restore /tmp/boot.vm` makes a new VM of the same size with demand-zero\n" ..
+        "RAM, maps the snapshot file over it copy-on-write (as Firecracker mmaps its memory file), sets the\n" ..
+        "registers, and runs: the guest continues after its OUT, its pages copied only as it writes them."
     end,
     questions = {
       { id = "r7_snap_pages", points = 1,
@@ -205,7 +206,7 @@ lab.steps = {
       { id = "r9_restore_setup", points = 2,
         text = "does the restore spend most of its start before the guest's first instruction? (yes/no)",
         answer = function(ctx) return ctx.r.restore.at.vmrun > ctx.r.restore.t / 2 end,
-        explain = "VM_SET_MEMORY still allocates and zeroes every frame of the VM; only the boot's work is skipped" },
+        explain = "vm's own start (exec, reading the snapshot's header) and making the VM (VM_SET_MEMORY, VM_MAP_FILE of the file) come first; the guest then runs only from \"ready\" on, copying a page only when it writes it" },
     },
     action = function(ctx)
       local r = ctx.r

@@ -1,6 +1,6 @@
 /* snapdiff A B: compare two `vm` snapshots (hyperv/vm/snapshot.c) page by page -- what a
  * hypervisor's dirty-page log would report between them. A page missing from a snapshot is all
- * zeros (snapshots keep only non-zero pages). Prints one line:
+ * zeros (snapshots keep only non-zero pages: the file has holes there). Prints one line:
  *   snapdiff: A N pages, B M pages, K differ
  * Exit 0, or 2 with a message when a file is not a snapshot. */
 #include <fcntl.h>
@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #define PAGE 4096u
-#define END_MARK 0xFFFFFFFFu
 #define MAX_PAGES 4096                       /* 16 MiB of non-zero guest pages */
 
 struct snap { uint32_t n, gpa[MAX_PAGES]; uint8_t *data; };
@@ -28,34 +27,46 @@ static int read_all(int fd, void *p, uint32_t n)
     return 0;
 }
 
+static int all_zero(const uint8_t *p)
+{
+    for (uint32_t i = 0; i < PAGE; i++)
+        if (p[i])
+            return 0;
+    return 1;
+}
+
+/* A VMSNAP2 file: a 4096-byte header (magic, then mem_size), guest page gpa at offset 4096 +
+ * gpa; the pages the save skipped are holes, which read as zeros. */
 static void load(const char *path, struct snap *s)
 {
     int fd = open(path, O_RDONLY);
-    char magic[8];
-    uint32_t mem, regs[10];
-    if (fd < 0 || read_all(fd, magic, 8) || memcmp(magic, "VMSNAP1", 8) || read_all(fd, &mem, 4) || read_all(fd, regs, sizeof regs)) {
+    static uint8_t page[PAGE];
+    uint32_t mem;
+    if (fd < 0 || read_all(fd, page, PAGE) || memcmp(page, "VMSNAP2", 8)) {
         fprintf(stderr, "snapdiff: %s: not a vm snapshot\n", path);
         exit(2);
     }
+    memcpy(&mem, page + 8, 4);
     s->data = malloc(MAX_PAGES * PAGE / 4);
     uint32_t cap = MAX_PAGES / 4;
-    for (s->n = 0;; s->n++) {
-        uint32_t gpa;
-        if (read_all(fd, &gpa, 4)) {
-            fprintf(stderr, "snapdiff: %s: truncated\n", path);
-            exit(2);
-        }
-        if (gpa == END_MARK)
-            break;
+    s->n = 0;
+    for (uint32_t gpa = 0; gpa < mem; gpa += PAGE) {
+        memset(page, 0, PAGE);
+        ssize_t r = 0, got = 0;
+        while (got < (ssize_t)PAGE && (r = read(fd, page + got, PAGE - (uint32_t)got)) > 0)
+            got += r;                                /* past the end of the file: zeros */
+        if (all_zero(page))
+            continue;
         if (s->n == cap && (cap *= 2, !(s->data = realloc(s->data, cap * PAGE)))) {
             fprintf(stderr, "snapdiff: %s: out of memory\n", path);
             exit(2);
         }
-        if (s->n >= MAX_PAGES || !s->data || read_all(fd, s->data + s->n * PAGE, PAGE)) {
-            fprintf(stderr, "snapdiff: %s: too many or truncated pages\n", path);
+        if (s->n >= MAX_PAGES || !s->data) {
+            fprintf(stderr, "snapdiff: %s: too many pages\n", path);
             exit(2);
         }
-        s->gpa[s->n] = gpa;
+        memcpy(s->data + s->n * PAGE, page, PAGE);
+        s->gpa[s->n++] = gpa;
     }
     close(fd);
 }
