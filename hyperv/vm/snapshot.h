@@ -9,5 +9,9 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path);
 /* `vm restore [--stats] [--timeout MS] FILE`: a new VM from a snapshot, run to its end; returns
  * the guest's status as `vm run` does. */
 int vm_restore(int argc, char **argv);
+/* vm.c: run the VM behind fd on this console as vm run does (raw tty, stdin to its UART,
+ * Ctrl-] stops it), saving it to snapshot_out (or NULL) at VM_HC_SNAPSHOT or a debug-exit end;
+ * --stats printed at the end if want_stats. Returns vm's exit status. */
+int vm_run_attached(int fd, uint32_t mem, const char *snapshot_out, int want_stats);
 
 #endif

@@ -5,6 +5,8 @@
  *
  *   vm run [--npt|--shadow] [--memory SIZE] [--timeout MS] [--stats] [--snapshot FILE]
  *          [--module FILE[,ARGS]]... IMAGE [ARGS]
+ *          (--snapshot: saved when the guest makes the VM_HC_SNAPSHOT hypercall -- the VM then
+ *          runs on -- or ends by the debug-exit port; snapshot.c)
  *   vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE   (snapshot.c)
  *   vm start -d --name NAME [run options] IMAGE [ARGS]     in the background (lkvm run -d)
  *   vm list | vm stop VM | vm console VM | vm stats VM     VM: a name or an id (lkvm list/stop/stat)
@@ -57,7 +59,7 @@ static struct vm_create vc = { VM_MODE_NPT, 0, "" };
 static const char *mods[MAX_MODULES];
 static int nmods, stats;
 static const char *image;
-static const char *snapshot;                 /* --snapshot FILE: saved at a debug-exit end (snapshot.c) */
+static const char *snapshot;                 /* --snapshot FILE: saved at VM_HC_SNAPSHOT or a debug-exit end (snapshot.c) */
 static char args[256];
 
 /* The console raw while attached (vm run, vm console), as QEMU's -nographic makes its tty:
@@ -394,6 +396,7 @@ static int make_vm(void)
 static int run_vcpu(int detached, pid_t feeder)
 {
     static struct vm_run run;
+    int saved = 0;                         /* at VM_HC_SNAPSHOT: the end does not save again */
     for (;;) {
         int e = ioctl(vmfd, VCPU_RUN, &run);
         if (run.out_len && !detached)
@@ -402,6 +405,11 @@ static int run_vcpu(int detached, pid_t feeder)
             die(EX_RUN, "VCPU_RUN", strerror(errno));
         if (run.exit_reason == VM_EXIT_END)
             break;
+        if (run.exit_reason == VM_EXIT_SNAPSHOT && snapshot && !saved) {
+            if (vm_snapshot_save(vmfd, mem_size, snapshot))
+                return EX_RUN;
+            saved = 1;                     /* saved at the guest's VM_HC_SNAPSHOT; it runs on */
+        }
         if (child_done && detach_typed(feeder)) {
             tty_restore();
             fprintf(stderr, "\nvm: stopped by Ctrl-]\n");
@@ -417,15 +425,14 @@ static int run_vcpu(int detached, pid_t feeder)
                 svm_exit_name(run.hw_exit == 0xFFFFFFFFu ? SVM_EXIT_INVALID : run.hw_exit),
                 run.info1, run.info2, run.rip);
     }
-    if (snapshot && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, snapshot))
+    if (snapshot && !saved && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, snapshot))
         return EX_RUN;
     return (int)run.status;
 }
 
-static int vm_run(int argc, char **argv)
+/* The console loop of vm run and vm restore: raw tty, the feeder, the vCPU until the VM ends. */
+static int run_attached(void)
 {
-    parse_run(argc, argv, 0);
-    make_vm();
     tty_raw();
     pid_t feeder = start_feeder();
     int status = run_vcpu(0, feeder);
@@ -437,6 +444,19 @@ static int vm_run(int argc, char **argv)
     if (stats)
         print_stats(stderr);
     return status;
+}
+
+int vm_run_attached(int fd, uint32_t mem, const char *snapshot_out, int want_stats)
+{
+    vmfd = fd, mem_size = mem, snapshot = snapshot_out, stats = want_stats;
+    return run_attached();
+}
+
+static int vm_run(int argc, char **argv)
+{
+    parse_run(argc, argv, 0);
+    make_vm();
+    return run_attached();
 }
 
 /* vm start puts each VM's vm process in /sys/fs/cgroup/vm/NAME (made if need be; one made
