@@ -7,6 +7,8 @@
 #                       hypervisor on QEMU (shadow) and Bochs (nested paging)
 #                       tests/hyperv/vmctl.sh: vm start/list/stats/stop/console, VMs under
 #                       cgroups beside containers, a container in a VM, vms.lua (m:vms())
+#                       tests/hyperv/restore.lua: a booted toy OS snapshotted at its prompt
+#                       (snapshot=ready) and restored twice; bad snapshot files
 HV_GUEST_NAMES := $(basename $(notdir $(wildcard tests/hyperv/guests/*.c)))
 HV_GUESTS      := $(HV_GUEST_NAMES:%=$(GUEST_BUILD)/hyperv/%.elf)
 
@@ -22,4 +24,5 @@ $(GUEST_BUILD)/hyperv/%.elf: $(GUEST_BUILD)/hyperv/%.o $(GUEST_IMAGE_DEPS)
 hyperv-guests: $(HV_GUESTS)
 HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
 check-hyperv: os guest $(HV_GUESTS) $(HV_PARITY_SYS) $(VX86)
-	@s=0; tests/hyperv/run.sh || s=1; tests/hyperv/shadow.sh || s=1; tests/hyperv/vmctl.sh || s=1; exit $$s
+	@s=0; tests/hyperv/run.sh || s=1; tests/hyperv/shadow.sh || s=1; tests/hyperv/vmctl.sh || s=1; \
+	    $(VX86) lua tests/hyperv/restore.lua || s=1; exit $$s

@@ -81,3 +81,8 @@ int vcpu_state_in_snapshot_call(const void *buf, uint32_t size)
     const struct blob *b = buf;
     return valid(buf, size) && (b->dev.flags & VM_DEV_SNAPSHOT_HC);
 }
+
+/* tests/hyperv/restore.lua writes snapshot files by hand with this layout (i386, no padding
+ * beyond the natural alignment): keep the two in step. */
+_Static_assert(sizeof(struct vm_sregs) == 160 && sizeof(struct vm_devices) == 312 && sizeof(struct blob) == 480,
+               "the vCPU state's layout");
