@@ -412,7 +412,6 @@ long hv_vcpu_run(struct vm *vm, uint32_t urun)
 #define INT_SHADOW   1u                   /* VMCB_INT_SHADOW bit 0 */
 #define CR0_KNOWN    (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 #define CR4_KNOWN    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE)
-#define CR3_MBZ      0x00000FE7u          /* legacy 2-level paging: bits 2:0 and 11:5 are reserved */
 
 static void get_seg(struct vm *vm, uint32_t off, struct vm_segment *s)
 {
@@ -489,7 +488,7 @@ int hv_set_sregs(struct vm *vm, const struct vm_sregs *s)
         return -EINVAL;
     if (!(s->cr0 & CR0_PE) || (s->cr0 & ~CR0_KNOWN) || ((s->cr0 & CR0_NW) && !(s->cr0 & CR0_CD)))
         return -EINVAL;
-    if ((s->cr4 & ~CR4_KNOWN) || (s->cr3 & CR3_MBZ) || (s->efer & ~(uint64_t)EFER_SVME) || s->int_shadow > 1)
+    if ((s->cr4 & ~CR4_KNOWN) || (s->efer & ~(uint64_t)EFER_SVME) || s->int_shadow > 1)
         return -EINVAL;
     if (seg_ok(&s->cs, SEG_ROLE_CS) || seg_ok(&s->ss, SEG_ROLE_SS) || ATTR_DPL(s->ss.attrib) != ATTR_DPL(s->cs.attrib) ||
         seg_ok(&s->ds, SEG_ROLE_DATA) || seg_ok(&s->es, SEG_ROLE_DATA) || seg_ok(&s->fs, SEG_ROLE_DATA) ||

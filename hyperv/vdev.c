@@ -177,10 +177,10 @@ int hv_hypercall(struct vm *vm)
         }
         hv_console_log(vm, vm->out + from, n);
         ret = n;
-    } else if (fn == VM_HC_SNAPSHOT) {
+    } else if (fn == VM_HC_SNAPSHOT && vm->vmcb[VMCB_CPL] == 0) {
         vm->snap_hc = 1;                       /* VCPU_RUN returns VM_EXIT_SNAPSHOT (vcpu.c) */
         ret = 0;                               /* a restored clone gets its generation ID instead */
-    }
+    }                                          /* from CPL 1-3: -1, as KVM's hypercalls (-KVM_EPERM) */
     vmcb_w32(vm, VMCB_RAX, ret);
     vmcb_w32(vm, VMCB_RAX + 4, 0);
     return vm->out_len > 0 || vm->snap_hc;

@@ -25,4 +25,4 @@ hyperv-guests: $(HV_GUESTS)
 HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
 check-hyperv: os guest $(HV_GUESTS) $(HV_PARITY_SYS) $(VX86)
 	@s=0; tests/hyperv/run.sh || s=1; tests/hyperv/shadow.sh || s=1; tests/hyperv/vmctl.sh || s=1; \
-	    $(VX86) lua tests/hyperv/restore.lua || s=1; exit $$s
+	    tests/hyperv/restore.sh || s=1; exit $$s

@@ -406,9 +406,12 @@ static int run_vcpu(int detached, pid_t feeder)
         if (run.exit_reason == VM_EXIT_END)
             break;
         if (run.exit_reason == VM_EXIT_SNAPSHOT && snapshot && !saved) {
-            if (vm_snapshot_save(vmfd, mem_size, snapshot))
+            saved = 1;                     /* once, at the guest's VM_HC_SNAPSHOT; it runs on */
+            if (vc.mode == VM_MODE_SHADOW)  /* its CR0/CR3/CR4 are shadow.c's (uapi/vm.h) */
+                fprintf(stderr, "vm: %s: not saved: a shadow-paging VM's control registers cannot be read "
+                                "(VCPU_GET_SREGS); run it with --npt\n", snapshot);
+            else if (vm_snapshot_save(vmfd, mem_size, snapshot))
                 return EX_RUN;
-            saved = 1;                     /* saved at the guest's VM_HC_SNAPSHOT; it runs on */
         }
         if (child_done && detach_typed(feeder)) {
             tty_restore();

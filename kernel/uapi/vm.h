@@ -123,7 +123,9 @@ struct vm_stats {
 /* The snapshot point (VMMCALL with EAX = VM_HC_SNAPSHOT): VCPU_RUN returns VM_EXIT_SNAPSHOT so
  * the VMM can save the VM, then runs it on (Firecracker: pause, snapshot, resume). EAX returns 0
  * in the VM that made the call; a VMM restoring the snapshot puts the clone's VM generation ID
- * there instead (vm restore --genid N, 1 by default), so the guest learns it is a clone. */
+ * there instead (vm restore --genid N, 1 by default), so the guest learns it is a clone. Only
+ * the guest's kernel may ask: from CPL 1-3 the call returns -1 and nothing happens (KVM's
+ * hypercalls answer -KVM_EPERM there). */
 #define VM_HC_SNAPSHOT 2
 
 /* VCPU_GET_SREGS / VCPU_SET_SREGS (KVM_GET_SREGS / KVM_SET_SREGS, struct kvm_sregs for i386):
@@ -131,8 +133,8 @@ struct vm_stats {
  * Segment attributes are in the VMCB's 12-bit format (type 3:0, S 4, DPL 6:5, P 7, AVL 8, L 9,
  * D/B 10, G 11). The CPL follows SS.DPL, as KVM's svm_set_segment does. SET checks what VMRUN
  * would refuse or what the subset cannot run, and answers -EINVAL: CR0 without PE, PG without PE,
- * NW without CD, unknown CR0/CR4 bits, CR4.PAE, EFER bits other than SVME (kept set), CR3 bits
- * 2:0 or 11:5, segment attributes with bits 15:12 or L set, a CS that is not a present code
+ * NW without CD, unknown CR0/CR4 bits, CR4.PAE, EFER bits other than SVME (kept set; CR3's low
+ * bits are ignored by 2-level paging, so any CR3 goes), segment attributes with bits 15:12 or L set, a CS that is not a present code
  * segment, an SS that is not a present writable data segment (or a DPL other than CS's), a
  * present data segment that is a system descriptor, a TR that is not a present 32-bit TSS, an
  * LDT that is present but not an LDT, a limit its G bit cannot express, an interrupt shadow

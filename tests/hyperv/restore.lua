@@ -9,8 +9,11 @@
 --     Enter -> the clone's first VMRUN (restore to prompt); the restore must be faster.
 --  3. Hand-made snapshot files (the layout of hyperv/vm/snapshot.c and vcpu_state.c): a good
 --     one (flat protected mode, a page with `mov al, 42; out 0xF4, al`) restores and ends with
---     42; a bad CS attribute, a bad PIT mode, a bad magic, a file cut short: one line each and
---     status 3.
+--     42; bad segment or control registers, bad device state, a bad magic, a file cut short:
+--     one line each and status 3.
+--  4. What may not be saved: a shadow-paging VM at its snapshot point (one line, no file, the
+--     VM runs on); the hypercall from a user program (CPL 3): -1 and no snapshot.
+-- arg[1]: tests/hyperv/os/hcuser.c built for the toy OS (restore.sh builds it).
 local K, I = "build/os/kernel.elf", "build/os/initrd.img"
 local fails = 0
 local function check(ok, what, detail)
@@ -22,19 +25,22 @@ end
 local PAGE = 4096
 local function seg(base, limit, sel, attrib) return string.pack("<I4I4I2I2", base, limit, sel, attrib) end
 local function snapfile(o)
+  local cr = o.cr or {}
   local regs = string.pack("<I4I4I4I4I4I4I4I4I4I4", 0, 0, 0, 0, 0, 0, 0x8000, 0, 0x1000, 0x2)
   local code = string.char(0xB0, 42, 0xE6, 0xF4, 0xF4)               -- mov al, 42; out 0xF4, al; hlt
   local page = string.pack("<I4", 0x1000) .. code .. string.rep("\0", PAGE - #code)
   local flat = 0xFFFFFFFF
-  local sregs = seg(0, flat, 0x08, o.cs_attrib or 0xC9B) .. seg(0, flat, 0x10, 0xC93) .. seg(0, flat, 0x10, 0xC93)
-      .. seg(0, flat, 0x10, 0xC93) .. seg(0, flat, 0x10, 0xC93) .. seg(0, flat, 0x10, 0xC93)   -- cs ds es fs gs ss
-      .. seg(0, 0x67, 0, 0x8B) .. seg(0, 0, 0, 0x82)                                          -- tr ldt
+  local sregs = seg(0, o.cs_limit or flat, 0x08, o.cs_attrib or 0xC9B) .. seg(0, flat, 0x10, 0xC93) .. seg(0, flat, 0x10, 0xC93)
+      .. seg(0, flat, 0x10, 0xC93) .. seg(0, flat, 0x10, 0xC93) .. seg(0, flat, 0x10, o.ss_attrib or 0xC93)   -- cs ds es fs gs ss
+      .. seg(0, 0x67, 0, o.tr_attrib or 0x8B) .. seg(0, 0, 0, 0x82)                           -- tr ldt
       .. string.pack("<I4I2I2I4I2I2", 0, 0, 0, 0, 0, 0)                                       -- gdt idt
-      .. string.pack("<I4I4I4I4I8I4I4I4I4I4I4", 0x11, 0, 0, 0, 0, 0, 0, 0, 0xFFFF0FF0, 0x400, 0)
+      .. string.pack("<I4I4I4I4I8I4I4I4I4I4I4", o.cr0 or 0x11, 0, 0, o.cr4 or 0, o.efer or 0, 0, 0, 0,
+                     0xFFFF0FF0, 0x400, o.int_shadow or 0)
   assert(#sregs == 160)
-  local pic = string.pack("<BBBBBBBB", 0, 0, 0xFF, 0, 0, 0, 0, 0)
+  local pic = string.pack("<BBBBBBBB", 0, 0, 0xFF, o.pic_base or 0, 0, 0, 0, 0)
   local dev = pic .. pic .. string.pack("<BBBBBBBBI2I2I4", o.pit_mode or 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-      .. string.rep("\0", 8) .. string.pack("<I4", 0) .. string.rep("\0", 256) .. string.pack("<I4I4I4", 0, 0, 0)
+      .. string.rep("\0", 8) .. string.pack("<I4", o.rx_len or 0) .. string.rep("\0", 256)
+      .. string.pack("<I4I4I4", o.eventinj or 0, 0, 0)
   assert(#dev == 312)
   local blob = "VCS1" .. string.pack("<I4", 480) .. sregs .. dev
   local f = (o.magic or "VMSNAP1\0") .. string.pack("<I4", 4 << 20) .. regs .. page .. string.pack("<I4", 0xFFFFFFFF)
@@ -42,14 +48,36 @@ local function snapfile(o)
   return o.cut and f:sub(1, o.cut) or f
 end
 local tmp, made = os.tmpname(), {}
-local files = { good = {}, badcs = { cs_attrib = 0xC93 }, badpit = { pit_mode = 9 }, badmagic = { magic = "VMSNAPX\0" },
-                cut = { cut = 60 + PAGE + 100 } }
-local mods = { I, { path = K, args = "/vm/kernel.elf" }, { path = I, args = "/vm/initrd.img" } }
+-- name -> the fields that differ from the good file, and the line vm must print (a Lua pattern)
+local SREGS = "VCPU_SET_SREGS refused the saved segment and control registers %(Invalid argument%)"
+local DEVS = "VM_SET_DEVICES refused the saved PIC, PIT or UART state %(Invalid argument%)"
+local files = {
+  good = {},
+  cs_data = { cs_attrib = 0xC93, says = SREGS },              -- a data segment in CS
+  cs_limit = { cs_limit = 0xFFFFF000, says = SREGS },         -- G=1 with the low 12 bits of the limit not ones
+  tr_data = { tr_attrib = 0x93, says = SREGS },               -- TR not a TSS
+  cr0_nw = { cr0 = 0x20000011, says = SREGS },                -- CR0.NW without CD (VMRUN refuses it)
+  cr0_real = { cr0 = 0x10, says = SREGS },                    -- no PE: real mode, not through /dev/vm
+  ss_dpl = { ss_attrib = 0xCF3, says = SREGS },               -- SS.DPL 3 with CS.DPL 0
+  cr4_pae = { cr4 = 0x20, says = SREGS },                     -- PAE: not in the subset
+  efer_lme = { efer = 0x100, says = SREGS },                  -- long mode
+  shadow2 = { int_shadow = 2, says = SREGS },
+  pit_mode = { pit_mode = 9, says = DEVS },
+  pic_base = { pic_base = 0x21, says = DEVS },                -- an ICW2 base not a multiple of 8
+  rx_len = { rx_len = 300, says = DEVS },                     -- more than the UART's 256 bytes
+  evt_type = { eventinj = 0x80000100, says = DEVS },          -- EVENTINJ type 1 (reserved)
+  badmagic = { magic = "VMSNAPX\0", says = "not a vm snapshot" },
+  cut = { cut = 60 + PAGE + 100, says = "the vCPU state is truncated" },
+}
+local mods = { I, { path = K, args = "/vm/kernel.elf" }, { path = I, args = "/vm/initrd.img" },
+               { path = assert(arg[1], "usage: restore.lua HCUSER"), args = "/vm/hc.elf" } }
+local file_mods = { I }                                       -- the second boot's (at most 16 modules)
 for name, o in pairs(files) do
   local path = ("%s-%s.vm"):format(tmp, name)
   made[#made + 1] = path
   local f = assert(io.open(path, "wb")); f:write(snapfile(o)); f:close()
-  mods[#mods + 1] = { path = path, args = "/vm/" .. name .. ".vm" }
+  local to = name == "good" and mods or file_mods
+  to[#to + 1] = { path = path, args = "/vm/" .. name .. ".vm" }
 end
 
 os.remove(tmp)
@@ -110,20 +138,38 @@ print(("cycles: boot to prompt (Enter -> snapshot hypercall) %d; restore to prom
   snap_at or -1, restore_at[2] or -1, restore_at[3] or -1))
 check(snap_at and restore_at[2] and restore_at[2] < snap_at and restore_at[3] < snap_at, "a restore reaches the prompt sooner than a boot")
 
--- ---- 3. hand-made files ----
+-- ---- 4. what may not be saved (and a hand-made good file) ----
 out = say("vm restore /vm/good.vm; echo st $?", "\nst ")
 check(out:find("st 42") ~= nil, "a hand-made snapshot (flat mode, vCPU state) restores and its guest ends with 42", out)
-local bad = {
-  badcs = "VCPU_SET_SREGS refused the saved segment and control registers %(Invalid argument%)",
-  badpit = "VM_SET_DEVICES refused the saved PIC, PIT or UART state %(Invalid argument%)",
-  badmagic = "/vm/badmagic.vm: not a vm snapshot",
-  cut = "/vm/cut.vm: the vCPU state is truncated",
-}
-for _, name in ipairs{ "badcs", "badpit", "badmagic", "cut" } do
+out = say("vm run --shadow --memory 32M --snapshot /tmp/sh.vm --module /vm/initrd.img /vm/kernel.elf snapshot=ready quiet",
+          "run it with --npt", 3e9)
+m:run{ until_serial = "\n", cycles = 1e7 }
+local on = say('echo S""END', "\nSEND")
+say("poweroff", "\n$ ")
+local none = say("test -e /tmp/sh.vm; echo ex $?", "\nex ")
+check(out:find("vm: /tmp/sh.vm: not saved: a shadow%-paging VM's control registers cannot be read") ~= nil and
+      on:find("\nSEND") ~= nil and none:find("ex 1") ~= nil, "a shadow-paging VM at its snapshot point: one line, no file, it runs on", out .. on .. none)
+out = say("vm run --memory 16M --snapshot /tmp/u.vm --module /vm/initrd.img --module /vm/hc.elf,/bin/hc /vm/kernel.elf " ..
+          "'quiet cmd=/bin/hc'; echo st $?; test -e /tmp/u.vm; echo ex $?", "\nex ")
+-- --snapshot still saves the VM at its end (the debug-exit port of the power-off, in the kernel):
+-- once, and not at the user program's hypercall.
+local n, eip = 0, nil
+for e in out:gmatch("vm: snapshot /tmp/u.vm: %d+ of %d+ pages, eip (0x%x+)") do n, eip = n + 1, e end
+check(out:find("\nhc %-1\n") ~= nil and out:find("st 0") ~= nil and n == 1 and eip and tonumber(eip) >= 0xC0000000,
+      "VM_HC_SNAPSHOT from a user program: -1, no snapshot there (only the one at the power-off)", out)
+
+-- ---- 3. hand-made bad files, in a second boot ----
+m = vx.boot{ kernel = K, memory = "64M", cmdline = "quiet", modules = file_mods }
+m:expect("$ ", { cycles = 3e9 })
+local names = {}
+for name in pairs(files) do if name ~= "good" then names[#names + 1] = name end end
+table.sort(names)
+for _, name in ipairs(names) do
   out = say(("vm restore /vm/%s.vm; echo st $?"):format(name), "\nst ")
   local n = 0
   for _ in out:gmatch("\nvm: ") do n = n + 1 end
-  check(out:find(bad[name]) ~= nil and out:find("st 3") ~= nil and n == 1, ("vm restore of a %s file: one line, status 3"):format(name), out)
+  check(out:find("vm: /vm/" .. name .. ".vm: " .. files[name].says) ~= nil and out:find("st 3") ~= nil and n == 1,
+        ("vm restore of a snapshot with %s: one line, status 3"):format(name), out)
 end
 
 for _, p in ipairs(made) do os.remove(p) end
