@@ -94,6 +94,10 @@ local function say(line, mark, cycles)
   local why = m:run{ until_serial = mark, cycles = cycles or 1e9 }
   local out = m:serial():sub(from + 1):gsub("\r", "")
   if why ~= "serial" then error(("'%s' never printed '%s' (%s): %s"):format(line, mark, why, out:sub(-400))) end
+  if mark == "\nst " or mark == "\nex " then                -- the status itself, to the next prompt
+    if m:run{ until_serial = "\n$ ", cycles = 3e8 } ~= "serial" then error("no prompt after " .. line) end
+    out = m:serial():sub(from + 1):gsub("\r", "")
+  end
   if mark == "\nSEND" and m:run{ until_serial = "$ ", cycles = 3e8 } ~= "serial" then error("no prompt after " .. line) end
   return out
 end
