@@ -52,6 +52,10 @@ enum { S_ES, S_CS, S_SS, S_DS, S_FS, S_GS };
 #define CR4_PGE 0x00000080u
 #define CR4_PCE 0x00000100u
 
+/* CPUID leaf 1 ECX bit 31: "hypervisor present", reserved for hypervisors to set for their
+ * guests (AMD CPUID specification #25481; Intel leaves it 0 on bare metal). */
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+
 /* MSRs and EFER (APM vol. 2 §3.1.7, §15.30) */
 #define MSR_TSC 0x10u
 #define MSR_SYSENTER_CS 0x174u      /* then SYSENTER_ESP 0x175, SYSENTER_EIP 0x176 */

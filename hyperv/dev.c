@@ -293,6 +293,29 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
         r.eip = vmcb_r32(vm, VMCB_RIP), r.eflags = vmcb_r32(vm, VMCB_RFLAGS);
         return copyout(arg, &r, sizeof r);
     }
+    case VCPU_GET_SREGS: case VCPU_SET_SREGS: {
+        struct vm_sregs s;
+        if (!vm->has_vcpu)
+            return -EINVAL;
+        if (cmd == VCPU_SET_SREGS)
+            return copyin(&s, arg, sizeof s) < 0 ? -EFAULT : hv_set_sregs(vm, &s);
+        int e = hv_get_sregs(vm, &s);
+        return e < 0 ? e : copyout(arg, &s, sizeof s);
+    }
+    case VM_GET_DEVICES: case VM_SET_DEVICES: {
+        struct vm_devices *d = kzalloc(sizeof *d);   /* ~330 bytes: not on the kernel stack */
+        long e;
+        if (!d)
+            return -ENOMEM;
+        if (!vm->has_vcpu)
+            e = -EINVAL;
+        else if (cmd == VM_SET_DEVICES)
+            e = copyin(d, arg, sizeof *d) < 0 ? -EFAULT : hv_set_devices(vm, d);
+        else
+            hv_get_devices(vm, d), e = copyout(arg, d, sizeof *d);
+        kfree(d);
+        return e;
+    }
     case VM_IRQ_LINE: {
         struct vm_irq_level l;
         if (copyin(&l, arg, sizeof l) < 0)

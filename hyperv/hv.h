@@ -59,6 +59,7 @@ struct vm {
     uint32_t end, status, end_exit, end_info1, end_info2, end_rip;
     struct vm_stats stats;
     struct hv_shadow *shadow;              /* shadow paging's state (shadow.c), or NULL with NPT */
+    int snap_hc;                           /* stopped in VM_HC_SNAPSHOT until the next VCPU_RUN */
 };
 
 /* dev.c */
@@ -98,6 +99,10 @@ void vmcb_w32(struct vm *vm, uint32_t off, uint32_t v);
 uint32_t vmcb_r32(struct vm *vm, uint32_t off);
 void hv_out(struct vm *vm, const char *p, uint32_t n);   /* guest output for the VMM */
 const char *hv_exit_slot_name(uint32_t slot);   /* the exit table's name for a stats slot */
+int hv_get_sregs(struct vm *vm, struct vm_sregs *s);         /* VCPU_GET_SREGS: 0 or -EINVAL (shadow) */
+int hv_set_sregs(struct vm *vm, const struct vm_sregs *s);   /* VCPU_SET_SREGS: 0 or -EINVAL */
+void hv_get_event(struct vm *vm, uint32_t *inj, uint32_t *err);   /* EVENTINJ */
+int hv_set_event(struct vm *vm, uint32_t inj, uint32_t err);
 
 /* vdev.c: port I/O and hypercalls; 0 = continue, 1 = give the VMM control */
 int hv_io_in(struct vm *vm, uint32_t port, uint32_t size, uint32_t *val);
@@ -105,6 +110,8 @@ int hv_io_out(struct vm *vm, uint32_t port, uint32_t size, uint32_t val);
 int hv_hypercall(struct vm *vm);
 int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len);
 int hv_uart_irq(struct vm *vm);            /* COM1's interrupt request (IRQ 4) */
+void hv_get_devices(struct vm *vm, struct vm_devices *d);      /* VM_GET_DEVICES */
+int hv_set_devices(struct vm *vm, const struct vm_devices *d); /* VM_SET_DEVICES: 0 or -EINVAL */
 
 /* vpic.c: the virtual 8259A pair and 8254 on the host's clock, injected with V_IRQ */
 int hv_pic_io(struct vm *vm, uint32_t port, int in, uint32_t *val);   /* 1 if the port is ours */
@@ -112,6 +119,8 @@ void hv_irq_line(struct vm *vm, int irq, int level);
 void hv_intr_before_run(struct vm *vm);    /* time passes on the PIT; offer the best IRQ */
 void hv_intr_after_exit(struct vm *vm);    /* was the offered IRQ taken? then acknowledge it */
 int hv_intr_can_wake(struct vm *vm);       /* could an interrupt ever end a HLT? */
+void hv_vpic_get(struct vm *vm, struct vm_devices *d);        /* the PICs and PIT for VM_GET_DEVICES */
+int hv_vpic_set(struct vm *vm, const struct vm_devices *d);   /* ... and back: 0 or -EINVAL */
 
 /* svm_run.S: cli; clgi; VMSAVE host; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; STGI */
 void hv_vmrun(uint32_t vmcb_pa, struct hv_gprs *g, uint32_t host_save_pa);

@@ -177,9 +177,14 @@ static int exit_ioio(struct vm *vm)
 
 /* HLT: with IF=0, or with no interrupt that could ever come, the guest has halted for good.
  * Otherwise the vCPU task sleeps a host tick at a time until the virtual PIC has something (a
- * halted VM costs the host nothing, as KVM's kvm_vcpu_block). */
+ * halted VM costs the host nothing, as KVM's kvm_vcpu_block). Console output waiting for the
+ * VMM goes out before the task sleeps. */
 static int exit_hlt(struct vm *vm)
 {
+    if (vm->out_len)
+        return 1;                              /* the VMM takes the output first (an idle guest's
+                                                  echo would wait for the buffer to fill); the HLT
+                                                  runs again at the next VMRUN */
     skip(vm, 1);
     if (!(vmcb_r32(vm, VMCB_RFLAGS) & F_IF) || !hv_intr_can_wake(vm)) {
         hv_vm_end(vm, VM_END_HALT, 0);
@@ -195,12 +200,15 @@ static int exit_hlt(struct vm *vm)
 }
 
 /* CPUID: the host's answers, minus SVM (a guest sees no virtualization extension, as KVM's
- * default without nested=1). */
+ * default without nested=1), plus the hypervisor-present bit (leaf 1 ECX bit 31, reserved for
+ * this use on both vendors; KVM sets it): how the toy OS knows VMMCALL has someone to answer it. */
 static int exit_cpuid(struct vm *vm)
 {
     uint32_t a = vmcb_r32(vm, VMCB_RAX), b, c = vm->g.ecx, d;
     __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
     uint32_t leaf = vmcb_r32(vm, VMCB_RAX);
+    if (leaf == 1)
+        c |= CPUID_1_ECX_HYPERVISOR;
     if (leaf == 0x80000001u)
         c &= ~(1u << 2);
     if (leaf == 0x8000000Au)
@@ -344,6 +352,8 @@ static void reinject(struct vm *vm)
 
 static long fill_run(struct vm *vm, uint32_t urun, uint32_t reason)
 {
+    if (reason == VM_EXIT_CONSOLE && vm->snap_hc)
+        reason = VM_EXIT_SNAPSHOT;         /* the VMM saves the VM now, then runs it on */
     struct vm_run *r = kzalloc(sizeof *r);
     if (!r)
         return -ENOMEM;
@@ -366,6 +376,7 @@ long hv_vcpu_run(struct vm *vm, uint32_t urun)
         return -EINVAL;
     if (!vm->start_jiffies)
         vm->start_jiffies = jiffies;
+    vm->snap_hc = 0;                       /* the VMM has had its chance to save the VM */
     for (;;) {
         if (vm->end)
             return fill_run(vm, urun, VM_EXIT_END);
@@ -394,4 +405,149 @@ long hv_vcpu_run(struct vm *vm, uint32_t urun)
         if (give || vm->out_len > VM_RUN_OUT - 64)
             return fill_run(vm, urun, vm->end ? VM_EXIT_END : VM_EXIT_CONSOLE);
     }
+}
+
+/* ---- VCPU_GET_SREGS / VCPU_SET_SREGS (KVM_GET_SREGS / KVM_SET_SREGS) ----
+ * The VMCB's state-save area (APM vol. 2 table B-2) beyond struct vm_regs. SET checks what
+ * VMRUN's consistency checks refuse (APM vol. 2 §15.5.1) and what the subset cannot run (no PAE,
+ * no long mode, no real mode through /dev/vm), plus the descriptor checks KVM's VMX side makes
+ * on a segment register (SDM vol. 3 §27.3.1.2) that SVM leaves to the guest: a snapshot file is
+ * user input, and a bad one must end in -EINVAL, not in a guest that faults at its first
+ * instruction -- or a host that does. */
+
+/* The VMCB's attribute word is the descriptor's access byte (arch/x86.h's SEG_*) in bits 7:0
+ * and its flags nibble (AVL, L, D/B, G) in bits 11:8. */
+#define ATTR_TYPE(a)   ((a) & 0xFu)
+#define ATTR_DPL(a)    (((a) >> 5) & 3u)
+#define ATTR_L         0x200u
+#define ATTR_G         0x800u
+#define TSS32_BUSY     (SEG_TYPE_TSS32 | 0x2u)   /* the busy bit of a 32-bit TSS's type */
+#define LDT_TYPE       0x2u
+#define INT_SHADOW   1u                   /* VMCB_INT_SHADOW bit 0 */
+#define CR0_KNOWN    (CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+#define CR4_KNOWN    (CR4_VME | CR4_PVI | CR4_TSD | CR4_DE | CR4_PSE | CR4_MCE | CR4_PGE | CR4_PCE)
+
+static void get_seg(struct vm *vm, uint32_t off, struct vm_segment *s)
+{
+    memcpy(&s->selector, vm->vmcb + off + VMCB_SEG_SEL, 2);
+    memcpy(&s->attrib, vm->vmcb + off + VMCB_SEG_ATTR, 2);
+    s->limit = vmcb_r32(vm, off + VMCB_SEG_LIMIT);
+    s->base = (uint32_t)vmcb_r64(vm, off + VMCB_SEG_BASE);
+}
+
+static void put_seg(struct vm *vm, uint32_t off, const struct vm_segment *s)
+{
+    memcpy(vm->vmcb + off + VMCB_SEG_SEL, &s->selector, 2);
+    memcpy(vm->vmcb + off + VMCB_SEG_ATTR, &s->attrib, 2);
+    vmcb_w32(vm, off + VMCB_SEG_LIMIT, s->limit);
+    vmcb_w64(vm, off + VMCB_SEG_BASE, s->base);
+}
+
+/* A limit is what its descriptor's G bit can say: with G, the low 12 bits are ones. */
+static int limit_ok(const struct vm_segment *s)
+{
+    return s->attrib & ATTR_G ? (s->limit & 0xFFFu) == 0xFFFu : s->limit <= 0xFFFFFu;
+}
+
+/* 0 if the segment could have been loaded from a descriptor for this role, else -EINVAL. */
+enum seg_role { SEG_ROLE_CS, SEG_ROLE_SS, SEG_ROLE_DATA, SEG_ROLE_TR, SEG_ROLE_LDT };
+static int seg_ok(const struct vm_segment *s, enum seg_role role)
+{
+    uint32_t a = s->attrib, t = ATTR_TYPE(a);
+    if (a & ~0xFFFu || a & ATTR_L)
+        return -EINVAL;                    /* 12-bit format; no long mode */
+    if (!(a & SEG_P))                      /* unusable: a null selector or an absent LDT */
+        return role == SEG_ROLE_DATA || role == SEG_ROLE_LDT ? 0 : -EINVAL;
+    if (!limit_ok(s))
+        return -EINVAL;
+    switch (role) {
+    case SEG_ROLE_CS:   return a & SEG_S && t & SEG_CODE ? 0 : -EINVAL;
+    case SEG_ROLE_SS:   return a & SEG_S && !(t & SEG_CODE) && t & SEG_RW ? 0 : -EINVAL;
+    case SEG_ROLE_DATA: return a & SEG_S ? 0 : -EINVAL;
+    case SEG_ROLE_TR:   return !(a & SEG_S) && (t == TSS32_BUSY || t == SEG_TYPE_TSS32) ? 0 : -EINVAL;
+    case SEG_ROLE_LDT:  return !(a & SEG_S) && t == LDT_TYPE ? 0 : -EINVAL;
+    }
+    return -EINVAL;
+}
+
+int hv_get_sregs(struct vm *vm, struct vm_sregs *s)
+{
+    if (vm->mode == VM_MODE_SHADOW)
+        return -EINVAL;                    /* CR0/CR3/CR4 are shadow.c's, see uapi/vm.h */
+    memset(s, 0, sizeof *s);
+    get_seg(vm, VMCB_CS, &s->cs), get_seg(vm, VMCB_DS, &s->ds), get_seg(vm, VMCB_ES, &s->es);
+    get_seg(vm, VMCB_FS, &s->fs), get_seg(vm, VMCB_GS, &s->gs), get_seg(vm, VMCB_SS, &s->ss);
+    get_seg(vm, VMCB_TR, &s->tr), get_seg(vm, VMCB_LDTR, &s->ldt);
+    s->gdt.base = (uint32_t)vmcb_r64(vm, VMCB_GDTR + VMCB_SEG_BASE);
+    s->gdt.limit = (uint16_t)vmcb_r32(vm, VMCB_GDTR + VMCB_SEG_LIMIT);
+    s->idt.base = (uint32_t)vmcb_r64(vm, VMCB_IDTR + VMCB_SEG_BASE);
+    s->idt.limit = (uint16_t)vmcb_r32(vm, VMCB_IDTR + VMCB_SEG_LIMIT);
+    s->cr0 = (uint32_t)vmcb_r64(vm, VMCB_CR0);
+    s->cr2 = (uint32_t)vmcb_r64(vm, VMCB_CR2);
+    s->cr3 = (uint32_t)vmcb_r64(vm, VMCB_CR3);
+    s->cr4 = (uint32_t)vmcb_r64(vm, VMCB_CR4);
+    s->efer = vmcb_r64(vm, VMCB_EFER) & ~(uint64_t)EFER_SVME;   /* as RDMSR shows it (exit_msr) */
+    s->sysenter_cs = (uint32_t)vmcb_r64(vm, VMCB_SYSENTER_CS);
+    s->sysenter_esp = (uint32_t)vmcb_r64(vm, VMCB_SYSENTER_CS + 8);   /* ESP, EIP follow CS (table B-2) */
+    s->sysenter_eip = (uint32_t)vmcb_r64(vm, VMCB_SYSENTER_CS + 16);
+    s->dr6 = (uint32_t)vmcb_r64(vm, VMCB_DR6);
+    s->dr7 = (uint32_t)vmcb_r64(vm, VMCB_DR7);
+    s->int_shadow = vmcb_r32(vm, VMCB_INT_SHADOW) & INT_SHADOW;
+    return 0;
+}
+
+int hv_set_sregs(struct vm *vm, const struct vm_sregs *s)
+{
+    if (vm->mode == VM_MODE_SHADOW)
+        return -EINVAL;
+    if (!(s->cr0 & CR0_PE) || (s->cr0 & ~CR0_KNOWN) || ((s->cr0 & CR0_NW) && !(s->cr0 & CR0_CD)))
+        return -EINVAL;
+    if ((s->cr4 & ~CR4_KNOWN) || (s->efer & ~(uint64_t)EFER_SVME) || s->int_shadow > 1)
+        return -EINVAL;
+    if (seg_ok(&s->cs, SEG_ROLE_CS) || seg_ok(&s->ss, SEG_ROLE_SS) || ATTR_DPL(s->ss.attrib) != ATTR_DPL(s->cs.attrib) ||
+        seg_ok(&s->ds, SEG_ROLE_DATA) || seg_ok(&s->es, SEG_ROLE_DATA) || seg_ok(&s->fs, SEG_ROLE_DATA) ||
+        seg_ok(&s->gs, SEG_ROLE_DATA) || seg_ok(&s->tr, SEG_ROLE_TR) || seg_ok(&s->ldt, SEG_ROLE_LDT))
+        return -EINVAL;
+    put_seg(vm, VMCB_CS, &s->cs), put_seg(vm, VMCB_DS, &s->ds), put_seg(vm, VMCB_ES, &s->es);
+    put_seg(vm, VMCB_FS, &s->fs), put_seg(vm, VMCB_GS, &s->gs), put_seg(vm, VMCB_SS, &s->ss);
+    put_seg(vm, VMCB_TR, &s->tr), put_seg(vm, VMCB_LDTR, &s->ldt);
+    vm->vmcb[VMCB_CPL] = (uint8_t)ATTR_DPL(s->ss.attrib);   /* KVM's svm_set_segment: CPL = SS.DPL */
+    vmcb_w64(vm, VMCB_GDTR + VMCB_SEG_BASE, s->gdt.base);
+    vmcb_w32(vm, VMCB_GDTR + VMCB_SEG_LIMIT, s->gdt.limit);
+    vmcb_w64(vm, VMCB_IDTR + VMCB_SEG_BASE, s->idt.base);
+    vmcb_w32(vm, VMCB_IDTR + VMCB_SEG_LIMIT, s->idt.limit);
+    vmcb_w64(vm, VMCB_CR0, s->cr0);
+    vmcb_w64(vm, VMCB_CR2, s->cr2);
+    vmcb_w64(vm, VMCB_CR3, s->cr3);
+    vmcb_w64(vm, VMCB_CR4, s->cr4);
+    vmcb_w64(vm, VMCB_EFER, EFER_SVME);    /* VMRUN wants SVME; the guest has no other bit (exit_msr) */
+    vmcb_w64(vm, VMCB_SYSENTER_CS, s->sysenter_cs);
+    vmcb_w64(vm, VMCB_SYSENTER_CS + 8, s->sysenter_esp);
+    vmcb_w64(vm, VMCB_SYSENTER_CS + 16, s->sysenter_eip);
+    vmcb_w64(vm, VMCB_DR6, s->dr6);
+    vmcb_w64(vm, VMCB_DR7, s->dr7);
+    vmcb_w32(vm, VMCB_INT_SHADOW, s->int_shadow);
+    return 0;
+}
+
+/* The pending event of KVM_GET/SET_VCPU_EVENTS: what EVENTINJ will deliver at the next VMRUN.
+ * SET refuses what VMRUN would (a reserved type, an exception vector 2 or above 31). */
+void hv_get_event(struct vm *vm, uint32_t *inj, uint32_t *err)
+{
+    *inj = vmcb_r32(vm, VMCB_EVENTINJ);
+    *err = vmcb_r32(vm, VMCB_EVENTINJ + 4);
+}
+
+int hv_set_event(struct vm *vm, uint32_t inj, uint32_t err)
+{
+    uint32_t type = (inj >> 8) & 7, vec = inj & 0xFF;
+    if (inj & EVT_V) {
+        if (inj & 0x7FFFF000u || type == 1 || type > EVT_SOFT || (type == EVT_EXC && (vec == EXC_NMI || vec > 31)))
+            return -EINVAL;
+    } else if (inj) {
+        return -EINVAL;
+    }
+    vmcb_w32(vm, VMCB_EVENTINJ, inj);
+    vmcb_w32(vm, VMCB_EVENTINJ + 4, err);
+    return 0;
 }

@@ -8,7 +8,9 @@
  *   0xE80-0xE87          the trace probe: the guest's record is copied out of guest memory and
  *                        forwarded to the host's probe, task records tagged with the VM id.
  *   0x20-0x21, 0xA0-0xA1, 0x40-0x43  the 8259A pair and the 8254 (vpic.c).
- *   VMMCALL              the paravirtual console: one exit per buffer (compare COM1). */
+ *   VMMCALL              the paravirtual console: one exit per buffer (compare COM1); the
+ *                        snapshot point (VM_HC_SNAPSHOT: the VMM saves the VM, then runs it on).
+ * VM_GET_DEVICES / VM_SET_DEVICES carry all of it (with vpic.c's part) for a snapshot. */
 #include "kernel/kernel.h"
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
@@ -175,8 +177,49 @@ int hv_hypercall(struct vm *vm)
         }
         hv_console_log(vm, vm->out + from, n);
         ret = n;
-    }
+    } else if (fn == VM_HC_SNAPSHOT && vm->vmcb[VMCB_CPL] == 0) {
+        vm->snap_hc = 1;                       /* VCPU_RUN returns VM_EXIT_SNAPSHOT (vcpu.c) */
+        ret = 0;                               /* a restored clone gets its generation ID instead */
+    }                                          /* from CPL 1-3: -1, as KVM's hypercalls (-KVM_EPERM) */
     vmcb_w32(vm, VMCB_RAX, ret);
     vmcb_w32(vm, VMCB_RAX + 4, 0);
-    return vm->out_len > 0;
+    return vm->out_len > 0 || vm->snap_hc;
+}
+
+/* ---- VM_GET_DEVICES / VM_SET_DEVICES (KVM_GET/SET_IRQCHIP, _PIT2, _VCPU_EVENTS and kvmtool's
+ * serial state in one struct, kernel/uapi/vm.h) ---- */
+void hv_get_devices(struct vm *vm, struct vm_devices *d)
+{
+    memset(d, 0, sizeof *d);
+    hv_vpic_get(vm, d);
+    struct vuart *u = &vm->uart;
+    d->uart.ier = u->ier, d->uart.lcr = u->lcr, d->uart.mcr = u->mcr;
+    d->uart.scr = u->scr, d->uart.dll = u->dll, d->uart.dlm = u->dlm;
+    d->uart.rx_len = u->rx_head - u->rx_tail;
+    for (uint32_t i = 0; i < d->uart.rx_len; i++)
+        d->uart.rx[i] = u->rx[(u->rx_tail + i) % HV_RXBUF];
+    hv_get_event(vm, &d->eventinj, &d->eventinj_err);
+    d->flags = vm->snap_hc ? VM_DEV_SNAPSHOT_HC : 0;
+}
+
+int hv_set_devices(struct vm *vm, const struct vm_devices *d)
+{
+    _Static_assert(VM_DEV_RXBUF == HV_RXBUF, "the uapi receive buffer is the UART's");
+    if (d->uart.rx_len > HV_RXBUF || (d->uart.ier & ~0x0Fu) || (d->flags & ~VM_DEV_SNAPSHOT_HC))
+        return -EINVAL;
+    uint32_t inj, err;
+    hv_get_event(vm, &inj, &err);
+    int e = hv_set_event(vm, d->eventinj, d->eventinj_err);
+    if (e < 0)
+        return e;
+    if ((e = hv_vpic_set(vm, d)) < 0) {
+        hv_set_event(vm, inj, err);            /* all or nothing */
+        return e;
+    }
+    struct vuart *u = &vm->uart;
+    u->ier = d->uart.ier, u->lcr = d->uart.lcr, u->mcr = d->uart.mcr;
+    u->scr = d->uart.scr, u->dll = d->uart.dll, u->dlm = d->uart.dlm;
+    u->rx_tail = 0, u->rx_head = d->uart.rx_len;
+    memcpy(u->rx, d->uart.rx, d->uart.rx_len);
+    return 0;
 }

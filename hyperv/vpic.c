@@ -9,6 +9,7 @@
  * IRR -> ISR. The guest cannot see the controller between the two, as it reads it only by
  * port I/O, which exits. Sources: Intel 8259A and 8254 data sheets; Linux arch/x86/kvm/i8259.c. */
 #include "kernel/kernel.h"
+#include "kernel/uapi/errno.h"
 #include "arch/svm.h"
 #include "devices/pic_abi.h"
 #include "devices/pit_abi.h"
@@ -227,4 +228,53 @@ int hv_intr_can_wake(struct vm *vm)
 {
     return pair_best(vm) >= 0 || (vm->pit.start_ns && !(vm->pic[0].imr & (1u << PIT_IRQ))) ||
            ((vm->uart.ier & IER_RDA) && !(vm->pic[0].imr & (1u << UART_COM1_IRQ)));
+}
+
+/* ---- VM_GET_DEVICES / VM_SET_DEVICES: the pair and the PIT (KVM_GET_IRQCHIP, KVM_GET_PIT2) ----
+ * The PIT's count is kept relative: due edges are first raised into IRR (pit_update), then only
+ * the phase of the running period is saved, so a restore on any later host clock goes on where
+ * the period was rather than replaying the time the snapshot sat in a file. */
+void hv_vpic_get(struct vm *vm, struct vm_devices *d)
+{
+    pit_update(vm);
+    for (int k = 0; k < 2; k++) {
+        struct vpic1 *p = &vm->pic[k];
+        d->pic[k].irr = p->irr, d->pic[k].isr = p->isr, d->pic[k].imr = p->imr, d->pic[k].base = p->base;
+        d->pic[k].init_step = p->init_step, d->pic[k].icw4 = p->icw4, d->pic[k].read_isr = p->read_isr;
+    }
+    struct vpit *t = &vm->pit;
+    d->pit.mode = t->mode, d->pit.access = t->access, d->pit.write_hi = t->write_hi, d->pit.read_hi = t->read_hi;
+    d->pit.latched = t->latched, d->pit.reload = t->reload, d->pit.latch = t->latch;
+    d->pit.counting = t->start_ns != 0;
+    d->pit.fired = t->mode == 0 && t->periods > 0;
+    d->pit.phase_ticks = t->start_ns ? (uint32_t)(pit_ticks_since(vm) % (t->reload ? t->reload : 0x10000u)) : 0;
+}
+
+int hv_vpic_set(struct vm *vm, const struct vm_devices *d)
+{
+    for (int k = 0; k < 2; k++)
+        if ((d->pic[k].base & 7) || d->pic[k].init_step == 1 || d->pic[k].init_step > 4 || d->pic[k].icw4 > ICW1_ICW4 ||
+            d->pic[k].read_isr > 1)
+            return -EINVAL;
+    uint32_t period = d->pit.reload ? d->pit.reload : 0x10000u;
+    if (d->pit.mode > 5 || d->pit.access > 3 || d->pit.write_hi > 1 || d->pit.read_hi > 1 || d->pit.latched > 1 ||
+        d->pit.counting > 1 || d->pit.fired > 1 || d->pit.phase_ticks >= period)
+        return -EINVAL;
+    for (int k = 0; k < 2; k++) {
+        struct vpic1 *p = &vm->pic[k];
+        p->irr = d->pic[k].irr, p->isr = d->pic[k].isr, p->imr = d->pic[k].imr, p->base = d->pic[k].base;
+        p->init_step = d->pic[k].init_step, p->icw4 = d->pic[k].icw4, p->read_isr = d->pic[k].read_isr;
+    }
+    struct vpit *t = &vm->pit;
+    t->mode = d->pit.mode, t->access = d->pit.access, t->write_hi = d->pit.write_hi, t->read_hi = d->pit.read_hi;
+    t->latched = d->pit.latched, t->reload = d->pit.reload, t->latch = d->pit.latch;
+    t->start_ns = 0;
+    t->periods = d->pit.fired;
+    if (d->pit.counting) {
+        /* The period began phase_ticks ago on the new clock (the tick rounded up to a whole ns). */
+        uint64_t ago = ((uint64_t)d->pit.phase_ticks * 1000000000ull + PIT_HZ - 1) / PIT_HZ, now = ktime_ns();
+        t->start_ns = now > ago ? now - ago : 1;
+    }
+    vm->vintr_irq = -1;                    /* between two VCPU_RUNs nothing is offered by V_IRQ */
+    return 0;
 }

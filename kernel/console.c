@@ -206,6 +206,8 @@ int console_read(char *kbuf, int n)
     uint32_t f = irq_save();
     con.readers++;
     process_raw();
+    if (paravirt_snapshot_ready && con.r == con.w)
+        paravirt_ready_point();            /* snapshot=ready: the first read that blocks (paravirt.c) */
     while (con.r == con.w) {
         if (signal_pending(p) || p->killed) {
             con.readers--;

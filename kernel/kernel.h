@@ -73,6 +73,11 @@ void trap_init(void);
 void tss_set_kstack(uint32_t esp0);
 uint32_t pit_ns_since_tick(void);          /* sub-tick time from the 8254's counter */
 
+/* ---- paravirt.c: the toy OS as a guest of hyperv/ (snapshot=ready) ---- */
+extern int paravirt_snapshot_ready;
+extern uint32_t paravirt_generation;
+void paravirt_ready_point(void);
+
 /* ---- power (main.c) ---- */
 _Noreturn void machine_poweroff(int status);   /* debug-exit port with status, else halt */
 

@@ -6,7 +6,8 @@
  * /bin/sh -c REST, the console shows only what it prints, and the machine powers off with its
  * status), quiet, verbose, init=PATH, hz=N (20..1000), mem=SIZE[K|M|G] (at least 4 MiB beyond
  * the kernel and modules), labbug=1 (turns on the isolation lab's planted security hole,
- * kernel/labbug.c: never on a machine that matters). */
+ * kernel/labbug.c: never on a machine that matters), snapshot=ready (in a VM of our hypervisor:
+ * ask the VMM for a snapshot when the console is first read and blocks, kernel/paravirt.c). */
 #include "kernel/kernel.h"
 #include "kernel/fs.h"
 #include "kernel/proc.h"
@@ -81,6 +82,8 @@ static uint32_t parse_cmdline(void)
             opt_verbose = 1;
         else if (strcmp(w, "labbug=1") == 0)
             labbug_enabled = 1;
+        else if (strcmp(w, "snapshot=ready") == 0)
+            paravirt_snapshot_ready = 1;
         else if (strncmp(w, "init=", 5) == 0)
             opt_init = w + 5;
         else if (strncmp(w, "hz=", 3) == 0) {

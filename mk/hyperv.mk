@@ -10,6 +10,8 @@
 #                       tests/hyperv/cow.sh: demand-zero RAM (vm run --lazy), VM_MAP_FILE and
 #                       copy on write (tests/hyperv/os/mapfile.c), snapshot clones sharing
 #                       pages, memory.max with lazy RAM, frames balancing (make check-hyperv-cow)
+#                       tests/hyperv/restore.lua: a booted toy OS snapshotted at its prompt
+#                       (snapshot=ready) and restored twice; bad snapshot files
 HV_GUEST_NAMES := $(basename $(notdir $(wildcard tests/hyperv/guests/*.c)))
 HV_GUESTS      := $(HV_GUEST_NAMES:%=$(GUEST_BUILD)/hyperv/%.elf)
 
@@ -37,7 +39,7 @@ hyperv-guests: $(HV_GUESTS)
 HV_PARITY_SYS  := $(addprefix $(GUEST_BUILD)/,sys/paging_ad.elf sys/paging_pf.elf sys/rings.elf sys/callgate.elf timing/paging_trace.elf sys/pic_pit.elf)
 check-hyperv: os guest $(HV_GUESTS) $(HV_OS_PROGS) $(HV_PARITY_SYS) $(VX86)
 	@s=0; tests/hyperv/run.sh || s=1; tests/hyperv/shadow.sh || s=1; tests/hyperv/vmctl.sh || s=1; \
-	 tests/hyperv/cow.sh || s=1; exit $$s
+	 tests/hyperv/cow.sh || s=1; tests/hyperv/restore.sh || s=1; exit $$s
 # The copy-on-write and demand-zero memory alone (also part of check-hyperv).
 check-hyperv-cow: os $(HV_GUESTS) $(HV_OS_PROGS) $(VX86)
 	@tests/hyperv/cow.sh

@@ -1,6 +1,7 @@
 /* snapshot.c: VM snapshots for the toy OS's VMM, as Firecracker's snapshot/restore over KVM.
  *
- *   vm run --snapshot FILE IMAGE ...   when the guest ends by the debug-exit port, save it to FILE
+ *   vm run --snapshot FILE IMAGE ...   when the guest makes the VM_HC_SNAPSHOT hypercall (the VM
+ *                                      then runs on) or ends by the debug-exit port, save it to FILE
  *   vm restore [--stats] [--timeout MS] [--snapshot OUT] [--genid N] FILE
  *                                      a new VM from FILE, run from where the snapshot left it;
  *                                      --snapshot: save it again when it ends by the debug-exit
@@ -26,16 +27,21 @@
  * reseed its RNG). Here the restore puts it in EAX, the register the guest's OUT was made with,
  * so a guest that looks at EAX after its snapshot point learns it was restored and as which clone.
  *
- * What is saved is what /dev/vm exposes: guest RAM and struct vm_regs (the GPRs, EIP, EFLAGS).
- * The rest of the vCPU -- CR0/CR3/CR4, GDTR/IDTR, segment registers, the virtual PIC and UART --
- * has no ioctl yet (KVM_GET_SREGS would be its counterpart; the header keeps vcpu_state for it,
- * zero today), so a restored VM starts in the state VCPU_CREATE gives: flat 32-bit protected
- * mode, paging off. That restores a guest that stays in that state (a bare image with
- * interrupts off, as the labs' guests), not the toy OS.
+ * A booted OS freezes itself with the VM_HC_SNAPSHOT hypercall instead (the toy OS's
+ * `snapshot=ready`, at its shell's first prompt): vm saves the VM and runs it on. A restore of
+ * such a snapshot answers the hypercall with the generation ID in EAX (1 unless --genid says),
+ * where the original got 0: the guest learns it is a clone.
  *
- * File "VMSNAP2": a 4096-byte header page (struct vm_snap_header, snapshot.h, zero-padded), then
- * each guest page that is not all zeros at file offset 4096 + gpa (lseek past the others: holes,
- * which ramfs keeps as holes, so the file costs the saved pages only). */
+ * What is saved: guest RAM, struct vm_regs (the GPRs, EIP, EFLAGS) and the vCPU state of
+ * vcpu_state.c (segment and control registers, descriptor tables, the PICs, PIT and UART), so a
+ * restored VM resumes a booted OS with paging and interrupts on. A shadow-paging VM has no
+ * vCPU state to give (VCPU_GET_SREGS refuses it): its snapshot restores only a guest in
+ * VCPU_CREATE's state, flat 32-bit protected mode with paging off.
+ *
+ * File "VMSNAP2": a 4096-byte header page (struct vm_snap_header, snapshot.h, zero-padded: the
+ * registers and state_len bytes of vCPU state), then each guest page that is not all zeros at
+ * file offset 4096 + gpa (lseek past the others: holes, which ramfs keeps as holes, so the file
+ * costs the saved pages only). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -45,6 +51,7 @@
 #include <unistd.h>
 #include "kernel/uapi/vm.h"
 #include "hyperv/vm/snapshot.h"
+#include "hyperv/vm/vcpu_state.h"
 
 #define EX_USAGE 2
 #define EX_IMAGE 3
@@ -109,8 +116,14 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path)
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
         return fail(EX_RUN, path, strerror(errno));
+    static uint8_t state[VCPU_STATE_MAX];
+    int state_len = vcpu_state_save(vmfd, state, sizeof state);
+    if (state_len < 0)
+        return EX_RUN;
     static uint32_t page[PAGE / 4];
     uint32_t saved = 0;
+    head.h.state_len = (uint32_t)state_len;
+    memcpy(head.h.vcpu_state, state, (size_t)state_len);
     int bad = write_all(fd, &head, VM_SNAP_HEADER);
     for (uint32_t gpa = 0; !bad && gpa < mem_size; gpa += PAGE) {
         struct vm_copy c = { gpa, PAGE, (uint32_t)(uintptr_t)page };
@@ -125,14 +138,15 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path)
     }
     if (close(fd) < 0 || bad)
         return fail(EX_RUN, path, "cannot write the snapshot");
-    fprintf(stderr, "vm: snapshot %s: %u of %u pages, eip %#x\n", path, saved, mem_size / PAGE, head.h.regs.eip);
+    fprintf(stderr, "vm: snapshot %s: %u of %u pages, eip %#x%s\n", path, saved, mem_size / PAGE, head.h.regs.eip,
+            state_len ? "" : " (no vCPU state: shadow paging)");
     return 0;
 }
 
 int vm_restore(int argc, char **argv)
 {
     int stats = 0, i = 1, genid = 0;
-    uint32_t gen = 0;
+    uint32_t gen = 1;
     const char *out = NULL;
     struct vm_create vc = { VM_MODE_NPT, 0, "" };
     static const char USAGE[] = "usage: vm restore [--stats] [--timeout MS] [--snapshot OUT] [--genid N] FILE";
@@ -175,31 +189,14 @@ int vm_restore(int argc, char **argv)
     if (ioctl(vmfd, VM_MAP_FILE, &mf) < 0)
         return fail(EX_IMAGE, path, errno == EINVAL ? "cannot be mapped (not on a ramfs/tmpfs file system)" : strerror(errno));
     close(fd);                             /* the VM holds the pages it shares */
-    if (genid)
-        r.eax = gen;
+    uint32_t n = h.state_len;
+    if (n > sizeof h.vcpu_state)
+        return fail(EX_IMAGE, path, "the vCPU state is longer than its room in the header");
+    if (genid || (n && vcpu_state_in_snapshot_call(h.vcpu_state, n)))
+        r.eax = gen;                       /* the hypercall's answer in a clone: its generation ID */
     if (ioctl(vmfd, VCPU_CREATE, 0) < 0 || ioctl(vmfd, VCPU_SET_REGS, &r) < 0)
         return fail(EX_CREATE, "VCPU_CREATE", strerror(errno));
-    static struct vm_run run;
-    for (;;) {
-        int e = ioctl(vmfd, VCPU_RUN, &run);
-        if (run.out_len)
-            write(1, run.out, run.out_len);
-        if (e < 0 && errno != EINTR)
-            return fail(EX_RUN, "VCPU_RUN", strerror(errno));
-        if (run.exit_reason == VM_EXIT_END)
-            break;
-    }
-    if (run.end != VM_END_DEBUG_EXIT && run.end != VM_END_HALT)
-        fprintf(stderr, "vm: restored guest stopped: end %u (exit %#x, rip %#x)\n", run.end, run.hw_exit, run.rip);
-    if (stats) {
-        struct vm_stats s;
-        if (ioctl(vmfd, VM_GET_STATS, &s) == 0) {
-            fprintf(stderr, "vm %u: %llu runs, %llu guest cycles\n", s.vm, (unsigned long long)s.runs,
-                    (unsigned long long)s.guest_cycles);
-            vm_print_mem_stats(stderr, &s, 1);
-        }
-    }
-    if (out && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, h.mem_size, out))
-        return EX_RUN;
-    return (int)run.status;
+    if (n && vcpu_state_load(vmfd, h.vcpu_state, n, path) < 0)
+        return EX_IMAGE;
+    return vm_run_attached(vmfd, h.mem_size, out, stats);
 }

@@ -9,10 +9,11 @@
 #define VM_SNAP_HEADER 4096u
 struct vm_snap_header {
     char magic[8];                          /* "VMSNAP2" */
-    uint32_t mem_size, flags;               /* flags: 0 */
+    uint32_t mem_size;
+    uint32_t state_len;                     /* bytes of vcpu_state in use; 0: none (shadow paging) */
     struct vm_regs regs;
-    uint8_t vcpu_state[2048];               /* reserved for the rest of the vCPU (control registers,
-                                               segments, virtual PIC/PIT/UART): zero today */
+    uint8_t vcpu_state[2048];               /* the rest of the vCPU and the devices (vcpu_state.c:
+                                               control and segment registers, PIC/PIT/UART) */
 };
 _Static_assert(sizeof(struct vm_snap_header) <= VM_SNAP_HEADER, "the header fits its page");
 
@@ -24,5 +25,9 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path);
 int vm_restore(int argc, char **argv);
 /* The memory line of --stats (struct vm_stats' mem_* counters); always, or only when not 0. */
 void vm_print_mem_stats(FILE *to, const struct vm_stats *s, int always);
+/* vm.c: run the VM behind fd on this console as vm run does (raw tty, stdin to its UART,
+ * Ctrl-] stops it), saving it to snapshot_out (or NULL) at VM_HC_SNAPSHOT or a debug-exit end;
+ * --stats printed at the end if want_stats. Returns vm's exit status. */
+int vm_run_attached(int fd, uint32_t mem, const char *snapshot_out, int want_stats);
 
 #endif

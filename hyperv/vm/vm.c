@@ -9,6 +9,8 @@
  *          --share: --lazy, and the image's and modules' pages mapped copy-on-write from
  *          their files (VM_MAP_FILE) instead of copied in -- the XIP/DAX kernel, Kata's VM
  *          templates
+ *          --snapshot: saved when the guest makes the VM_HC_SNAPSHOT hypercall -- the VM then
+ *          runs on -- or ends by the debug-exit port (snapshot.c)
  *   vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE   (snapshot.c)
  *   vm start -d --name NAME [run options] IMAGE [ARGS]     in the background (lkvm run -d)
  *   vm list | vm stop VM | vm console VM | vm stats VM     VM: a name or an id (lkvm list/stop/stat)
@@ -64,7 +66,7 @@ static int nmods, stats;
 static uint32_t mem_flags;                   /* VM_MEM_LAZY (--lazy, --share) */
 static int share;                            /* --share: VM_MAP_FILE the image's whole pages */
 static const char *image;
-static const char *snapshot;                 /* --snapshot FILE: saved at a debug-exit end (snapshot.c) */
+static const char *snapshot;                 /* --snapshot FILE: saved at VM_HC_SNAPSHOT or a debug-exit end (snapshot.c) */
 static char args[256];
 
 /* The console raw while attached (vm run, vm console), as QEMU's -nographic makes its tty:
@@ -480,6 +482,7 @@ static int make_vm(void)
 static int run_vcpu(int detached, pid_t feeder)
 {
     static struct vm_run run;
+    int saved = 0;                         /* at VM_HC_SNAPSHOT: the end does not save again */
     for (;;) {
         int e = ioctl(vmfd, VCPU_RUN, &run);
         if (run.out_len && !detached)
@@ -488,6 +491,14 @@ static int run_vcpu(int detached, pid_t feeder)
             die(EX_RUN, "VCPU_RUN", strerror(errno));
         if (run.exit_reason == VM_EXIT_END)
             break;
+        if (run.exit_reason == VM_EXIT_SNAPSHOT && snapshot && !saved) {
+            saved = 1;                     /* once, at the guest's VM_HC_SNAPSHOT; it runs on */
+            if (vc.mode == VM_MODE_SHADOW)  /* its CR0/CR3/CR4 are shadow.c's (uapi/vm.h) */
+                fprintf(stderr, "vm: %s: not saved: a shadow-paging VM's control registers cannot be read "
+                                "(VCPU_GET_SREGS); run it with --npt\n", snapshot);
+            else if (vm_snapshot_save(vmfd, mem_size, snapshot))
+                return EX_RUN;
+        }
         if (child_done && detach_typed(feeder)) {
             tty_restore();
             fprintf(stderr, "\nvm: stopped by Ctrl-]\n");
@@ -504,15 +515,14 @@ static int run_vcpu(int detached, pid_t feeder)
                 svm_exit_name(run.hw_exit == 0xFFFFFFFFu ? SVM_EXIT_INVALID : run.hw_exit),
                 run.info1, run.info2, run.rip);
     }
-    if (snapshot && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, snapshot))
+    if (snapshot && !saved && run.end == VM_END_DEBUG_EXIT && vm_snapshot_save(vmfd, mem_size, snapshot))
         return EX_RUN;
     return (int)run.status;
 }
 
-static int vm_run(int argc, char **argv)
+/* The console loop of vm run and vm restore: raw tty, the feeder, the vCPU until the VM ends. */
+static int run_attached(void)
 {
-    parse_run(argc, argv, 0);
-    make_vm();
     tty_raw();
     pid_t feeder = start_feeder();
     int status = run_vcpu(0, feeder);
@@ -524,6 +534,20 @@ static int vm_run(int argc, char **argv)
     if (stats)
         print_stats(stderr);
     return status;
+}
+
+int vm_run_attached(int fd, uint32_t mem, const char *snapshot_out, int want_stats)
+{
+    vmfd = fd, mem_size = mem, snapshot = snapshot_out, stats = want_stats;
+    mem_flags = VM_MEM_LAZY;               /* a restore's RAM: demand zero under its mapped file */
+    return run_attached();
+}
+
+static int vm_run(int argc, char **argv)
+{
+    parse_run(argc, argv, 0);
+    make_vm();
+    return run_attached();
 }
 
 /* vm start puts each VM's vm process in /sys/fs/cgroup/vm/NAME (made if need be; one made

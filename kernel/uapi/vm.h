@@ -70,6 +70,7 @@ enum vm_exit_reason {
     VM_EXIT_CONSOLE = 1,                /* out[] holds guest console bytes (KVM_EXIT_IO of a UART) */
     VM_EXIT_END = 2,                    /* the VM has ended: end + status say how */
     VM_EXIT_SIGNAL = 3,                 /* a signal is pending for the VMM (KVM_EXIT_INTR, -EINTR) */
+    VM_EXIT_SNAPSHOT = 4,               /* the guest made the VM_HC_SNAPSHOT hypercall: "freeze me now" */
 };
 enum vm_end {                           /* why a VM ended; vm(1) exits with the status below */
     VM_END_NONE = 0,
@@ -143,5 +144,69 @@ struct vm_stats {
 /* The paravirtual console (VMMCALL with EAX = VM_HC_CONSOLE_WRITE, EBX = guest-physical buffer,
  * ECX = length): one exit per buffer instead of one per byte. EAX returns the count or -1. */
 #define VM_HC_CONSOLE_WRITE 1
+
+/* ---- The rest of the vCPU and the VM's devices, for snapshots (hyperv/vm/vcpu_state.c) ---- */
+
+/* The snapshot point (VMMCALL with EAX = VM_HC_SNAPSHOT): VCPU_RUN returns VM_EXIT_SNAPSHOT so
+ * the VMM can save the VM, then runs it on (Firecracker: pause, snapshot, resume). EAX returns 0
+ * in the VM that made the call; a VMM restoring the snapshot puts the clone's VM generation ID
+ * there instead (vm restore --genid N, 1 by default), so the guest learns it is a clone. Only
+ * the guest's kernel may ask: from CPL 1-3 the call returns -1 and nothing happens (KVM's
+ * hypercalls answer -KVM_EPERM there). */
+#define VM_HC_SNAPSHOT 2
+
+/* VCPU_GET_SREGS / VCPU_SET_SREGS (KVM_GET_SREGS / KVM_SET_SREGS, struct kvm_sregs for i386):
+ * what the VMCB's state-save area holds beyond struct vm_regs (AMD64 APM vol. 2 table B-2).
+ * Segment attributes are in the VMCB's 12-bit format (type 3:0, S 4, DPL 6:5, P 7, AVL 8, L 9,
+ * D/B 10, G 11). The CPL follows SS.DPL, as KVM's svm_set_segment does. SET checks what VMRUN
+ * would refuse or what the subset cannot run, and answers -EINVAL: CR0 without PE, PG without PE,
+ * NW without CD, unknown CR0/CR4 bits, CR4.PAE, EFER bits other than SVME (kept set; CR3's low
+ * bits are ignored by 2-level paging, so any CR3 goes), segment attributes with bits 15:12 or L set, a CS that is not a present code
+ * segment, an SS that is not a present writable data segment (or a DPL other than CS's), a
+ * present data segment that is a system descriptor, a TR that is not a present 32-bit TSS, an
+ * LDT that is present but not an LDT, a limit its G bit cannot express, an interrupt shadow
+ * other than 0 or 1. With shadow paging (VM_MODE_SHADOW) the guest's CR0/CR3/CR4 live in the
+ * hypervisor's shadow state, not in the VMCB: both calls answer -EINVAL there. */
+#define VCPU_GET_SREGS   VM_IOC(0x83)
+#define VCPU_SET_SREGS   VM_IOC(0x84)
+struct vm_segment { uint32_t base, limit; uint16_t selector, attrib; };
+struct vm_dtable { uint32_t base; uint16_t limit, pad; };
+struct vm_sregs {
+    struct vm_segment cs, ds, es, fs, gs, ss, tr, ldt;
+    struct vm_dtable gdt, idt;
+    uint32_t cr0, cr2, cr3, cr4;
+    uint64_t efer;                      /* as the guest sees it: SVME hidden */
+    uint32_t sysenter_cs, sysenter_esp, sysenter_eip;   /* the MSRs VMLOAD/VMSAVE switch */
+    uint32_t dr6, dr7;
+    uint32_t int_shadow;                /* 1: the guest is in an STI/MOV SS interrupt shadow */
+};
+
+/* VM_GET_DEVICES / VM_SET_DEVICES (KVM_GET/SET_IRQCHIP + KVM_GET/SET_PIT2 + kvmtool's serial
+ * state + KVM_GET/SET_VCPU_EVENTS' pending injection, in one struct): the virtual 8259A pair,
+ * the 8254's channel 0, the 16550 at COM1 with its receive buffer, and an event waiting in
+ * EVENTINJ. The PIT's time base is relative: phase_ticks is how far (in 1.193182 MHz ticks) the
+ * current period had run, so a restore on a later host clock continues the same phase.
+ * An IRQ offered by V_IRQ is never outstanding between two VCPU_RUNs (it was taken or withdrawn
+ * at the exit, hyperv/vpic.c), so the PICs' IRR is the whole pending-interrupt state.
+ * SET checks each field's range and answers -EINVAL. */
+#define VM_GET_DEVICES   VM_IOC(0x64)
+#define VM_SET_DEVICES   VM_IOC(0x65)
+#define VM_DEV_RXBUF     256
+#define VM_DEV_SNAPSHOT_HC 1u           /* flags: the vCPU is stopped in the VM_HC_SNAPSHOT hypercall */
+struct vm_devices {
+    struct { uint8_t irr, isr, imr, base, init_step, icw4, read_isr, pad; } pic[2];   /* master, slave */
+    struct {
+        uint8_t mode, access, write_hi, read_hi, latched, counting, fired, pad;
+        uint16_t reload, latch;
+        uint32_t phase_ticks;           /* ticks into the current period (counting only) */
+    } pit;
+    struct {
+        uint8_t ier, lcr, mcr, scr, dll, dlm, pad[2];
+        uint32_t rx_len;                /* bytes waiting in rx[], oldest first */
+        uint8_t rx[VM_DEV_RXBUF];
+    } uart;
+    uint32_t eventinj, eventinj_err;    /* VMCB EVENTINJ: an event to deliver at the next VMRUN */
+    uint32_t flags;                     /* VM_DEV_*: read-only */
+};
 
 #endif

@@ -1,20 +1,23 @@
 -- Lab 1: the start-up race. Cycles from "start" (Enter at the toy OS's shell) to "ready" (the
 -- word printed by what was started) for a container (cold and warm image), a cold VM of a small
 -- bare guest, the same guest restored from a snapshot (`vm run --snapshot`, `vm restore`:
--- hyperv/vm/snapshot.c) and a VM booting the toy OS itself; each broken down from the trace
--- (ctr's trace_marker steps; vm's exec, VCPU_CREATE and first VMRUN).
+-- hyperv/vm/snapshot.c), a VM booting the toy OS itself, and that booted toy OS restored from a
+-- snapshot taken at its shell's prompt (`snapshot=ready`: the VM_HC_SNAPSHOT hypercall) to the
+-- word "ready" echoed by the restored shell; each broken down from the trace (ctr's
+-- trace_marker steps; vm's exec, VCPU_CREATE, first VMRUN, the snapshot hypercall).
 
 -- Type a command, run until `ready` shows (checked every 20,000 cycles), then to the prompt.
 -- Returns the cycles from Enter to ready, the events since Enter, the cycle of Enter.
 local function race(m, cmd, ready)
   local seq, start = m:event_seq(), m:cycles()
-  m:type(cmd .. '; echo E""ND\n')
+  local first, rest = cmd:match("^([^\n]*)(.*)$")   -- lines after the first: typed ahead for the VM
+  m:type(first .. '; echo E""ND' .. rest .. '\n')
   local why = m:run{ until_serial = ready, cycles = 3e9 }
   if why ~= "serial" then error("'" .. cmd .. "' never printed '" .. ready .. "' (" .. why .. "): " .. m:serial():sub(-300)) end
   local t = m:cycles() - start
   m:expect("END", { cycles = 3e9 })
   m:expect("$ ", { cycles = 1e8 })
-  local evs = m:events{ after = seq, kinds = { "lab_mark", "task_create", "vm_create", "vmrun" }, limit = 100000 }
+  local evs = m:events{ after = seq, kinds = { "lab_mark", "task_create", "vm_create", "vmrun", "vmexit" }, limit = 1000000 }
   return t, evs, start
 end
 
@@ -28,7 +31,8 @@ local function moments(evs, start, tool)
       if not at[text] then at[text] = c end
     elseif e.kind == "task_create" and e.name == tool and not at.exec then at.exec = c
     elseif e.kind == "vm_create" and not at.vcpu then at.vcpu = c
-    elseif e.kind == "vmrun" and not at.vmrun then at.vmrun = c end
+    elseif e.kind == "vmrun" and not at.vmrun then at.vmrun = c
+    elseif e.kind == "vmexit" and e.exit_name == "vmmcall" and not at.snapcall then at.snapcall = c end
   end
   return at
 end
@@ -46,7 +50,7 @@ end
 local lab = {
   id = "startup-race",
   title = "The start-up race: container, cold VM, OS boot, restore",
-  version = "1.0",
+  version = "1.1",
   summary = "cycles from start to ready for a container, a cold VM, a VM booting the toy OS and a snapshot restore",
   minutes = 45,
   claim = "VMs boot in minutes, containers start in seconds",
@@ -58,6 +62,8 @@ at the shell) to "ready" (the word the started thing prints):
   a cold VM           vm run /vm/boot.elf ...      (a small bare guest with a seeded "boot")
   a restored VM       vm restore FILE              (that guest, saved just before "ready")
   the toy OS as a VM  vm run ... /vm/kernel.elf    (the whole OS booting inside the VM)
+  a restored toy OS   vm restore FILE              (the toy OS saved at its shell's prompt,
+                                                    then "echo ready" typed at the restored shell)
 The trace breaks each down: ctr writes a trace_marker line per step (image, cgroup, clone,
 mounts, pivot_root, hostname, exec); vm's steps show as its exec, VCPU_CREATE (a vm_create event,
 after its memory is allocated and the image loaded) and the first VMRUN. Times are measured to
@@ -95,6 +101,21 @@ function lab.setup(ctx)
   ctx.snap_pages = tonumber(snap)
   go("restore", "vm restore /tmp/boot.vm", "ready 0x", "vm")
   go("os_vm", ([[vm run --memory %dM --module /vm/initrd.img /vm/kernel.elf 'quiet cmd=echo re""ady']]):format(os_mib), "ready", "vm")
+  -- The toy OS booted to its shell's prompt, where `snapshot=ready` makes the VM_HC_SNAPSHOT
+  -- hypercall: vm saves it and the VM runs on (typed ahead: poweroff, once it is saved).
+  local seq, t0 = m:event_seq(), m:cycles()
+  m:type(("vm run --memory %dM --snapshot /tmp/os.vm --module /vm/initrd.img /vm/kernel.elf snapshot=ready quiet; echo E\"\"ND\n"):format(os_mib))
+  if m:run{ until_serial = "vm: snapshot /tmp/os.vm", cycles = 3e9 } ~= "serial" then error("the toy OS was not saved: " .. m:serial():sub(-300)) end
+  m:type("poweroff\n")
+  m:expect("END", { cycles = 3e9 })
+  m:expect("$ ", { cycles = 1e8 })
+  local boot_at = moments(m:events{ after = seq, kinds = { "task_create", "vm_create", "vmrun", "vmexit" }, limit = 1000000 }, t0, "vm")
+  r.os_boot = { t = boot_at.snapcall, at = boot_at }
+  if not r.os_boot.t then error("no snapshot hypercall in the trace") end
+  -- Its restore, to "ready" echoed by the restored shell (typed ahead: vm's console passes it on).
+  local from = #m:serial()
+  local t, evs, start = race(m, 'vm restore /tmp/os.vm\necho re""ady\npoweroff', "ready")
+  r.os_restore = { t = t, at = moments(evs, start, "vm"), answered = m:serial():sub(from + 1):find("\nready") ~= nil }
   ctx.r, ctx.m, ctx.guest = r, m, guest
   local o = r.os_vm
   ctx.os_setup = o.at.vmrun
@@ -223,6 +244,39 @@ lab.steps = {
          "of it before the first VMRUN, %.1fx the container's start (the lab says: the same result, over 3x faster " ..
          "than cold, mostly memory setup, within 8x of the container)"):format(tostring(r.restore.ready),
           tostring(r.cold_vm.ready), vs_cold, 100 * setup, vs_ctr)
+    end },
+  { title = "Restoring a booted OS",
+    text = function(ctx)
+      local r = ctx.r
+      return ("The toy OS booted again in a VM of %d MiB, now with `snapshot=ready`:\n\n"):format(ctx.params.os_memory_mib) ..
+        ("    vm run --memory %dM --snapshot /tmp/os.vm --module /vm/initrd.img /vm/kernel.elf snapshot=ready quiet\n\n"):format(ctx.params.os_memory_mib) ..
+        "When its shell first blocks reading the console (the prompt: the OS is ready), its kernel makes the\n" ..
+        "VM_HC_SNAPSHOT hypercall; vm saves the VM -- memory, registers, segment and control registers,\n" ..
+        "the virtual PICs, PIT and UART -- and lets it run on (Firecracker: pause, snapshot, resume).\n\n" ..
+        vm_table(r.os_boot) .. row("snapshot hypercall (shell at its prompt)", r.os_boot.t) ..
+        "\nThen `vm restore /tmp/os.vm`, with `echo ready` typed at the restored shell:\n\n" ..
+        vm_table(r.os_restore) .. row("\"ready\" from the restored shell", r.os_restore.t)
+    end,
+    questions = {
+      { id = "r10_os_restore_speedup", points = 2,
+        text = "how many times sooner did the restored toy OS answer \"ready\" than the booting one reached its prompt (within 10%)?",
+        answer = function(ctx) return ("%.1f"):format(ctx.r.os_boot.t / ctx.r.os_restore.t) end,
+        accept = within(0.10),
+        explain = "the restore skips the whole boot; what is left is vm's memory setup and copying the saved pages" },
+      { id = "r11_os_restore_setup_pct", points = 2,
+        text = "what percent of the restore's start-to-ready passed before the restored OS's first instruction?",
+        answer = function(ctx) return math.floor(100 * ctx.r.os_restore.at.vmrun / ctx.r.os_restore.t + 0.5) end,
+        accept = within(0, 2),
+        explain = "VM_SET_MEMORY zeroing every frame and the page copies: mapping the file copy-on-write (Firecracker) removes most of it" },
+    },
+    check = function(ctx)
+      local r = ctx.r
+      local speedup, setup = r.os_boot.t / r.os_restore.t, r.os_restore.at.vmrun / r.os_restore.t
+      -- Bounds to tighten once a restore maps the file instead of copying into zeroed frames.
+      return r.os_restore.answered and speedup > 1.2 and setup > 0.5,
+        ("the restored toy OS answered \"ready\" %.1fx sooner than its boot reached the prompt, %.0f%% of the restore " ..
+         "before its first VMRUN (the lab says: the restored shell answers, over 1.2x sooner, most of it memory setup)"):format(
+          speedup, 100 * setup)
     end },
 }
 
