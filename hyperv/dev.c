@@ -323,6 +323,7 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
         if (l.irq > 15)
             return -EINVAL;
         hv_irq_line(vm, (int)l.irq, l.level != 0);
+        hv_vcpu_kick(vm);
         return 0;
     }
     case VM_CONSOLE_INPUT:

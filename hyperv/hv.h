@@ -58,6 +58,7 @@ struct vm {
     /* How it ended (enum vm_end), with the exit that did it. */
     uint32_t end, status, end_exit, end_info1, end_info2, end_rip;
     struct vm_stats stats;
+    struct proc *halted;                   /* the vCPU's task while it sleeps in a HLT (vcpu.c) */
     struct hv_shadow *shadow;              /* shadow paging's state (shadow.c), or NULL with NPT */
     int snap_hc;                           /* stopped in VM_HC_SNAPSHOT until the next VCPU_RUN */
 };
@@ -93,6 +94,7 @@ int hv_exit_invlpg(struct vm *vm);
 int hv_vcpu_create(struct vm *vm);
 long hv_vcpu_run(struct vm *vm, uint32_t urun);
 void hv_vm_end(struct vm *vm, uint32_t how, uint32_t status);
+void hv_vcpu_kick(struct vm *vm);          /* input for a halted vCPU: wake it now */
 void hv_vm_setup(struct vm *vm, int slot);
 int hv_svm_enable(void);                   /* 0, or -ENODEV without SVM */
 void vmcb_w32(struct vm *vm, uint32_t off, uint32_t v);

@@ -175,6 +175,28 @@ static int exit_ioio(struct vm *vm)
     return r;
 }
 
+/* A halted vCPU sleeps until the next host tick (its virtual PIT may have an edge then) or until
+ * hv_vcpu_kick says input came for it, whichever is first: typed bytes reach a halted guest at
+ * once, not a host tick later (KVM's kvm_vcpu_kick). -EINTR for a signal. */
+static int halt_wait(struct vm *vm)
+{
+    struct proc *p = current;
+    uint32_t f = irq_save();
+    p->wake_at = jiffies + 1;
+    vm->halted = p;
+    sleep_on(&p->wake_at);
+    vm->halted = NULL;
+    p->wake_at = 0;
+    irq_restore(f);
+    return signal_pending(p) || p->killed ? -EINTR : 0;
+}
+
+void hv_vcpu_kick(struct vm *vm)
+{
+    if (vm->halted)
+        wakeup(&vm->halted->wake_at);
+}
+
 /* HLT: with IF=0, or with no interrupt that could ever come, the guest has halted for good.
  * Otherwise the vCPU task sleeps a host tick at a time until the virtual PIC has something (a
  * halted VM costs the host nothing, as KVM's kvm_vcpu_block). Console output waiting for the
@@ -194,7 +216,7 @@ static int exit_hlt(struct vm *vm)
         hv_intr_before_run(vm);
         if (vm->vintr_irq >= 0)
             return 0;
-        if (sleep_until(jiffies + 1) < 0)
+        if (halt_wait(vm) < 0)
             return 1;                          /* a signal: the VMM decides */
     }
 }

@@ -84,6 +84,8 @@ int hv_console_input(struct vm *vm, uint32_t ubuf, uint32_t len)
         u->rx[u->rx_head++ % HV_RXBUF] = c;
         n++;
     }
+    if (n)
+        hv_vcpu_kick(vm);
     return (int)n;
 }
 
