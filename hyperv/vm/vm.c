@@ -730,9 +730,14 @@ int main(int argc, char **argv)
                "       vm restore [--snapshot OUT] [--genid N] [--stats] [--timeout MS] FILE\n"
                "       vm start -d --name NAME [run options] IMAGE [ARGS]\n"
                "       vm list | vm stop VM | vm console VM | vm stats VM\n"
+               "  --lazy          demand-zero RAM (a frame at a page's first touch), as a KVM guest's\n"
+               "  --share         --lazy, and the image's and modules' pages mapped copy-on-write\n"
+               "  --snapshot FILE save the VM at its snapshot hypercall (a toy OS booted with\n"
+               "                  snapshot=ready, at its prompt) or its debug-exit end\n"
                "Exit status: the guest's debug-exit value; 124 timed out, 125 triple fault, 126 access\n"
-               "beyond its memory, 127 an unhandled exit, 137 a --lazy page past memory.max; vm's own: 1 no such VM, 2 usage, 3 bad image,\n"
-               "4 the VM could not be made, 5 it failed while running.\n");
+               "beyond its memory, 127 an unhandled exit, 137 a --lazy page past memory.max; vm's own:\n"
+               "1 no such VM, 2 usage, 3 bad image or snapshot, 4 the VM could not be made, 5 it failed\n"
+               "while running.\n");
         return 0;
     }
     if (!strcmp(argv[1], "run"))
