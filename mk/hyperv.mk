@@ -23,7 +23,7 @@ $(GUEST_BUILD)/hyperv/%.elf: $(GUEST_BUILD)/hyperv/%.o $(GUEST_IMAGE_DEPS)
 .SECONDARY: $(HV_GUESTS:.elf=.o)
 -include $(HV_GUESTS:.elf=.d)
 
-# Toy-OS programs of the tests (tests/hyperv/os/*.c: mapfile, for cow.sh), given to the OS as
+# Toy-OS programs of the tests (tests/hyperv/os/*.c: mapfile for cow.sh, hcuser for restore.sh), given to the OS as
 # modules; the repository root on the include path for kernel/uapi/vm.h.
 HV_OS_PROGS := $(patsubst tests/hyperv/os/%.c,$(GUEST_BUILD)/hyperv/os/%.elf,$(wildcard tests/hyperv/os/*.c))
 $(OSU_OBJ)/tests/hyperv/os/%.o: tests/hyperv/os/%.c
