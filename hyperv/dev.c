@@ -11,6 +11,7 @@
 #include "kernel/uaccess.h"
 #include "kernel/uapi/errno.h"
 #include "containers/cgroup.h"
+#include "containers/ns.h"
 #include "devices/probe_abi.h"
 #include "arch/svm.h"
 #include "hyperv/hv.h"
@@ -40,11 +41,25 @@ void hv_console_log(struct vm *vm, const char *p, uint32_t n)
         wakeup(r);
 }
 
+/* A VM is seen -- in /proc/vms and /proc/vm, by VM_ATTACH -- only from where its VMM is: a task
+ * sees the VMs whose vm process it could see in /proc (its PID namespace or one below), so a
+ * container can neither list the host's VMs nor watch or type into their consoles (with KVM the
+ * VM's fd, which a container never gets, is the only handle). Returns the VMM's pid as the
+ * current task sees it, 0 when it does not see the VM. */
+static int vmm_pid_seen(struct vm *vm)
+{
+    struct pid_ns *ns = task_active_pid_ns(current);
+    struct proc *vmm = proc_find(vm->owner);
+    if (!vmm)                              /* the VMM is gone: the VM is the host's business */
+        return ns->level == 0 ? vm->owner : 0;
+    return task_pid_in(vmm, ns);
+}
+
 static struct vm *vm_by_id(int id)
 {
     for (int i = 0; i < NVM; i++)
         if (vms[i].used && vms[i].id == id)
-            return &vms[i];
+            return vmm_pid_seen(&vms[i]) ? &vms[i] : NULL;
     return NULL;
 }
 
@@ -345,11 +360,12 @@ int hv_proc_vms(char *b, uint32_t n)
     uint32_t len = 0;
     for (int i = 0; i < NVM && len < n; i++) {
         struct vm *vm = &vms[i];
-        if (!vm->used)
+        int pid = vm->used ? vmm_pid_seen(vm) : 0;
+        if (!pid)
             continue;
         len += (uint32_t)ksnprintf(b + len, n - len, "vm %d pid %d asid %u memory %u kB end %u status %u runs %u"
                                    " exits %u mode %s state %s name %s\n",
-                                   vm->id, vm->owner, vm->asid, vm->mem_size >> 10, vm->end, vm->status,
+                                   vm->id, pid, vm->asid, vm->mem_size >> 10, vm->end, vm->status,
                                    (unsigned)vm->stats.runs, vm_exits(vm), vm->mode == VM_MODE_NPT ? "npt" : "shadow",
                                    vm_state(vm), names[i][0] ? names[i] : "-");
         len += hv_exit_lines(vm, b + len, n - len);
@@ -376,7 +392,7 @@ int hv_proc_vm_stats(int id, char *b, uint32_t n)
     if (!vm)
         return -ENOENT;
     uint32_t len = (uint32_t)ksnprintf(b, n, "vm %d name %s pid %d runs %llu guest_cycles %llu exits %u\n", vm->id,
-                                       names[slot_of(vm)][0] ? names[slot_of(vm)] : "-", vm->owner,
+                                       names[slot_of(vm)][0] ? names[slot_of(vm)] : "-", vmm_pid_seen(vm),
                                        (unsigned long long)vm->stats.runs,
                                        (unsigned long long)vm->stats.guest_cycles, vm_exits(vm));
     if (len < n)                           /* guest RAM (mem.c): private frames, demand zero, copy on write, shared */
@@ -388,12 +404,14 @@ int hv_proc_vm_stats(int id, char *b, uint32_t n)
     return (int)(len < n ? len : n - 1);
 }
 
-/* For /proc/vm: the id of the next VM from *cursor (a slot), or 0 at the end. */
+/* For /proc/vm: the id of the next VM the current task sees from *cursor (a slot), or 0 at the end. */
 int hv_vm_next(int *cursor)
 {
-    while (*cursor < NVM)
-        if (vms[(*cursor)++].used)
-            return vms[*cursor - 1].id;
+    while (*cursor < NVM) {
+        struct vm *vm = &vms[(*cursor)++];
+        if (vm->used && vmm_pid_seen(vm))
+            return vm->id;
+    }
     return 0;
 }
 

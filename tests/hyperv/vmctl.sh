@@ -2,7 +2,8 @@
 # check-hyperv, part 2 (after run.sh): vm's control commands, VMs under cgroups beside containers,
 # a container inside a VM (the Kata pattern), and one VM's exits as the kernel (vm stats,
 # /proc/vm/N/stats) and the trace (Lua m:vms(), vx.show.exits) count them in the same run.
-#  1. vm start -d / list / stats / stop, /proc/vm/N/stats, the VM's cgroup, bad names.
+#  1. vm start -d / list / stats / stop, /proc/vm/N/stats, the VM's cgroup, bad names; a container
+#     sees none of the host's VMs.
 #  2. vm console: typed bytes reach the guest, its output comes back; Ctrl-] detaches and the VM
 #     goes on; the VM's end ends the console. vm run's console is raw: Ctrl-] stops it.
 #  3. Four VMs and four containers at once under /sys/fs/cgroup (vm/NAME, ctr/NAME); cpu.max on one
@@ -65,6 +66,19 @@ else bad "vm stop"; fi
 if has "vm: usage: vm stop VM" && has "nostop 2" && has "vm: usage: vm list" && has "nolist 2"; then
     ok "vm stop without a VM, vm list with one: usage, status 2"
 else bad "vm stop/list usage"; fi
+
+# ---- 1b. a container does not see the host's VMs ----
+# /proc/vms, /proc/vm and VM_ATTACH show a VM only to tasks that see its vm process (the PID
+# namespace): inside `ctr run`, vm list is empty and vm stats / vm console find no such VM; the
+# host still sees it.
+C="vm start -d --name web --memory 4M /vm/chat.elf; sleep 0.1; ctr run --rm base sh -c 'cat /proc/vms; echo vms-end;"
+C="$C ls /proc/vm; echo ls-end; vm list; vm stats web; echo stats \$?; vm console web; echo console \$?'; vm list; vm stop web"
+boot "$C" --max-cycles 3e9
+if [ "$(sed -n '/^web: vm 1/,/^vms-end$/p' "$T/out" | wc -l)" = 2 ] && [ "$(sed -n '/^vms-end$/,/^ls-end$/p' "$T/out" | wc -l)" = 2 ] &&
+        [ "$(grep -c 'vm: web: no such VM (vm list shows them)' "$T/out")" = 2 ] && has "stats 1" && has "console 1" &&
+        [ "$(grep -cE '^1 +web ' "$T/out")" = 1 ] && [ "$(sed -n '/^console 1$/,$p' "$T/out" | grep -cE '^1 +web +[0-9]+ ')" = 1 ]; then
+    ok "a container sees none of the host's VMs (/proc/vms, /proc/vm, vm stats and console: no such VM); the host does"
+else bad "VMs seen from a container"; fi
 
 # ---- 2. console ----
 # The host kernel clears its UART FIFO at boot, so the first typed bytes may go: empty lines; and
