@@ -16,14 +16,7 @@
 #  5. vm's refusals: --lazy with --shadow, a file that is not a snapshot.
 #  6. The toy OS booted in a `vm run --share` VM: its initrd and kernel pages shared, few private.
 set -u
-VX86=${VX86:-build/vx86}
-K=build/os/kernel.elf
-I=build/os/initrd.img
-G=build/guest/hyperv
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass=0
+. tests/hyperv/lib.sh
 ok() { echo "ok: $*"; pass=$((pass + 1)); }
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 # boot 'CMD' -> $T/out (console, \r removed)

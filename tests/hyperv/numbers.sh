@@ -7,12 +7,7 @@
 #  4. the trapping UART against the paravirtual console: exits and exits per second of virtual
 #     time (1 cycle = 1 ns) while the same 4 KiB go out each way (guests/pvcons.c).
 set -u
-VX86=${VX86:-build/vx86}
-K=build/os/kernel.elf
-I=build/os/initrd.img
-G=build/guest/hyperv
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+. tests/hyperv/lib.sh
 
 # from_exec TRACE: cycles from the exec of vm (its task record named vm) to the first VMRUN and to
 # the first task record of the VM named sh.

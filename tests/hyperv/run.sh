@@ -9,13 +9,7 @@
 #     and the host shell runs the next command afterwards.
 #  3. vm's bad input: one clear message and the documented status.
 set -u
-VX86=${VX86:-build/vx86}
-K=build/os/kernel.elf
-I=build/os/initrd.img
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass=0
+. tests/hyperv/lib.sh
 
 # boot IMAGE 'CMD' -> $T/out (console bytes, \r removed), $rc (vx86's status)
 boot() {
@@ -46,7 +40,6 @@ for img in build/guest/suite/*.elf $PARITY_SYS; do
 done
 
 # ---- 2. hostile guests: name, expected vm status, a line the output must hold ----
-G=build/guest/hyperv
 hostile() {
     name=$1 want=$2 text=$3 opts=${4:-}
     boot "$G/$name.elf" "vm run $opts /vm/img.elf; echo vm-status \$?; echo host-alive"

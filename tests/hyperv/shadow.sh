@@ -16,14 +16,7 @@
 #     the guest printing what it prints on vx86. Neither is optional: scripts/install-deps.sh
 #     installs both, and a missing one fails the test.
 set -u
-VX86=${VX86:-build/vx86}
-K=build/os/kernel.elf
-I=build/os/initrd.img
-G=build/guest/hyperv
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass=0
+. tests/hyperv/lib.sh
 bad() { echo "FAIL: $*"; fail=$((fail + 1)); }
 
 # boot IMAGE 'CMD' -> $T/out (console bytes, \r removed), $rc (vx86's status)

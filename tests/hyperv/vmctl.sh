@@ -15,14 +15,7 @@
 #     (every inner record comes forwarded and tagged: kata.lua checks m:tasks() and the Gantt chart).
 #  6. tests/hyperv/vms.lua: m:vms() and vx.show.exits against vm stats and /proc/vm/N/stats.
 set -u
-VX86=${VX86:-build/vx86}
-K=build/os/kernel.elf
-I=build/os/initrd.img
-G=build/guest/hyperv
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fail=0
-pass=0
+. tests/hyperv/lib.sh
 ok() { pass=$((pass + 1)); echo "ok   $*"; }
 bad() { fail=$((fail + 1)); echo "FAIL $*"; tail -8 "$T/out" | sed 's/^/    | /'; }
 has() { grep -qx -- "$1" "$T/out"; }
