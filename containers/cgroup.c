@@ -277,6 +277,18 @@ static struct cgroup *over_limit(struct cgroup *cg, uint32_t pages)
     return NULL;
 }
 
+/* Would `pages` more pages fit under memory.max of p's memory cgroup and its ancestors? For a
+ * caller that gives up rather than charge (the hypervisor ends a VM instead of setting the OOM
+ * killer on its own cgroup: hyperv/mem.c): a refusal counts as a "max" event, as a charge that
+ * reached the limit does (cgroup-v2.rst, memory.events). */
+int mem_fits(struct proc *p, uint32_t pages)
+{
+    struct cgroup *over = over_limit(mem_cg(cgroup_of(p)), pages);
+    if (over)
+        mem_event(over, ev_max);
+    return over == NULL;
+}
+
 /* The OOM killer inside `over`: the task there using the most pages (the lowest pid on a tie),
  * as Linux's oom_badness picks by rss; tasks outside the cgroup are never chosen. */
 static struct proc *oom_victim(struct cgroup *over)

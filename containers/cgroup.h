@@ -63,6 +63,7 @@ void cgroup_release(struct proc *p);               /* reaped: pids.current drops
  * struct frame; 0 = none), or -ENOMEM when memory.max holds and the OOM killer (inside the
  * cgroup only) freed nothing for us. */
 int mem_charge(struct proc *p, uint32_t pages);
+int mem_fits(struct proc *p, uint32_t pages);    /* 1 if they fit under memory.max; 0 counts a "max" event */
 void mem_uncharge(struct cgroup *cg, uint32_t pages);
 int cgroup_index(struct cgroup *cg);               /* 1..NCGROUP for struct frame; 0 = none */
 struct cgroup *cgroup_at(int index);

@@ -81,7 +81,7 @@ static uint32_t vm_exits(struct vm *vm)
  * cannot take them all makes it fail with -ENOMEM before any is taken, rather than OOM-killing
  * inside the cgroup half way (the frames of a VM are charged like a task's pages:
  * kernel/frame.c). Lazy memory takes the nested directory only. */
-static int mem_fits(uint32_t size, uint32_t flags)
+static int vm_memory_fits(uint32_t size, uint32_t flags)
 {
     uint32_t pages = size / PAGE_SIZE + (size + (4u << 20) - 1) / (4u << 20) + 1;   /* + nested tables */
     return hv_mem_fits(flags & VM_MEM_LAZY ? 1 : pages);
@@ -258,7 +258,7 @@ static long vm_ioctl(struct file *f, uint32_t cmd, uint32_t arg)
             return -EINVAL;
         if ((m.flags & VM_MEM_LAZY) && vm->mode != VM_MODE_NPT)
             return -EINVAL;                /* shadow paging wants every page there: README.md */
-        if (!mem_fits(m.size, m.flags))
+        if (!vm_memory_fits(m.size, m.flags))
             return -ENOMEM;
         return hv_mem_alloc(vm, m.size, m.flags);
     }

@@ -40,10 +40,7 @@ static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(4096)));
  * vCPU task or its ioctls), whose pid owns the frames. */
 int hv_mem_fits(uint32_t pages)
 {
-    for (struct cgroup *cg = cgroup_of(current); cg && cg->parent; cg = cg->parent)
-        if (cg->mem_max_pages != CGROUP_MAX && cg->mem_pages + pages > cg->mem_max_pages)
-            return 0;
-    return 1;
+    return mem_fits(current, pages);
 }
 
 /* Pages under memory.max that a lazy page may not take: left to the VMM process itself, which
