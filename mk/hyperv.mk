@@ -23,12 +23,9 @@ $(GUEST_BUILD)/hyperv/%.elf: $(GUEST_BUILD)/hyperv/%.o $(GUEST_IMAGE_DEPS)
 .SECONDARY: $(HV_GUESTS:.elf=.o)
 -include $(HV_GUESTS:.elf=.d)
 
-# Toy-OS programs of the tests (tests/hyperv/os/*.c: mapfile for cow.sh, hcuser for restore.sh), given to the OS as
-# modules; the repository root on the include path for kernel/uapi/vm.h.
+# Toy-OS programs of the tests (tests/hyperv/os/*.c: mapfile for cow.sh, hcuser for restore.sh),
+# given to the OS as modules; compiled by mk/user.mk's rule for every toy-OS program.
 HV_OS_PROGS := $(patsubst tests/hyperv/os/%.c,$(GUEST_BUILD)/hyperv/os/%.elf,$(wildcard tests/hyperv/os/*.c))
-$(OSU_OBJ)/tests/hyperv/os/%.o: tests/hyperv/os/%.c
-	@mkdir -p $(dir $@)
-	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -I. -MMD -MP -c $< -o $@
 $(GUEST_BUILD)/hyperv/os/%.elf: $(OSU_OBJ)/tests/hyperv/os/%.o $(OSU_DEPS)
 	@mkdir -p $(dir $@)
 	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $< $(OSU_LIB)

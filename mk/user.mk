@@ -31,9 +31,11 @@ OSU_ELFS     := $(OSU_PROGS:%=$(OSU_BUILD)/%.elf) $(OSU_BUILD)/vm.elf
 OSU_PROGS    += vm
 OS_INITRD    := $(OS_BUILD)/initrd.img
 
+# The repository root is on every toy-OS program's include path, for the headers it shares with
+# the kernel (kernel/uapi/*.h, arch/svm.h, arch/multiboot.h, hyperv/vm/snapshot.h).
 $(OSU_OBJ)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -MMD -MP -c $< -o $@
+	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -I. -MMD -MP -c $< -o $@
 
 $(OSU_OBJ)/%.o: %.S
 	@mkdir -p $(dir $@)
@@ -52,11 +54,7 @@ $(OSU_BUILD)/$(1).elf: $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard kernel/user/bin/
 endef
 $(foreach p,$(OSU_MULTI),$(eval $(call osu_multi_rule,$(p))))
 
-# vm, the hypervisor's user-space VMM (hyperv/vm): the repository root on its include path for
-# kernel/uapi/vm.h, arch/svm.h and arch/multiboot.h, the headers it shares with the kernel.
-$(OSU_OBJ)/hyperv/vm/%.o: hyperv/vm/%.c
-	@mkdir -p $(dir $@)
-	$(OSU_CC) $(OSU_CFLAGS) $(OSU_OPT) -I. -MMD -MP -c $< -o $@
+# vm, the hypervisor's user-space VMM (hyperv/vm), several files.
 $(OSU_BUILD)/vm.elf: $(patsubst %.c,$(OSU_OBJ)/%.o,$(wildcard hyperv/vm/*.c)) $(OSU_DEPS)
 	$(OSU_LD) $(OSU_LDFLAGS) -o $@ $(OSU_CRT0) $(filter-out $(OSU_CRT0),$(filter %.o,$^)) $(OSU_LIB)
 

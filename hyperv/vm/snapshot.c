@@ -58,7 +58,6 @@
 #define EX_CREATE 4
 #define EX_RUN 5
 #define PAGE 4096u
-static const char MAGIC[8] = "VMSNAP2";
 
 static int fail(int status, const char *what, const char *problem)
 {
@@ -109,7 +108,7 @@ int vm_snapshot_save(int vmfd, uint32_t mem_size, const char *path)
 {
     static union { struct vm_snap_header h; char page[VM_SNAP_HEADER]; } head;
     memset(&head, 0, sizeof head);
-    memcpy(head.h.magic, MAGIC, sizeof MAGIC);
+    memcpy(head.h.magic, VM_SNAP_MAGIC, sizeof VM_SNAP_MAGIC);
     head.h.mem_size = mem_size;
     if (ioctl(vmfd, VCPU_GET_REGS, &head.h.regs) < 0)
         return fail(EX_RUN, "VCPU_GET_REGS", strerror(errno));
@@ -173,7 +172,7 @@ int vm_restore(int argc, char **argv)
     if (fd < 0)
         return fail(EX_IMAGE, path, strerror(errno));
     static struct vm_snap_header h;
-    if (read_all(fd, &h, sizeof h) || memcmp(h.magic, MAGIC, 8) || h.mem_size == 0 || h.mem_size % PAGE ||
+    if (read_all(fd, &h, sizeof h) || memcmp(h.magic, VM_SNAP_MAGIC, sizeof VM_SNAP_MAGIC) || h.mem_size == 0 || h.mem_size % PAGE ||
         h.mem_size > VM_MAX_MEMORY)
         return fail(EX_IMAGE, path, "not a vm snapshot (VMSNAP2)");
     struct vm_regs r = h.regs;

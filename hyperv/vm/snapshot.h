@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include "kernel/uapi/vm.h"
 
-/* The first page of a snapshot file ("VMSNAP2"); the guest's pages follow at 4096 + gpa. */
+/* The first page of a snapshot file; the guest's pages follow at 4096 + gpa (the ones not all
+ * zeros; the others are holes). snapdiff (labs/snapshots/os) reads the same layout. */
 #define VM_SNAP_HEADER 4096u
+#define VM_SNAP_MAGIC "VMSNAP2"
 struct vm_snap_header {
     char magic[8];                          /* "VMSNAP2" */
     uint32_t mem_size;

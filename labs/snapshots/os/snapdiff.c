@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include "hyperv/vm/snapshot.h"
 
 #define PAGE 4096u
 #define MAX_PAGES 4096                       /* 16 MiB of non-zero guest pages */
@@ -35,18 +36,18 @@ static int all_zero(const uint8_t *p)
     return 1;
 }
 
-/* A VMSNAP2 file: a 4096-byte header (magic, then mem_size), guest page gpa at offset 4096 +
- * gpa; the pages the save skipped are holes, which read as zeros. */
+/* A snapshot file (hyperv/vm/snapshot.h): the header page, then guest page gpa at offset
+ * VM_SNAP_HEADER + gpa; the pages the save skipped are holes, which read as zeros. */
 static void load(const char *path, struct snap *s)
 {
     int fd = open(path, O_RDONLY);
+    static union { struct vm_snap_header h; uint8_t page[VM_SNAP_HEADER]; } head;
     static uint8_t page[PAGE];
-    uint32_t mem;
-    if (fd < 0 || read_all(fd, page, PAGE) || memcmp(page, "VMSNAP2", 8)) {
+    if (fd < 0 || read_all(fd, &head, VM_SNAP_HEADER) || memcmp(head.h.magic, VM_SNAP_MAGIC, sizeof VM_SNAP_MAGIC)) {
         fprintf(stderr, "snapdiff: %s: not a vm snapshot\n", path);
         exit(2);
     }
-    memcpy(&mem, page + 8, 4);
+    uint32_t mem = head.h.mem_size;
     s->data = malloc(MAX_PAGES * PAGE / 4);
     uint32_t cap = MAX_PAGES / 4;
     s->n = 0;
