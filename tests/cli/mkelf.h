@@ -8,7 +8,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "arch/multiboot.h"
 
@@ -148,6 +150,19 @@ static inline size_t mkelf_build(const mkelf_spec *s, uint8_t *buf, size_t cap)
         at += 3 * 40;
     }
     return at;
+}
+
+/* Build s into a new temporary file named from tmpl ("/tmp/NAME-XXXXXX", completed in place by
+ * mkstemp): the unit tests' guest image. 0, or -1 when it cannot be built or written. */
+static inline int mkelf_write_temp(const mkelf_spec *s, char *tmpl)
+{
+    static uint8_t buf[8192];
+    size_t n = mkelf_build(s, buf, sizeof buf);
+    int fd = n ? mkstemp(tmpl) : -1;
+    if (fd < 0)
+        return -1;
+    ssize_t w = write(fd, buf, n);
+    return close(fd) == 0 && w == (ssize_t)n ? 0 : -1;
 }
 
 #endif

@@ -56,16 +56,10 @@ static char image_path[64];
 static char err[512];
 
 static void setup(void) {
-    strcpy(image_path, "/tmp/vx86-detimg-XXXXXX");
-    int fd = mkstemp(image_path);
-    ck_assert_int_ge(fd, 0);
     mkelf_spec s = { .entry = BASE, .nseg = 1 };
     s.seg[0] = (mkelf_segment){ .paddr = BASE, .data = HOST, .filesz = sizeof HOST, .memsz = sizeof HOST };
-    static uint8_t buf[8192];
-    size_t n = mkelf_build(&s, buf, sizeof buf);
-    ck_assert_uint_gt(n, 0);
-    ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
-    close(fd);
+    strcpy(image_path, "/tmp/vx86-detimg-XXXXXX");
+    ck_assert_int_eq(mkelf_write_temp(&s, image_path), 0);
 }
 
 static void teardown(void) { unlink(image_path); }

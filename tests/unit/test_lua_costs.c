@@ -23,16 +23,10 @@ static char image_path[64];
 
 static void setup(void)
 {
-    strcpy(image_path, "/tmp/vx86-costimg-XXXXXX");
-    int fd = mkstemp(image_path);
-    ck_assert_int_ge(fd, 0);
     mkelf_spec s = { .entry = BASE, .nseg = 1 };
     s.seg[0] = (mkelf_segment){ .paddr = BASE, .data = GUEST, .filesz = sizeof GUEST, .memsz = sizeof GUEST };
-    static uint8_t buf[8192];
-    size_t n = mkelf_build(&s, buf, sizeof buf);
-    ck_assert_uint_gt(n, 0);
-    ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
-    close(fd);
+    strcpy(image_path, "/tmp/vx86-costimg-XXXXXX");
+    ck_assert_int_eq(mkelf_write_temp(&s, image_path), 0);
 }
 
 static void teardown(void) { unlink(image_path); }

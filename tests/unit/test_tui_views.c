@@ -31,18 +31,12 @@ static tui_view *view;
 static machine *m;
 
 static void setup(void) {
-    strcpy(image_path, "/tmp/vx86-tuiimg-XXXXXX");
-    int fd = mkstemp(image_path);
-    ck_assert_int_ge(fd, 0);
     mkelf_spec s = { .entry = BASE, .nseg = 1, .nsym = 2 };
     s.seg[0] = (mkelf_segment){ .paddr = BASE, .data = GUEST, .filesz = sizeof GUEST, .memsz = sizeof GUEST };
     s.sym[0] = (mkelf_symbol){ "start", BASE, 0x20, 2 };
     s.sym[1] = (mkelf_symbol){ "helper", HELPER, 1, 2 };
-    static uint8_t buf[8192];
-    size_t n = mkelf_build(&s, buf, sizeof buf);
-    ck_assert_uint_gt(n, 0);
-    ck_assert_int_eq(write(fd, buf, n), (ssize_t)n);
-    close(fd);
+    strcpy(image_path, "/tmp/vx86-tuiimg-XXXXXX");
+    ck_assert_int_eq(mkelf_write_temp(&s, image_path), 0);
     machine_config cfg = { 0 };
     cfg.kernel = image_path;
     cfg.memory_bytes = 8u << 20;
