@@ -34,6 +34,21 @@
 
 #define HOOK_EVERY 1000
 
+/* vx.near{ abs = A, rel = R, percent = true, eps = E }: the accept function of a question whose
+ * answer is a number within max(A, R x |expected|) (+ E) of the expected one; "_" may separate
+ * digits, and with percent a "%" may follow. The labs' one tolerance rule, so each lab says only
+ * how close an answer must be. */
+static const char NEAR_LUA[] =
+    "return function(o)\n"
+    "  local abs, rel, eps, percent = o.abs or 0, o.rel or 0, o.eps or 0, o.percent\n"
+    "  return function(given, expected)\n"
+    "    local s = given:gsub('_', '')\n"
+    "    if percent then s = s:gsub('%%', '') end\n"
+    "    local g, e = tonumber(s), tonumber(expected)\n"
+    "    return g ~= nil and e ~= nil and math.abs(g - e) <= math.max(abs, rel * math.abs(e)) + eps\n"
+    "  end\n"
+    "end\n";
+
 /* ---- limits ---- */
 
 static void *lab_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -208,6 +223,12 @@ bool lab_engine_open(lab_run *r)
     lua_setfield(L, -2, "randomseed");
     lua_pop(L, 1);
     luaL_requiref(L, "vx", luaopen_vx, 1);
+    if (luaL_loadbufferx(L, NEAR_LUA, sizeof NEAR_LUA - 1, "=vx.near", "t") != LUA_OK) {
+        lua_pop(L, 2);                     /* out of memory: the caller closes the state */
+        return false;
+    }
+    lua_call(L, 0, 1);
+    lua_setfield(L, -2, "near");
     lua_pop(L, 1);
     lua_sethook(L, lab_hook, LUA_MASKCOUNT, HOOK_EVERY);
     return true;

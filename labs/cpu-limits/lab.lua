@@ -97,13 +97,7 @@ local function chart(m, a, b)
 end
 
 -- A number within TOL (absolute) or FRAC (relative) of the expected one.
-local function near(tol, frac)
-  return function(given, expected)
-    local v = tonumber((given:gsub("_", "")))
-    if not v then return false end
-    return math.abs(v - expected) <= math.max(tol, (frac or 0) * expected)
-  end
-end
+local function near(tol, frac) return vx.near{ abs = tol, rel = frac } end
 
 local lab = {
   id = "cpu-limits",

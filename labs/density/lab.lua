@@ -12,12 +12,7 @@ local VM_MIB = 2                               -- vm's smallest --memory
 local NSHARE = 14                              -- at most this many sharing VMs (the hypervisor has 16 slots)
 local KIND = { [0] = "free", "reserved", "kernel", "pgtable", "user", "vm" }   -- enum frame_kind (kernel/vm.h)
 
-local function near(pct)
-  return function(given, expected)
-    local g = tonumber((given:gsub("_", "")))
-    return g ~= nil and math.abs(g - expected) <= math.abs(expected) * pct / 100
-  end
-end
+local function near(pct) return vx.near{ rel = pct / 100 } end
 
 local function kib(b) return string.format("%d KiB", b // 1024) end
 

@@ -58,12 +58,7 @@ local function parts_table(parts)
 end
 
 -- A number within pct percent of the expected one ("_" separators allowed).
-local function near(pct)
-  return function(given, expected)
-    local g = tonumber((given:gsub("_", "")))
-    return g ~= nil and math.abs(g - expected) <= math.abs(expected) * pct / 100
-  end
-end
+local function near(pct) return vx.near{ rel = pct / 100 } end
 
 local lab = {
   id = "exit-anatomy",

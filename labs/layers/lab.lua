@@ -10,12 +10,7 @@ local function marked(out, name, pattern)
   return v
 end
 
-local function near(frac)
-  return function(given, expected)
-    local v = tonumber((given:gsub("_", "")))
-    return v ~= nil and math.abs(v - expected) <= frac * expected
-  end
-end
+local function near(frac) return vx.near{ rel = frac } end
 
 local function pages_kb(bytes) return math.ceil(bytes / 4096) * 4 end
 

@@ -23,12 +23,7 @@ local function marked(out, name, pattern)
   return v
 end
 
-local function near(tol)
-  return function(given, expected)
-    local v = tonumber((given:gsub("_", "")))
-    return v ~= nil and math.abs(v - expected) <= tol
-  end
-end
+local function near(tol) return vx.near{ abs = tol } end
 
 local lab = {
   id = "memory-pids",

@@ -31,13 +31,7 @@ local function count_exits(m, seq)
   return n
 end
 
-local function within(rel, abs)
-  return function(given, expected)
-    local g = tonumber((given:gsub("_", ""):gsub("%%", "")))
-    local e = tonumber(expected)
-    return g ~= nil and math.abs(g - e) <= math.max(math.abs(e) * rel, abs or 0) + 1e-9
-  end
-end
+local function within(rel, abs) return vx.near{ rel = rel, abs = abs, percent = true, eps = 1e-9 } end
 
 local function pct(x, base) return 100 * (x - base) / base end
 

@@ -58,12 +58,7 @@ local function chart(m, a, b, label)
   return vx.show.gantt(g, { start = a, stop = b, width = 60 })
 end
 
-local function near(tol)
-  return function(given, expected)
-    local v = tonumber((given:gsub("_", "")))
-    return v ~= nil and math.abs(v - expected) <= tol
-  end
-end
+local function near(tol) return vx.near{ abs = tol } end
 
 local lab = {
   id = "scheduling",

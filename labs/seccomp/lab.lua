@@ -4,12 +4,7 @@
 -- sysbench times getppid() under filters of different lengths (the cost of each rule); a
 -- container with a profile that blocks sethostname shows the errno and kill actions.
 
-local function near(tol)
-  return function(given, expected)
-    local v = tonumber((given:gsub("_", "")))
-    return v ~= nil and math.abs(v - expected) <= tol
-  end
-end
+local function near(tol) return vx.near{ abs = tol } end
 
 local function marked(out, name)
   local v = out:match("== " .. name .. " ==%s*([^\n]*)")

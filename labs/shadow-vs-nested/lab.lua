@@ -9,19 +9,9 @@ local WORK_VA = 0x40000000
 local PAGING_EXITS = { "#PF", "cr3_write" }
 
 -- A number within pct percent of the expected one ("_" separators allowed).
-local function near(pct)
-  return function(given, expected)
-    local g = tonumber((given:gsub("_", "")))
-    return g ~= nil and math.abs(g - expected) <= math.abs(expected) * pct / 100
-  end
-end
+local function near(pct) return vx.near{ rel = pct / 100 } end
 
-local function within(d)
-  return function(given, expected)
-    local g = tonumber((given:gsub("_", "")))
-    return g ~= nil and math.abs(g - expected) <= d
-  end
-end
+local function within(d) return vx.near{ abs = d } end
 
 local function count(v, name) return v.by_name[name] or 0 end
 

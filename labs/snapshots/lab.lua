@@ -17,12 +17,7 @@ local function shell(m, cmd, ahead)
   return m:serial():sub(from + 1)
 end
 
-local function within(abs)
-  return function(given, expected)
-    local g = tonumber((given:gsub("_", "")))
-    return g ~= nil and math.abs(g - tonumber(expected)) <= abs
-  end
-end
+local function within(abs) return vx.near{ abs = abs } end
 
 local lab = {
   id = "snapshots",
