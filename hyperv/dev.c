@@ -84,7 +84,7 @@ static uint32_t vm_exits(struct vm *vm)
 static int vm_memory_fits(uint32_t size, uint32_t flags)
 {
     uint32_t pages = size / PAGE_SIZE + (size + (4u << 20) - 1) / (4u << 20) + 1;   /* + nested tables */
-    return hv_mem_fits(flags & VM_MEM_LAZY ? 1 : pages);
+    return mem_fits(current, flags & VM_MEM_LAZY ? 1 : pages);
 }
 
 /* Trace records for VM create and end, like trace.c's task records. */

@@ -70,7 +70,6 @@ void hv_console_log(struct vm *vm, const char *p, uint32_t n);   /* console outp
 /* mem.c: guest RAM from FRAME_VM frames, mapped by nested page tables; eager, demand-zero
  * (VM_MEM_LAZY) or shared copy-on-write with a ramfs file (VM_MAP_FILE) */
 struct inode;
-int hv_mem_fits(uint32_t pages);                  /* under memory.max of the caller's cgroups? */
 int hv_mem_alloc(struct vm *vm, uint32_t size, uint32_t flags);   /* 0 or -ENOMEM */
 void hv_mem_free(struct vm *vm);
 int hv_map_file(struct vm *vm, struct inode *ip, uint32_t offset, uint32_t gpa, uint32_t len);

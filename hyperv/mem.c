@@ -34,15 +34,6 @@
 /* What a read of a never-touched page sees. Never written: nothing maps it into a guest. */
 static uint8_t zero_page[PAGE_SIZE] __attribute__((aligned(4096)));
 
-/* Would `pages` more frames fit under memory.max of the caller's cgroup and its ancestors?
- * Checked before a frame is taken, so a VM never sets the OOM killer on its own cgroup: eager
- * memory fails VM_SET_MEMORY, a lazy page ends the VM (VM_END_OOM). The caller is the VMM (the
- * vCPU task or its ioctls), whose pid owns the frames. */
-int hv_mem_fits(uint32_t pages)
-{
-    return mem_fits(current, pages);
-}
-
 /* Pages under memory.max that a lazy page may not take: left to the VMM process itself, which
  * is charged in the same cgroup and must still be able to fault in its stack and buffers to
  * report the VM's end -- without them the cgroup's OOM killer, not the VM's end, would have the
@@ -50,10 +41,13 @@ int hv_mem_fits(uint32_t pages)
 #define VMM_RESERVE 32
 
 /* One frame for the VM (RAM or a nested table), charged to its VMM; 0 when it does not fit.
- * Once the VM runs, a frame must leave the VMM its reserve. */
+ * Checked before a frame is taken (mem_fits, containers/cgroup.c), so a VM never sets the OOM
+ * killer on its own cgroup: a lazy page that does not fit ends the VM (VM_END_OOM). The caller is
+ * the VMM (the vCPU task or its ioctls), whose pid owns the frames. Once the VM runs, a frame
+ * must leave the VMM its reserve. */
 static uint32_t vm_frame(struct vm *vm)
 {
-    return hv_mem_fits(vm->has_vcpu ? 1 + VMM_RESERVE : 1) ? frame_alloc(FRAME_VM, vm->owner) : 0;
+    return mem_fits(current, vm->has_vcpu ? 1 + VMM_RESERVE : 1) ? frame_alloc(FRAME_VM, vm->owner) : 0;
 }
 
 /* The nested PTE for gpa; with alloc, its page table is made if need be. NULL: no table. */
