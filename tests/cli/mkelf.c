@@ -1,6 +1,7 @@
 /* mkelf KIND OUT: writes a tiny Multiboot v1 image for the CLI tests (tests/cli/run-cli-tests.sh).
  * The guest programs are a few hand-assembled i386 instructions loaded at 1 MiB; they also boot
  * on QEMU (-kernel), which is how their encodings were checked. */
+#define _DEFAULT_SOURCE                     /* mkstemp, for mkelf.h's mkelf_write_temp, under -std=c11 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -153,7 +153,7 @@ static inline size_t mkelf_build(const mkelf_spec *s, uint8_t *buf, size_t cap)
 }
 
 /* Build s into a new temporary file named from tmpl ("/tmp/NAME-XXXXXX", completed in place by
- * mkstemp): the unit tests' guest image. 0, or -1 when it cannot be built or written. */
+ * mkstemp, POSIX: the includer defines _DEFAULT_SOURCE): the unit tests' guest image. 0, or -1 when it cannot be built or written. */
 static inline int mkelf_write_temp(const mkelf_spec *s, char *tmpl)
 {
     static uint8_t buf[8192];
